@@ -1,0 +1,3 @@
+"""reader: an offline desktop reference reader for a folder of policy news articles."""
+
+__version__ = "0.1.0"

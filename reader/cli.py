@@ -1,0 +1,228 @@
+"""Command-line interface: `reader` opens the app; subcommands drive the core (see README).
+
+Exit codes: 0 success, 2 bad usage or input (message on stderr), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from reader import __version__
+from reader.domain import ReaderError
+
+log = logging.getLogger(__name__)
+
+
+def _emit_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+class _Bar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.tty or total <= 0:
+            return
+        width = 30
+        fill = int(width * done / total)
+        sys.stderr.write(f"\r{stage:<10} [{'#' * fill}{'.' * (width - fill)}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _library(args):
+    from reader.library import Library
+
+    return Library.open(args.data_dir, args.corpus)
+
+
+def _ensure_index(lib) -> None:
+    """Build the index on first use so that `reader search` works straight after install."""
+    if lib.index_store.doc_count() == 0 and lib.articles():
+        print("Building the search index (first run)…", file=sys.stderr)
+        bar = _Bar()
+        try:
+            report = lib.index(progress=bar)
+        finally:
+            bar.close()
+        for msg in report.messages:
+            print(msg, file=sys.stderr)
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def cmd_app(args) -> int:
+    try:
+        from reader.ui.app import run
+    except ImportError as exc:
+        print(f"reader: the desktop app cannot start: {exc}", file=sys.stderr)
+        return 1
+    return run(args)
+
+
+def cmd_index(args) -> int:
+    lib = _library(args)
+    bar = _Bar()
+    try:
+        report = lib.index(rebuild=args.rebuild, progress=bar, nlp=not args.no_nlp)
+    finally:
+        bar.close()
+    for msg in report.messages:
+        print(msg, file=sys.stderr)
+    for problem in lib.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if args.json:
+        _emit_json(report.to_json())
+    else:
+        print(f"{report.total} articles: {report.added} added, {report.updated} updated, "
+              f"{report.removed} removed, {report.unchanged} unchanged; "
+              f"{report.analysed} analysed by NLP.")
+    return 0
+
+
+def cmd_list(args) -> int:
+    lib = _library(args)
+    infos = lib.articles()
+    if args.json:
+        _emit_json([i.summary() for i in infos])
+        return 0
+    if not infos:
+        print("No articles. Add some with: reader import PATH…")
+    for i in infos:
+        meta = " · ".join(x for x in (i.date or "undated", i.source, i.author) if x)
+        print(f"{i.id}  {i.title}\n    {meta}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    lib = _library(args)
+    art = lib.article(args.id)
+    record = {**art.summary(), "body": art.body}
+    if args.json:
+        _emit_json(record)
+    else:
+        meta = " · ".join(x for x in (art.date or "undated", art.source, art.author) if x)
+        print(f"{art.title}\n{meta}\n\n{art.body}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib)
+    result = lib.search(args.query, limit=args.limit)
+    if args.json:
+        _emit_json(result.to_json())
+        return 0
+    if result.suggestion:
+        print(f"Did you mean: {result.suggestion}")
+    if not result.hits:
+        print(f"No results for {args.query!r}.")
+    for hit in result.hits:
+        snippet = hit.snippet.replace("<b>", "\033[1m").replace("</b>", "\033[0m") \
+            if sys.stdout.isatty() else hit.snippet.replace("<b>", "").replace("</b>", "")
+        print(f"{hit.id}  {hit.title}  ({hit.score:.2f})\n    {' '.join(snippet.split())}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    lib = _library(args)
+    outcomes = lib.import_paths(args.paths)
+    if any(o.status == "imported" for o in outcomes):
+        bar = _Bar()
+        try:
+            lib.index(progress=bar, nlp=not args.no_nlp)
+        finally:
+            bar.close()
+    if args.json:
+        _emit_json([o.to_json() for o in outcomes])
+    else:
+        for o in outcomes:
+            extra = f" ({o.reason})" if o.reason else ""
+            warn = f" [{'; '.join(o.warnings)}]" if o.warnings else ""
+            print(f"{o.status}: {o.path}{' -> ' + o.id if o.id else ''}{extra}{warn}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    return 2 if failed and len(failed) == len(outcomes) else 0
+
+
+# -- parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="user data dir (default: $READER_DATA_DIR or the platform's)")
+    common.add_argument("--corpus", metavar="DIR", default=argparse.SUPPRESS,
+                        help="corpus folder (default: the bundled corpus)")
+    js = argparse.ArgumentParser(add_help=False)
+    js.add_argument("--json", action="store_true", help="machine-readable output")
+
+    parser = argparse.ArgumentParser(
+        prog="reader", parents=[common],
+        description="Offline reference reader for a folder of articles. "
+                    "With no command, opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("index", parents=[common, js], help="build or update the search index")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("list", parents=[common, js], help="list the articles")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[common, js], help="print one clean article")
+    p.add_argument("id", help="article id (see `reader list`)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[common, js], help="full-text search",
+                       description="Words, \"phrases\", AND/OR/NOT, wild*, fuzzy~, and fields "
+                                   "title: source: author: entity: policy: date:[2011 TO 2013]")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("import", parents=[common, js],
+                       help="copy .txt/.md/.html files or folders into the library")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.set_defaults(func=cmd_import)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("data_dir", "corpus"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "limit", 1) is not None and getattr(args, "limit", 1) < 1:
+        parser.error("--limit must be at least 1")
+    try:
+        return args.func(args)
+    except ReaderError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

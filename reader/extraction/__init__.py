@@ -1,0 +1,1 @@
+"""NLP extraction (the only place spaCy is imported): analysis cache, entities, policies."""
