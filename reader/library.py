@@ -140,3 +140,35 @@ def _stamp(info: ArticleInfo, entities, policies) -> str:
         h.update(part.encode())
         h.update(b"\x1f")
     return h.hexdigest()[:20]
+
+
+# ---------------------------------------------------------------------------------------
+# Contract for the features being integrated (entities, policies, notes). The UI codes
+# against these signatures; bodies land with each feature.
+#
+#   Library.entities(doc: str | None = None, type: str | None = None,
+#                    include_hidden: bool = False) -> list[Entity]
+#       Entity: .id .name .type ("Person"|"Organisation"|"Place"|"Date"|...) .aliases
+#               .mentions (list[Mention(doc, start, end, text)]) .count .docs .hidden
+#   Library.entity(entity_id: str) -> Entity                      (NotFound)
+#   Library.mention_contexts(mentions: list[Mention]) -> list[MentionContext]
+#       MentionContext: .doc .title .date .start .end .text .sentence .sentence_start
+#       (mention inside the sentence at start - sentence_start), ordered by date then offset
+#   Library.related(entity_id: str, limit: int = 10) -> list[Related(entity, score, evidence)]
+#       evidence: list[MentionContext]-like sentences
+#   Library.edit_entities(edit: dict) -> None   e.g. {"op": "merge", "source": id, "target": id}
+#       ops: merge, rename(name), retype(type), hide, unhide, split(alias)
+#   Library.undo_entity_edit() -> dict | None
+#   Library.policies() -> list[Policy]
+#       Policy: .id .label .description .docs .first_date .last_date .user (bool)
+#               .mentions: list[PolicyMention(doc, start, end, text, actor, stance, date)]
+#   Library.proposals() -> list[Proposal(doc, start, end, text, cue)]
+#   Library.notes(doc: str | None = None, tag: str | None = None) -> list[Note]
+#       Note: .id .doc .start .end .quote .body .tags .created .updated .orphan
+#   Library.add_note(doc, start=None, end=None, body="", tags=()) -> Note
+#   Library.update_note(note_id, body=None, tags=None) -> Note
+#   Library.trash_note(note_id) / restore_note(note_id)
+#   Library.render_markdown(md: str) -> str   (sanitised HTML; [[Entity]] -> entity: links)
+#   Library.export_notes(fmt: "md" | "json") -> str
+#   Library.set_read(doc, read=True) / Library.read_docs() -> set[str]
+# ---------------------------------------------------------------------------------------
