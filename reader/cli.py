@@ -121,6 +121,7 @@ def cmd_show(args) -> int:
 
 def cmd_search(args) -> int:
     lib = _library(args)
+    lib.check_query(args.query)  # a malformed query is told before any indexing
     _ensure_index(lib)
     result = lib.search(args.query, limit=args.limit)
     if args.json:

@@ -16,6 +16,7 @@ from reader.corpus import Catalog
 from reader.domain import Article, ArticleInfo, ImportOutcome, SearchResult
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
+from reader.search import validate as validate_query
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,10 @@ class Library:
         if todo or remove:
             store.update(docs(), remove)
         return report
+
+    def check_query(self, query: str) -> None:
+        """Raise BadQuery when the query is malformed (cheap; no index needed)."""
+        validate_query(query)
 
     def search(self, query: str, limit: int = 20, facets: bool = False) -> SearchResult:
         """Ranked hits with snippets. Raises BadQuery with a readable message."""

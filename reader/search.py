@@ -6,12 +6,14 @@ The index is derived data: any error opening it means it is deleted and rebuilt.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html
 import json
 import logging
 import re
 import shutil
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,22 +149,27 @@ class SearchIndex:
             return self._ix
         from whoosh import index
 
-        try:
-            meta = json.loads(self._stamp_file().read_text())
-            if meta.get("schema") != SCHEMA_VERSION:
-                raise ValueError(f"schema version {meta.get('schema')} != {SCHEMA_VERSION}")
-            ix = index.open_dir(str(self.dir))
-            with ix.searcher() as s:  # touch the segments: a damaged index fails here
-                s.doc_count()
-            self._ix = ix
-            return ix
-        except FileNotFoundError:
-            if self.dir.exists() and any(self.dir.iterdir()):
-                self.rebuilt_reason = "The search index was incomplete and has been rebuilt."
-        except Exception as exc:  # any failure means: rebuild the cache
-            log.warning("Search index unusable (%s); rebuilding it", exc)
-            self.rebuilt_reason = ("The search index could not be opened "
-                                   f"({exc.__class__.__name__}) and has been rebuilt.")
+        # whoosh-reloaded leaves a damaged index's files open when open_dir fails; they are
+        # closed when the exception is dropped: keep that from surfacing as a ResourceWarning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                meta = json.loads(self._stamp_file().read_text())
+                if meta.get("schema") != SCHEMA_VERSION:
+                    raise ValueError(f"schema version {meta.get('schema')} != {SCHEMA_VERSION}")
+                ix = index.open_dir(str(self.dir))
+                with ix.searcher() as s:  # touch the segments: a damaged index fails here
+                    s.doc_count()
+                self._ix = ix
+                return ix
+            except FileNotFoundError:
+                if self.dir.exists() and any(self.dir.iterdir()):
+                    self.rebuilt_reason = "The search index was incomplete and has been rebuilt."
+            except Exception as exc:  # any failure means: rebuild the cache
+                log.warning("Search index unusable (%s); rebuilding it", str(exc))
+                self.rebuilt_reason = ("The search index could not be opened "
+                                       f"({exc.__class__.__name__}) and has been rebuilt.")
+            gc.collect()
         return self._create()
 
     def _create(self):

@@ -1,0 +1,188 @@
+"""The Whoosh index: incremental updates, rebuild of a damaged index, and query features."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader.domain import BadQuery, IndexBusy
+from reader.library import Library
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "one.txt").write_text(
+        "Councils to outsource care\n\nBy Joe Lepper\n\n| 17 April 2014\n\n"
+        "Councils will outsource child protection. Inspections will continue.\n\n"
+        "More from Community Care\n")
+    (folder / "two.txt").write_text(
+        "Munro review published\n\n1 Feb 11\n\nProfessor Eileen Munro said inspectors should "
+        "inspect less. Serious case reviews should be published.\n")
+    (folder / "three.txt").write_text(
+        "Opposition plans\n\nThe Conservatives want a chief social worker and fewer "
+        "inspection visits.\n")
+    return folder
+
+
+@pytest.fixture
+def lib(tmp_path, corpus):
+    lib = Library.open(tmp_path / "data", corpus)
+    lib.index(nlp=False)
+    yield lib
+    lib.close()
+
+
+def ids(result):
+    return sorted(h.id for h in result.hits)
+
+
+def test_first_index_adds_everything_then_nothing(lib):
+    report = lib.index(nlp=False)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 3)
+
+
+def test_editing_one_file_reindexes_only_it(lib, corpus, monkeypatch):
+    (corpus / "two.txt").write_text("Munro review published\n\nNow about zebras.\n")
+    seen = []
+    real = lib.article
+    monkeypatch.setattr(lib, "article", lambda doc_id: seen.append(doc_id) or real(doc_id))
+    report = lib.index(nlp=False)
+    assert report.updated == 1 and report.unchanged == 2 and seen == ["two"]
+    assert ids(lib.search("zebras")) == ["two"]
+    assert lib.search("munro").total == 1  # title only now; old body gone, no duplicate
+
+
+def test_deleted_file_leaves_the_index(lib, corpus):
+    (corpus / "three.txt").unlink()
+    assert lib.index(nlp=False).removed == 1
+    assert lib.search("conservatives").total == 0
+    assert lib.index_store.doc_count() == 2
+
+
+def test_corrupt_index_is_rebuilt_with_a_message(tmp_path, corpus, lib):
+    lib.close()
+    for seg in lib.paths.index_dir.glob("*.seg"):
+        seg.write_bytes(b"garbage" * 10)
+    for toc in lib.paths.index_dir.glob("*.toc"):
+        toc.write_bytes(b"\x00junk")
+    fresh = Library.open(tmp_path / "data", corpus)
+    report = fresh.index(nlp=False)
+    assert report.added == 3
+    assert any("rebuilt" in m for m in report.messages)
+    assert fresh.search("outsource").total == 1
+
+
+def test_rebuild_flag_reindexes_all(lib):
+    assert lib.index(rebuild=True, nlp=False).added == 3
+
+
+def test_second_writer_gets_a_clear_message(lib):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from whoosh import index
+            ix = index.open_dir({str(lib.paths.index_dir)!r})
+            w = ix.writer()
+            print("locked", flush=True)
+            sys.stdin.readline()
+            w.cancel()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        (lib.paths.corpus_dir / "four.txt").write_text("Four\n\nA new article.")
+        with pytest.raises(IndexBusy, match="Another reader process"):
+            lib.index(nlp=False)
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("outsource", ["one"]),
+        ("outsourcing", ["one"]),  # stemming
+        ("inspections", ["one", "three", "two"]),  # inspection / inspect / inspectors
+        ('"serious case reviews"', ["two"]),
+        ('"reviews serious"', []),
+        ("councils AND inspections", ["one"]),
+        ("munro OR conservatives", ["three", "two"]),
+        ("inspection NOT munro", ["one", "three"]),
+        ("insp*", ["one", "three", "two"]),
+        ("outsorce~", ["one"]),
+        ("title:munro", ["two"]),
+        ("source:community", ["one"]),
+        ("author:lepper", ["one"]),
+        ("date:2014", ["one"]),
+        ("date:[2010 TO 2012]", ["two"]),
+        ("date:>2012", ["one"]),
+    ],
+)
+def test_query_features(lib, query, expected):
+    assert ids(lib.search(query)) == expected
+
+
+def test_results_ranked_with_title_boost(lib):
+    hits = lib.search("munro").hits
+    assert hits[0].id == "two" and hits[0].score > 0
+
+
+def test_snippet_highlights_matches(lib):
+    hit = lib.search("outsource").hits[0]
+    assert "<b>outsource</b>" in hit.snippet
+
+
+def test_snippet_found_past_32kb(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    filler = "Plain filler sentence about nothing much. " * 1200
+    (folder / "long.txt").write_text(f"Long\n\n{filler}\n\nThe word xylophone appears late.")
+    lib = Library.open(tmp_path / "d", folder)
+    lib.index(nlp=False)
+    assert "<b>xylophone</b>" in lib.search("xylophone").hits[0].snippet
+
+
+def test_did_you_mean(lib):
+    result = lib.search("outsorce")
+    assert result.total == 0 and result.suggestion == "outsource"
+    assert lib.search("outsource").suggestion == ""
+
+
+def test_snippet_escapes_html(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "x.txt").write_text("X\n\nThe <script>alert(1)</script> word kumquat.")
+    lib = Library.open(tmp_path / "d", folder)
+    lib.index(nlp=False)
+    snippet = lib.search("kumquat").hits[0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ('"unbalanced', "Unbalanced quote"),
+        ("title:", "needs something"),
+        ("(councils AND", "parentheses"),
+        ("colour:red", "Unknown field"),
+        ("date:notadate", "date"),
+        ("   ", "Type a word"),
+        ("the", "no searchable words"),
+    ],
+)
+def test_malformed_queries_get_clear_messages(lib, query, message):
+    with pytest.raises(BadQuery, match=message):
+        lib.search(query)
+
+
+def test_facets(lib):
+    result = lib.search("inspections", facets=True)
+    assert result.facets["year"] == {"2014": 1, "2011": 1}
+    assert result.facets["source"] == {"Community Care": 1}
