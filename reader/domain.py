@@ -26,6 +26,15 @@ class IndexBusy(ReaderError):
     """Another process is writing the index right now."""
 
 
+class ReadOnly(ReaderError):
+    """The user-data store was opened read-only (e.g. the data folder is not writable)."""
+
+
+class DiskFull(ReaderError):
+    """A save failed because the disk (or the database's size limit) is full; nothing
+    saved before was lost."""
+
+
 def text_hash(title: str, body: str) -> str:
     """Hash of the text that extraction and note anchoring depend on."""
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
