@@ -1,0 +1,587 @@
+"""Item models over domain objects (articles, hits, facets, entities, policies, mentions).
+
+Models hold plain lists of library objects and never call the library: the window fetches
+data through the task runner and hands it over with `set_*`. Custom roles: ID_ROLE (the
+object's id), SORT_ROLE (a sort key), HTML_ROLE (rich text for `HtmlDelegate`), OBJECT_ROLE
+(the domain object itself).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import nh3
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+HTML_ROLE = Qt.ItemDataRole.UserRole + 3
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 4
+
+ENTITY_MIME = "application/x-reader-entity"
+TYPE_ORDER = ("Person", "Organisation", "Place", "Policy", "Law", "Event", "Date")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ROOT = QModelIndex()  # the invisible root, as a default argument
+
+
+def count_of(value) -> int:
+    """`Entity.docs` / `Policy.docs` may be a count or a collection of ids."""
+    if value is None:
+        return 0
+    return value if isinstance(value, int) else len(value)
+
+
+def bold_span(text: str, start: int, end: int) -> str:
+    """HTML of `text` with text[start:end] in <b>, everything escaped."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    return (html.escape(text[:start]) + "<b>" + html.escape(text[start:end]) + "</b>"
+            + html.escape(text[end:]))
+
+
+# -- articles ----------------------------------------------------------------------------
+
+
+class ArticleModel(QAbstractTableModel):
+    """Every article: title, source, date; unread ones in bold."""
+
+    TITLE, SOURCE, DATE = range(3)
+    HEADERS = ("Title", "Source", "Date")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list = []
+        self._row_of: dict[str, int] = {}
+        self._read: set[str] = set()
+
+    def set_articles(self, infos) -> None:
+        self.beginResetModel()
+        self._rows = list(infos)
+        self._row_of = {info.id: n for n, info in enumerate(self._rows)}
+        self.endResetModel()
+
+    def set_read_docs(self, docs) -> None:
+        self._read = set(docs)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2),
+                                  [Qt.ItemDataRole.FontRole])
+
+    def set_read(self, doc_id: str, read: bool) -> None:
+        (self._read.add if read else self._read.discard)(doc_id)
+        row = self._row_of.get(doc_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2),
+                                  [Qt.ItemDataRole.FontRole])
+
+    def is_read(self, doc_id: str) -> bool:
+        return doc_id in self._read
+
+    def info(self, doc_id: str):
+        row = self._row_of.get(doc_id)
+        return None if row is None else self._rows[row]
+
+    def row_of(self, doc_id: str) -> int | None:
+        return self._row_of.get(doc_id)
+
+    def ids(self) -> list[str]:
+        return [info.id for info in self._rows]
+
+    def rowCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        info = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return (info.title or "Untitled", info.source, info.date or "Undated")[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return " · ".join(x for x in (info.title, info.source, info.author, info.date) if x)
+        if role == Qt.ItemDataRole.FontRole and info.id not in self._read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SORT_ROLE:
+            return ((info.title or "").casefold(), (info.source or "").casefold(),
+                    info.date or "")[col]
+        if role == ID_ROLE:
+            return info.id
+        if role == OBJECT_ROLE:
+            return info
+        return None
+
+
+class ArticleProxy(QSortFilterProxyModel):
+    """Filter on title, source and author, case-insensitively; sort on SORT_ROLE."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
+
+    def set_filter_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row, parent):
+        if not self._needle:
+            return True
+        info = self.sourceModel().index(row, 0, parent).data(OBJECT_ROLE)
+        hay = " ".join((info.title, info.source, info.author, info.date)).casefold()
+        return all(word in hay for word in self._needle.split())
+
+
+# -- search results ----------------------------------------------------------------------
+
+
+class HitModel(QAbstractListModel):
+    """Search hits: title, meta and the snippet with matches in bold (HTML_ROLE)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._hits: list = []
+        self.muted_colour = ""  # CSS colour name for the meta line, from the palette
+
+    def set_hits(self, hits) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int):
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == _DISPLAY:
+            return hit.title
+        if role == HTML_ROLE:
+            meta = " · ".join(x for x in (hit.date or "Undated", hit.source) if x)
+            colour = f' style="color:{self.muted_colour}"' if self.muted_colour else ""
+            snippet = nh3.clean(" ".join(hit.snippet.split()), tags={"b"}, attributes={})
+            return (f"<b>{html.escape(hit.title or 'Untitled')}</b><br>"
+                    f"<span{colour}>{html.escape(meta)}</span><br>{snippet}")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.title
+        if role == ID_ROLE:
+            return hit.id
+        if role == OBJECT_ROLE:
+            return hit
+        return None
+
+
+# -- two-level trees: facets and entities ------------------------------------------------
+
+
+class GroupedModel(QAbstractItemModel):
+    """A two-level tree: groups, each with item rows; two columns (name, count).
+
+    Group indexes carry internal id 0; an item's internal id is its group's row + 1."""
+
+    HEADERS = ("Name", "Count")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._groups: list[tuple[str, list]] = []
+
+    def _set_groups(self, groups: list[tuple[str, list]]) -> None:
+        self.beginResetModel()
+        self._groups = groups
+        self.endResetModel()
+
+    def item(self, index: QModelIndex):
+        """The item object at `index`, or None for a group row."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self._groups[index.internalId() - 1][1][index.row()]
+
+    def group_name(self, index: QModelIndex) -> str:
+        if not index.isValid():
+            return ""
+        gid = index.internalId()
+        return self._groups[gid - 1 if gid else index.row()][0]
+
+    def index(self, row, column, parent=_ROOT):
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        if parent.internalId() == 0:
+            return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index=_ROOT):
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent=_ROOT):
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()][1])
+        return 0
+
+    def columnCount(self, parent=_ROOT):
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            name, items = self._groups[index.row()]
+            return self.group_data(name, items, index.column(), role)
+        return self.item_data(self.item(index), index.column(), role)
+
+    def group_data(self, name, items, column, role):
+        if role == _DISPLAY:
+            return name if column == 0 else str(len(items))
+        if role == SORT_ROLE:
+            return name if column == 0 else len(items)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def item_data(self, item, column, role):
+        raise NotImplementedError
+
+
+class FacetModel(GroupedModel):
+    """Facet counts of a search: group (Entity, Policy, Source, Year) -> value, count.
+
+    ID_ROLE of a value row is the query clause that narrows the search to it."""
+
+    GROUPS = (("entity", "Entities"), ("policy", "Policies"), ("source", "Sources"),
+              ("year", "Years"))
+    LIMIT = 12
+
+    def set_facets(self, facets: dict[str, dict[str, int]]) -> None:
+        groups = []
+        for key, label in self.GROUPS:
+            counts = facets.get(key) or {}
+            values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: self.LIMIT]
+            if values:
+                groups.append((label, [(key, value, n) for value, n in values]))
+        self._set_groups(groups)
+
+    def group_data(self, name, items, column, role):
+        if role == _DISPLAY and column == 1:
+            return ""
+        return super().group_data(name, items, column, role)
+
+    def item_data(self, item, column, role):
+        key, value, n = item
+        if role == _DISPLAY:
+            return value if column == 0 else str(n)
+        if role == SORT_ROLE:
+            return value if column == 0 else n
+        if role == ID_ROLE:
+            return facet_clause(key, value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Narrow the search to {value} ({n} articles)"
+        return None
+
+
+def facet_clause(key: str, value: str) -> str:
+    """The query clause selecting one facet value (entity/policy are exact keyword terms)."""
+    if key == "year":
+        return f"date:{value}"
+    if key == "source":
+        return f'source:"{value}"' if " " in value else f"source:{value}"
+    quoted = value.replace("'", " ")
+    return f"{key}:'{quoted}'"
+
+
+class EntityModel(GroupedModel):
+    """Entities grouped by type, most mentioned first; items can be dragged onto each other.
+
+    Dropping entity A on entity B emits `merge_requested(A id, B id)`; the model itself is
+    only changed when the window reloads it after the edit."""
+
+    HEADERS = ("Entity", "Mentions")
+    # An entity was dropped on another: (source id, target id).
+    merge_requested = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._by_id: dict[str, object] = {}
+
+    def set_entities(self, entities) -> None:
+        by_type: dict[str, list] = {}
+        for ent in entities or ():
+            by_type.setdefault(ent.type or "Other", []).append(ent)
+        order = {t: n for n, t in enumerate(TYPE_ORDER)}
+        groups = [(t, sorted(items, key=lambda e: (-_mentions(e), e.name.casefold())))
+                  for t, items in sorted(by_type.items(),
+                                         key=lambda kv: (order.get(kv[0], 99), kv[0]))]
+        self._by_id = {e.id: e for _, items in groups for e in items}
+        self._set_groups(groups)
+
+    def entity(self, entity_id: str):
+        return self._by_id.get(entity_id)
+
+    def types(self) -> list[str]:
+        return [name for name, _ in self._groups]
+
+    def index_of(self, entity_id: str) -> QModelIndex:
+        for g, (_, items) in enumerate(self._groups):
+            for r, ent in enumerate(items):
+                if ent.id == entity_id:
+                    return self.createIndex(r, 0, g + 1)
+        return QModelIndex()
+
+    def item_data(self, ent, column, role):
+        if role == _DISPLAY:
+            return ent.name if column == 0 else str(_mentions(ent))
+        if role == SORT_ROLE:
+            return ent.name.casefold() if column == 0 else _mentions(ent)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
+            docs = count_of(getattr(ent, "docs", None))
+            tip = f"{ent.name} ({ent.type}): {_mentions(ent)} mentions in {docs} articles"
+            return tip + (f"\nAlso: {', '.join(aliases)}" if aliases else "")
+        if role == Qt.ItemDataRole.FontRole and getattr(ent, "hidden", False):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == ID_ROLE:
+            return ent.id
+        if role == OBJECT_ROLE:
+            return ent
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid() and index.internalId() != 0:
+            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return base
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):
+        return [ENTITY_MIME]
+
+    def mimeData(self, indexes):
+        ids = []
+        for index in indexes:
+            ent = self.item(index)
+            if ent is not None and ent.id not in ids:
+                ids.append(ent.id)
+        data = QMimeData()
+        data.setData(ENTITY_MIME, "\n".join(ids).encode())
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent):
+        return bool(data.hasFormat(ENTITY_MIME) and self.item(parent) is not None
+                    and row == -1)
+
+    def dropMimeData(self, data, action, row, column, parent):
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        target = self.item(parent)
+        sources = bytes(data.data(ENTITY_MIME)).decode().split("\n")
+        for source in sources:
+            if source and source != target.id:
+                self.merge_requested.emit(source, target.id)
+        # False: the view must not delete the dragged rows; the window reloads the model.
+        return False
+
+
+def _mentions(ent) -> int:
+    count = getattr(ent, "count", None)
+    return count if isinstance(count, int) else len(getattr(ent, "mentions", ()) or ())
+
+
+class TreeFilterProxy(QSortFilterProxyModel):
+    """Filter leaves by name (groups stay while a child matches); sort on SORT_ROLE."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(0)
+        self.setSortRole(SORT_ROLE)
+
+    def filterAcceptsRow(self, row, parent):
+        if not parent.isValid():
+            # A group row matches only through its children (recursive filtering).
+            return not self.filterRegularExpression().pattern()
+        return super().filterAcceptsRow(row, parent)
+
+    def lessThan(self, left, right):
+        # Groups keep the model's order (by type); items sort by the chosen column.
+        if not left.parent().isValid():
+            return left.row() < right.row()
+        return super().lessThan(left, right)
+
+
+# -- policies ----------------------------------------------------------------------------
+
+
+class PolicyModel(QAbstractTableModel):
+    """Policies: label, number of articles, first-last date (the timeline column)."""
+
+    LABEL, ARTICLES, TIMELINE = range(3)
+    HEADERS = ("Policy", "Articles", "Timeline")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list = []
+        self.date_span: tuple[str, str] = ("", "")  # the corpus's date range, for the timeline
+
+    def set_policies(self, policies, span: tuple[str, str] = ("", "")) -> None:
+        self.beginResetModel()
+        self._rows = sorted(policies or (), key=lambda p: (-count_of(p.docs), p.label))
+        self.date_span = span
+        self.endResetModel()
+
+    def policy(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, policy_id: str) -> int | None:
+        for n, pol in enumerate(self._rows):
+            if pol.id == policy_id:
+                return n
+        return None
+
+    def rowCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        pol = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            if col == self.LABEL:
+                return pol.label
+            if col == self.ARTICLES:
+                return str(count_of(pol.docs))
+            return date_range(pol.first_date, pol.last_date)
+        if role == SORT_ROLE:
+            return (pol.label.casefold(), count_of(pol.docs), pol.first_date or "")[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return getattr(pol, "description", "") or pol.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.ARTICLES:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ID_ROLE:
+            return pol.id
+        if role == OBJECT_ROLE:
+            return pol
+        return None
+
+
+def date_range(first: str, last: str) -> str:
+    first, last = (first or "")[:7], (last or "")[:7]
+    if not first and not last:
+        return "Undated"
+    if first == last or not last:
+        return first
+    return f"{first} – {last}" if first else last
+
+
+def actors_of(policy) -> list[tuple[str, str, int]]:
+    """(actor, stance, count) of a policy's mentions, most frequent first."""
+    counts = Counter((m.actor or "", m.stance or "") for m in getattr(policy, "mentions", ())
+                     if getattr(m, "actor", ""))
+    return [(a, s, n) for (a, s), n in counts.most_common()]
+
+
+# -- mentions ----------------------------------------------------------------------------
+
+
+class MentionModel(QAbstractTableModel):
+    """Every mention across the corpus: article, date, sentence with the mention in bold."""
+
+    ARTICLE, DATE, SENTENCE = range(3)
+    HEADERS = ("Article", "Date", "Sentence")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_contexts(self, contexts) -> None:
+        self.beginResetModel()
+        self._rows = list(contexts or ())
+        self.endResetModel()
+
+    def context(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def contexts(self) -> list:
+        return list(self._rows)
+
+    def rowCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        ctx = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return (ctx.title, ctx.date or "Undated", " ".join(ctx.sentence.split()))[col]
+        if role == HTML_ROLE and col == self.SENTENCE:
+            at = ctx.start - ctx.sentence_start
+            return " ".join(bold_span(ctx.sentence, at, at + (ctx.end - ctx.start)).split())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ctx.title if col == self.ARTICLE else None
+        if role == OBJECT_ROLE:
+            return ctx
+        if role == ID_ROLE:
+            return ctx.doc
+        return None

@@ -1,0 +1,469 @@
+"""The reading pane: a safe QTextBrowser that shows one article with exact body offsets.
+
+Layout of the document: the title block, the meta block, an empty block, then the body as
+plain-text paragraphs starting at `body_start`. Every body offset `i` maps to document
+position `body_start + utf16(body[:i])` (see `OffsetMap`), so entity mentions, search terms
+and note anchors select exactly `body[start:end]`. Page chrome and reader comments follow the
+body, collapsed behind a link.
+
+Safety: nothing is ever loaded. `loadResource` answers an empty byte array for every URL
+(images, stylesheets, `file://`), links are never followed by the widget: http(s) links go to
+the system browser on click, `entity:`/`note:` links are re-emitted as `link_activated`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+
+import nh3
+from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFont,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QTextBrowser, QTextEdit
+
+READING_WIDTH_EM = 40  # the body column never gets wider than this (comfortable measure)
+ZOOM_STEP = 0.1
+ZOOM_RANGE = (-5, 10)
+_TOGGLE = "reader:toggle/"
+# Characters QTextCursor.insertText turns into block or frame boundaries. The body is split
+# on "\n" by us; these are shown as a space so that one body char stays one position.
+_SPECIAL = str.maketrans({"\r": " ", "\u2029": " ", "\ufdd0": " ", "\ufdd1": " ",
+                          "\x00": " "})
+
+
+class OffsetMap:
+    """Python str offsets <-> Qt (UTF-16) positions for one text."""
+
+    def __init__(self, text: str):
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._ends = [a + k + 2 for k, a in enumerate(self._astral)]  # qt end of each pair
+
+    def to_qt(self, i: int) -> int:
+        return i + bisect.bisect_left(self._astral, i)
+
+    def from_qt(self, pos: int) -> int:
+        return pos - bisect.bisect_right(self._ends, pos)
+
+
+def sanitise(fragment: str) -> str:
+    """HTML from notes or the library, cleaned to inline formatting and safe links."""
+    return nh3.clean(fragment, url_schemes={"http", "https", "entity", "note", "policy"},
+                     tags={"b", "strong", "i", "em", "code", "pre", "p", "br", "ul", "ol", "li",
+                           "a", "blockquote", "h1", "h2", "h3", "h4", "span"},
+                     attributes={"a": {"href"}}, link_rel=None)
+
+
+def stem_pattern(terms) -> re.Pattern | None:
+    """Words starting with any of the search stems, case-insensitively.
+
+    The index stems words (Porter): "policies" -> "polici", so a stem ending in "i" also
+    matches the "y" spelling ("policy")."""
+    alts = set()
+    for term in terms:
+        term = term.strip().lower()
+        if not term or not re.fullmatch(r"\w+", term):
+            continue
+        alts.add(re.escape(term))
+        if term.endswith("i") and len(term) > 2:
+            alts.add(re.escape(term[:-1] + "y"))
+    if not alts:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\w*",
+                      re.IGNORECASE)
+
+
+class SafeBrowser(QTextBrowser):
+    """A QTextBrowser that loads nothing and routes links itself (see the module docstring)."""
+
+    # An internal link (entity:ID, note:ID) was clicked: (url).
+    link_activated = Signal(QUrl)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.anchorClicked.connect(self._on_anchor)
+
+    def loadResource(self, kind, url):
+        """Never load anything: no images, no files, no network."""
+        return QByteArray(b"")
+
+    def set_safe_html(self, fragment: str) -> None:
+        """Show library- or note-provided HTML after sanitising it."""
+        self.setHtml(sanitise(fragment))
+
+    def _on_anchor(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme in ("http", "https"):
+            QDesktopServices.openUrl(url)
+        elif scheme in ("entity", "note", "policy"):
+            self.link_activated.emit(url)
+        # anything else (file:, javascript:, data:) is ignored on purpose
+
+
+class ArticleView(SafeBrowser):
+    """Shows one `Article`; selection and highlights in body offsets."""
+
+    # The zoom step changed: (step).
+    zoom_changed = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.article = None
+        self.body_start = 0
+        self._map = OffsetMap("")
+        self._expanded: set[str] = set()
+        self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._terms: tuple[str, ...] = ()
+        self._mentions: list[tuple[int, int]] = []
+        self._zoom = 0
+        self._base_font = QFont(self.font())
+        self._empty_message = ""
+        self.show_message("Select an article to read it.")
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.toString().startswith(_TOGGLE):
+            self._toggle(url.toString().removeprefix(_TOGGLE))
+        else:
+            super()._on_anchor(url)
+
+    # -- content -------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """An empty state: a short hint instead of an article."""
+        self.article = None
+        self._map = OffsetMap("")
+        self._layers.clear()
+        self._empty_message = text
+        self.setProperty("empty", True)
+        doc = self.document()
+        doc.clear()
+        cursor = QTextCursor(doc)
+        fmt = QTextBlockFormat()
+        fmt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        fmt.setTopMargin(48)
+        cursor.setBlockFormat(fmt)
+        char = QTextCharFormat()
+        char.setForeground(self.palette().brush(QPalette.ColorRole.PlaceholderText))
+        cursor.insertText(text, char)
+        self._apply_extra()
+
+    def show_article(self, article, expanded: set[str] | None = None) -> None:
+        """Render `article` (title, meta, plain-text body, collapsed chrome/comments)."""
+        same = self.article is not None and self.article.id == article.id
+        self.article = article
+        self.setProperty("empty", False)
+        if not same:
+            self._expanded = set(expanded or ())
+            self._terms = ()
+            self._mentions = []
+            self._layers.clear()
+        self._render()
+
+    def _render(self) -> None:
+        art = self.article
+        pal = self.palette()
+        doc = self.document()
+        doc.clear()
+        doc.setDefaultFont(self._zoomed_font())
+        cursor = QTextCursor(doc)
+
+        title_block = QTextBlockFormat()
+        title_block.setBottomMargin(6)
+        title_block.setHeadingLevel(1)
+        title_fmt = QTextCharFormat()
+        title_fmt.setFontWeight(QFont.Weight.Bold)
+        title_fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, 2)
+        cursor.setBlockFormat(title_block)
+        cursor.insertText(_plain(art.title) or "Untitled", title_fmt)
+
+        meta_block = QTextBlockFormat()
+        meta_block.setBottomMargin(12)
+        meta_fmt = QTextCharFormat()
+        meta_fmt.setForeground(pal.brush(QPalette.ColorRole.PlaceholderText))
+        cursor.insertBlock(meta_block, meta_fmt)
+        cursor.insertText(_plain(meta_line(art)), meta_fmt)
+
+        body_block = QTextBlockFormat()
+        body_block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.insertBlock(body_block, QTextCharFormat())
+        cursor.insertBlock(body_block, QTextCharFormat())
+        self.body_start = cursor.position()
+        self._map = OffsetMap(art.body)
+        for n, line in enumerate(art.body.split("\n")):
+            if n:
+                cursor.insertBlock(body_block, QTextCharFormat())
+            if line:
+                cursor.insertText(line.translate(_SPECIAL))
+
+        for key, label in (("chrome", "Page chrome"), ("comments", "Reader comments")):
+            extra = getattr(art, key, "") or ""
+            if extra.strip():
+                self._render_extra(cursor, key, label, extra, pal)
+        self._apply_margins()
+        self._apply_extra()
+
+    def _render_extra(self, cursor, key, label, text, pal) -> None:
+        open_ = key in self._expanded
+        block = QTextBlockFormat()
+        block.setTopMargin(18)
+        link = QTextCharFormat()
+        link.setAnchor(True)
+        link.setAnchorHref(_TOGGLE + key)
+        link.setForeground(pal.brush(QPalette.ColorRole.Link))
+        words = len(text.split())
+        cursor.insertBlock(block, QTextCharFormat())
+        cursor.insertText(f"{'▾' if open_ else '▸'} {label} ({words} words, not part of the "
+                          "article)", link)
+        if open_:
+            muted = QTextCharFormat()
+            muted.setForeground(pal.brush(QPalette.ColorRole.PlaceholderText))
+            for line in text.split("\n"):
+                cursor.insertBlock(QTextBlockFormat(), muted)
+                cursor.insertText(line.translate(_SPECIAL), muted)
+
+    def _toggle(self, key: str) -> None:
+        if self.article is None:
+            return
+        self._expanded ^= {key}
+        top = self.verticalScrollBar().value()
+        self._render()
+        self.verticalScrollBar().setValue(top)
+
+    def set_extras_expanded(self, expanded: bool) -> None:
+        """Show or collapse page chrome and reader comments."""
+        if self.article is None:
+            return
+        self._expanded = {"chrome", "comments"} if expanded else set()
+        self._render()
+
+    @property
+    def extras_expanded(self) -> bool:
+        return bool(self._expanded)
+
+    # -- offsets and selection -----------------------------------------------------------
+    def body_pos(self, offset: int) -> int:
+        """Document position of body offset `offset`."""
+        body = self.article.body if self.article else ""
+        offset = max(0, min(offset, len(body)))
+        return self.body_start + self._map.to_qt(offset)
+
+    def body_offset(self, pos: int) -> int:
+        """Body offset of document position `pos` (clamped to the body)."""
+        body = self.article.body if self.article else ""
+        return max(0, min(len(body), self._map.from_qt(pos - self.body_start)))
+
+    def body_cursor(self, start: int, end: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.body_pos(start))
+        cursor.setPosition(self.body_pos(end), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def select_body(self, start: int, end: int) -> None:
+        """Select body[start:end] and scroll it into the middle of the view."""
+        cursor = self.body_cursor(start, end)
+        self.setTextCursor(cursor)
+        self.scroll_to_pos(min(cursor.position(), cursor.anchor()), centre=True)
+
+    def selected_body_range(self) -> tuple[int, int] | None:
+        """The selection as body offsets, or None when nothing in the body is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.article is None:
+            return None
+        start = self.body_offset(cursor.selectionStart())
+        end = self.body_offset(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def top_pos(self) -> int:
+        """Document position at the top-left of the view (for restoring scroll state)."""
+        return self.cursorForPosition(self.viewport().rect().topLeft()).position()
+
+    def scroll_to_pos(self, pos: int, centre: bool = False) -> None:
+        """Scroll so that document position `pos` is at the top (or the middle)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(0, min(pos, self.document().characterCount() - 1)))
+        bar = self.verticalScrollBar()
+        rect = self.cursorRect(cursor)
+        target = bar.value() + rect.top()
+        if centre:
+            target -= self.viewport().height() // 3
+        bar.setValue(max(0, target))
+
+    # -- highlights ----------------------------------------------------------------------
+    def highlight_terms(self, terms) -> int:
+        """Mark every word starting with one of the search stems; returns the count."""
+        self._terms = tuple(terms)
+        return len(self._set_layer("terms", self._term_ranges(), QPalette.ColorRole.Link, 70))
+
+    def _term_ranges(self) -> list[tuple[int, int]]:
+        pattern = stem_pattern(self._terms)
+        if pattern is None or self.article is None:
+            return []
+        return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
+
+    def highlight_mentions(self, spans) -> None:
+        """Mark body spans [(start, end)] of the selected entity or policy."""
+        self._mentions = [(s, e) for s, e in spans]
+        self._set_layer("mentions", self._mentions, QPalette.ColorRole.Highlight, 90,
+                        underline=True)
+
+    def term_selections(self) -> list[tuple[int, int]]:
+        """Body spans currently highlighted as search terms (tests and status bar)."""
+        return self._term_ranges()
+
+    def _set_layer(self, name, spans, role, alpha, underline=False) -> list:
+        colour = self.palette().color(role)
+        colour.setAlpha(alpha)
+        selections = []
+        for start, end in spans:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = self.body_cursor(start, end)
+            sel.format.setBackground(colour)
+            if underline:
+                sel.format.setFontUnderline(True)
+            selections.append(sel)
+        self._layers[name] = selections
+        self._apply_extra()
+        return selections
+
+    def _apply_extra(self) -> None:
+        self.setExtraSelections([s for layer in self._layers.values() for s in layer])
+
+    def _reapply_layers(self) -> None:
+        if self.article is None:
+            return
+        if self._terms:
+            self.highlight_terms(self._terms)
+        if self._mentions:
+            self.highlight_mentions(self._mentions)
+
+    # -- find in article -----------------------------------------------------------------
+    def find_text(self, text: str, backward: bool = False) -> tuple[int, int]:
+        """Select the next (previous) match, wrapping; returns (match number, total)."""
+        if not text:
+            self._layers.pop("find", None)
+            self._apply_extra()
+            return 0, 0
+        doc = self.document()
+        flags = QTextDocument.FindFlag(0)
+        matches = []
+        cursor = doc.find(text, 0, flags)
+        while not cursor.isNull():
+            matches.append((cursor.selectionStart(), cursor.selectionEnd()))
+            cursor = doc.find(text, cursor, flags)
+        colour = self.palette().color(QPalette.ColorRole.Highlight)
+        colour.setAlpha(60)
+        layer = []
+        for start, end in matches:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = QTextCursor(doc)
+            sel.cursor.setPosition(start)
+            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            sel.format.setBackground(colour)
+            layer.append(sel)
+        self._layers["find"] = layer
+        self._apply_extra()
+        if not matches:
+            return 0, 0
+        here = self.textCursor()
+        if backward:
+            before = [i for i, (s, _) in enumerate(matches) if s < here.selectionStart()]
+            n = before[-1] if before else len(matches) - 1
+        else:
+            after = [i for i, (s, _) in enumerate(matches)
+                     if s >= here.selectionEnd() and (s, _) != (here.selectionStart(),
+                                                              here.selectionEnd())]
+            n = after[0] if after else 0
+        cursor = QTextCursor(doc)
+        cursor.setPosition(matches[n][0])
+        cursor.setPosition(matches[n][1], QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.scroll_to_pos(matches[n][0], centre=True)
+        return n + 1, len(matches)
+
+    def clear_find(self) -> None:
+        self._layers.pop("find", None)
+        self._apply_extra()
+
+    # -- zoom and layout -----------------------------------------------------------------
+    @property
+    def zoom(self) -> int:
+        return self._zoom
+
+    def set_zoom(self, step: int) -> None:
+        step = max(ZOOM_RANGE[0], min(ZOOM_RANGE[1], step))
+        if step == self._zoom:
+            return
+        top = self.top_pos()
+        self._zoom = step
+        self.document().setDefaultFont(self._zoomed_font())
+        self._apply_margins()
+        self.scroll_to_pos(top)
+        self.zoom_changed.emit(step)
+
+    def _zoomed_font(self) -> QFont:
+        font = QFont(self._base_font)
+        size = self._base_font.pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size * (1 + ZOOM_STEP * self._zoom))
+        return font
+
+    def _apply_margins(self) -> None:
+        """Keep the text column at most READING_WIDTH_EM wide, centred."""
+        em = self.fontMetrics().horizontalAdvance("M") * (1 + ZOOM_STEP * self._zoom)
+        spare = self.viewport().width() - READING_WIDTH_EM * em
+        side = max(12.0, spare / 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if abs(fmt.leftMargin() - side) < 1 and fmt.topMargin() == 16:
+            return
+        fmt.setLeftMargin(side)
+        fmt.setRightMargin(side)
+        fmt.setTopMargin(16)
+        fmt.setBottomMargin(24)
+        root.setFrameFormat(fmt)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._apply_margins()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Colours come from the palette at render time: follow light/dark switches.
+            if self.article is not None:
+                top = self.verticalScrollBar().value()
+                self._render()
+                self._reapply_layers()
+                self.verticalScrollBar().setValue(top)
+            elif self._empty_message:
+                self.show_message(self._empty_message)
+        elif event.type() == QEvent.Type.FontChange:
+            self._base_font = QFont(self.font())
+            self.document().setDefaultFont(self._zoomed_font())
+
+
+def meta_line(article) -> str:
+    parts = [article.date or "Undated", article.source, article.author]
+    if getattr(article, "date_from", "") == "comment":
+        parts[0] += " (date from a reader comment)"
+    return " · ".join(p for p in parts if p)
+
+
+def _plain(text: str) -> str:
+    return (text or "").replace("\n", " ").translate(_SPECIAL)
+
+
+def escape(text: str) -> str:
+    return html.escape(text or "", quote=True)

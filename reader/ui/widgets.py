@@ -1,0 +1,162 @@
+"""Small reusable widgets: rich-text and timeline delegates, a view with an empty state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QLabel,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from reader.ui.models import HTML_ROLE, OBJECT_ROLE
+
+
+class _NoResources(QTextDocument):
+    """A text document that never loads images or files (delegate HTML is sanitised too)."""
+
+    def loadResource(self, kind, url):
+        from PySide6.QtCore import QByteArray
+
+        return QByteArray(b"")
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Paints HTML_ROLE (sanitised, inline formatting only) wrapped to the column width."""
+
+    PADDING = 6
+
+    def __init__(self, parent=None, max_lines: int = 0):
+        super().__init__(parent)
+        self.max_lines = max_lines  # 0: as many lines as the text needs
+
+    def _document(self, option, index, width: float) -> QTextDocument:
+        doc = _NoResources()
+        doc.setDocumentMargin(self.PADDING)
+        doc.setDefaultFont(option.font)
+        doc.setHtml(index.data(HTML_ROLE) or "")
+        doc.setTextWidth(max(40.0, width))
+        return doc
+
+    def paint(self, painter, option, index):
+        if index.data(HTML_ROLE) is None:
+            return super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._document(opt, index, opt.rect.width())
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        selected = opt.state & QStyle.StateFlag.State_Selected
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        clip = QRectF(0, 0, opt.rect.width(), opt.rect.height())
+        painter.setClipRect(clip)
+        ctx.clip = clip
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        if index.data(HTML_ROLE) is None:
+            return super().sizeHint(option, index)
+        width = self._column_width(option, index)
+        doc = self._document(option, index, width)
+        height = doc.size().height()
+        if self.max_lines:
+            line = option.fontMetrics.lineSpacing()
+            height = min(height, self.max_lines * line + 2 * self.PADDING)
+        return QSize(int(width), int(height) + 1)
+
+    def _column_width(self, option, index) -> float:
+        view = self.parent()
+        if view is not None and hasattr(view, "columnWidth") and index.column() >= 0:
+            width = view.columnWidth(index.column())
+            if width > 0:
+                return width
+        if view is not None and hasattr(view, "viewport"):
+            return view.viewport().width()
+        return option.rect.width() or 300
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """Paints a policy's mention dates as ticks on the corpus's date axis."""
+
+    def paint(self, painter, option, index):
+        policy = index.data(OBJECT_ROLE)
+        model = index.model()
+        while hasattr(model, "sourceModel") and model.sourceModel() is not None:
+            model = model.sourceModel()
+        span = getattr(model, "date_span", ("", ""))
+        dates = sorted({(getattr(m, "date", "") or "")[:10]
+                        for m in getattr(policy, "mentions", ()) or ()} - {""})
+        if policy is None or not dates or not all(span):
+            return super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        lo, hi = _day(span[0]), _day(span[1])
+        rect = opt.rect.adjusted(6, 5, -6, -5)
+        selected = opt.state & QStyle.StateFlag.State_Selected
+        pal = opt.palette
+        line = pal.color(QPalette.ColorRole.HighlightedText if selected
+                         else QPalette.ColorRole.PlaceholderText)
+        tick = pal.color(QPalette.ColorRole.HighlightedText if selected
+                         else QPalette.ColorRole.Highlight)
+        painter.save()
+        mid = rect.center().y()
+        painter.setPen(line)
+        painter.drawLine(rect.left(), mid, rect.right(), mid)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tick)
+        for date in dates:
+            x = rect.left() + (rect.width() * (_day(date) - lo) / max(1, hi - lo))
+            painter.drawRoundedRect(QRectF(x - 2, rect.top(), 4, rect.height()), 1.5, 1.5)
+        painter.restore()
+
+
+def _day(iso: str) -> int:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
+class EmptyStack(QStackedWidget):
+    """A view, or a centred hint when the view has nothing to show."""
+
+    def __init__(self, view: QWidget, message: str = "", parent=None):
+        super().__init__(parent)
+        self.view = view
+        self.label = QLabel(message)
+        self.label.setObjectName("emptyState")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.addWidget(view)
+        self.addWidget(self.label)
+        self.set_empty(message)
+
+    def set_empty(self, message: str | None) -> None:
+        """Show `message` instead of the view; None or "" shows the view."""
+        if message:
+            self.label.setText(message)
+            self.setCurrentWidget(self.label)
+        else:
+            self.setCurrentWidget(self.view)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.currentWidget() is self.label

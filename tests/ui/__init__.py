@@ -1,0 +1,1 @@
+"""UI tests: drive the real main window with pytest-qt (offscreen)."""

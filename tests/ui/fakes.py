@@ -1,0 +1,246 @@
+"""A Library with the CONTRACT's entity, policy, note and read-state methods, faked in memory.
+
+The real methods land feature by feature (see the end of reader/library.py); this stand-in
+lets the UI tests drive every panel today, against exactly the contract's names and shapes.
+Entities are fixed names found by regex in the test corpus (`NAMES`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from reader.domain import NotFound
+from reader.library import Library
+
+# name -> (type, aliases)
+NAMES = {
+    "Michael Gove": ("Person", ("Gove",)),
+    "Eileen Munro": ("Person", ()),
+    "Ofsted": ("Organisation", ()),
+    "Leeds": ("Place", ()),
+    "Leeds City Council": ("Organisation", ()),
+}
+
+
+@dataclass
+class Mention:
+    doc: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+    @property
+    def docs(self) -> list[str]:
+        return sorted({m.doc for m in self.mentions})
+
+
+@dataclass
+class MentionContext:
+    doc: str
+    title: str
+    date: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+
+
+@dataclass
+class Related:
+    entity: Entity
+    score: float
+    evidence: list = field(default_factory=list)
+
+
+@dataclass
+class PolicyMention:
+    doc: str
+    start: int
+    end: int
+    text: str
+    actor: str = ""
+    stance: str = ""
+    date: str = ""
+
+
+@dataclass
+class Policy:
+    id: str
+    label: str
+    description: str = ""
+    docs: list[str] = field(default_factory=list)
+    first_date: str = ""
+    last_date: str = ""
+    user: bool = False
+    mentions: list[PolicyMention] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    id: int
+    doc: str
+    start: int | None
+    end: int | None
+    quote: str
+    body: str = ""
+    tags: tuple = ()
+    created: str = ""
+    updated: str = ""
+    orphan: bool = False
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\W+", "-", name.lower()).strip("-")
+
+
+class ContractLibrary(Library):
+    """`Library` plus in-memory entities/policies/notes/read state over its own articles."""
+
+    def __init__(self, paths):
+        super().__init__(paths)
+        self._entities: dict[str, Entity] | None = None
+        self._undo: list[dict[str, Entity]] = []
+        self._notes: list[Note] = []
+        self._read: set[str] = set()
+        self.edits: list[dict] = []
+
+    # -- entities ------------------------------------------------------------------------
+    def _build(self) -> dict[str, Entity]:
+        if self._entities is None:
+            ents = {_slug(n): Entity(_slug(n), n, t, [n, *a]) for n, (t, a) in NAMES.items()}
+            for info in self.articles():
+                body = self.article(info.id).body
+                taken: list[tuple[int, int]] = []
+                spans = sorted(((alias, e) for e in ents.values() for alias in e.aliases),
+                               key=lambda pair: -len(pair[0]))
+                for alias, ent in spans:
+                    for m in re.finditer(rf"\b{re.escape(alias)}\b", body):
+                        if any(s < m.end() and m.start() < e for s, e in taken):
+                            continue
+                        taken.append((m.start(), m.end()))
+                        ent.mentions.append(Mention(info.id, m.start(), m.end(), m[0]))
+            for ent in ents.values():
+                ent.mentions.sort(key=lambda m: (m.doc, m.start))
+            self._entities = {k: e for k, e in ents.items() if e.mentions}
+        return self._entities
+
+    def entities(self, doc=None, type=None, include_hidden=False):  # noqa: A002 (contract)
+        out = [e for e in self._build().values() if include_hidden or not e.hidden]
+        if doc:
+            out = [e for e in out if doc in e.docs]
+        if type:
+            out = [e for e in out if e.type == type]
+        return copy.deepcopy(out)
+
+    def entity(self, entity_id):
+        try:
+            return copy.deepcopy(self._build()[entity_id])
+        except KeyError:
+            raise NotFound(f"No entity '{entity_id}'") from None
+
+    def mention_contexts(self, mentions):
+        infos = {i.id: i for i in self.articles()}
+        out = []
+        for m in mentions:
+            body = self.article(m.doc).body
+            start = max(body.rfind(". ", 0, m.start) + 2, body.rfind("\n", 0, m.start) + 1, 0)
+            stop = min(x for x in (body.find(". ", m.end), body.find("\n", m.end), len(body))
+                       if x >= 0)
+            sentence = body[start:stop + 1].rstrip()
+            info = infos[m.doc]
+            out.append(MentionContext(m.doc, info.title, info.date, m.start, m.end, m.text,
+                                      sentence, start))
+        return sorted(out, key=lambda c: (c.date or "9999", c.doc, c.start))
+
+    def related(self, entity_id, limit=10):
+        ents = self._build()
+        me = ents[entity_id]
+        out = [Related(copy.deepcopy(e), float(len(set(e.docs) & set(me.docs))))
+               for e in ents.values() if e.id != entity_id and set(e.docs) & set(me.docs)]
+        return sorted(out, key=lambda r: -r.score)[:limit]
+
+    def edit_entities(self, edit):
+        ents = self._build()
+        self._undo.append(copy.deepcopy(ents))
+        self.edits.append(dict(edit))
+        op = edit["op"]
+        if op == "merge":
+            source, target = ents.pop(edit["source"]), ents[edit["target"]]
+            target.mentions = sorted(target.mentions + source.mentions,
+                                     key=lambda m: (m.doc, m.start))
+            target.aliases = list(dict.fromkeys(target.aliases + source.aliases))
+        elif op == "rename":
+            ents[edit["id"]].name = edit["name"]
+        elif op == "retype":
+            ents[edit["id"]].type = edit["type"]
+        elif op in ("hide", "unhide"):
+            ents[edit["id"]].hidden = op == "hide"
+        else:
+            self._undo.pop()
+            raise ValueError(f"unknown op {op}")
+
+    def undo_entity_edit(self):
+        if not self._undo:
+            return None
+        self._entities = self._undo.pop()
+        return self.edits.pop()
+
+    # -- policies ------------------------------------------------------------------------
+    def policies(self):
+        mentions = []
+        for info in self.articles():
+            body = self.article(info.id).body
+            for m in re.finditer(r"Munro review", body):
+                mentions.append(PolicyMention(info.id, m.start(), m.end(), m[0],
+                                              actor="Eileen Munro", stance="for",
+                                              date=info.date))
+        if not mentions:
+            return []
+        dates = sorted(m.date for m in mentions if m.date)
+        return [Policy("munro-review", "Munro review", "Review of child protection.",
+                       sorted({m.doc for m in mentions}), dates[0] if dates else "",
+                       dates[-1] if dates else "", False, mentions)]
+
+    # -- notes and read state ------------------------------------------------------------
+    def notes(self, doc=None, tag=None):
+        return [copy.copy(n) for n in self._notes if doc in (None, n.doc)]
+
+    def add_note(self, doc, start=None, end=None, body="", tags=()):
+        quote = self.article(doc).body[start:end] if start is not None else ""
+        note = Note(len(self._notes) + 1, doc, start, end, quote, body, tuple(tags),
+                    "2024-01-01T00:00:00", "2024-01-01T00:00:00")
+        self._notes.append(note)
+        return copy.copy(note)
+
+    def update_note(self, note_id, body=None, tags=None):
+        for note in self._notes:
+            if note.id == note_id:
+                note.body = body if body is not None else note.body
+                return copy.copy(note)
+        raise NotFound(f"No note {note_id}")
+
+    def export_notes(self, fmt="md"):
+        return "\n\n".join(f"> {n.quote}\n\n{n.body}" for n in self._notes)
+
+    def set_read(self, doc, read=True):
+        (self._read.add if read else self._read.discard)(doc)
+
+    def read_docs(self):
+        return set(self._read)

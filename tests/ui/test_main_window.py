@@ -1,0 +1,520 @@
+"""Drive the real main window: open, search, entities and mentions, edits, import, restart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from reader.library import Library
+from reader.ui.models import ID_ROLE, ArticleModel
+
+from .conftest import settle_window, write_corpus
+from .fakes import ContractLibrary
+
+
+def click_article(qtbot, win, doc_id: str) -> None:
+    proxy = win.article_proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ID_ROLE) == doc_id)
+    rect = win.article_table.visualRect(proxy.index(row, ArticleModel.TITLE))
+    with qtbot.waitSignal(win.article_opened, timeout=5000) as blocker:
+        qtbot.mouseClick(win.article_table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert blocker.args == [doc_id]
+
+
+def entity_index(win, name: str) -> QModelIndex:
+    proxy = win.entity_panel.proxy
+    for g in range(proxy.rowCount()):
+        group = proxy.index(g, 0)
+        for r in range(proxy.rowCount(group)):
+            index = proxy.index(r, 0, group)
+            if index.data() == name:
+                return index
+    raise AssertionError(f"{name} not in the entity tree")
+
+
+def select_entity(qtbot, win, name: str) -> None:
+    index = entity_index(win, name)
+    rect = win.entity_panel.tree.visualRect(index)
+    with qtbot.waitSignal(win.mentions_loaded, timeout=5000):
+        qtbot.mouseClick(win.entity_panel.tree.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+
+
+def selected_body_text(win) -> str:
+    span = win.article_view.selected_body_range()
+    assert span is not None
+    return win.article_view.article.body[span[0]:span[1]]
+
+
+# -- articles ----------------------------------------------------------------------------
+
+
+def test_window_lists_articles_and_opens_one_on_click(qtbot, window):
+    assert window.article_model.rowCount() == 3
+    assert window.article_table.horizontalHeader().isSortIndicatorShown()
+    click_article(qtbot, window, "b-gove")
+    view = window.article_view
+    assert view.article.title == "Gove announces social work reform"
+    text = view.toPlainText()
+    assert text.startswith("Gove announces social work reform\n2013-05-10 · Ben Jones")
+    # The body starts at a known position and maps 1:1.
+    assert text[view.body_start:view.body_start + 20] == view.article.body[:20]
+    # Reader comments are kept aside, collapsed behind a link at the end.
+    assert "Good news for social workers" not in text
+    assert "Reader comments (" in text
+    assert window.article_model.is_read("b-gove")
+    assert "b-gove" in window.backend.read_docs()
+    assert window.windowTitle().startswith("Gove announces")
+
+
+def test_filter_box_and_empty_filter_state(qtbot, window):
+    qtbot.keyClicks(window.article_filter, "munro")
+    assert window.article_proxy.rowCount() == 1
+    qtbot.keyClicks(window.article_filter, " zebra")
+    assert window.article_stack.is_empty
+    assert "No articles match" in window.article_stack.label.text()
+
+
+def test_comments_expand_and_offsets_stay_exact(qtbot, window):
+    click_article(qtbot, window, "b-gove")
+    view = window.article_view
+    window.actions_by_name["toggle_extras"].trigger()
+    assert "Good news for social workers" in view.toPlainText()
+    body = view.article.body
+    start = body.index("Leeds City Council")
+    view.select_body(start, start + len("Leeds City Council"))
+    assert view.textCursor().selectedText() == "Leeds City Council"
+
+
+def test_find_in_article(qtbot, window):
+    click_article(qtbot, window, "b-gove")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "social")
+    assert window.find_bar.count.text() == "1 of 2"  # title and body; not the comments
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
+    assert window.find_bar.count.text() == "2 of 2"
+    assert window.article_view.textCursor().selectedText().lower() == "social"
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+
+
+def test_zoom_shortcuts(qtbot, window):
+    click_article(qtbot, window, "a-leeds")
+    view = window.article_view
+    size = view.document().defaultFont().pointSizeF()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom == 1 and view.document().defaultFont().pointSizeF() > size
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom == 0
+
+
+# -- search ------------------------------------------------------------------------------
+
+
+def test_search_as_you_type_then_enter_opens_first_hit_with_terms_highlighted(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()
+    with qtbot.waitSignal(window.search_finished, timeout=5000) as blocker:
+        qtbot.keyClicks(window.search_field, "inspectors professionals")
+    result = blocker.args[0]
+    assert result.query == "inspectors professionals" and result.hits
+    assert window.left.currentWidget() is window.search_panel
+    assert "<b>" in window.search_panel.hits.index(0, 0).data(Qt.ItemDataRole.UserRole + 3)
+    assert set(result.facets) >= {"source", "year"}
+    with qtbot.waitSignal(window.article_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert opened.args == [result.hits[0].id]
+    view = window.article_view
+    words = [view.article.body[s:e].lower() for s, e in view.term_selections()]
+    assert any(w.startswith("inspect") for w in words)
+    assert any(w.startswith("profession") for w in words)
+    assert all(any(w.startswith(t) for t in result.terms) for w in words)
+    assert len(view.extraSelections()) >= len(words)
+
+
+def test_enter_before_the_debounce_fires_still_opens_the_first_hit(qtbot, window):
+    window.search_field.setFocus()
+    qtbot.keyClicks(window.search_field, "munro")
+    with qtbot.waitSignal(window.article_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert opened.args[0] in {"c-munro", "b-gove"}
+
+
+def test_no_results_and_bad_queries_say_so(qtbot, window):
+    with qtbot.waitSignal(window.search_finished, timeout=5000):
+        qtbot.keyClicks(window.search_field, "zebra")
+    panel = window.search_panel
+    assert panel.results_stack.is_empty
+    assert "No results for “zebra”" in panel.results_stack.label.text()
+    window.search_field.clear()
+    assert window.left.currentIndex() == 0
+    with qtbot.waitSignal(window.search_failed, timeout=5000) as failed:
+        qtbot.keyClicks(window.search_field, '"unbalanced')
+    assert "quote" in failed.args[1].lower()
+    assert "quote" in panel.header.text().lower()
+
+
+def test_facet_narrows_the_search(qtbot, window):
+    with qtbot.waitSignal(window.search_finished, timeout=5000):
+        qtbot.keyClicks(window.search_field, "ofsted")
+    facets = window.search_panel.facets
+    years = next(facets.index(r, 0) for r in range(facets.rowCount())
+                 if facets.index(r, 0).data() == "Years")
+    year = facets.index(0, 0, years)
+    with qtbot.waitSignal(window.search_finished, timeout=5000) as blocker:
+        window.search_panel.facet_view.activated.emit(year)
+    assert blocker.args[0].query == f"ofsted date:{year.data()}"
+    assert blocker.args[0].total == 1
+
+
+# -- entities and mentions ---------------------------------------------------------------
+
+
+def test_entity_selection_lists_mentions_and_activation_selects_the_text(qtbot, window):
+    click_article(qtbot, window, "a-leeds")
+    select_entity(qtbot, window, "Michael Gove")
+    mentions = window.mention_panel.model
+    contexts = mentions.contexts()
+    assert len(contexts) == 3  # "Michael Gove" in a and b, "Gove" in b
+    assert [c.date for c in contexts] == sorted(c.date for c in contexts)
+    html = mentions.index(0, 2).data(Qt.ItemDataRole.UserRole + 3)
+    assert "<b>Michael Gove</b>" in html
+    # The open article highlights the entity's mentions in it.
+    view = window.article_view
+    assert len(view._layers["mentions"]) == 1
+    details = window.entity_panel.details.toPlainText()
+    assert "Gove" in details and "Related" in details
+    # Activate the last mention (in another article): it opens with the mention selected.
+    target = contexts[-1]
+    index = mentions.index(len(contexts) - 1, 0)
+    window.mention_panel.view.setCurrentIndex(index)
+    with qtbot.waitSignal(window.article_opened, timeout=5000):
+        qtbot.keyClick(window.mention_panel.view, Qt.Key.Key_Return)
+    assert view.article.id == target.doc
+    assert view.textCursor().selectedText() == target.text
+    assert selected_body_text(window) == view.article.body[target.start:target.end]
+
+
+def test_f3_walks_mentions_across_articles(qtbot, window):
+    select_entity(qtbot, window, "Ofsted")
+    contexts = window.mention_panel.model.contexts()
+    assert len({c.doc for c in contexts}) == 3
+    seen = []
+    for ctx in contexts:
+        with qtbot.waitSignal(window.article_opened, timeout=5000):
+            qtbot.keyClick(window, Qt.Key.Key_F3)
+        seen.append((window.article_view.article.id, selected_body_text(window)))
+        assert seen[-1] == (ctx.doc, "Ofsted")
+    assert [d for d, _ in seen] == [c.doc for c in contexts]
+    with qtbot.waitSignal(window.article_opened, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.article_view.article.id == contexts[-2].doc
+
+
+def test_drag_merge_updates_the_sidebar_and_undo_restores(qtbot, window):
+    panel = window.entity_panel
+    source, target = entity_index(window, "Leeds"), entity_index(window, "Leeds City Council")
+    before = int(panel.proxy.index(target.row(), 1, target.parent()).data())
+    data = panel.proxy.mimeData([source])
+    with qtbot.waitSignal(window.entities_edited, timeout=5000) as edited:
+        panel.proxy.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
+    assert edited.args[0] == {"op": "merge", "source": "leeds", "target": "leeds-city-council"}
+    with pytest.raises(AssertionError):
+        entity_index(window, "Leeds")
+    merged = entity_index(window, "Leeds City Council")
+    assert int(panel.proxy.index(merged.row(), 1, merged.parent()).data()) > before
+    assert panel.current_id() == "leeds-city-council"  # the target stays selected
+    qtbot.waitUntil(lambda: window.mention_panel.model.rowCount() > before, timeout=5000)
+    with qtbot.waitSignal(window.entities_edited, timeout=5000):
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entity_index(window, "Leeds").isValid()
+
+
+def test_merge_rename_retype_and_hide_from_actions(qtbot, window, monkeypatch):
+    panel = window.entity_panel
+    sel = panel.tree.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag
+    sel.setCurrentIndex(entity_index(window, "Michael Gove"), flags.ClearAndSelect | flags.Rows)
+    sel.select(entity_index(window, "Eileen Munro"), flags.Select | flags.Rows)
+    with qtbot.waitSignal(window.entities_edited, timeout=5000) as edited:
+        window.actions_by_name["merge_entity"].trigger()
+    assert edited.args[0]["target"] == "michael-gove"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Gove", True))
+    with qtbot.waitSignal(window.entities_edited, timeout=5000):
+        qtbot.keyClick(panel.tree, Qt.Key.Key_F2)
+    assert panel.current().name == "Gove"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Politician", True))
+    with qtbot.waitSignal(window.entities_edited, timeout=5000):
+        window.actions_by_name["retype_entity"].trigger()
+    assert "Politician" in panel.model.types()
+    with qtbot.waitSignal(window.entities_edited, timeout=5000):
+        window.actions_by_name["hide_entity"].trigger()
+    assert all(e.name != "Gove" for e in window.backend.entities())
+
+
+def test_policy_selection_lists_mentions_with_actors(qtbot, window):
+    window.show_tab(1)
+    view = window.policy_panel.view
+    index = window.policy_panel.proxy.index(0, 0)
+    with qtbot.waitSignal(window.mentions_loaded, timeout=5000) as loaded:
+        view.setCurrentIndex(index)
+    assert loaded.args == [2]
+    assert "Eileen Munro" in window.policy_panel.details.toPlainText()
+
+
+def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
+                                                         built_data_dir):
+    win = make_window(built_data_dir, library_cls=Library)
+    assert win.entity_panel.stack.is_empty
+    assert "Entities appear after indexing" in win.entity_panel.stack.label.text()
+    assert win.policy_panel.stack.is_empty
+    assert win.notes_panel.stack.is_empty
+    click_article(qtbot, win, "c-munro")  # read state falls back to memory
+    assert win.article_model.is_read("c-munro")
+    qtbot.keyClick(win, Qt.Key.Key_F3)  # nothing selected: a hint, no crash
+    assert "Select an entity" in win.statusBar().currentMessage()
+
+
+# -- notes -------------------------------------------------------------------------------
+
+
+def test_new_note_from_selection(qtbot, window):
+    click_article(qtbot, window, "c-munro")
+    view = window.article_view
+    body = view.article.body
+    start = body.index("Eileen Munro")
+    view.select_body(start, start + len("Eileen Munro"))
+    with qtbot.waitSignal(window.notes_loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_N,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    notes = window.backend.notes()
+    assert [(n.doc, n.quote) for n in notes] == [("c-munro", "Eileen Munro")]
+    assert window.sidebar.currentWidget() is window.notes_panel
+    qtbot.keyClicks(window.notes_panel.editor, "Key author")
+    window.notes_panel.flush()
+    settle_window(qtbot, window)
+    assert window.backend.notes()[0].body == "Key author"
+
+
+# -- import, index, restart --------------------------------------------------------------
+
+
+def test_import_through_the_file_dialog(qtbot, window, tmp_path, monkeypatch):
+    good = tmp_path / "new.txt"
+    good.write_text("Fostering review launched\n\n3 June 2014\n\nA review of fostering began.\n")
+    bad = tmp_path / "picture.png"
+    bad.write_bytes(b"\x89PNG")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(good), str(bad)], ""))
+    with qtbot.waitSignal(window.import_finished, timeout=10_000) as done:
+        qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    statuses = sorted(o.status for o in done.args[0])
+    assert statuses == ["failed", "imported"]
+    assert window.article_model.rowCount() == 4
+    report = window.import_report.view.toPlainText()
+    assert "imported" in report and "failed" in report and "picture.png" in report
+    qtbot.waitUntil(lambda: window.current_doc is not None
+                    and window.current_doc.startswith("new-"), timeout=5000)
+    with qtbot.waitSignal(window.search_finished, timeout=5000) as found:
+        qtbot.keyClicks(window.search_field, "fostering")
+    assert found.args[0].total == 1
+
+
+def test_first_index_runs_in_the_background_with_progress(qtbot, make_window, data_dir):
+    win = make_window(data_dir, settle=False)
+    assert win.article_model.rowCount() == 3  # listed before any index exists
+    with qtbot.waitSignal(win.index_finished, timeout=10_000) as done:
+        pass
+    assert done.args[0].added == 3
+    assert not win.progress.isVisible()
+
+
+def test_cancel_stops_indexing(qtbot, make_window, data_dir, monkeypatch):
+    import threading
+
+    def slow_index(self, rebuild=False, progress=None, cancelled=None, nlp=True):
+        from reader.library import IndexReport
+
+        for n in range(1000):
+            progress("index", n, 1000)
+            if cancelled():
+                return IndexReport(total=1000, cancelled=True)
+            threading.Event().wait(0.01)
+        return IndexReport(total=1000)
+
+    monkeypatch.setattr(ContractLibrary, "index", slow_index)
+    win = make_window(data_dir, settle=False)
+    qtbot.waitUntil(lambda: win.cancel_button.isVisible(), timeout=5000)
+    assert win.progress.isVisible()
+    with qtbot.waitSignal(win.index_finished, timeout=5000) as done:
+        qtbot.mouseClick(win.cancel_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].cancelled
+    assert "cancelled" in win.statusBar().currentMessage().lower()
+
+
+def test_restart_restores_the_session(qtbot, make_window, built_data_dir):
+    win = make_window(built_data_dir)
+    win.resize(760, 560)  # within the offscreen screen, so restoreGeometry keeps it
+    click_article(qtbot, win, "b-gove")
+    win.zoom(+2)
+    win.actions_by_name["toggle_extras"].trigger()  # longer: comments shown
+    bar = win.article_view.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    top = win.article_view.top_pos()
+    with qtbot.waitSignal(win.search_finished, timeout=5000):
+        qtbot.keyClicks(win.search_field, "ofsted")
+    win.show_tab(1)
+    win.splitter.setSizes([180, 400])
+    sizes = win.splitter.sizes()
+    win.close()
+    assert (built_data_dir / "ui.ini").exists()
+
+    again = make_window(built_data_dir, settle=False)
+    qtbot.waitUntil(lambda: again.current_doc == "b-gove", timeout=5000)
+    settle_window(qtbot, again)
+    assert again.search_field.text() == "ofsted"
+    assert again.search_result is not None and again.search_result.query == "ofsted"
+    assert again.article_view.zoom == 2
+    assert again.sidebar.currentIndex() == 1
+    assert abs(again.splitter.sizes()[0] - sizes[0]) <= 2
+    assert top > 0 and abs(again.article_view.top_pos() - top) < 40
+    assert again.actions_by_name["toggle_extras"].isChecked()
+
+
+def test_empty_corpus_says_how_to_import(qtbot, make_window, data_dir, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    win = make_window(data_dir, corpus=empty)
+    assert win.article_stack.is_empty
+    assert "Import" in win.article_stack.label.text()
+    assert "Import" in win.article_view.toPlainText()
+
+
+# -- every action on a shortcut ----------------------------------------------------------
+
+
+def test_every_action_has_a_unique_shortcut_listed_in_help(qtbot, window):
+    seen = {}
+    for name, action in window.actions_by_name.items():
+        assert action.shortcuts(), f"{name} has no shortcut"
+        for key in action.shortcuts():
+            assert key.toString() not in seen, f"{key.toString()}: {name} and {seen.get(key)}"
+            seen[key.toString()] = name
+    listed = {a for _, a, _ in window.shortcut_table()}
+    for action in window.actions_by_name.values():
+        assert action.text().replace("&", "") in listed
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert "Next mention" in window.shortcuts_dialog.findChild(type(window.entity_panel.details)) \
+        .toPlainText()
+    window.shortcuts_dialog.close()
+
+
+# -- safe rendering ----------------------------------------------------------------------
+
+HOSTILE = {
+    "evil.html": """<html><head><title>Hostile page</title>
+<link rel="stylesheet" href="file:///dev/zero"><script>alert('x')</script></head><body>
+<h1>Hostile page</h1><p>Read <a href="file:///etc/passwd">this file</a> and
+<img src="/dev/zero"> more text about councils.</p>
+<p>Second paragraph with <img src="file:///dev/zero"> an image.</p></body></html>""",
+    "tags.txt": """Literal tags in text
+
+A body that talks about <img src="/dev/zero"> and <script>alert(1)</script> and
+<a href="file:///etc/passwd">links</a> as plain text.
+""",
+}
+
+
+def test_hostile_articles_render_as_text_without_loading_anything(qtbot, make_window, data_dir,
+                                                                  tmp_path, monkeypatch):
+    from reader.ui.viewer import ArticleView
+
+    corpus = write_corpus(tmp_path / "hostile", HOSTILE)
+    loads = []
+    real = ArticleView.loadResource
+
+    def spy(self, kind, url):
+        loads.append(url.toString())
+        return real(self, kind, url)
+
+    monkeypatch.setattr(ArticleView, "loadResource", spy)
+    win = make_window(data_dir, library_cls=Library, corpus=corpus)
+    for doc_id in ("evil", "tags"):
+        click_article(qtbot, win, doc_id)
+        win.article_view.grab()  # lay out and paint everything
+    view = win.article_view
+    text = view.toPlainText()
+    assert '<img src="/dev/zero">' in text and "<script>" in text  # shown, not run
+    assert not re.search(r"\ufffc", text)  # no image object in the document
+    assert loads == []
+    # The viewer itself refuses resources even when handed raw HTML.
+    view.setHtml('<img src="file:///dev/zero"><img src="/etc/hostname">')
+    view.grab()
+    assert loads and all(bytes(real(view, 2, _url(u))) == b"" for u in loads)
+
+
+def test_only_web_links_leave_the_app(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    view = window.article_view
+    internal = []
+    view.link_activated.connect(lambda url: internal.append(url.toString()))
+    for link in ("file:///etc/passwd", "javascript:alert(1)", "https://example.org/x",
+                 "entity:ofsted"):
+        view.anchorClicked.emit(QUrl(link))
+    assert opened == ["https://example.org/x"]
+    assert internal == ["entity:ofsted"]
+    assert window.entity_panel.current_id() == "ofsted"
+
+
+def _url(text):
+    from PySide6.QtCore import QUrl
+
+    return QUrl(text)
+
+
+def test_sanitiser_strips_active_content():
+    from reader.ui.viewer import sanitise
+
+    out = sanitise('<p onclick="x()">Hi <img src="/dev/zero"><script>bad()</script>'
+                   '<a href="file:///etc/passwd">f</a> <a href="entity:gove">G</a></p>')
+    assert "img" not in out and "script" not in out and "onclick" not in out
+    assert "file:" not in out and 'href="entity:gove"' in out
+
+
+def test_offsets_survive_astral_characters(qtbot):
+    from dataclasses import dataclass
+
+    from reader.ui.viewer import ArticleView
+
+    @dataclass
+    class Art:
+        id: str = "x"
+        title: str = "Emoji 😀 title"
+        body: str = "Ab 😀😀 cd\n\nSecond 🎉 para with Leeds in it.\r\nend"
+        source: str = ""
+        author: str = ""
+        date: str = ""
+        chrome: str = ""
+        comments: str = ""
+
+    view = ArticleView()
+    qtbot.addWidget(view)
+    art = Art()
+    view.show_article(art)
+    start = art.body.index("Leeds")
+    view.select_body(start, start + 5)
+    assert view.textCursor().selectedText() == "Leeds"
+    assert view.selected_body_range() == (start, start + 5)
+    end = art.body.index("end")
+    view.select_body(end, end + 3)
+    assert view.textCursor().selectedText() == "end"

@@ -1,0 +1,138 @@
+"""Every item model passes pytest-qt's qtmodeltester, and shows what it should."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from reader.domain import ArticleInfo, Hit
+from reader.ui.models import (
+    HTML_ROLE,
+    ID_ROLE,
+    ArticleModel,
+    ArticleProxy,
+    EntityModel,
+    FacetModel,
+    HitModel,
+    MentionModel,
+    PolicyModel,
+    TreeFilterProxy,
+    facet_clause,
+)
+from reader.ui.notes_panel import NotesModel
+
+from .fakes import Entity, Mention, MentionContext, Note, Policy, PolicyMention
+
+INFOS = [ArticleInfo("a", "Alpha title", "Guardian", "Ann", "2012-01-02"),
+         ArticleInfo("b", "Beta", "", "", ""),
+         ArticleInfo("c", "Gamma <b>x</b>", "Community Care", "", "2014-04-17")]
+
+
+def _entities():
+    return [Entity("gove", "Michael Gove", "Person", ["Michael Gove", "Gove"],
+                   [Mention("a", 0, 5, "Gove"), Mention("b", 3, 8, "Gove")]),
+            Entity("ofsted", "Ofsted", "Organisation", ["Ofsted"], [Mention("a", 9, 15, "Ofsted")]),
+            Entity("leeds", "Leeds", "Place", ["Leeds"], [Mention("c", 1, 6, "Leeds")]),
+            Entity("munro", "Eileen Munro", "Person", [], [Mention("c", 7, 12, "Munro")])]
+
+
+def test_article_model_and_proxy(qtmodeltester, qtbot):
+    model = ArticleModel()
+    model.set_articles(INFOS)
+    qtmodeltester.check(model)
+    proxy = ArticleProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_filter_text("care")
+    assert proxy.rowCount() == 1 and proxy.index(0, 0).data(ID_ROLE) == "c"
+    proxy.set_filter_text("")
+    proxy.sort(ArticleModel.DATE, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == ["c", "a", "b"]
+    assert model.index(1, 2).data() == "Undated"
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()  # unread
+    model.set_read("a", True)
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_hit_model_sanitises_snippets(qtmodeltester):
+    model = HitModel()
+    model.set_hits([Hit("a", "T <i>1</i>", 1.0, 'x <b>word</b> <img src="/dev/zero"> y'),
+                    Hit("b", "Two", 0.5, "")])
+    qtmodeltester.check(model)
+    markup = model.index(0, 0).data(HTML_ROLE)
+    assert "<b>word</b>" in markup and "<img" not in markup and "T &lt;i&gt;1" in markup
+
+
+def test_facet_model_builds_query_clauses(qtmodeltester):
+    model = FacetModel()
+    model.set_facets({"source": {"Community Care": 2, "Guardian": 3}, "year": {"2014": 1},
+                      "entity": {}, "policy": {"munro review": 2}})
+    qtmodeltester.check(model)
+    groups = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert groups == ["Policies", "Sources", "Years"]
+    sources = model.index(1, 0)
+    assert model.index(0, 0, sources).data() == "Guardian"  # by count
+    assert model.index(1, 0, sources).data(ID_ROLE) == 'source:"Community Care"'
+    assert facet_clause("entity", "tim loughton") == "entity:'tim loughton'"
+    assert facet_clause("year", "2014") == "date:2014"
+
+
+def test_entity_model_groups_by_type_and_filters(qtmodeltester):
+    model = EntityModel()
+    model.set_entities(_entities())
+    qtmodeltester.check(model)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
+        ["Person", "Organisation", "Place"]
+    person = model.index(0, 0)
+    assert model.index(0, 0, person).data() == "Michael Gove"  # most mentions first
+    assert model.index(0, 1, person).data() == "2"
+    proxy = TreeFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.setFilterFixedString("munro")
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, 0, proxy.index(0, 0)).data() == "Eileen Munro"
+
+
+def test_entity_model_drop_requests_a_merge(qtbot):
+    model = EntityModel()
+    model.set_entities(_entities())
+    person = model.index(0, 0)
+    gove, munro = model.index(0, 0, person), model.index(1, 0, person)
+    data = model.mimeData([munro])
+    assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, person)
+    with qtbot.waitSignal(model.merge_requested) as blocker:
+        assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, gove) is False
+    assert blocker.args == ["munro", "gove"]
+
+
+def test_policy_and_mention_models(qtmodeltester):
+    policies = PolicyModel()
+    pol = Policy("p", "Munro review", "d", ["a", "b"], "2011-05-02", "2013-05-10", False,
+                 [PolicyMention("a", 0, 5, "Munro", "Eileen Munro", "for", "2011-05-02")])
+    policies.set_policies([pol], ("2011-01-01", "2014-01-01"))
+    qtmodeltester.check(policies)
+    assert policies.index(0, 2).data() == "2011-05 – 2013-05"
+    mentions = MentionModel()
+    mentions.set_contexts([MentionContext("a", "T", "2012-01-01", 10, 15, "Leeds",
+                                          "We like Leeds <a lot>.", 2)])
+    qtmodeltester.check(mentions)
+    assert mentions.index(0, 2).data(HTML_ROLE) == "We like <b>Leeds</b> &lt;a lot&gt;."
+
+
+def test_notes_model(qtmodeltester):
+    model = NotesModel()
+    model.set_notes([Note(1, "a", 0, 4, "some quote", "First line\nmore", (), "1", "1"),
+                     Note(2, "a", None, None, "", "", (), "2", "2", orphan=True)])
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data() == "Empty note"  # newest first
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
+    assert model.index(1, 0).data() == "First line"
+
+
+@pytest.mark.parametrize("model_cls", [ArticleModel, HitModel, FacetModel, EntityModel,
+                                       PolicyModel, MentionModel, NotesModel])
+def test_empty_models_pass_the_tester(qtmodeltester, model_cls):
+    model = model_cls()
+    qtmodeltester.check(model)
+    assert model.rowCount(QModelIndex()) == 0
