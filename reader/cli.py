@@ -11,7 +11,7 @@ import logging
 import sys
 
 from reader import __version__
-from reader.domain import ReaderError
+from reader.domain import BadInput, ReaderError
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,80 @@ def cmd_import(args) -> int:
     return 2 if failed and len(failed) == len(outcomes) else 0
 
 
+def _notes_json(notes) -> list[dict]:
+    return [{"id": n.id, "doc": n.doc, "start": n.start, "end": n.end, "quote": n.quote,
+             "text": n.body, "tags": list(n.tags), "created": n.created, "updated": n.updated,
+             "orphan": n.orphan} for n in notes]
+
+
+def cmd_notes_list(args) -> int:
+    lib = _library(args)
+    if args.doc:
+        lib.article(args.doc)  # a clear error for an unknown id
+    notes = lib.notes(doc=args.doc, tag=args.tag)
+    if args.json:
+        _emit_json(_notes_json(notes))
+        return 0
+    if not notes:
+        print("No notes yet. Add one with: reader notes add --doc ID --quote TEXT --text MD")
+    for n in notes:
+        where = f"“{n.quote}”" if n.quote else "(whole article)"
+        flag = "  [orphan: passage no longer in the article]" if n.orphan else ""
+        tags = f"  #{' #'.join(n.tags)}" if n.tags else ""
+        print(f"{n.id}  {n.doc}  {where}{flag}{tags}\n    {n.body}")
+    return 0
+
+
+def cmd_notes_add(args) -> int:
+    lib = _library(args)
+    tags = args.tag or ()
+    if args.quote is not None:
+        note = lib.add_note_by_quote(args.doc, args.quote, args.text, tags)
+    else:
+        note = lib.add_note(args.doc, body=args.text, tags=tags)
+    if args.json:
+        _emit_json(_notes_json([note])[0])
+    else:
+        print(f"Saved note {note.id} on {note.doc}.")
+    return 0
+
+
+def cmd_notes_export(args) -> int:
+    lib = _library(args)
+    text = lib.export_notes(args.format)
+    if args.output and args.output != "-":
+        from pathlib import Path
+
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"Cannot write {args.output}: {exc.strerror or exc}") from None
+        print(f"Exported {len(lib.notes())} notes to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_notes_import(args) -> int:
+    from pathlib import Path
+
+    lib = _library(args)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"Cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}") \
+            from None
+    result = lib.import_notes(text)
+    if args.json:
+        _emit_json(result)
+    else:
+        print(f"{result['added']} added, {result['updated']} updated, "
+              f"{result['unchanged']} already there.")
+        for problem in result["problems"]:
+            print(f"  {problem}", file=sys.stderr)
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -204,6 +278,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
     p.set_defaults(func=cmd_import)
 
+    notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
+    nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)
+    p = nsub.add_parser("list", parents=[common, js], help="list notes")
+    p.add_argument("--doc", metavar="ID", help="only this article's notes")
+    p.add_argument("--tag", help="only notes with this tag")
+    p.set_defaults(func=cmd_notes_list)
+    p = nsub.add_parser("add", parents=[common, js], help="add a note, anchored by quote")
+    p.add_argument("--doc", metavar="ID", required=True)
+    p.add_argument("--quote", metavar="TEXT",
+                   help="the passage, copied from the article (omit: whole-article note)")
+    p.add_argument("--text", metavar="MD", default="", help="the note, in Markdown")
+    p.add_argument("--tag", action="append", help="a tag (repeatable)")
+    p.set_defaults(func=cmd_notes_add)
+    p = nsub.add_parser("export", parents=[common], help="export all notes")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=cmd_notes_export)
+    p = nsub.add_parser("import", parents=[common, js], help="import a JSON notes export")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_notes_import)
     return parser
 
 

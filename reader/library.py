@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reader.corpus import Catalog
-from reader.domain import Article, ArticleInfo, ImportOutcome, SearchResult
+from reader.domain import Article, ArticleInfo, BadInput, ImportOutcome, NotFound, SearchResult
+from reader.notes import Note
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
 from reader.search import validate as validate_query
@@ -48,13 +49,29 @@ class Library:
         self.paths = paths
         self.catalog = Catalog(paths)
         self.index_store = SearchIndex(paths.index_dir)
+        self._store = None
 
     @classmethod
     def open(cls, data_dir=None, corpus_dir=None) -> Library:
         return cls(Paths.resolve(data_dir, corpus_dir))
 
     def close(self) -> None:
+        """Flush and close: the store takes its exit backup here."""
         self.index_store.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    @property
+    def store(self):
+        """The user-data database (notes, entity edits, user policies), opened on first use.
+
+        Its `recovery_message` says if it had to be restored or opened read-only."""
+        if self._store is None:
+            from reader.store import Store
+
+            self._store = Store.open(self.paths.db_path)
+        return self._store
 
     # -- articles ------------------------------------------------------------------------
     def articles(self) -> list[ArticleInfo]:
@@ -136,6 +153,126 @@ class Library:
     def search(self, query: str, limit: int = 20, facets: bool = False) -> SearchResult:
         """Ranked hits with snippets. Raises BadQuery with a readable message."""
         return self.index_store.search(query, limit=limit, facets=facets)
+
+    # -- notes ---------------------------------------------------------------------------
+
+    def notes(self, doc: str | None = None, tag: str | None = None,
+              include_trashed: bool = False) -> list[Note]:
+        """Notes (oldest first), each re-anchored if its article's text has changed."""
+        notes = self.store.list_notes(doc=doc, tag=tag, include_trashed=include_trashed)
+        return [self._fresh(n) for n in notes]
+
+    def orphans(self) -> list[Note]:
+        """Notes whose quoted passage is no longer in their article (never dropped)."""
+        return [n for n in self.notes() if n.orphan]
+
+    def _fresh(self, note: Note) -> Note:
+        from reader import notes as notes_mod
+
+        try:
+            info = self.catalog.info(note.doc)
+        except NotFound:
+            return note  # the article left the library: keep the note as it is
+        if note.text_hash == info.text_hash:
+            return note
+        art = self.article(note.doc)
+        fresh = notes_mod.refresh_anchor(note, art.body, art.text_hash)
+        if not self.store.readonly:
+            fresh = self.store.set_anchor(note.id, fresh.start, fresh.end, fresh.text_hash,
+                                          fresh.orphan)
+        return fresh
+
+    def note(self, note_id: int) -> Note:
+        return self._fresh(self.store.get_note(note_id))
+
+    def add_note(self, doc: str, start: int | None = None, end: int | None = None,
+                 body: str = "", tags=()) -> Note:
+        """A note on body[start:end] of `doc`, or on the whole article when start is None."""
+        from reader import notes as notes_mod
+
+        art = self.article(doc)
+        anchor = None
+        if start is not None or end is not None:
+            anchor = notes_mod.make_anchor(art.body, start, end)
+        return self.store.add_note(doc, anchor, art.text_hash, body, tags)
+
+    def add_note_by_quote(self, doc: str, quote: str, body: str = "", tags=()) -> Note:
+        """Anchor by quoting the passage. Raises BadInput when it is not in the article."""
+        art = self.article(doc)
+        quote = quote.strip()
+        if not quote:
+            raise BadInput("The quote is empty.")
+        start = art.body.find(quote)
+        if start < 0:
+            # Tolerate differences in white space and typographic quotes.
+            pattern = _loose_pattern(quote)
+            m = pattern.search(art.body)
+            if not m:
+                raise BadInput(f"The quote was not found in article '{doc}'. Copy it from "
+                               f"`reader show {doc}`.")
+            start, end = m.span()
+        else:
+            end = start + len(quote)
+        return self.add_note(doc, start, end, body, tags)
+
+    def update_note(self, note_id: int, body: str | None = None, tags=None) -> Note:
+        return self.store.update_note(note_id, body=body, tags=tags)
+
+    def trash_note(self, note_id: int) -> Note:
+        return self.store.trash_note(note_id)
+
+    def restore_note(self, note_id: int) -> Note:
+        return self.store.restore_note(note_id)
+
+    def search_notes(self, text: str) -> list[Note]:
+        return self.store.search_notes(text)
+
+    def note_tags(self) -> list[tuple[str, int]]:
+        return self.store.tags()
+
+    def render_markdown(self, text: str) -> str:
+        """Sanitised HTML for a note body; [[Entity Name]] becomes an entity: link."""
+        from reader import notes as notes_mod
+
+        return notes_mod.render_markdown(text)
+
+    def export_notes(self, fmt: str = "md") -> str:
+        """All notes (not the trash) as Markdown with citations, or W3C annotation JSON."""
+        from reader import notes as notes_mod
+
+        notes = self.notes()
+        if fmt == "md":
+            infos = {i.id: i for i in self.articles()}
+            return notes_mod.export_markdown(notes, infos)
+        if fmt == "json":
+            return notes_mod.export_json(notes)
+        raise BadInput(f"Unknown export format '{fmt}' (use md or json).")
+
+    def import_notes(self, text: str) -> dict:
+        """Restore notes from a JSON export; known notes are not duplicated."""
+        from reader import notes as notes_mod
+
+        notes, problems = notes_mod.parse_annotations(text)
+        counts = self.store.import_notes(notes)
+        return {**counts, "problems": problems}
+
+    # -- reading state -------------------------------------------------------------------
+    def set_read(self, doc: str, read: bool = True) -> None:
+        self.store.set_read(doc, read)
+
+    def read_docs(self) -> set[str]:
+        return self.store.read_docs()
+
+
+def _loose_pattern(quote: str):
+    import re
+
+    norm = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]',
+            "”": '["“”]'}
+    parts = []
+    for word in quote.split():
+        parts.append("".join(norm.get(ch, re.escape(ch)) for ch in word))
+    return re.compile(r"\s+".join(parts))
 
 
 def _stamp(info: ArticleInfo, entities, policies) -> str:
