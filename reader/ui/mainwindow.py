@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(ArticleModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ArticleModel.SOURCE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ArticleModel.DATE, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(ArticleModel.SOURCE, 110)
+        header.resizeSection(ArticleModel.SOURCE, 100)
         header.setHighlightSections(False)
         self.article_table.selectionModel().currentRowChanged.connect(self._list_current_changed)
         self.article_table.activated.connect(lambda _: self.article_view.setFocus())
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([380, 820])
+        self.splitter.setSizes([440, 760])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 

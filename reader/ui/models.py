@@ -268,9 +268,11 @@ class GroupedModel(QAbstractItemModel):
 
     def group_data(self, name, items, column, role):
         if role == _DISPLAY:
-            return name if column == 0 else str(len(items))
+            return f"{name} ({len(items)})" if column == 0 else ""
         if role == SORT_ROLE:
             return name if column == 0 else len(items)
+        if role == ID_ROLE:
+            return name
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -300,8 +302,8 @@ class FacetModel(GroupedModel):
         self._set_groups(groups)
 
     def group_data(self, name, items, column, role):
-        if role == _DISPLAY and column == 1:
-            return ""
+        if role == _DISPLAY and column == 0:
+            return name
         return super().group_data(name, items, column, role)
 
     def item_data(self, item, column, role):
@@ -445,9 +447,11 @@ class TreeFilterProxy(QSortFilterProxyModel):
         return super().filterAcceptsRow(row, parent)
 
     def lessThan(self, left, right):
-        # Groups keep the model's order (by type); items sort by the chosen column.
+        # Groups keep the model's order (by type) whatever the sort order; items sort by
+        # the chosen column.
         if not left.parent().isValid():
-            return left.row() < right.row()
+            before = left.row() < right.row()
+            return before if self.sortOrder() == Qt.SortOrder.AscendingOrder else not before
         return super().lessThan(left, right)
 
 

@@ -254,8 +254,8 @@ class EntityPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self._collapsed: set[str] = set()
-        self.tree.collapsed.connect(lambda i: self._collapsed.add(self.proxy.data(i)))
-        self.tree.expanded.connect(lambda i: self._collapsed.discard(self.proxy.data(i)))
+        self.tree.collapsed.connect(lambda i: self._collapsed.add(i.data(ID_ROLE)))
+        self.tree.expanded.connect(lambda i: self._collapsed.discard(i.data(ID_ROLE)))
         self.show_details(None)
 
     # -- data ----------------------------------------------------------------------------
@@ -330,7 +330,7 @@ class EntityPanel(QWidget):
         self.tree.expandAll()
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if self.proxy.data(index) in self._collapsed:
+            if index.data(ID_ROLE) in self._collapsed:
                 self.tree.collapse(index)
 
     def _on_link(self, url: QUrl) -> None:

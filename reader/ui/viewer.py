@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
-READING_WIDTH_EM = 40  # the body column never gets wider than this (comfortable measure)
+READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
 ZOOM_STEP = 0.1
 ZOOM_RANGE = (-5, 10)
 _TOGGLE = "reader:toggle/"

@@ -141,7 +141,7 @@ class ContractLibrary(Library):
             self._entities = {k: e for k, e in ents.items() if e.mentions}
         return self._entities
 
-    def entities(self, doc=None, type=None, include_hidden=False):  # noqa: A002 (contract)
+    def entities(self, doc=None, type=None, include_hidden=False):
         out = [e for e in self._build().values() if include_hidden or not e.hidden]
         if doc:
             out = [e for e in out if doc in e.docs]
@@ -160,7 +160,8 @@ class ContractLibrary(Library):
         out = []
         for m in mentions:
             body = self.article(m.doc).body
-            start = max(body.rfind(". ", 0, m.start) + 2, body.rfind("\n", 0, m.start) + 1, 0)
+            stop_before = max(body.rfind(". ", 0, m.start), body.rfind("\n", 0, m.start))
+            start = 0 if stop_before < 0 else stop_before + (2 if body[stop_before] == "." else 1)
             stop = min(x for x in (body.find(". ", m.end), body.find("\n", m.end), len(body))
                        if x >= 0)
             sentence = body[start:stop + 1].rstrip()

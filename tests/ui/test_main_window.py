@@ -67,6 +67,7 @@ def test_window_lists_articles_and_opens_one_on_click(qtbot, window):
     assert "Good news for social workers" not in text
     assert "Reader comments (" in text
     assert window.article_model.is_read("b-gove")
+    settle_window(qtbot, window)  # the read state is written in the write lane
     assert "b-gove" in window.backend.read_docs()
     assert window.windowTitle().startswith("Gove announces")
 
@@ -187,8 +188,10 @@ def test_entity_selection_lists_mentions_and_activation_selects_the_text(qtbot, 
     # The open article highlights the entity's mentions in it.
     view = window.article_view
     assert len(view._layers["mentions"]) == 1
-    details = window.entity_panel.details.toPlainText()
-    assert "Gove" in details and "Related" in details
+    details = window.entity_panel.details
+    qtbot.waitUntil(lambda: "Related" in details.toPlainText(), timeout=5000)
+    assert "Also written Gove" in details.toPlainText()
+    assert "Ofsted" in details.toPlainText()  # related: mentioned in the same articles
     # Activate the last mention (in another article): it opens with the mention selected.
     target = contexts[-1]
     index = mentions.index(len(contexts) - 1, 0)

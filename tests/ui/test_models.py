@@ -82,13 +82,16 @@ def test_entity_model_groups_by_type_and_filters(qtmodeltester):
     model.set_entities(_entities())
     qtmodeltester.check(model)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
-        ["Person", "Organisation", "Place"]
+        ["Person (2)", "Organisation (1)", "Place (1)"]
     person = model.index(0, 0)
     assert model.index(0, 0, person).data() == "Michael Gove"  # most mentions first
     assert model.index(0, 1, person).data() == "2"
     proxy = TreeFilterProxy()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == \
+        ["Person", "Organisation", "Place"]  # groups keep their order
     proxy.setFilterFixedString("munro")
     assert proxy.rowCount() == 1
     assert proxy.index(0, 0, proxy.index(0, 0)).data() == "Eileen Munro"
