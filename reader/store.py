@@ -195,6 +195,13 @@ def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
 
 
+def _age(path: Path) -> timedelta:
+    try:
+        return datetime.now() - datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return timedelta(0)
+
+
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d-%H%M%S")
 
@@ -342,22 +349,25 @@ class Store:
 
     @staticmethod
     def _load_readonly(path: Path, memory: sqlite3.Connection, messages: list[str]) -> None:
+        # After a clean close everything is in the main file: immutable=1 reads it without
+        # creating -wal/-shm files. Otherwise (a writer is running, or one crashed) saves may
+        # still be in the WAL: mode=ro reads them when SQLite can use the WAL index, which
+        # fails in a folder it cannot write; then immutable=1 is all we can do.
+        wal = _sidecars(path)[0]
         source = None
-        try:
-            # mode=ro sees the latest saves (also those still in the WAL) when SQLite can use
-            # the WAL index; in a folder it cannot write that fails, so fall back to
-            # immutable=1, which reads the main file alone.
-            source = _connect(path.as_uri() + "?mode=ro", uri=True)
-            result = _check(source)
-        except sqlite3.OperationalError:
-            if source is not None:
-                source.close()
-            source = _connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
-            result = _check(source)
-            wal = _sidecars(path)[0]
-            if wal.exists() and wal.stat().st_size > 0:
+        if wal.exists() and wal.stat().st_size > 0:
+            try:
+                source = _connect(path.as_uri() + "?mode=ro", uri=True)
+                result = _check(source)
+            except sqlite3.OperationalError:
+                if source is not None:
+                    source.close()
+                source = None
                 messages.append("reader did not close cleanly last time and the data folder "
                                 "is read-only, so the latest changes may not be shown.")
+        if source is None:
+            source = _connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
+            result = _check(source)
         try:
             if result != "ok":
                 raise sqlite3.DatabaseError(result)
@@ -442,7 +452,9 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / f"reader-{_stamp(now or datetime.now())}.sqlite3"
             partial = final.with_name(final.name + ".partial")
-            partial.unlink(missing_ok=True)
+            for stale in folder.glob("*.partial"):  # left by a backup that was killed
+                if stale == partial or _age(stale) > CLOSE_BACKUP_GAP:
+                    stale.unlink(missing_ok=True)
             try:
                 dest = _connect(str(partial))
                 try:
