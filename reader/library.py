@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ class Library:
         self.catalog = Catalog(paths)
         self.index_store = SearchIndex(paths.index_dir)
         self._store = None
+        self._store_lock = threading.Lock()  # the UI's worker threads may open it at once
 
     @classmethod
     def open(cls, data_dir=None, corpus_dir=None) -> Library:
@@ -67,10 +69,11 @@ class Library:
         """The user-data database (notes, entity edits, user policies), opened on first use.
 
         Its `recovery_message` says if it had to be restored or opened read-only."""
-        if self._store is None:
-            from reader.store import Store
+        with self._store_lock:
+            if self._store is None:
+                from reader.store import Store
 
-            self._store = Store.open(self.paths.db_path)
+                self._store = Store.open(self.paths.db_path)
         return self._store
 
     # -- articles ------------------------------------------------------------------------
