@@ -6,6 +6,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -415,12 +416,12 @@ def test_close_backs_up_changes_unless_a_backup_is_recent(db):
 
 # -- crashes and full disks --------------------------------------------------------------------
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_kill_during_saves_never_loses_an_acknowledged_save(tmp_path):
     """SIGKILL a writer 25 times mid-burst; every save it acknowledged must be there."""
     db = tmp_path / "reader.sqlite3"
     acked: dict[int, int] = {}
     rng = random.Random(20240501)
-    began = time.monotonic()
     for _ in range(25):
         child = subprocess.Popen([sys.executable, str(CHILD), "write", str(db)],
                                  stdout=subprocess.PIPE, env=_child_env())
@@ -432,7 +433,7 @@ def test_kill_during_saves_never_loses_an_acknowledged_save(tmp_path):
                 break
         time.sleep(rng.random() * 0.004)  # land the kill anywhere in the next saves
         child.kill()
-        child.wait()
+        assert child.wait() == -signal.SIGKILL  # killed mid-burst, not dead on its own
         for line in child.stdout.read().splitlines(keepends=True):
             if line.endswith(b"\n"):  # printed after its commit: acknowledged too
                 note_id, n = map(int, line.split())
@@ -448,7 +449,6 @@ def test_kill_during_saves_never_loses_an_acknowledged_save(tmp_path):
         for note_id, n in acked.items():
             assert rows.get(note_id) == f"save {n} " * (n % 50), note_id
     assert len(acked) >= 25
-    assert time.monotonic() - began < 20
     reopened = Store.open(db)
     try:
         assert reopened.recovery_message == ""
@@ -534,6 +534,8 @@ def _nobody_python() -> str:
 def _as_nobody(db: Path) -> dict:
     """Run the probe child as an unprivileged user (we are root, who may write anywhere) or,
     as a normal user, with the folder made read-only."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX permissions only")
     if os.geteuid() == 0:
         done = _run_as_nobody([_nobody_python(), str(CHILD), "probe", str(db)])
         assert done.returncode == 0, done.stderr.decode()
