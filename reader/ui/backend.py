@@ -89,6 +89,15 @@ class Backend:
                 self._read_docs.discard(doc_id)
         self.optional("set_read", doc_id, read)
 
+    def user_data_message(self) -> str:
+        """What the user must know about their data store ("restored from a backup",
+        "read-only"), or ""."""
+        try:
+            store = getattr(self.lib, "store", None)  # opened on first use
+        except ReaderError as exc:
+            return str(exc)
+        return getattr(store, "recovery_message", "") or ""
+
     # -- entities ------------------------------------------------------------------------
     def entities(self):
         return self.optional("entities")

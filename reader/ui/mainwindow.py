@@ -513,8 +513,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Marked as unread.", 3000)
 
     def load_read_state(self) -> None:
-        self.runner.submit("read_state", lambda ctx: self.backend.read_docs(),
-                           done=self.article_model.set_read_docs)
+        """Read state, and any message about the user-data store (restored, read-only)."""
+        def work(ctx):
+            return self.backend.read_docs(), self.backend.user_data_message()
+
+        self.runner.submit("read_state", work, done=self._read_state_ready)
+
+    def _read_state_ready(self, value) -> None:
+        docs, message = value
+        self.article_model.set_read_docs(docs)
+        if message:
+            box = QMessageBox(QMessageBox.Icon.Warning, "reader", message,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("userDataMessage")
+            box.open()  # not modal: reading goes on
+            self.user_data_box = box
 
     def step_article(self, delta: int) -> None:
         rows = self.article_proxy.rowCount()
@@ -813,11 +826,13 @@ class MainWindow(QMainWindow):
         self.policy_panel.set_policies(policies, self.corpus_span)
         self.policies_loaded.emit()
 
-    def select_entity(self, entity_id: str) -> None:
+    def select_entity(self, ref: str) -> None:
+        """Show the entity with id or name `ref` (entity: links carry either)."""
         self.show_tab(0)
-        if not self.entity_panel.select(entity_id):
+        if not self.entity_panel.select(ref):
             self.entity_panel.filter.clear()
-            self.entity_panel.select(entity_id)
+            if not self.entity_panel.select(ref):
+                self.statusBar().showMessage(f"No entity “{ref}” in the library.", 5000)
 
     def _entity_selected(self, ent) -> None:
         if ent is None:
@@ -954,23 +969,25 @@ class MainWindow(QMainWindow):
             return
         name, ok = QInputDialog.getText(self, "Rename entity", "New name:", text=ent.name)
         if ok and name.strip() and name.strip() != ent.name:
-            self.edit_entities({"op": "rename", "id": ent.id, "name": name.strip()}, keep=ent.id)
+            self.edit_entities({"op": "rename", "entity": ent.id, "name": name.strip()},
+                               keep=ent.id)
 
     def retype_entity(self) -> None:
         ent = self.entity_panel.current()
         if ent is None:
             return
-        types = list(dict.fromkeys([*TYPE_ORDER, *self.entity_panel.model.types()]))
+        types = list(TYPE_ORDER)
         current = types.index(ent.type) if ent.type in types else 0
         new, ok = QInputDialog.getItem(self, "Change entity type", f"Type of “{ent.name}”:",
-                                       types, current, True)
-        if ok and new.strip() and new.strip() != ent.type:
-            self.edit_entities({"op": "retype", "id": ent.id, "type": new.strip()}, keep=ent.id)
+                                       types, current, False)
+        if ok and new and new != ent.type:
+            self.edit_entities({"op": "retype", "entity": ent.id, "type": new},
+                               keep=ent.id)
 
     def hide_entity(self) -> None:
         for ent in self.entity_panel.selected() or [self.entity_panel.current()]:
             if ent is not None:
-                self.edit_entities({"op": "hide", "id": ent.id})
+                self.edit_entities({"op": "hide", "entity": ent.id})
 
     def undo_entity_edit(self) -> None:
         def work(ctx):
@@ -1019,7 +1036,7 @@ class MainWindow(QMainWindow):
 
     def _save_note(self, note_id, body: str) -> None:
         self.runner.submit(WRITE, lambda ctx: self.backend.update_note(note_id, body),
-                           failed=self._edit_failed)
+                           done=self.notes_panel.note_saved, failed=self._edit_failed)
 
     def _open_note(self, note) -> None:
         if note.doc:

@@ -30,7 +30,8 @@ HTML_ROLE = Qt.ItemDataRole.UserRole + 3
 OBJECT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 ENTITY_MIME = "application/x-reader-entity"
-TYPE_ORDER = ("Person", "Organisation", "Place", "Policy", "Law", "Event", "Date")
+# The entity types, in the order the sidebar groups them (the library's TYPES).
+TYPE_ORDER = ("Person", "Organisation", "Place", "Law", "Work", "Date", "Money")
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ROOT = QModelIndex()  # the invisible root, as a default argument
 
@@ -356,6 +357,19 @@ class EntityModel(GroupedModel):
 
     def entity(self, entity_id: str):
         return self._by_id.get(entity_id)
+
+    def find(self, ref: str):
+        """The entity with id `ref`, else the one named (or also written) `ref`."""
+        if ref in self._by_id:
+            return self._by_id[ref]
+        key = " ".join(ref.split()).casefold()
+        for ent in self._by_id.values():
+            if ent.name.casefold() == key:
+                return ent
+        for ent in self._by_id.values():
+            if any(a.casefold() == key for a in getattr(ent, "aliases", ()) or ()):
+                return ent
+        return None
 
     def types(self) -> list[str]:
         return [name for name, _ in self._groups]

@@ -58,6 +58,15 @@ class NotesModel(QAbstractListModel):
                 return n
         return None
 
+    def replace(self, note) -> None:
+        """Show the saved version of a note in place (the list does not re-sort under the
+        user's cursor)."""
+        row = self.row_of(note.id)
+        if row is not None:
+            self._notes[row] = note
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index)
+
     def rowCount(self, parent=_ROOT):
         return 0 if parent.isValid() else len(self._notes)
 
@@ -143,6 +152,12 @@ class NotesPanel(QWidget):
             self.list.setCurrentIndex(self.model.index(row, 0))
         else:
             self._show(None)
+
+    def note_saved(self, note) -> None:
+        """A save finished: refresh its row (and keep the editor's newer text, if any)."""
+        self.model.replace(note)
+        if self._current is not None and self._current.id == note.id:
+            self._current = note
 
     def select(self, note_id) -> None:
         row = self.model.row_of(note_id)

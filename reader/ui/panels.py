@@ -272,8 +272,12 @@ class EntityPanel(QWidget):
         if keep:
             self.select(keep)
 
-    def select(self, entity_id: str) -> bool:
-        source = self.model.index_of(entity_id)
+    def select(self, ref: str) -> bool:
+        """Make the entity with id (or name) `ref` current; False when it is not listed."""
+        ent = self.model.find(ref)
+        if ent is None:
+            return False
+        source = self.model.index_of(ent.id)
         index = self.proxy.mapFromSource(source)
         if not index.isValid():
             return False

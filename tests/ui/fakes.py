@@ -124,11 +124,12 @@ class ContractLibrary(Library):
     # -- entities ------------------------------------------------------------------------
     def _build(self) -> dict[str, Entity]:
         if self._entities is None:
-            ents = {_slug(n): Entity(_slug(n), n, t, [n, *a]) for n, (t, a) in NAMES.items()}
+            ents = {_slug(n): Entity(_slug(n), n, t, list(a)) for n, (t, a) in NAMES.items()}
             for info in self.articles():
                 body = self.article(info.id).body
                 taken: list[tuple[int, int]] = []
-                spans = sorted(((alias, e) for e in ents.values() for alias in e.aliases),
+                spans = sorted(((alias, e) for e in ents.values()
+                                for alias in (e.name, *e.aliases)),
                                key=lambda pair: -len(pair[0]))
                 for alias, ent in spans:
                     for m in re.finditer(rf"\b{re.escape(alias)}\b", body):
@@ -188,11 +189,11 @@ class ContractLibrary(Library):
                                      key=lambda m: (m.doc, m.start))
             target.aliases = list(dict.fromkeys(target.aliases + source.aliases))
         elif op == "rename":
-            ents[edit["id"]].name = edit["name"]
+            ents[edit["entity"]].name = edit["name"]
         elif op == "retype":
-            ents[edit["id"]].type = edit["type"]
+            ents[edit["entity"]].type = edit["type"]
         elif op in ("hide", "unhide"):
-            ents[edit["id"]].hidden = op == "hide"
+            ents[edit["entity"]].hidden = op == "hide"
         else:
             self._undo.pop()
             raise ValueError(f"unknown op {op}")

@@ -251,10 +251,10 @@ def test_merge_rename_retype_and_hide_from_actions(qtbot, window, monkeypatch):
     with qtbot.waitSignal(window.entities_edited, timeout=5000):
         qtbot.keyClick(panel.tree, Qt.Key.Key_F2)
     assert panel.current().name == "Gove"
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Politician", True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Organisation", True))
     with qtbot.waitSignal(window.entities_edited, timeout=5000):
         window.actions_by_name["retype_entity"].trigger()
-    assert "Politician" in panel.model.types()
+    assert panel.current().type == "Organisation"
     with qtbot.waitSignal(window.entities_edited, timeout=5000):
         window.actions_by_name["hide_entity"].trigger()
     assert all(e.name != "Gove" for e in window.backend.entities())
@@ -286,7 +286,8 @@ def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
 # -- notes -------------------------------------------------------------------------------
 
 
-def test_new_note_from_selection(qtbot, window):
+def test_new_note_from_selection(qtbot, make_window, built_data_dir):
+    window = make_window(built_data_dir, library_cls=Library)  # the real notes store
     click_article(qtbot, window, "c-munro")
     view = window.article_view
     body = view.article.body
@@ -302,6 +303,7 @@ def test_new_note_from_selection(qtbot, window):
     window.notes_panel.flush()
     settle_window(qtbot, window)
     assert window.backend.notes()[0].body == "Key author"
+    assert window.notes_panel.model.index(0, 0).data() == "Key author"  # list reloaded
 
 
 # -- import, index, restart --------------------------------------------------------------
@@ -477,6 +479,8 @@ def test_only_web_links_leave_the_app(qtbot, window, monkeypatch):
     assert opened == ["https://example.org/x"]
     assert internal == ["entity:ofsted"]
     assert window.entity_panel.current_id() == "ofsted"
+    view.anchorClicked.emit(QUrl("entity:Leeds%20City%20Council"))  # notes link by name
+    assert window.entity_panel.current_id() == "leeds-city-council"
 
 
 def _url(text):
