@@ -451,7 +451,10 @@ class Store:
             folder = self.backups_dir
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / f"reader-{_stamp(now or datetime.now())}.sqlite3"
-            partial = final.with_name(final.name + ".partial")
+            # Unique per writer: two processes backing up in the same second must not write
+            # into one partial file.
+            partial = final.with_name(
+                f"{final.name}.{os.getpid()}-{threading.get_ident()}.partial")
             for stale in folder.glob("*.partial"):  # left by a backup that was killed
                 if stale == partial or _age(stale) > CLOSE_BACKUP_GAP:
                     stale.unlink(missing_ok=True)
