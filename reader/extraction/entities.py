@@ -478,6 +478,7 @@ class _Builder:
         self._resolve_names()
         groups = self._group(self.cands)
         self._merge_acronyms(groups)
+        self._merge_short_organisations(groups)
         self._find_more(groups)
         self._resolve_surnames(groups)
         return self._entities(groups)
@@ -508,6 +509,7 @@ class _Builder:
 
     def _from_span(self, doc: _Doc, s: int, e: int, type_: str) -> _Cand | None:
         text = doc.text
+        s, e = max(0, min(s, len(text))), max(0, min(e, len(text)))  # a stale analysis
         if type_ == MONEY:
             s, e = N.extend_money(text, s, e)
         elif type_ == WORK:
@@ -515,9 +517,11 @@ class _Builder:
         s, e = N.clean_span(text, s, e)
         if e <= s or "\n" in text[s:e]:
             return None
+        if text[e:e + 2] in ("'s", "’s") and self.lex.known(text[s:e + 2]):
+            e += 2  # a name that ends in a possessive ("Barnardo's")
         strong = False
         form = also = ""
-        line_start = text.rfind("\n", 0, s) + 1
+        line_start = max(text.rfind("\n", 0, s) + 1, s - 120)  # titles are short
         before = text[line_start:s]
         if type_ == DATE:
             return _Cand(doc, s, e, text[s:e], DATE, "ner") if N.keep_date(text[s:e]) else None
@@ -725,6 +729,37 @@ class _Builder:
             if len(targets) == 1:
                 self._merge(groups, key, targets[0])
 
+    def _merge_short_organisations(self, groups: dict[str, _Group]) -> None:
+        """"Social Worker Commission" -> "Conservative Party Commission on Social Workers"
+        within an article that names both: same head noun, words a proper subset."""
+        orgs = {k: g for k, g in groups.items() if g.type == ORGANISATION and not g.lexicon_name}
+        shape = {}
+        for k, g in orgs.items():
+            name = _display(g)
+            if not N.is_acronym(name):
+                words, head = _org_words(name)
+                if len(words) >= 2:
+                    shape[k] = (words, head)
+        for key, (words, head) in shape.items():
+            g = groups.get(key)
+            if g is None:
+                continue
+            longer = [k for k, (w, h) in shape.items()
+                      if k != key and h == head and words < w and k in groups]
+            if not longer:
+                continue
+            moved = []
+            for c in g.cands:
+                here = [k for k in longer if any(x.doc is c.doc for x in groups[k].cands)]
+                if len(here) == 1:
+                    moved.append((c, here[0]))
+            for c, target in moved:
+                g.cands.remove(c)
+                c.key = target
+                groups[target].cands.append(c)
+            if not g.cands:
+                del groups[key]
+
     def _find_more(self, groups: dict[str, _Group]) -> None:
         """Mentions the model missed: known names (and surnames, "Baby P"-style initials,
         acronyms of known names) found again in every body, where nothing else is."""
@@ -777,12 +812,12 @@ class _Builder:
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
             for tok in doc.an.tokens:
                 ts = tok[0]
-                if ts < off or taken[ts]:
+                if ts < off or ts >= len(text) or taken[ts]:
                     continue
-                first = re.match(r"\w+", text[ts:tok[1]])
-                if not first or first.group(0) not in by_first:
+                candidates = by_first.get(text[ts:tok[1]])
+                if not candidates:
                     continue
-                for form in by_first[first.group(0)]:
+                for form in candidates:
                     te = ts + len(form)
                     if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
                         continue
@@ -895,6 +930,28 @@ def _canonical(g: _Group) -> str:
         if peers:
             return peers.most_common(1)[0][0]
     return best
+
+
+def _org_words(name: str) -> tuple[frozenset[str], str]:
+    """(content words, head noun) of an organisation's name, plurals folded:
+    "Conservative Party Commission on Social Workers" -> ({..., "worker"}, "commission")."""
+    ws = [w.lower().strip(".") for w in N.words(name)]
+    ws = [w for w in ws if w and w not in ("'s", "’s")]
+    content = [_singular(w) for w in ws if w not in N.MINOR_WORDS]
+    head = ""
+    for w in ws:
+        if w in N.MINOR_WORDS:
+            if head:
+                break
+            continue
+        head = _singular(w)
+    return frozenset(content), head
+
+
+def _singular(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word)
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
+        else word
 
 
 def _strip_titles(name: str) -> str:

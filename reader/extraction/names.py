@@ -6,6 +6,7 @@ rule can be tested on a short string written for it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -96,6 +97,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """"The Department for Education's" -> "the-department-for-education-s": ids and keys."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
@@ -243,13 +245,16 @@ def trailing_title_start(name: str) -> int:
     return len(name)
 
 
+_LAST_WORDS = re.compile(r"((?:[\w’'.-]+ +){1,6})$")
+
+
 def title_before(prefix: str) -> str:
     """The title phrase that ends `prefix` (the text just before a name, same line):
     "In 2010 Education Secretary " -> "Education Secretary"; "" when none.
 
     The word next to the name must be an honorific or a role ("Secretary", "minister");
     words before it are kept while they look like part of the title."""
-    m = re.search(r"((?:[\w’'.-]+ +){1,6})$", prefix)
+    m = _LAST_WORDS.search(prefix[-120:])
     if not m:
         return ""
     ws = m.group(1).split()

@@ -204,6 +204,27 @@ def test_an_undefined_acronym_found_again_after_definition(build):
     assert scp.name == "Serious Case Panel" and scp.count == 3
 
 
+def test_an_organisation_short_form_merges_within_its_article(build):
+    t = build(("a", "The Conservative Party Commission on Social Workers reported. Read the "
+                    "Social Worker Commission report. The Conservative Party agreed.",
+               [("The Conservative Party Commission on Social Workers", "ORG"),
+                ("Social Worker Commission", "ORG"), ("The Conservative Party", "ORG")]),
+              ("b", "The Social Worker Commission met.", [("Social Worker Commission", "ORG")]))
+    commission = t.find("Conservative Party Commission on Social Workers")
+    assert commission.aliases == ("Social Worker Commission",)
+    assert commission.docs == ["a"] and commission.count == 2
+    # Another article never named the long form: its short form is left alone.
+    assert t.get("organisation:social-worker-commission").docs == ["b"]
+    # A different head noun ("Party" vs "Commission") is never a short form.
+    assert t.get("organisation:conservative-party").count == 1
+
+
+def test_a_possessive_that_belongs_to_a_known_name_is_kept(build):
+    body = "Barnardo's chief executive spoke, and Ofsted's inspectors listened."
+    t = build(("a", body, [("Barnardo", "ORG"), ("Ofsted's", "ORG")]))
+    assert names(t) == {"Barnardo's", "Ofsted"}
+
+
 def test_case_variants_are_one_entity(build):
     t = build(("a", "The ContactPoint database.", [("ContactPoint", "ORG")]),
               ("b", "It is called Contactpoint here.", [("Contactpoint", "ORG")]))
@@ -364,6 +385,20 @@ def test_an_analysis_of_another_text_is_skipped(resources_dir, caplog):
     assert t.entities == []
     assert "another text" in caplog.text
     assert build_entities(arts, {}, resources_dir).entities == []
+
+
+def test_nothing_in_nothing_out(resources_dir):
+    t = build_entities([], {}, resources_dir)
+    assert t.entities == [] and t.related is not None
+    assert EntityTable.from_cache(t.to_cache()).entities == []
+
+
+def test_a_corrupt_analysis_does_not_crash(resources_dir):
+    art = article("a", "Michael Gove spoke.")
+    bad = Analysis(art.text_hash, 0, [(0, 999)], [(0, 12, "PERSON"), (500, 600, "ORG")],
+                   [(0, 7, "x", "X", "d", 0), (400, 410, "x", "X", "d", 0)])
+    t = build_entities([art], {"a": bad}, resources_dir)
+    assert [e.name for e in t.entities] == ["Michael Gove"]
 
 
 # -- the offsets invariant, on random texts and random spans -----------------------------------
