@@ -435,7 +435,8 @@ class _Group:
     name: str = ""
     lexicon_name: str = ""
 
-    def body_docs(self) -> set[str]:
+    def docs(self) -> set[str]:
+        """Articles naming it, headlines included (they help resolve surnames)."""
         return {c.doc.id for c in self.cands}
 
 
@@ -459,6 +460,8 @@ _MP_FOR = re.compile(r"\bMP\s+for\s+$")
 
 
 class _Builder:
+    """One extraction run over a set of articles (see the module docstring's pipeline)."""
+
     def __init__(self, docs: list[_Doc], lex: Lexicon):
         self.docs = docs
         self.lex = lex
@@ -536,7 +539,7 @@ class _Builder:
             also = span
             e = s + cut
             span = text[s:e]
-        lead = N.leading_title_end(span)
+        lead = 0 if self.lex.known(span) else N.leading_title_end(span)
         if lead and type_ in (PERSON, ORGANISATION):
             if lead >= len(span) or not span[lead].isupper():
                 return None  # a role, not a name ("Home Secretary", "Director of ...")
@@ -849,7 +852,7 @@ class _Builder:
                 full[slug(N.surname(name))].append(key)
         if not full:
             return
-        docs_of = {key: g.body_docs() for key, g in groups.items()}
+        docs_of = {key: g.docs() for key, g in groups.items()}
         for key, g in list(groups.items()):
             if len(_display(g).split()) > 1 and not any(
                     p in _display(g).split() for p in N.PARTICLES):

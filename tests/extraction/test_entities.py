@@ -111,6 +111,16 @@ def test_a_portfolio_word_before_secretary_is_part_of_a_title(build):
     assert names(t) == {"Michael Gove"}
 
 
+def test_a_role_is_not_a_name_but_a_known_name_with_a_role_word_is(build):
+    body = ("The Director of Children’s Services resigned. The Children's Commissioner for "
+            "England objected. The Home Secretary was silent.")
+    t = build(("a", body, [("The Director of Children’s Services", "ORG"),
+                           ("The Children's Commissioner for England", "ORG"),
+                           ("The Home Secretary", "PERSON")]))
+    assert names(t) == {"Children's Commissioner for England"}
+    assert t.entities[0].type == "Organisation"
+
+
 def test_mp_for_names_a_place(build):
     body = "Tim Loughton is MP for East Worthing & Shoreham and a minister."
     t = build(("a", body, [("Tim Loughton", "PERSON"), ("East Worthing & Shoreham", "ORG")]))
