@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.domain import Article, NotFound
+from reader.domain import Article, ArticleInfo, NotFound
 from reader.extraction import names as N
 from reader.extraction.names import (
     DATE,
@@ -341,9 +341,10 @@ class _Cooccurrence:
 
 
 # -- building ---------------------------------------------------------------------------------
-def fingerprint(articles: Sequence[Article], resources_dir: Path | None) -> str:
+def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path | None) -> str:
     """What an extraction depends on: article texts, the resource files and the rules'
-    version. A cached table whose fingerprint differs must be rebuilt."""
+    version. A cached table whose fingerprint differs must be rebuilt. Only `.id` and
+    `.text_hash` are read, so catalogue entries (ArticleInfo) do: no article is loaded."""
     h = hashlib.sha256(f"entities-v{ENTITIES_VERSION}".encode())
     h.update(Lexicon.load(resources_dir).digest.encode())
     for art in sorted(articles, key=lambda a: a.id):

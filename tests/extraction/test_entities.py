@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.domain import NotFound
+from reader.domain import ArticleInfo, NotFound
 from reader.extraction.entities import EntityTable, Evidence, build_entities, fingerprint
 from reader.extraction.nlp import Analysis, full_text
 
@@ -386,6 +386,8 @@ def test_fingerprint_follows_text_and_resources(resources_dir, tmp_path):
     assert fp != fingerprint([article("a", "Other text.")], resources_dir)
     (tmp_path / "aliases.toml").write_text("ignore = ['x']\n", encoding="utf-8")
     assert fp != fingerprint(arts, tmp_path)
+    info = ArticleInfo(id="a", title="", text_hash=arts[0].text_hash)
+    assert fingerprint([info], resources_dir) == fp  # the catalogue is enough
 
 
 def test_an_analysis_of_another_text_is_skipped(resources_dir, caplog):
