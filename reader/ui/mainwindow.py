@@ -56,8 +56,8 @@ STATE_VERSION = 1  # bump when the saved dock/toolbar layout no longer fits
 class FindBar(QWidget):
     """Find within the open article: Enter next, Shift+Enter previous, Esc closes."""
 
-    # The user asked for a match: (text, backward).
-    find_requested = Signal(str, bool)
+    # The user asked for a match: (text, backward, again — False while typing).
+    find_requested = Signal(str, bool, bool)
     # The bar was closed.
     closed = Signal()
 
@@ -80,10 +80,10 @@ class FindBar(QWidget):
         for button in (prev_btn, next_btn, close_btn):
             button.setAutoRaise(True)
             layout.addWidget(button)
-        prev_btn.clicked.connect(lambda: self.find_requested.emit(self.edit.text(), True))
-        next_btn.clicked.connect(lambda: self.find_requested.emit(self.edit.text(), False))
+        prev_btn.clicked.connect(lambda: self.find_requested.emit(self.edit.text(), True, True))
+        next_btn.clicked.connect(lambda: self.find_requested.emit(self.edit.text(), False, True))
         close_btn.clicked.connect(self.close_bar)
-        self.edit.textChanged.connect(lambda text: self.find_requested.emit(text, False))
+        self.edit.textChanged.connect(lambda text: self.find_requested.emit(text, False, False))
         self.edit.installEventFilter(self)
         self.hide()
 
@@ -106,7 +106,7 @@ class FindBar(QWidget):
         if obj is self.edit and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 backward = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-                self.find_requested.emit(self.edit.text(), backward)
+                self.find_requested.emit(self.edit.text(), backward, True)
                 return True
             if event.key() == Qt.Key.Key_Escape:
                 self.close_bar()
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([440, 760])
+        self.splitter.setSizes([520, 680])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mention_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.sidebar_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.mention_dock], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.mention_dock], [170], Qt.Orientation.Vertical)
 
         # -- status bar: messages, index progress and Cancel
         self.progress = QProgressBar()
@@ -564,8 +564,8 @@ class MainWindow(QMainWindow):
         selected = self.article_view.textCursor().selectedText()
         self.find_bar.open_bar(selected if selected and len(selected) < 80 else "")
 
-    def _find(self, text: str, backward: bool) -> None:
-        n, total = self.article_view.find_text(text, backward)
+    def _find(self, text: str, backward: bool, again: bool) -> None:
+        n, total = self.article_view.find_text(text, backward, again)
         self.find_bar.show_count(n, total)
 
     def _find_closed(self) -> None:

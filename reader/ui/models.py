@@ -164,7 +164,6 @@ class HitModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._hits: list = []
-        self.muted_colour = ""  # CSS colour name for the meta line, from the palette
 
     def set_hits(self, hits) -> None:
         self.beginResetModel()
@@ -185,10 +184,9 @@ class HitModel(QAbstractListModel):
             return hit.title
         if role == HTML_ROLE:
             meta = " · ".join(x for x in (hit.date or "Undated", hit.source) if x)
-            colour = f' style="color:{self.muted_colour}"' if self.muted_colour else ""
             snippet = nh3.clean(" ".join(hit.snippet.split()), tags={"b"}, attributes={})
             return (f"<b>{html.escape(hit.title or 'Untitled')}</b><br>"
-                    f"<span{colour}>{html.escape(meta)}</span><br>{snippet}")
+                    f'<span class="muted">{html.escape(meta)}</span><br>{snippet}')
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.title
         if role == ID_ROLE:

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -64,10 +63,6 @@ def _filter_box(placeholder: str, name: str) -> QLineEdit:
     edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
     return edit
-
-
-def _muted(widget: QWidget) -> str:
-    return widget.palette().color(QPalette.ColorRole.PlaceholderText).name()
 
 
 # -- search ------------------------------------------------------------------------------
@@ -134,7 +129,6 @@ class SearchPanel(QWidget):
 
     def show_result(self, result) -> None:
         self.result = result
-        self.hits.muted_colour = _muted(self)
         self.hits.set_hits(result.hits)
         self.facets.set_facets(result.facets or {})
         query = html.escape(result.query)

@@ -302,9 +302,19 @@ class ArticleView(SafeBrowser):
 
     # -- highlights ----------------------------------------------------------------------
     def highlight_terms(self, terms) -> int:
-        """Mark every word starting with one of the search stems; returns the count."""
+        """Mark every word (title and body) starting with one of the search stems; returns
+        the number of marks in the body."""
         self._terms = tuple(terms)
-        return len(self._set_layer("terms", self._term_ranges(), QPalette.ColorRole.Link, 70))
+        body = self._term_ranges()
+        spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
+        pattern = stem_pattern(self._terms)
+        if pattern is not None and self.article is not None:
+            title = _plain(self.article.title)
+            tmap = OffsetMap(title)
+            spans += [(tmap.to_qt(m.start()), tmap.to_qt(m.end()))
+                      for m in pattern.finditer(title)]
+        self._set_layer("terms", spans, QPalette.ColorRole.Link, 70)
+        return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
         pattern = stem_pattern(self._terms)
@@ -315,27 +325,31 @@ class ArticleView(SafeBrowser):
     def highlight_mentions(self, spans) -> None:
         """Mark body spans [(start, end)] of the selected entity or policy."""
         self._mentions = [(s, e) for s, e in spans]
-        self._set_layer("mentions", self._mentions, QPalette.ColorRole.Highlight, 90,
-                        underline=True)
+        self._set_layer("mentions", [(self.body_pos(s), self.body_pos(e))
+                                     for s, e in self._mentions],
+                        QPalette.ColorRole.Highlight, 90, underline=True)
 
     def term_selections(self) -> list[tuple[int, int]]:
         """Body spans currently highlighted as search terms (tests and status bar)."""
         return self._term_ranges()
 
-    def _set_layer(self, name, spans, role, alpha, underline=False) -> list:
+    def _set_layer(self, name, positions, role, alpha, underline=False) -> None:
+        """Extra selections over document positions [(start, end)] in a palette colour."""
         colour = self.palette().color(role)
         colour.setAlpha(alpha)
+        doc = self.document()
         selections = []
-        for start, end in spans:
+        for start, end in positions:
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = self.body_cursor(start, end)
+            sel.cursor = QTextCursor(doc)
+            sel.cursor.setPosition(start)
+            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             sel.format.setBackground(colour)
             if underline:
                 sel.format.setFontUnderline(True)
             selections.append(sel)
         self._layers[name] = selections
         self._apply_extra()
-        return selections
 
     def _apply_extra(self) -> None:
         self.setExtraSelections([s for layer in self._layers.values() for s in layer])
@@ -349,8 +363,12 @@ class ArticleView(SafeBrowser):
             self.highlight_mentions(self._mentions)
 
     # -- find in article -----------------------------------------------------------------
-    def find_text(self, text: str, backward: bool = False) -> tuple[int, int]:
-        """Select the next (previous) match, wrapping; returns (match number, total)."""
+    def find_text(self, text: str, backward: bool = False,
+                  again: bool = True) -> tuple[int, int]:
+        """Select the next (previous) match, wrapping; returns (match number, total).
+
+        `again=False` (typing in the find field) may keep the current match when it still
+        matches; `again=True` (Enter) moves past it."""
         if not text:
             self._layers.pop("find", None)
             self._apply_extra()
@@ -362,18 +380,7 @@ class ArticleView(SafeBrowser):
         while not cursor.isNull():
             matches.append((cursor.selectionStart(), cursor.selectionEnd()))
             cursor = doc.find(text, cursor, flags)
-        colour = self.palette().color(QPalette.ColorRole.Highlight)
-        colour.setAlpha(60)
-        layer = []
-        for start, end in matches:
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = QTextCursor(doc)
-            sel.cursor.setPosition(start)
-            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.format.setBackground(colour)
-            layer.append(sel)
-        self._layers["find"] = layer
-        self._apply_extra()
+        self._set_layer("find", matches, QPalette.ColorRole.Highlight, 60)
         if not matches:
             return 0, 0
         here = self.textCursor()
@@ -381,9 +388,8 @@ class ArticleView(SafeBrowser):
             before = [i for i, (s, _) in enumerate(matches) if s < here.selectionStart()]
             n = before[-1] if before else len(matches) - 1
         else:
-            after = [i for i, (s, _) in enumerate(matches)
-                     if s >= here.selectionEnd() and (s, _) != (here.selectionStart(),
-                                                              here.selectionEnd())]
+            origin = here.selectionEnd() if again else here.selectionStart()
+            after = [i for i, (s, _) in enumerate(matches) if s >= origin]
             n = after[0] if after else 0
         cursor = QTextCursor(doc)
         cursor.setPosition(matches[n][0])

@@ -34,10 +34,15 @@ class HtmlDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.max_lines = max_lines  # 0: as many lines as the text needs
 
-    def _document(self, option, index, width: float) -> QTextDocument:
+    def _document(self, option, index, width: float, selected: bool = False) -> QTextDocument:
         doc = _NoResources()
         doc.setDocumentMargin(self.PADDING)
         doc.setDefaultFont(option.font)
+        # class="muted" text (dates, sources) in the palette's placeholder colour; on a
+        # selected row the highlighted-text colour, which always contrasts.
+        role = (QPalette.ColorRole.HighlightedText if selected
+                else QPalette.ColorRole.PlaceholderText)
+        doc.setDefaultStyleSheet(f".muted {{ color: {option.palette.color(role).name()}; }}")
         doc.setHtml(index.data(HTML_ROLE) or "")
         doc.setTextWidth(max(40.0, width))
         return doc
@@ -51,9 +56,9 @@ class HtmlDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, index, opt.rect.width())
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        doc = self._document(opt, index, opt.rect.width(), selected)
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        selected = opt.state & QStyle.StateFlag.State_Selected
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
         painter.save()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reader.library import Library
 from reader.ui.models import ID_ROLE, ArticleModel
@@ -525,3 +525,12 @@ def test_offsets_survive_astral_characters(qtbot):
     end = art.body.index("end")
     view.select_body(end, end + 3)
     assert view.textCursor().selectedText() == "end"
+
+
+def test_a_damaged_notes_database_is_reported_not_fatal(qtbot, make_window, built_data_dir):
+    (built_data_dir / "reader.sqlite3").write_bytes(b"this is not a database" * 100)
+    win = make_window(built_data_dir, library_cls=Library)
+    box = win.findChild(QMessageBox, "userDataMessage")
+    assert box is not None and box.isVisible()
+    assert "damaged" in box.text().lower() or "restored" in box.text().lower()
+    box.close()
