@@ -21,6 +21,8 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import and_
 from pathlib import Path
 
 from reader.domain import Article, BadInput, NotFound
@@ -300,6 +302,7 @@ class Pattern:
     elements: tuple  # _Term | _Gap, starting and ending with a _Term
 
 
+_QUOTE_MARK = re.compile("[“”\"‘’']")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -357,8 +360,9 @@ class _Unit:
 class _Doc:
     """The analysis of one article, in the shapes matching and attribution need."""
 
-    def __init__(self, article: Article, analysis: Analysis):
+    def __init__(self, article: Article, analysis: Analysis, key_cache: dict | None = None):
         self.article = article
+        self.key_cache = {} if key_cache is None else key_cache
         self.an = analysis
         self.text = f"{article.title}\n\n{article.body}" if article.title else article.body
         self.offset = analysis.body_offset
@@ -380,10 +384,13 @@ class _Doc:
                     break
                 self.ent_of[i] = ent
         self.paras = self._paragraphs()
-        self.quotes = self._quote_spans()
         self.qmask = bytearray(len(self.text))
-        for s, e, _ in self.quotes:
+        for s, e in self._quote_spans():
             self.qmask[s:e] = b"\x01" * (e - s)
+        # prefix counts of letters/digits, and of those inside quotes
+        letters = bytes(map(str.isalnum, self.text))
+        self.alnum = list(accumulate(letters, initial=0))
+        self.quoted_alnum = list(accumulate(map(and_, letters, self.qmask), initial=0))
         self.units = self._units()
         self.content, self.unit_of, self.index = self._content_index()
 
@@ -397,14 +404,15 @@ class _Doc:
             pos += len(chunk) + 2
         return out
 
-    def _quote_spans(self) -> list[tuple[int, int, bool]]:
-        """(start, end, closed) of quoted text, per paragraph; an unclosed quote runs to the
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of quoted text, per paragraph; an unclosed quote runs to the
         paragraph's end (news style: a quote continued in the next paragraph)."""
         spans = []
         for pstart, pend in self.paras:
             text = self.text[pstart:pend]
             opener, at = None, 0
-            for i, ch in enumerate(text):
+            for m in _QUOTE_MARK.finditer(text):
+                i, ch = m.start(), m[0]
                 prev = text[i - 1] if i else " "
                 nxt = text[i + 1] if i + 1 < len(text) else " "
                 if opener is None or (opener == "'" and ch == "‘"):
@@ -415,17 +423,22 @@ class _Doc:
                         opener, at = "'", i
                     continue
                 if opener == '"' and ch in "”\"":
-                    spans.append((pstart + at, pstart + i + 1, True))
+                    spans.append((pstart + at, pstart + i + 1))
                     opener = None
                 elif opener == "'" and ch in "’'" and not nxt.isalnum():
                     # A closing single quote, or an apostrophe ("professionals’ time")?
                     # After or before punctuation it closes; else only a short scare quote.
                     if not prev.isalnum() or nxt in ".,!?;:)" or i - at <= 40:
-                        spans.append((pstart + at, pstart + i + 1, True))
+                        spans.append((pstart + at, pstart + i + 1))
                         opener = None
             if opener is not None:
-                spans.append((pstart + at, pend, False))
+                spans.append((pstart + at, pend))
         return spans
+
+    def quoted_share(self, start: int, end: int) -> float:
+        """Share of the letters in text[start:end] that are inside quotation marks."""
+        letters = self.alnum[end] - self.alnum[start]
+        return (self.quoted_alnum[end] - self.quoted_alnum[start]) / letters if letters else 0.0
 
     def in_quote(self, offset: int) -> bool:
         return bool(self.qmask[offset]) if 0 <= offset < len(self.qmask) else False
@@ -451,9 +464,7 @@ class _Doc:
                         break
                     toks.append(i)
                 unit = _Unit(a, b, pi, toks)
-                letters = [k for k in range(a, b) if self.text[k].isalnum()]
-                inside = sum(1 for k in letters if self.in_quote(k))
-                unit.quoted = inside * 2 >= len(letters)
+                unit.quoted = self.quoted_share(a, b) >= 0.5
                 unit.question = self.text[a:b].rstrip("’'\"”) ").endswith("?")
                 units.append(unit)
         return units
@@ -463,24 +474,15 @@ class _Doc:
         content: list[int] = []  # token indices of words (punctuation, possessives skipped)
         unit_of: list[int] = []
         index: dict[str, list[int]] = defaultdict(list)
-        self.keys: dict[int, set[str]] = {}
+        self.keys: dict[int, frozenset[str]] = {}
         self.surface: dict[int, str] = {}
         for ui, unit in enumerate(self.units):
             for ti in unit.tokens:
-                raw = self.tok_text[ti]
-                if self.pos[ti] in ("PUNCT", "SPACE") or raw.translate(_QUOTES) in ("'s", "'"):
+                if self.pos[ti] in ("PUNCT", "SPACE"):
                     continue
-                surface = _EDGE_PUNCT.sub("", raw.translate(_QUOTES))
+                surface, keys = self._word_keys(self.tok_text[ti], self.lemma[ti], self.pos[ti])
                 if not surface:
                     continue
-                lower = surface.lower()
-                keys = {lower, _EDGE_PUNCT.sub("", self.lemma[ti].translate(_QUOTES)).lower()}
-                if self.pos[ti] in ("NOUN", "PROPN") and len(lower) > 3:
-                    if lower.endswith("ies"):
-                        keys.add(lower[:-3] + "y")
-                    elif lower.endswith("s") and not lower.endswith("ss"):
-                        keys.add(lower[:-1])
-                keys.discard("")
                 pos = len(content)
                 content.append(ti)
                 unit_of.append(ui)
@@ -490,6 +492,26 @@ class _Doc:
                     index[k].append(pos)
                 index["=" + surface].append(pos)
         return content, unit_of, index
+
+    def _word_keys(self, raw: str, lemma: str, pos: str) -> tuple[str, frozenset[str]]:
+        """(surface, match keys) of a token; ("", ...) for a possessive or bare punctuation.
+        Memoised per build: most tokens are common words."""
+        cache_key = (raw, lemma, pos)
+        hit = self.key_cache.get(cache_key)
+        if hit is not None:
+            return hit
+        text = raw.translate(_QUOTES)
+        surface = "" if text in ("'s", "'") else _EDGE_PUNCT.sub("", text)
+        lower = surface.lower()
+        keys = {lower, _EDGE_PUNCT.sub("", lemma.translate(_QUOTES)).lower()}
+        if pos in ("NOUN", "PROPN") and len(lower) > 3:  # "Reviews" (PROPN keeps its plural)
+            if lower.endswith("ies"):
+                keys.add(lower[:-3] + "y")
+            elif lower.endswith("s") and not lower.endswith("ss"):
+                keys.add(lower[:-1])
+        keys.discard("")
+        hit = self.key_cache[cache_key] = (surface, frozenset(keys))
+        return hit
 
     def _term_ok(self, term: _Term, pos: int) -> bool:
         ti = self.content[pos]
@@ -610,8 +632,8 @@ _TITLES = {"professor", "prof", "dr", "sir", "dame", "lord", "lady", "baroness",
            "mr", "mrs", "ms", "miss", "rt", "hon", "the"}
 _ACTOR_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
-_WRITER_TITLE = re.compile(r"^((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+)(?:\s+(?:MP|MEP|MSP|AM))?"
-                           r"\s*:\s")
+_WRITER_TITLE = re.compile(r"^((?:[A-Z][\w'’.-]+\s+){1,3}?[A-Z][\w'’-]+)"
+                           r"(?:\s+(?:MP|MEP|MSP|AM))?\s*:\s")
 
 
 @dataclass
@@ -640,11 +662,16 @@ class _Attributor:
             self._read(ui)
 
     def _writer(self) -> str | None:
+        """Who "we" and "I" are outside quotes: the byline, else an opinion piece's
+        "Tim Loughton MP: ..." title when the model reads that name as a person."""
         art = self.doc.article
         if art.author:
             return art.author
         m = _WRITER_TITLE.match(art.title)
-        return re.sub(r"\s+(?:MP|MEP|MSP|AM)$", "", m[1].strip()) if m else None
+        if m and any(s == 0 and e >= len(m[1]) and label == "PERSON"
+                     for s, e, label in self.doc.an.ents):
+            return self._clean(m[1])
+        return None
 
     # names -------------------------------------------------------------------------------
     def _clean(self, name: str) -> str:
@@ -784,7 +811,7 @@ class _Attributor:
                             actor = self.name_of(g, quoted=False)
                             if actor:
                                 best = (0, actor, i)
-        if best is None and any(d.in_quote(k) for k in range(unit.start, unit.end)):
+        if best is None and d.quoted_share(unit.start, unit.end) > 0:
             best = self._speech_tag(outside)
         if best is None:
             # "the LGA is sceptical ...", "Munro's report is ..."
@@ -970,33 +997,39 @@ _CUES = [compile_pattern(p) for p in (
     "should", "must:AUX", "would see the creation|introduction|establishment|end|abolition",
     "will|would be able to", "be considering", "want:VERB to", "intend:VERB to",
     "pledge:VERB to", "advocate:VERB", "set out ..2 plan|plans|proposal|proposals",
+    "may|will|would|should be force|oblige|require to",
 )]
+# Weak cues: only in a main clause ("we need to reduce it", not "the changes we need to make").
+_WEAK_CUES = [compile_pattern(p) for p in ("we need to", "have|has to change")]
 _NOT_CUES = [compile_pattern(p) for p in (
     "call for ..3 view|views|evidence|comment|comments|submission|response|responses|help",
     "should|must have", "should be ..2 ashamed|proud|grateful|surprised|embarrassed",
 )]
 
 
-def _proposal_cue(doc: _Doc, ui: int) -> str | None:
-    unit = doc.units[ui]
-    if unit.question:
-        return None
+def _proposal_cues(doc: _Doc) -> dict[int, str]:
+    """{sentence index: first cue as written} for statements (not questions) with a cue."""
     blocked = set()
     for pat in _NOT_CUES:
         for a, b in doc.find(pat):
-            if doc.unit_of[a] == ui:
-                blocked.update(range(a, b + 1))
-    hits = []
-    for pat in _CUES:
-        for a, b in doc.find(pat):
-            if doc.unit_of[a] == ui and a not in blocked:
-                hits.append((a, b))
-    if not hits:
-        return None
-    a, b = min(hits)
-    s = doc.an.tokens[doc.content[a]][0]
-    e = doc.an.tokens[doc.content[b]][1]
-    return doc.text[s:e]
+            blocked.update(range(a, b + 1))
+    first: dict[int, tuple[int, int]] = {}
+    found = [m for pat in _CUES for m in doc.find(pat)]
+    for pat in _WEAK_CUES:
+        found += [(a, b) for a, b in doc.find(pat)
+                  if not any(doc.dep[doc.content[k]] == "relcl" for k in range(a, b + 1))]
+    for a, b in found:
+        ui = doc.unit_of[a]
+        if a in blocked or doc.units[ui].question:
+            continue
+        if ui not in first or (a, b) < first[ui]:
+            first[ui] = (a, b)
+    out = {}
+    for ui, (a, b) in first.items():
+        start = doc.an.tokens[doc.content[a]][0]
+        end = doc.an.tokens[doc.content[b]][1]
+        out[ui] = doc.text[start:end]
+    return out
 
 
 # -- building ----------------------------------------------------------------------------
@@ -1051,6 +1084,7 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
     resolve = resolve_actor or (lambda name: name)
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
     proposals: list[Proposal] = []
+    key_cache: dict = {}
     for art in articles:
         analysis = analyses.get(art.id)
         if analysis is None:
@@ -1058,7 +1092,7 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
         if analysis.text_hash != art.text_hash:
             log.warning("policies: analysis of %s is stale; skipped", art.id)
             continue
-        doc = _Doc(art, analysis)
+        doc = _Doc(art, analysis, key_cache)
         attributor = _Attributor(doc)
         covered: set[int] = set()
         for pol in compiled:
@@ -1084,11 +1118,9 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
                     actor=_resolved(name, resolve), stance=stance, date=art.date,
                     actor_name=name))
                 covered.add(ui)
-        for ui, unit in enumerate(doc.units):
-            if ui in covered:
-                continue
-            cue = _proposal_cue(doc, ui)
-            if cue:
+        for ui, cue in sorted(_proposal_cues(doc).items()):
+            if ui not in covered:
+                unit = doc.units[ui]
                 proposals.append(Proposal(art.id, unit.start - doc.offset,
                                           unit.end - doc.offset,
                                           doc.text[unit.start:unit.end], cue))

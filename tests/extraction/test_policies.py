@@ -233,7 +233,10 @@ PROPOSAL_CUES = [  # (sentence, expected cue or None)
     ("The bill would see the creation of a new agency.", "would see the creation"),
     ("Carers will be able to claim travel costs.", "will be able to"),
     ("The government is considering a ban on energy drinks.", "is considering"),
+    ("We need to cut paperwork for social workers.", "We need to"),
+    ("Failing councils may be forced to merge.", "may be forced to"),
     ("The consultation calls for the views of parents.", None),
+    ("The report lists the changes we need to make.", None),
     ("Should councils pay foster carers more?", None),
     ("The minister visited a school in Leeds.", None),
     ("We should be ashamed of ourselves.", None),
@@ -529,13 +532,32 @@ def test_corpus_quotes_are_attributed_to_their_speakers(corpus_table):
     assert actor_of("ofsted-scr-evaluation", "A spokesman from Ofsted") == "Ofsted"
     assert actor_of("early-help", "I welcome") == "Tim Loughton"
     assert actor_of("recruitment-retention", "Initiatives to increase") == "Shireen Ritchie"
+    # "we" outside quotes in an opinion piece is its writer ("Tim Loughton MP: ...")
+    assert actor_of("inspection-overhaul", "We want to see") == "Tim Loughton"
+    contactpoint = [m for m in corpus_table.get("scrap-contactpoint").mentions
+                    if m.doc.startswith("004")]
+    assert [(m.actor, m.stance) for m in contactpoint] == [("Tim Loughton", "proposes")]
+
+
+@pytest.mark.spacy
+def test_cached_table_re_resolves_actors(corpus_table):
+    ids = {"Michael Gove": "person:michael-gove", "Tory": "organisation:conservative-party",
+           "Conservatives": "organisation:conservative-party"}
+    table = PolicyTable.from_cache(json.loads(json.dumps(corpus_table.to_cache())), ids.get)
+    actors = {m.actor for m in table.get("outsourcing").mentions}
+    assert {"person:michael-gove", "organisation:conservative-party",
+            "Department for Education"} <= actors
+    assert "Michael Gove" not in actors
+    assert [p.to_json() for p in table.proposals] == [p.to_json() for p in corpus_table.proposals]
 
 
 @pytest.mark.spacy
 def test_corpus_proposals_and_promotion(corpus_table, corpus_articles, corpus_analyses):
     # Unfiled proposals on the corpus: each judged a real proposal (0 false alarms).
-    cues = {p.cue for p in corpus_table.proposals}
-    assert cues == {"wants to", "would be able to"}
+    assert sorted((p.doc[:3], p.cue) for p in corpus_table.proposals) == [
+        ("001", "has to change"), ("001", "has to change"), ("002", "wants to"),
+        ("003", "would be able to")]
+    assert all(p.cue in p.text for p in corpus_table.proposals)
     reform = next(p for p in corpus_table.proposals if p.cue == "wants to")
     user = promote(reform, "Intervention reform", ["government intervention"])
     assert user["id"] == "user:intervention-reform"
