@@ -48,9 +48,12 @@ def _library(args):
     return Library.open(args.data_dir, args.corpus)
 
 
-def _ensure_index(lib) -> None:
-    """Build the index on first use so that `reader search` works straight after install."""
-    if lib.index_store.doc_count() == 0 and lib.articles():
+def _ensure_index(lib, extraction: bool = False) -> None:
+    """Build the index (and extraction) on first use, so every command works straight after
+    install."""
+    if not lib.articles():
+        return
+    if lib.index_store.doc_count() == 0 or (extraction and not lib.is_extracted()):
         print("Building the search index (first run)…", file=sys.stderr)
         bar = _Bar()
         try:
@@ -156,6 +159,93 @@ def cmd_import(args) -> int:
             print(f"{o.status}: {o.path}{' -> ' + o.id if o.id else ''}{extra}{warn}")
     failed = [o for o in outcomes if o.status == "failed"]
     return 2 if failed and len(failed) == len(outcomes) else 0
+
+
+def _entity_row(e) -> str:
+    aliases = f"  (also: {', '.join(e.aliases)})" if e.aliases else ""
+    hidden = "  [hidden]" if e.hidden else ""
+    return f"{e.count:4}  {e.type:<12} {e.name}{aliases}{hidden}"
+
+
+def cmd_entities(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    ents = lib.entities(doc=args.doc, type=args.type, include_hidden=args.all)
+    if args.doc:  # this article's mentions only, and counts within it
+        from dataclasses import replace
+
+        ents = [replace(e, mentions=tuple(m for m in e.mentions if m.doc == args.doc))
+                for e in ents]
+        ents.sort(key=lambda e: (-e.count, e.name.lower()))
+    if args.json:
+        _emit_json([e.to_json() for e in ents])
+        return 0
+    if not ents:
+        print("No entities. Run `reader index` to extract them.")
+    for e in ents:
+        print(_entity_row(e))
+    return 0
+
+
+def cmd_entities_related(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    entity = lib.entity(args.name)
+    related = lib.related(entity.id, limit=args.limit)
+    contexts = {}
+    if args.json:
+        out = []
+        for r in related:
+            ev = lib.mention_contexts([_Span(e.doc, e.start, e.end) for e in r.evidence])
+            out.append({"id": r.entity.id, "name": r.entity.name, "type": r.entity.type,
+                        "score": r.score,
+                        "evidence": [{"doc": c.doc, "start": c.start, "end": c.end,
+                                      "sentence": c.sentence} for c in ev]})
+        _emit_json({"entity": {"id": entity.id, "name": entity.name, "type": entity.type},
+                    "related": out})
+        return 0
+    print(f"Related to {entity.name} ({entity.type}):")
+    for r in related:
+        ev = lib.mention_contexts([_Span(e.doc, e.start, e.end) for e in r.evidence[:1]])
+        contexts = f"\n        “{' '.join(ev[0].sentence.split())}”" if ev else ""
+        print(f"  {r.score:3}  {r.entity.name} ({r.entity.type}){contexts}")
+    return 0
+
+
+class _Span:
+    """A (doc, start, end) with the `text` attribute mention_contexts expects."""
+
+    def __init__(self, doc: str, start: int, end: int):
+        self.doc, self.start, self.end, self.text = doc, start, end, ""
+
+
+def cmd_entities_edit(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    op = args.op
+    if op == "undo":
+        edit = lib.undo_entity_edit()
+        print(f"Undone: {_describe(edit)}" if edit else "Nothing to undo.")
+        return 0
+    edit = {"op": op}
+    if op == "merge":
+        edit.update(source=args.source, target=args.target)
+    else:
+        edit["entity"] = args.entity
+        if op == "rename":
+            edit["name"] = args.name
+        elif op == "retype":
+            edit["type"] = args.type
+        elif op == "split":
+            edit["alias"] = args.alias
+    lib.edit_entities(edit)
+    print(f"Done: {_describe(edit)}. Undo with `reader entities undo`.")
+    return 0
+
+
+def _describe(edit: dict) -> str:
+    rest = ", ".join(f"{k}={v!r}" for k, v in edit.items() if k != "op")
+    return f"{edit['op']} ({rest})"
 
 
 def _notes_json(notes) -> list[dict]:
@@ -277,6 +367,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
     p.set_defaults(func=cmd_import)
+
+    ents = sub.add_parser(
+        "entities", parents=[common, js], help="people, organisations, places, dates",
+        description="With no action: list entities, most mentioned first. Actions correct "
+                    "the extraction; corrections are kept in your data dir and re-applied "
+                    "after every re-index.")
+    ents.add_argument("--doc", metavar="ID", help="only entities in this article")
+    ents.add_argument("--type", metavar="T",
+                      help="Person, Organisation, Place, Date, Money, Law or Work")
+    ents.add_argument("--all", action="store_true", help="include hidden entities")
+    ents.set_defaults(func=cmd_entities)
+    esub = ents.add_subparsers(title="actions", metavar="ACTION")
+    p = esub.add_parser("related", parents=[common, js], help="entities that co-occur")
+    p.add_argument("name", help="entity name, alias or id")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.set_defaults(func=cmd_entities_related)
+    p = esub.add_parser("merge", parents=[common], help="merge SOURCE into TARGET")
+    p.add_argument("source")
+    p.add_argument("target")
+    p.set_defaults(func=cmd_entities_edit, op="merge")
+    p = esub.add_parser("rename", parents=[common], help="give an entity another name")
+    p.add_argument("entity")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_entities_edit, op="rename")
+    p = esub.add_parser("retype", parents=[common], help="change an entity's type")
+    p.add_argument("entity")
+    p.add_argument("type")
+    p.set_defaults(func=cmd_entities_edit, op="retype")
+    p = esub.add_parser("split", parents=[common], help="split an alias off into its own entity")
+    p.add_argument("entity")
+    p.add_argument("alias")
+    p.set_defaults(func=cmd_entities_edit, op="split")
+    for op, text in (("hide", "hide an entity (not a real name)"),
+                     ("unhide", "show a hidden entity again")):
+        p = esub.add_parser(op, parents=[common], help=text)
+        p.add_argument("entity")
+        p.set_defaults(func=cmd_entities_edit, op=op)
+    p = esub.add_parser("undo", parents=[common], help="take back the last correction")
+    p.set_defaults(func=cmd_entities_edit, op="undo")
 
     notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
     nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)

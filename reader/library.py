@@ -8,13 +8,22 @@ task runner, never on the GUI thread (except cheap reads such as `articles()`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reader.corpus import Catalog
-from reader.domain import Article, ArticleInfo, BadInput, ImportOutcome, NotFound, SearchResult
+from reader.domain import (
+    Article,
+    ArticleInfo,
+    BadInput,
+    ImportOutcome,
+    IndexBusy,
+    NotFound,
+    SearchResult,
+)
 from reader.notes import Note
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
@@ -51,6 +60,10 @@ class Library:
         self.catalog = Catalog(paths)
         self.index_store = SearchIndex(paths.index_dir)
         self._store = None
+        self._entities = None  # EntityTable with the current edits, loaded lazily
+        self._entity_cache_raw: dict | None = None
+        self._doc_entity_names: dict[str, tuple[str, ...]] | None = None
+        self._bodies: dict[str, Article] = {}  # small cache for mention sentences
         self._store_lock = threading.Lock()  # the UI's worker threads may open it at once
 
     @classmethod
@@ -63,6 +76,10 @@ class Library:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._entities = None  # EntityTable with the current edits, loaded lazily
+        self._entity_cache_raw: dict | None = None
+        self._doc_entity_names: dict[str, tuple[str, ...]] | None = None
+        self._bodies: dict[str, Article] = {}  # small cache for mention sentences
 
     @property
     def store(self):
@@ -99,7 +116,37 @@ class Library:
     # -- index and search ----------------------------------------------------------------
     def _doc_extras(self, doc_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(entity names, policy ids) of one article for the index."""
-        return (), ()
+        if self._doc_entity_names is None:
+            names: dict[str, set[str]] = {}
+            table = self._entity_table(build=False)
+            for e in table.entities if table is not None else ():
+                if e.hidden:
+                    continue
+                for doc in e.docs:
+                    names.setdefault(doc, set()).add(e.name)
+            self._doc_entity_names = {d: tuple(sorted(n)) for d, n in names.items()}
+        return self._doc_entity_names.get(doc_id, ()), ()
+
+    def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
+                 cancelled: Cancelled | None) -> int:
+        """Run spaCy on the articles whose text is not in the NLP cache; how many it ran on.
+        Imports spaCy only when something is missing."""
+        from reader.extraction import nlp
+
+        missing = [i for i in infos if not nlp.is_cached_hash(self.paths.cache_dir, i.text_hash)]
+        if not missing:
+            return 0
+        arts = [self.article(i.id) for i in missing]
+        done = nlp.analyse(arts, self.paths.cache_dir,
+                           progress=(lambda d, t: progress("extract", d, t)) if progress else None,
+                           cancelled=cancelled)
+        self._invalidate_extraction()
+        return len(done)
+
+    def _invalidate_extraction(self) -> None:
+        self._entities = None
+        self._entity_cache_raw = None
+        self._doc_entity_names = None
 
     def index(self, rebuild: bool = False, progress: Progress | None = None,
               cancelled: Cancelled | None = None, nlp: bool = True) -> IndexReport:
@@ -111,6 +158,12 @@ class Library:
             self.index_store.clear()
         infos = self.articles()
         report.total = len(infos)
+        if nlp:
+            report.analysed = self._analyse(infos, progress, cancelled)
+            if cancelled and cancelled():
+                report.cancelled = True
+                return report
+            self._entity_table(build=True)
         store = self.index_store
         stamps = store.stamps()
         if store.rebuilt_reason:
@@ -156,6 +209,148 @@ class Library:
     def search(self, query: str, limit: int = 20, facets: bool = False) -> SearchResult:
         """Ranked hits with snippets. Raises BadQuery with a readable message."""
         return self.index_store.search(query, limit=limit, facets=facets)
+
+    # -- entities ------------------------------------------------------------------------
+    def _entity_table(self, build: bool = True):
+        """The EntityTable with the user's edits, from the cache when it is current.
+
+        With `build`, a stale cache is rebuilt from the NLP cache (no spaCy); without, a
+        stale or missing cache gives None. Articles not analysed yet are left out."""
+        if self._entities is not None:
+            return self._entities
+        from reader.extraction import entities as ent
+
+        infos = self.catalog.infos() or self.articles()
+        fp = ent.fingerprint(infos, self.paths.resources_dir)
+        cache_file = self.paths.cache_dir / "entities.json"
+        edits = self.store.entity_edits()
+        raw = self._entity_cache_raw
+        if raw is None:
+            try:
+                raw = json.loads(cache_file.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raw = None
+            except (OSError, ValueError) as exc:
+                log.warning("Entity cache unreadable (%s); rebuilding it", exc)
+                raw = None
+        table = None
+        if raw is not None and raw.get("fingerprint") == fp:
+            try:
+                table = ent.EntityTable.from_cache(raw, edits)
+            except ValueError as exc:
+                log.warning("%s; rebuilding it", exc)
+        if table is None:
+            if not build:
+                return None
+            from reader.extraction import nlp
+
+            analyses = {}
+            arts = []
+            for info in infos:
+                an = nlp.load_cached(self.paths.cache_dir, info.text_hash)
+                if an is not None:
+                    analyses[info.id] = an
+                    arts.append(self.article(info.id))
+            table = ent.build_entities(arts, analyses, self.paths.resources_dir, edits)
+            raw = table.to_cache()
+            if table.fingerprint == fp:  # only a complete extraction is worth caching
+                _write_json(cache_file, raw)
+        self._entity_cache_raw = raw
+        self._entities = table
+        return table
+
+    def is_extracted(self) -> bool:
+        """True when every article's entities are extracted and cached (no NLP needed)."""
+        return self._entity_table(build=False) is not None
+
+    def entities(self, doc: str | None = None, type: str | None = None,
+                 include_hidden: bool = False) -> list:
+        """Entities, most mentioned first (empty until `index()` has run extraction)."""
+        table = self._entity_table(build=True)
+        if table is None:
+            return []
+        if doc is not None:
+            self.catalog.info(doc)  # NotFound for an unknown article
+        if type is not None:
+            type = _entity_type(type)
+        return table.select(doc=doc, type=type, include_hidden=include_hidden)
+
+    def entity(self, ref: str):
+        """An entity by id, name or alias. Raises NotFound."""
+        table = self._entity_table(build=True)
+        found = table.find(ref) if table is not None else None
+        if found is None:
+            raise NotFound(f"No entity called '{ref}'. See `reader entities`.")
+        return found
+
+    def related(self, ref: str, limit: int = 10) -> list:
+        """Co-occurring entities, best first, each with evidence sentences."""
+        entity = self.entity(ref)
+        return self._entity_table().related(entity.id, limit=limit)
+
+    def doc_mentions(self, doc: str) -> list:
+        """Every visible entity mention in one article, in text order: [(Mention, Entity)]."""
+        table = self._entity_table(build=True)
+        return table.doc_mentions(doc) if table is not None else []
+
+    def mention_contexts(self, mentions) -> list[MentionContext]:
+        """Each mention with its article's title/date and the sentence around it, ordered by
+        article date (undated last) then offset."""
+        table = self._entity_table(build=True)
+        out = []
+        for m in mentions:
+            try:
+                info = self.catalog.info(m.doc)
+                body = self._body(m.doc)
+            except NotFound:
+                continue
+            s0, s1 = _sentence_around(table.sentences(m.doc) if table else [], m.start, m.end,
+                                      body)
+            out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
+                                      start=m.start, end=m.end, text=m.text,
+                                      sentence=body[s0:s1], sentence_start=s0))
+        out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
+        return out
+
+    def _body(self, doc: str) -> str:
+        art = self._bodies.get(doc)
+        if art is None:
+            if len(self._bodies) > 256:
+                self._bodies.clear()
+            art = self._bodies[doc] = self.article(doc)
+        return art.body
+
+    def edit_entities(self, edit: dict) -> None:
+        """Store one correction (merge, rename, retype, hide, unhide, split) and apply it:
+        the table, and the index's entity field, are updated. Raises BadInput/NotFound."""
+        from reader.extraction.overlay import validate_edit
+
+        edit = validate_edit(edit)
+        for key in ("entity", "source", "target"):
+            if key in edit:
+                edit[key] = self.entity(edit[key]).id
+        if edit["op"] == "merge" and edit["source"] == edit["target"]:
+            raise BadInput("An entity cannot be merged into itself.")
+        self.store.add_entity_edit(edit)
+        self._after_edit()
+
+    def undo_entity_edit(self) -> dict | None:
+        """Take back the last correction; returns it (None when there was nothing to undo)."""
+        edit = self.store.undo_entity_edit()
+        if edit is not None:
+            self._after_edit()
+        return edit
+
+    def entity_edits(self) -> list[dict]:
+        return self.store.entity_edits()
+
+    def _after_edit(self) -> None:
+        self._entities = None
+        self._doc_entity_names = None
+        try:
+            self.index(nlp=False)
+        except IndexBusy:
+            log.warning("Index busy: entity filters refresh on the next index")
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -265,6 +460,61 @@ class Library:
 
     def read_docs(self) -> set[str]:
         return self.store.read_docs()
+
+
+@dataclass(frozen=True)
+class MentionContext:
+    """A mention with the sentence around it (for lists of mentions across the corpus).
+    The mention is sentence[start - sentence_start : end - sentence_start]."""
+
+    doc: str
+    title: str
+    date: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:
+    import bisect
+
+    i = bisect.bisect_right([s for s, _ in spans], start) - 1
+    if 0 <= i < len(spans) and spans[i][1] >= end:
+        return spans[i]
+    # No sentence spans (not analysed): the paragraph around the mention.
+    s0 = body.rfind("\n", 0, start) + 1
+    s1 = body.find("\n", end)
+    return s0, len(body) if s1 < 0 else s1
+
+
+def _entity_type(name: str) -> str:
+    from reader.extraction.names import TYPES
+
+    by_lower = {t.lower(): t for t in TYPES}
+    by_lower.update({"organization": "Organisation", "org": "Organisation", "gpe": "Place",
+                     "location": "Place", "people": "Person"})
+    try:
+        return by_lower[name.lower()]
+    except KeyError:
+        raise BadInput(f"Unknown entity type '{name}' (use one of: {', '.join(TYPES)})") \
+            from None
+
+
+def _write_json(path, data) -> None:
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # derived data: a read-only data dir just recomputes it
+        log.info("Could not write %s: %s", path, exc)
 
 
 def _loose_pattern(quote: str):

@@ -151,4 +151,8 @@ def analyse(
 
 
 def is_cached(cache_dir: Path, article: Article) -> bool:
-    return _cache_path(cache_dir, article.text_hash).exists()
+    return is_cached_hash(cache_dir, article.text_hash)
+
+
+def is_cached_hash(cache_dir: Path, text_hash_: str) -> bool:
+    return _cache_path(cache_dir, text_hash_).exists()
