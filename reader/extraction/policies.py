@@ -603,7 +603,7 @@ _STANCE_CUES = {
     "sceptical": {"sceptical", "skeptical", "doubt", "doubtful", "unconvinced", "wary",
                   "sceptic", "scepticism"},
     "opposes": {"oppose", "reject", "criticise", "criticize", "condemn", "resist", "object",
-                "opposition", "opposed"},
+                "opposition", "opposed", "attack", "slam"},
     "supports": {"support", "welcome", "back", "endorse", "agree", "favour", "favor",
                  "applaud", "praise", "confident", "keen", "argue", "champion"},
     "proposes": {"propose", "proposal", "recommend", "recommendation", "urge", "plan",
@@ -627,7 +627,7 @@ _DOC_NOUNS = {"report", "review", "paper", "document", "consultation", "study", 
               "proposal", "strategy", "bill", "recommendation", "update", "it"}
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "official",
            "source", "spokesmen", "spokespeople"}
-_GENERIC = {"government": "Government", "minister": "Ministers", "ministers": "Ministers"}
+_GENERIC = {"government": "Government", "minister": "Minister", "ministers": "Ministers"}
 _TITLES = {"professor", "prof", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
            "mr", "mrs", "ms", "miss", "rt", "hon", "the"}
 _ACTOR_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
@@ -710,7 +710,13 @@ class _Attributor:
             return None
         if low in _GENERIC or lemma in _GENERIC:
             return _Actor(_GENERIC.get(low) or _GENERIC[lemma])
-        return self._named(i)
+        named = self._named(i)
+        if named is None and d.pos[i] == "NOUN":
+            # "the charity's chief executive, Peter Wanless" / "its chair Jane Doe"
+            for c in d.kids(i, "appos", "compound"):
+                if d.pos[c] == "PROPN":
+                    return self._named(c)
+        return named
 
     def _named(self, i: int) -> _Actor | None:
         d = self.doc
@@ -746,8 +752,8 @@ class _Attributor:
                     return self._agent_of(g, quoted)
             if d.pos[v] in ("NOUN", "PROPN"):
                 for c in d.kids(v, "poss", "compound", "amod"):
-                    if d.pos[c] in ("PROPN", "PRON") or d.ent_of.get(c, ("", "", ""))[2] in (
-                            "NORP", "ORG", "PERSON"):
+                    if d.pos[c] in ("PROPN", "PRON") or d.lemma[c].lower() in _GENERIC or (
+                            d.ent_of.get(c, ("", "", ""))[2] in ("NORP", "ORG", "PERSON")):
                         return self.name_of(c, quoted)
                 for c in d.kids(v, "acl", "relcl"):
                     for a in d.kids(c, "agent"):
@@ -923,10 +929,14 @@ class _Attributor:
             if stance in ("supports", "proposes") and negated:
                 stance = "opposes"
             dist = min(d.distance(m, i) for m in matched)
-            cues.append((negated, dist, _PRIORITY[stance], i, stance))
-        # The cue nearest the policy's words in the parse wins; an affirmative one ("we have
-        # pledged to scrap") over a negated one, which is an inference, not a plain statement.
+            noun = d.pos[i] == "NOUN"
+            cues.append((negated, noun, dist, _PRIORITY[stance], i, stance))
+        # A verb or adjective beats a noun ("Labour attacked government plans to ..."), an
+        # affirmative cue a negated one (an inference, not a plain statement: "we are not
+        # backing ContactPoint, which we have pledged to scrap"); then the cue nearest the
+        # policy's words in the parse wins.
         cues.sort()
+        verb_cue = next((st for neg, noun, *_, st in cues if not noun), None)
         cues = [(i, st) for *_, i, st in cues]
         actor: _Actor | None = None
         stance = "unknown"
@@ -956,7 +966,8 @@ class _Attributor:
             if self._modal(unit) and not unit.question:
                 stance = "proposes"
         if actor is None:
-            stance = "unknown"
+            # Nobody named: keep a stance only when a verb states it ("Critics reject ...").
+            stance = verb_cue or "unknown"
         return actor, stance
 
     def _is_cue(self, i: int) -> bool:
@@ -972,16 +983,23 @@ class _Attributor:
                 and d.dep[i] not in ("compound", "amod"))
 
     def _saying(self, ui: int) -> bool:
+        """Is the sentence someone's statement ("X said ...", "according to X, ...")?"""
         verb = self.unit_actor.get(ui, (None, None))[1]
-        return verb is not None and self.doc.lemma[verb].lower() in _SAYING
+        return verb is not None and self.doc.lemma[verb].lower() in _SAYING | {"accord"}
 
     def _modal(self, unit: _Unit) -> bool:
-        """A plainly stated proposal: "should", "must", "will", "need to", "be forced to"."""
+        """A plainly stated proposal: "should", "must", "we will", "need to", "be forced to"
+        ("will" only as first-person intent: "it will not improve" is a prediction)."""
         d = self.doc
         for i in unit.tokens:
             lemma = d.lemma[i].lower()
             if d.pos[i] == "AUX" and lemma in _MODALS:
-                return True
+                if lemma not in ("will", "shall"):
+                    return True
+                verb = d.head[i]
+                if not d.kids(verb, "neg") and any(
+                        d.tok_text[c].lower() in ("we", "i") for c in d.kids(verb, "nsubj")):
+                    return True
             if lemma in ("need", "have") and d.pos[i] == "VERB" and any(
                     d.dep[c] == "xcomp" for c in d.children[i]):
                 return True

@@ -405,7 +405,7 @@ def attribution_table(nlp, tmp_path_factory):
     from reader.extraction.nlp import analyse
 
     bodies = {
-        "said": "Outsourcing will help failing councils, Michael Gove said.",
+        "said": "Failing councils should outsource child protection, Michael Gove said.",
         "quote": ("The minister, Jane Smith, spoke in Leeds today.\n\n"
                   "“We will scrap ContactPoint,” she said. “It is a disaster.\n\n"
                   "“We will also publish all serious case reviews.”"),
@@ -416,6 +416,10 @@ def attribution_table(nlp, tmp_path_factory):
         "possessive": ("The Conservatives' plans would see the creation of a chief social "
                        "worker."),
         "plain": "Councils in Kent outsourced child protection last year.",
+        "verb-first": "Labour has attacked government plans to outsource children's services.",
+        "unnamed": "Critics reject outsourcing.",
+        "appos": ("According to the charity's chief executive, Peter Wanless, serious case "
+                  "reviews should be published in full."),
         "covered": "The minister plans to outsource child protection services.",
     }
     arts = [_article(k, v) for k, v in bodies.items()]
@@ -443,6 +447,9 @@ def _only(table: PolicyTable, policy: str, doc: str):
     ("outsourcing", "opposes", "Unison", "opposes"),
     ("chief-social-worker", "possessive", "organisation:conservatives", "proposes"),
     ("outsourcing", "plain", None, "unknown"),
+    ("outsourcing", "verb-first", "Labour", "opposes"),
+    ("outsourcing", "unnamed", None, "opposes"),
+    ("publish-serious-case-reviews", "appos", "Peter Wanless", "proposes"),
 ])
 def test_attribution(attribution_table, policy, doc, actor, stance):
     mention = _only(attribution_table, policy, doc)
