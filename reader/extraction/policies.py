@@ -26,7 +26,7 @@ from operator import and_
 from pathlib import Path
 
 from reader.domain import Article, BadInput, NotFound
-from reader.extraction.nlp import Analysis
+from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +116,11 @@ class Proposal:
 class PolicyTable:
     """All policies with their mentions, and the unfiled proposals, for one corpus."""
 
-    def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal]):
+    def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal],
+                 problems: Sequence[str] = ()):
         self.policies = list(policies)
         self.proposals = list(proposals)
+        self.problems = list(problems)  # user policies that were skipped, one line each
         self._by_id = {p.id: p for p in self.policies}
 
     def __len__(self) -> int:
@@ -157,6 +159,7 @@ class PolicyTable:
                 for p in self.policies
             ],
             "proposals": [[p.doc, p.start, p.end, p.text, p.cue] for p in self.proposals],
+            "problems": self.problems,
         }
 
     @classmethod
@@ -181,9 +184,10 @@ class PolicyTable:
                                        str(raw["description"]), mentions, bool(raw["user"])))
             proposals = [Proposal(str(d), int(s), int(e), str(t), str(c))
                          for d, s, e, t, c in data["proposals"]]
+            problems = [str(p) for p in data["problems"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
-        return cls(policies, proposals)
+        return cls(policies, proposals, problems)
 
 
 # -- codebook and user policies ----------------------------------------------------------
@@ -272,7 +276,7 @@ def fingerprint(articles: Sequence[Article], codebook: Sequence[dict],
                 user_policies: Sequence[dict] = ()) -> str:
     """Changes whenever `build_policies` could give a different answer for these inputs
     (actor resolution aside: `PolicyTable.from_cache(data, resolve_actor)` redoes that)."""
-    h = hashlib.sha256(f"policies-v{POLICY_VERSION}".encode())
+    h = hashlib.sha256(f"policies-v{POLICY_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}".encode())
     h.update(json.dumps([list(codebook), list(user_policies)], sort_keys=True).encode())
     for art in sorted(articles, key=lambda a: a.id):
         for part in (art.id, art.text_hash, art.date, art.author):
@@ -1091,13 +1095,21 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
         analyses: {article id: Analysis} from `nlp.analyse`.
         codebook: dicts from `load_codebook`.
         user_policies: dicts {id, label, description, patterns[, unless]} (the store's);
-            an id clashing with the codebook is rejected.
+            one that is malformed or reuses a codebook id is skipped and reported in
+            `PolicyTable.problems` (a bad stored policy must not hide all the others).
         resolve_actor: name -> entity id or None (default: keep the name).
     Raises:
-        BadInput for a malformed policy dict.
+        BadInput for a malformed codebook.
     """
     book = validate_policies(codebook)
-    users = validate_policies(user_policies, taken=[p["id"] for p in book])
+    users: list[dict] = []
+    problems: list[str] = []
+    for entry in user_policies:
+        try:
+            users += validate_policies([entry], taken=[p["id"] for p in book + users])
+        except BadInput as exc:
+            problems.append(f"user {exc}")
+            log.warning("skipped user policy: %s", exc)
     compiled = [_compile(e, False) for e in book] + [_compile(e, True) for e in users]
     resolve = resolve_actor or (lambda name: name)
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
@@ -1148,7 +1160,7 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
         policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
-    return PolicyTable(policies, proposals)
+    return PolicyTable(policies, proposals, problems)
 
 
 __all__ = [

@@ -327,6 +327,19 @@ def test_user_policy_cannot_take_a_codebook_id():
         validate_policies([_policy("outsourcing", "x")], taken=["outsourcing"])
 
 
+def test_a_broken_user_policy_is_skipped_and_reported():
+    art = _article("a", "Councils outsourced services.")
+    words = [("Councils", "council", "NOUN"), ("outsourced", "outsource", "VERB"),
+             ("services", "service", "NOUN"), (".", ".", "PUNCT")]
+    users = [_policy("outsourcing", "council"), _policy("user:bad", "... x"),
+             _policy("user:good", "council")]
+    table = build_policies([art], {"a": _hand_analysis(art, words)},
+                           [_policy("outsourcing", "outsource")], users)
+    assert [p.id for p in table.policies] == ["outsourcing", "user:good"]
+    assert table.get("user:good").user and table.get("user:good").docs == ["a"]
+    assert len(table.problems) == 2 and "duplicate" in table.problems[0]
+
+
 def test_cache_round_trip_and_re_resolution():
     art = _article("a", "Councils outsourced services.", date="2014-04-17")
     words = [("Councils", "council", "NOUN"), ("outsourced", "outsource", "VERB"),
