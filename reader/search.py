@@ -285,18 +285,23 @@ class SearchIndex:
         q = self.parse(query)
         with self._lock:
             s = self._current_searcher()
-            kwargs = {}
+            from whoosh import collectors
+
+            # One pass that scores every match: the total is exact without Whoosh re-running
+            # the query for len(), and facets no longer make Whoosh collect (and us snippet)
+            # every hit. No terms=True: recording matched terms per document is costly.
+            collector = collectors.TopCollector(max(1, limit), usequality=False, replace=0)
             if facets:
                 from whoosh import sorting
 
-                kwargs["groupedby"] = {
+                collector = collectors.FacetCollector(collector, {
                     "source": sorting.FieldFacet("site"),
                     "year": sorting.FieldFacet("year"),
                     "entity": sorting.FieldFacet("entity", allow_overlap=True),
                     "policy": sorting.FieldFacet("policy", allow_overlap=True),
-                }
-                kwargs["maptype"] = sorting.Count
-            results = s.search(q, limit=max(1, limit), terms=True, **kwargs)
+                }, maptype=sorting.Count)
+            s.search_with_collector(q, collector)
+            results = collector.results()
             from whoosh.highlight import ContextFragmenter
 
             results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
@@ -318,9 +323,7 @@ class SearchIndex:
                     counts = results.groups(name)
                     groups[name] = {str(k): v for k, v in counts.items() if k}
             total = len(results)
-            terms = tuple(sorted({t.decode("utf-8") if isinstance(t, bytes) else str(t)
-                                  for f, t in (results.matched_terms() or ())
-                                  if f in ("title", "body")}))
+            terms = _query_words(q, s.reader())
             suggestion = self._suggest(s, query) if total < 3 else ""
         return SearchResult(query=query, total=total, hits=hits, suggestion=suggestion,
                             facets=groups, terms=terms)
@@ -347,6 +350,35 @@ class SearchIndex:
     def doc_count(self) -> int:
         with self._lock:
             return self._current_searcher().doc_count()
+
+
+def _query_words(q, reader) -> tuple[str, ...]:
+    """Indexed title/body terms the query searches for (wildcards and fuzzy terms expanded),
+    leaving out words under NOT."""
+    from whoosh import query as wq
+
+    def positive(node):
+        if isinstance(node, wq.Not):
+            return
+        if node.is_leaf():
+            yield node
+        else:
+            for child in node.children():
+                yield from positive(child)
+
+    words = set()
+    for leaf in positive(q):
+        if leaf.field() not in ("title", "body"):
+            continue
+        field = reader.schema[leaf.field()]
+        for name, text in leaf.expanded_terms(reader):
+            try:
+                btext = field.to_bytes(text)
+            except ValueError:
+                continue
+            if (name, btext) in reader:
+                words.add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
+    return tuple(sorted(words))
 
 
 def _lead(body: str, n: int = 200) -> str:

@@ -50,6 +50,7 @@ def machine() -> dict:
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return {"cpu": cpu or platform.processor() or "unknown", "cores": os.cpu_count(),
+            "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
             "ram": ram, "python": platform.python_version(), "os": platform.platform(),
             "versions": versions, "commit": commit}
 
@@ -307,7 +308,8 @@ def render(meta: dict, figs: list[dict]) -> str:
         "(`make bench-quick` for the 90-second check).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM; {m['os']}; "
-        f"Python {m['python']}.  ",
+        f"Python {m['python']}. Load average at the end: {m['load']} (1/5/15 min; other "
+        "processes on the machine add noise, which the reader/peer ratios cancel).  ",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".  ",
         f"Corpus: generated (seed fixed; vocabulary: {meta['vocab']}).",
         "",
@@ -354,7 +356,7 @@ def render(meta: dict, figs: list[dict]) -> str:
               "data dir, median of 3 runs at 1k (1 at 10k and up).",
               "- NER: `reader.extraction.nlp.analyse` (cold cache) against `spacy.load` + "
               "`nlp.pipe(texts, batch_size=32, n_process=2)` on the same texts, both timed "
-              "with the model load, on the first 200 (quick) or up to 2,000 articles. "
+              "with the model load, on the first 200 (quick) or up to 1,000 articles. "
               "The NER ratio is (articles/s of the first index including NER) / (articles/s "
               "of the bare pipe).",
               "- Re-index: a fresh process opens the built library and calls `index()`; "

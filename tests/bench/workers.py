@@ -187,7 +187,7 @@ def job_reindex(p: dict) -> dict:
     try:
         t0 = time.perf_counter()
         lib = Library.open(data, corpus)
-        report = lib.index()
+        report = lib.index(nlp=p.get("nlp", True))
         out["seconds"] = time.perf_counter() - t0
         out["report"] = report.to_json()
         out["spacy_loaded"] = "spacy" in sys.modules
@@ -198,7 +198,7 @@ def job_reindex(p: dict) -> dict:
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     if p.get("change"):  # back to the unchanged corpus, untimed
         lib = Library.open(data, corpus)
-        lib.index()
+        lib.index(nlp=p.get("nlp", True))
         lib.close()
     out["rss_mb"] = _rss_mb()
     return out
