@@ -115,15 +115,15 @@ class ContractLibrary(Library):
 
     def __init__(self, paths):
         super().__init__(paths)
-        self._entities: dict[str, Entity] | None = None
-        self._undo: list[dict[str, Entity]] = []
-        self._notes: list[Note] = []
-        self._read: set[str] = set()
+        self._fake_entities: dict[str, Entity] | None = None
+        self._fake_undo: list[dict[str, Entity]] = []
+        self._fake_notes: list[Note] = []
+        self._fake_read: set[str] = set()
         self.edits: list[dict] = []
 
     # -- entities ------------------------------------------------------------------------
     def _build(self) -> dict[str, Entity]:
-        if self._entities is None:
+        if self._fake_entities is None:
             ents = {_slug(n): Entity(_slug(n), n, t, list(a)) for n, (t, a) in NAMES.items()}
             for info in self.articles():
                 body = self.article(info.id).body
@@ -139,8 +139,8 @@ class ContractLibrary(Library):
                         ent.mentions.append(Mention(info.id, m.start(), m.end(), m[0]))
             for ent in ents.values():
                 ent.mentions.sort(key=lambda m: (m.doc, m.start))
-            self._entities = {k: e for k, e in ents.items() if e.mentions}
-        return self._entities
+            self._fake_entities = {k: e for k, e in ents.items() if e.mentions}
+        return self._fake_entities
 
     def entities(self, doc=None, type=None, include_hidden=False):
         out = [e for e in self._build().values() if include_hidden or not e.hidden]
@@ -180,7 +180,7 @@ class ContractLibrary(Library):
 
     def edit_entities(self, edit):
         ents = self._build()
-        self._undo.append(copy.deepcopy(ents))
+        self._fake_undo.append(copy.deepcopy(ents))
         self.edits.append(dict(edit))
         op = edit["op"]
         if op == "merge":
@@ -195,13 +195,13 @@ class ContractLibrary(Library):
         elif op in ("hide", "unhide"):
             ents[edit["entity"]].hidden = op == "hide"
         else:
-            self._undo.pop()
+            self._fake_undo.pop()
             raise ValueError(f"unknown op {op}")
 
     def undo_entity_edit(self):
-        if not self._undo:
+        if not self._fake_undo:
             return None
-        self._entities = self._undo.pop()
+        self._fake_entities = self._fake_undo.pop()
         return self.edits.pop()
 
     # -- policies ------------------------------------------------------------------------
@@ -222,27 +222,27 @@ class ContractLibrary(Library):
 
     # -- notes and read state ------------------------------------------------------------
     def notes(self, doc=None, tag=None):
-        return [copy.copy(n) for n in self._notes if doc in (None, n.doc)]
+        return [copy.copy(n) for n in self._fake_notes if doc in (None, n.doc)]
 
     def add_note(self, doc, start=None, end=None, body="", tags=()):
         quote = self.article(doc).body[start:end] if start is not None else ""
-        note = Note(len(self._notes) + 1, doc, start, end, quote, body, tuple(tags),
+        note = Note(len(self._fake_notes) + 1, doc, start, end, quote, body, tuple(tags),
                     "2024-01-01T00:00:00", "2024-01-01T00:00:00")
-        self._notes.append(note)
+        self._fake_notes.append(note)
         return copy.copy(note)
 
     def update_note(self, note_id, body=None, tags=None):
-        for note in self._notes:
+        for note in self._fake_notes:
             if note.id == note_id:
                 note.body = body if body is not None else note.body
                 return copy.copy(note)
         raise NotFound(f"No note {note_id}")
 
     def export_notes(self, fmt="md"):
-        return "\n\n".join(f"> {n.quote}\n\n{n.body}" for n in self._notes)
+        return "\n\n".join(f"> {n.quote}\n\n{n.body}" for n in self._fake_notes)
 
     def set_read(self, doc, read=True):
-        (self._read.add if read else self._read.discard)(doc)
+        (self._fake_read.add if read else self._fake_read.discard)(doc)
 
     def read_docs(self):
-        return set(self._read)
+        return set(self._fake_read)

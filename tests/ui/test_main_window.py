@@ -534,3 +534,17 @@ def test_a_damaged_notes_database_is_reported_not_fatal(qtbot, make_window, buil
     assert box is not None and box.isVisible()
     assert "damaged" in box.text().lower() or "restored" in box.text().lower()
     box.close()
+
+
+def test_export_notes_writes_the_chosen_file(qtbot, make_window, built_data_dir, tmp_path,
+                                             monkeypatch):
+    win = make_window(built_data_dir, library_cls=Library)
+    win.backend.lib.add_note("a-leeds", 0, 6, body="About Ofsted")
+    target = tmp_path / "notes.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "Markdown (*.md)"))
+    qtbot.keyClick(win, Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(target.exists, timeout=5000)
+    assert "About Ofsted" in target.read_text(encoding="utf-8")
+    qtbot.waitUntil(lambda: "exported" in win.statusBar().currentMessage(), timeout=5000)
