@@ -612,7 +612,7 @@ _STANCE_CUES = {
                  "applaud", "praise", "confident", "keen", "argue", "champion"},
     "proposes": {"propose", "proposal", "recommend", "recommendation", "urge", "plan",
                  "intend", "want", "advocate", "pledge", "promote", "suggest", "consider",
-                 "seek", "demand", "unveil", "announce", "plea", "call"},
+                 "seek", "demand", "plea", "call"},
 }
 _CUE_STANCE = {lemma: stance for stance, lemmas in _STANCE_CUES.items() for lemma in lemmas}
 _CUE_NOUNS = {"proposal", "recommendation", "plan", "plea", "call", "opposition",
@@ -621,7 +621,7 @@ _PRIORITY = {"sceptical": 0, "opposes": 1, "supports": 2, "proposes": 3}
 # Verbs whose subject is who speaks (no stance of their own).
 _SPEECH = {"say", "state", "add", "tell", "claim", "insist", "warn", "write", "explain",
            "note", "stress", "admit", "believe", "think", "launch", "publish", "appoint",
-           "commission", "introduce", "describe", "conclude", "find"}
+           "commission", "introduce", "describe", "conclude", "find", "announce", "unveil"}
 _SAYING = {"say", "state", "add", "tell", "claim", "insist", "write", "argue", "stress"}
 _SPEECH_FORMS = {"said", "says", "states", "stated", "added", "adds", "told", "tells",
                  "argued", "argues", "wrote", "writes", "insisted", "insists", "warned",
