@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import tomllib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -383,7 +384,7 @@ class _Doc:
         self.ent_of: dict[int, tuple[int, int, str]] = {}
         starts = [t[0] for t in toks]
         for ent in analysis.ents:
-            for i in range(_bisect(starts, ent[0]), len(toks)):
+            for i in range(bisect_left(starts, ent[0]), len(toks)):
                 if toks[i][0] >= ent[1]:
                     break
                 self.ent_of[i] = ent
@@ -461,7 +462,7 @@ class _Doc:
                 b -= len(piece) - len(piece.rstrip())
                 if not any(c.isalnum() for c in self.text[a:b]):
                     continue
-                lo = _bisect(starts, a)
+                lo = bisect_left(starts, a)
                 toks = []
                 for i in range(lo, len(starts)):
                     if starts[i] >= b:
@@ -586,17 +587,6 @@ class _Doc:
 
     def kids(self, i: int, *deps: str) -> list[int]:
         return [c for c in self.children[i] if self.dep[c] in deps]
-
-
-def _bisect(values: list[int], x: int) -> int:
-    lo, hi = 0, len(values)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if values[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 # -- attribution -------------------------------------------------------------------------
