@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad usage or input (message on stderr), 1 unexpected fa
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import logging
 import sys
@@ -135,8 +136,9 @@ def cmd_search(args) -> int:
     if not result.hits:
         print(f"No results for {args.query!r}.")
     for hit in result.hits:
-        snippet = hit.snippet.replace("<b>", "\033[1m").replace("</b>", "\033[0m") \
-            if sys.stdout.isatty() else hit.snippet.replace("<b>", "").replace("</b>", "")
+        snippet = html.unescape(
+            hit.snippet.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+            if sys.stdout.isatty() else hit.snippet.replace("<b>", "").replace("</b>", ""))
         print(f"{hit.id}  {hit.title}  ({hit.score:.2f})\n    {' '.join(snippet.split())}")
     return 0
 
@@ -246,6 +248,95 @@ def cmd_entities_edit(args) -> int:
 def _describe(edit: dict) -> str:
     rest = ", ".join(f"{k}={v!r}" for k, v in edit.items() if k != "op")
     return f"{edit['op']} ({rest})"
+
+
+def _actor_name(lib, actor) -> str:
+    if not actor:
+        return "—"
+    try:
+        return lib.entity(actor).name
+    except ReaderError:
+        return actor
+
+
+def cmd_policies(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    policies = lib.policies()
+    if args.doc:
+        lib.article(args.doc)
+        from dataclasses import replace
+
+        policies = [replace(p, mentions=[m for m in p.mentions if m.doc == args.doc])
+                    for p in policies]
+        policies = [p for p in policies if p.mentions]
+    if args.json:
+        _emit_json([p.to_json() for p in policies])
+        return 0
+    if not policies:
+        print("No policies found. Run `reader index`, or add one with `reader policies add`.")
+    for p in policies:
+        span = f"{p.first_date or '?'} – {p.last_date or '?'}" if p.first_date else "undated"
+        actors = sorted({_actor_name(lib, m.actor) for m in p.mentions if m.actor})
+        mine = "  [yours]" if p.user else ""
+        print(f"{p.id}  {p.label}{mine}\n    {len(p.docs)} articles, {len(p.mentions)} "
+              f"mentions, {span}; actors: {', '.join(actors) or '—'}")
+    return 0
+
+
+def cmd_policies_show(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    policy = lib.policy(args.id)
+    dated, undated = lib.policy_timeline(policy.id)
+    if args.json:
+        _emit_json({**policy.to_json(),
+                    "timeline": [m.to_json() | {"date": m.date} for m in dated],
+                    "undated": [m.to_json() for m in undated]})
+        return 0
+    print(f"{policy.label} ({policy.id})\n{policy.description}\n")
+    for title, mentions in (("Timeline", dated), ("Undated articles", undated)):
+        if mentions:
+            print(f"{title}:")
+        for m in mentions:
+            print(f"  {m.date or 'undated':10}  {m.doc}  {_actor_name(lib, m.actor)} "
+                  f"[{m.stance}]\n      “{' '.join(m.text.split())}”")
+    return 0
+
+
+def cmd_policies_proposals(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    if args.doc:
+        lib.article(args.doc)
+    proposals = lib.proposals(args.doc)
+    if args.json:
+        _emit_json([p.to_json() for p in proposals])
+        return 0
+    if not proposals:
+        print("No unfiled proposals: every proposal found is covered by a policy.")
+    for p in proposals:
+        print(f"{p.doc}  [{p.cue}]  “{' '.join(p.text.split())}”")
+    return 0
+
+
+def cmd_policies_add(args) -> int:
+    lib = _library(args)
+    _ensure_index(lib, extraction=True)
+    policy = lib.add_policy(args.label, args.pattern, args.description or "")
+    if args.json:
+        _emit_json(policy.to_json())
+    else:
+        print(f"Added {policy.id}: {len(policy.docs)} articles, {len(policy.mentions)} "
+              "mentions.")
+    return 0
+
+
+def cmd_policies_remove(args) -> int:
+    lib = _library(args)
+    lib.remove_policy(args.id)
+    print(f"Removed {args.id}.")
+    return 0
 
 
 def _notes_json(notes) -> list[dict]:
@@ -406,6 +497,30 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_entities_edit, op=op)
     p = esub.add_parser("undo", parents=[common], help="take back the last correction")
     p.set_defaults(func=cmd_entities_edit, op="undo")
+
+    pols = sub.add_parser(
+        "policies", parents=[common, js], help="policies: who proposed what, when",
+        description="With no action: every policy of the codebook and your own, with the "
+                    "articles and sentences that mention it, the actor and the stance.")
+    pols.add_argument("--doc", metavar="ID", help="only mentions in this article")
+    pols.set_defaults(func=cmd_policies)
+    psub = pols.add_subparsers(title="actions", metavar="ACTION")
+    p = psub.add_parser("show", parents=[common, js], help="one policy's timeline")
+    p.add_argument("id", help="policy id or label")
+    p.set_defaults(func=cmd_policies_show)
+    p = psub.add_parser("proposals", parents=[common, js],
+                        help="proposals no policy covers (unfiled)")
+    p.add_argument("--doc", metavar="ID")
+    p.set_defaults(func=cmd_policies_proposals)
+    p = psub.add_parser("add", parents=[common, js], help="add your own policy")
+    p.add_argument("label")
+    p.add_argument("--pattern", action="append", required=True, metavar="P",
+                   help="a phrase to look for, matched on word lemmas (repeatable)")
+    p.add_argument("--description", metavar="TEXT")
+    p.set_defaults(func=cmd_policies_add)
+    p = psub.add_parser("remove", parents=[common], help="remove one of your policies")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_policies_remove)
 
     notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
     nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)

@@ -63,6 +63,8 @@ class Library:
         self._entities = None  # EntityTable with the current edits, loaded lazily
         self._entity_cache_raw: dict | None = None
         self._doc_entity_names: dict[str, tuple[str, ...]] | None = None
+        self._policies = None  # PolicyTable, loaded lazily
+        self._doc_policy_ids: dict[str, tuple[str, ...]] | None = None
         self._bodies: dict[str, Article] = {}  # small cache for mention sentences
         self._store_lock = threading.Lock()  # the UI's worker threads may open it at once
 
@@ -79,6 +81,8 @@ class Library:
         self._entities = None  # EntityTable with the current edits, loaded lazily
         self._entity_cache_raw: dict | None = None
         self._doc_entity_names: dict[str, tuple[str, ...]] | None = None
+        self._policies = None  # PolicyTable, loaded lazily
+        self._doc_policy_ids: dict[str, tuple[str, ...]] | None = None
         self._bodies: dict[str, Article] = {}  # small cache for mention sentences
 
     @property
@@ -118,14 +122,21 @@ class Library:
         """(entity names, policy ids) of one article for the index."""
         if self._doc_entity_names is None:
             names: dict[str, set[str]] = {}
-            table = self._entity_table(build=False)
+            table = self._entity_table(build=True)
             for e in table.entities if table is not None else ():
                 if e.hidden:
                     continue
                 for doc in e.docs:
                     names.setdefault(doc, set()).add(e.name)
             self._doc_entity_names = {d: tuple(sorted(n)) for d, n in names.items()}
-        return self._doc_entity_names.get(doc_id, ()), ()
+        if self._doc_policy_ids is None:
+            ids: dict[str, set[str]] = {}
+            table = self._policy_table(build=True)
+            for p in table.policies if table is not None else ():
+                for doc in p.docs:
+                    ids.setdefault(doc, set()).add(p.id)
+            self._doc_policy_ids = {d: tuple(sorted(i)) for d, i in ids.items()}
+        return (self._doc_entity_names.get(doc_id, ()), self._doc_policy_ids.get(doc_id, ()))
 
     def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
                  cancelled: Cancelled | None) -> int:
@@ -147,6 +158,8 @@ class Library:
         self._entities = None
         self._entity_cache_raw = None
         self._doc_entity_names = None
+        self._policies = None
+        self._doc_policy_ids = None
 
     def index(self, rebuild: bool = False, progress: Progress | None = None,
               cancelled: Cancelled | None = None, nlp: bool = True) -> IndexReport:
@@ -164,6 +177,7 @@ class Library:
                 report.cancelled = True
                 return report
             self._entity_table(build=True)
+            self._policy_table(build=True)
         store = self.index_store
         stamps = store.stamps()
         if store.rebuilt_reason:
@@ -347,10 +361,134 @@ class Library:
     def _after_edit(self) -> None:
         self._entities = None
         self._doc_entity_names = None
+        self._policies = None  # actors are re-resolved against the corrected entities
+        self._doc_policy_ids = None
         try:
             self.index(nlp=False)
         except IndexBusy:
             log.warning("Index busy: entity filters refresh on the next index")
+
+    # -- policies ------------------------------------------------------------------------
+    def _user_policies(self) -> list[dict]:
+        """The user's policies in the codebook's shape, ids "user-<slug>" (stable)."""
+        from reader.extraction.policies import validate_policies
+
+        out, taken = [], set()
+        for row in self.store.user_policies():
+            base = "user-" + (_slug(row["label"]) or str(row["id"]))
+            pid = base if base not in taken else f"{base}-{row['id']}"
+            taken.add(pid)
+            try:
+                out += validate_policies([{"id": pid, "label": row["label"],
+                                           "description": row["description"],
+                                           "patterns": row["patterns"]}])
+            except BadInput as exc:
+                log.warning("Skipping user policy %s: %s", row["label"], exc)
+                continue
+            out[-1]["store_id"] = row["id"]
+        return out
+
+    def _policy_table(self, build: bool = True):
+        """The PolicyTable (codebook + user policies), from the cache when it is current."""
+        if self._policies is not None:
+            return self._policies
+        from reader.extraction import policies as pol
+
+        codebook = pol.load_codebook(self.paths.resources_dir / "codebook.toml")
+        user = [{k: v for k, v in p.items() if k != "store_id"} for p in self._user_policies()]
+        infos = self.catalog.infos() or self.articles()
+        fp = pol.fingerprint(infos, codebook, user)
+        cache_file = self.paths.cache_dir / "policies.json"
+        entities = self._entity_table(build=build)
+
+        def resolve(name: str):
+            found = entities.find(name) if entities is not None else None
+            return found.id if found is not None else None
+
+        table = None
+        try:
+            raw = json.loads(cache_file.read_text(encoding="utf-8"))
+            if raw.get("fingerprint") == fp:
+                table = pol.PolicyTable.from_cache(raw, resolve)
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("Policy cache unreadable (%s); rebuilding it", exc)
+        if table is None:
+            if not build:
+                return None
+            from reader.extraction import nlp
+
+            analyses, arts = {}, []
+            for info in infos:
+                an = nlp.load_cached(self.paths.cache_dir, info.text_hash)
+                if an is not None:
+                    analyses[info.id] = an
+                    arts.append(self.article(info.id))
+            table = pol.build_policies(arts, analyses, codebook, user, resolve)
+            if len(analyses) == len(infos):  # only a complete extraction is worth caching
+                _write_json(cache_file, {**table.to_cache(), "fingerprint": fp})
+        self._policies = table
+        return table
+
+    def policies(self) -> list:
+        """Codebook and user policies with their mentions (empty until extraction ran)."""
+        table = self._policy_table(build=True)
+        return table.policies if table is not None else []
+
+    def policy(self, ref: str):
+        """A policy by id or label (case-insensitive). Raises NotFound."""
+        table = self._policy_table(build=True)
+        for p in table.policies if table is not None else ():
+            if ref in (p.id,) or ref.lower() in (p.id.lower(), p.label.lower()):
+                return p
+        raise NotFound(f"No policy '{ref}'. See `reader policies`.")
+
+    def policy_timeline(self, ref: str):
+        """(dated mentions in date order, undated mentions) of one policy."""
+        policy = self.policy(ref)
+        return self._policy_table().timeline(policy.id)
+
+    def proposals(self, doc: str | None = None) -> list:
+        """Sentences that propose something no policy covers ("unfiled proposals")."""
+        table = self._policy_table(build=True)
+        if table is None:
+            return []
+        return table.proposals_for(doc) if doc else list(table.proposals)
+
+    def add_policy(self, label: str, patterns: list[str], description: str = ""):
+        """A user policy, matched like the codebook's; kept in the user's store so it survives
+        re-indexing. Raises BadInput for an empty label or a malformed pattern."""
+        from reader.extraction.policies import validate_policies
+
+        taken = {p.id for p in self.policies()}
+        pid = "user-" + (_slug(label) or "policy")
+        if pid in taken:
+            raise BadInput(f"There is already a policy '{label}'.")
+        validate_policies([{"id": pid, "label": label, "description": description,
+                            "patterns": list(patterns)}])
+        self.store.add_user_policy(label, patterns, description)
+        self._after_policy_change()
+        return self.policy(pid)
+
+    def remove_policy(self, ref: str) -> None:
+        """Delete a user policy (codebook policies are edited in resources/codebook.toml)."""
+        policy = self.policy(ref)
+        if not policy.user:
+            raise BadInput(f"'{policy.label}' comes from the codebook; only your own policies "
+                           "can be removed.")
+        for p in self._user_policies():
+            if p["id"] == policy.id:
+                self.store.delete_user_policy(p["store_id"])
+        self._after_policy_change()
+
+    def _after_policy_change(self) -> None:
+        self._policies = None
+        self._doc_policy_ids = None
+        try:
+            self.index(nlp=False)
+        except IndexBusy:
+            log.warning("Index busy: policy filters refresh on the next index")
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -503,6 +641,12 @@ def _entity_type(name: str) -> str:
     except KeyError:
         raise BadInput(f"Unknown entity type '{name}' (use one of: {', '.join(TYPES)})") \
             from None
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
 
 
 def _write_json(path, data) -> None:

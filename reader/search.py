@@ -101,7 +101,7 @@ class _Bold:
         return Bold()
 
 
-_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):(?=(\s|$|[^/]))")
+_FIELD_PREFIX = re.compile(r"(?<![\w\":])([A-Za-z_]+):(?=(\s|$|[^/]))")
 
 
 def validate(query: str) -> None:

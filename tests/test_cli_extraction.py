@@ -215,3 +215,58 @@ def test_notes_errors(data, capsys, tmp_path):
     assert "not a notes export" in capsys.readouterr().err
     assert main(["notes", "import", str(tmp_path / "missing.json")]) == 2
     assert "Cannot read" in capsys.readouterr().err
+
+
+# -- policies ----------------------------------------------------------------------------
+
+
+def test_policies_json_shape_and_outsourcing_timeline(data, capsys):
+    pols = {p["id"]: p for p in run_json(capsys, "policies", "--json")}
+    keys = {"id", "label", "description", "docs", "first_date", "last_date", "mentions"}
+    assert pols and all(keys <= set(p) for p in pols.values())
+    out = pols["outsourcing"]
+    assert out["first_date"] == "2013-11-13" and out["last_date"] == "2014-04-17"
+    bodies = {}
+    for m in out["mentions"]:
+        assert {"doc", "start", "end", "text", "actor", "stance"} <= set(m)
+        bodies.setdefault(m["doc"], body_of(capsys, m["doc"]))
+        assert bodies[m["doc"]][m["start"]:m["end"]] == m["text"]
+    lga = [m for m in out["mentions"] if m["actor"] == "organisation:local-government-association"]
+    assert lga and {m["stance"] for m in lga} == {"sceptical"}
+    shown = run_json(capsys, "policies", "show", "outsourcing", "--json")
+    dates = [m["date"] for m in shown["timeline"]]
+    assert dates == sorted(dates) and shown["undated"]  # the undated Conservative proposal
+
+
+def test_search_filters_by_policy(data, capsys):
+    pol = {p["id"]: p for p in run_json(capsys, "policies", "--json")}["outsourcing"]
+    hits = run_json(capsys, "search", "policy:outsourcing", "--json")["hits"]
+    assert sorted(h["id"] for h in hits) == sorted(pol["docs"])
+
+
+def test_user_policy_from_a_proposal_survives_rebuild(data, capsys):
+    proposals = run_json(capsys, "policies", "proposals", "--json")
+    assert proposals and all({"doc", "start", "end", "text", "cue"} <= set(p) for p in proposals)
+    target = next(p for p in proposals if p["cue"] == "wants to")
+    added = run_json(capsys, "policies", "add", "Reform the approach", "--pattern",
+                     "reform the current ... approach", "--json")
+    assert added["docs"] == [target["doc"]]
+    assert target["text"] not in {p["text"] for p in run_json(capsys, "policies", "proposals",
+                                                               "--json")}
+    run_json(capsys, "index", "--rebuild", "--json")
+    ids = {p["id"] for p in run_json(capsys, "policies", "--json")}
+    assert added["id"] in ids
+    hits = run_json(capsys, "search", f"policy:{added['id']}", "--json")["hits"]
+    assert [h["id"] for h in hits] == [target["doc"]]
+    assert main(["policies", "remove", added["id"]]) == 0
+    capsys.readouterr()
+    assert added["id"] not in {p["id"] for p in run_json(capsys, "policies", "--json")}
+
+
+def test_policy_errors(data, capsys):
+    assert main(["policies", "add", "Broken", "--pattern", "("]) == 2
+    assert "pattern" in capsys.readouterr().err
+    assert main(["policies", "remove", "outsourcing"]) == 2
+    assert "codebook" in capsys.readouterr().err
+    assert main(["policies", "show", "no-such-policy"]) == 2
+    assert "No policy" in capsys.readouterr().err
