@@ -46,6 +46,23 @@ def run(args) -> int:
         window.show()
         log.info("window shown %.0f ms after start-up began",
                  (time.perf_counter() - started) * 1000)
+        _close_on_signals(window)
         return app.exec()
     finally:
         library.close()
+
+
+def _close_on_signals(window) -> None:
+    """Ctrl+C in the terminal or SIGTERM closes the window properly (state and notes saved).
+
+    Python runs signal handlers only between bytecodes, so a idle timer hands control back
+    to the interpreter twice a second while Qt's event loop runs."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)

@@ -1083,14 +1083,17 @@ class MainWindow(QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td>{html.escape(m)}</td><td>{html.escape(a)}</td>"
-                       f"<td><b>{html.escape(k)}</b></td></tr>"
-                       for m, a, k in self.shortcut_table())
+        groups: dict[str, list[str]] = {}
+        for menu, action, keys in self.shortcut_table():
+            groups.setdefault(menu, []).append(
+                f"<tr><td>{html.escape(action)}</td><td><b>{html.escape(keys)}</b></td></tr>")
+        rows = "".join(f"<tr><th colspan='2' align='left'><br>{html.escape(menu)}</th></tr>"
+                       + "".join(items) for menu, items in groups.items())
         dialog = QDialog(self)
         dialog.setObjectName("shortcutsDialog")
         dialog.setWindowTitle("Keyboard shortcuts")
         view = SafeBrowser(dialog)
-        view.set_safe_html(f"<table cellpadding='4'>{rows}</table>")
+        view.set_safe_html(f"<table cellpadding='3'>{rows}</table>")
         layout = QVBoxLayout(dialog)
         layout.addWidget(view)
         dialog.resize(520, 640)

@@ -591,9 +591,11 @@ class MentionModel(QAbstractTableModel):
         col = index.column()
         if role == _DISPLAY:
             return (ctx.title, ctx.date or "Undated", " ".join(ctx.sentence.split()))[col]
-        if role == HTML_ROLE and col == self.SENTENCE:
-            at = ctx.start - ctx.sentence_start
-            return " ".join(bold_span(ctx.sentence, at, at + (ctx.end - ctx.start)).split())
+        if role == HTML_ROLE:  # every column wraps the same way (HtmlDelegate)
+            if col == self.SENTENCE:
+                at = ctx.start - ctx.sentence_start
+                return " ".join(bold_span(ctx.sentence, at, at + (ctx.end - ctx.start)).split())
+            return html.escape((ctx.title or "Untitled", ctx.date or "Undated", "")[col])
         if role == Qt.ItemDataRole.ToolTipRole:
             return ctx.title if col == self.ARTICLE else None
         if role == OBJECT_ROLE:

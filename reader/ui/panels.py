@@ -308,6 +308,9 @@ class EntityPanel(QWidget):
         if aliases:
             parts.append("<p><b>Also written</b> " + ", ".join(html.escape(a) for a in aliases)
                          + "</p>")
+        # Dates and sums co-occur with everything: as "related" they are noise.
+        related = [r for r in related or () if getattr(getattr(r, "entity", r), "type", "")
+                   not in ("Date", "Money")] if related is not None else None
         if related:
             links = []
             for rel in related:
@@ -462,7 +465,7 @@ class MentionPanel(QWidget):
         self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setItemDelegateForColumn(MentionModel.SENTENCE, HtmlDelegate(self.view))
+        self.view.setItemDelegate(HtmlDelegate(self.view))
         header = self.view.header()
         header.setStretchLastSection(True)
         header.resizeSection(MentionModel.ARTICLE, 260)

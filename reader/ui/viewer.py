@@ -59,8 +59,11 @@ def sanitise(fragment: str) -> str:
     """HTML from notes or the library, cleaned to inline formatting and safe links."""
     return nh3.clean(fragment, url_schemes={"http", "https", "entity", "note", "policy"},
                      tags={"b", "strong", "i", "em", "code", "pre", "p", "br", "ul", "ol", "li",
-                           "a", "blockquote", "h1", "h2", "h3", "h4", "span"},
-                     attributes={"a": {"href"}}, link_rel=None)
+                           "a", "blockquote", "h1", "h2", "h3", "h4", "span", "table", "thead",
+                           "tbody", "tr", "th", "td", "hr"},
+                     attributes={"a": {"href"}, "table": {"cellpadding"}, "td": {"align"},
+                                 "th": {"align", "colspan"}},
+                     link_rel=None)
 
 
 def stem_pattern(terms) -> re.Pattern | None:

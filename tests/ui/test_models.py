@@ -121,6 +121,7 @@ def test_policy_and_mention_models(qtmodeltester):
                                           "We like Leeds <a lot>.", 2)])
     qtmodeltester.check(mentions)
     assert mentions.index(0, 2).data(HTML_ROLE) == "We like <b>Leeds</b> &lt;a lot&gt;."
+    assert mentions.index(0, 0).data(HTML_ROLE) == "T"
 
 
 def test_notes_model(qtmodeltester):
