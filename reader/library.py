@@ -78,12 +78,8 @@ class Library:
         if self._store is not None:
             self._store.close()
             self._store = None
-        self._entities = None  # EntityTable with the current edits, loaded lazily
-        self._entity_cache_raw: dict | None = None
-        self._doc_entity_names: dict[str, tuple[str, ...]] | None = None
-        self._policies = None  # PolicyTable, loaded lazily
-        self._doc_policy_ids: dict[str, tuple[str, ...]] | None = None
-        self._bodies: dict[str, Article] = {}  # small cache for mention sentences
+        self._invalidate_extraction()
+        self._bodies.clear()
 
     @property
     def store(self):
