@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         self.entity_panel.model.merge_requested.connect(self.merge_entities)
         self.policy_panel = PolicyPanel()
         self.policy_panel.policy_selected.connect(self._policy_selected)
+        self.policy_panel.entity_link_activated.connect(self.select_entity)
         self.notes_panel = NotesPanel()
         self.notes_panel.note_activated.connect(self._open_note)
         self.notes_panel.note_edited.connect(self._save_note)
@@ -523,11 +524,18 @@ class MainWindow(QMainWindow):
         docs, message = value
         self.article_model.set_read_docs(docs)
         if message:
-            box = QMessageBox(QMessageBox.Icon.Warning, "reader", message,
-                              QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("userDataMessage")
-            box.open()  # not modal: reading goes on
-            self.user_data_box = box
+            self.show_message(message, "userDataMessage")
+
+    def show_message(self, text: str, name: str = "messageBox") -> QMessageBox:
+        """A warning the user must see, window-modal but not blocking the event loop (work
+        in the background goes on, and tests are not stuck in a nested exec())."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "reader", text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName(name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(text, 10000)
+        return box
 
     def step_article(self, delta: int) -> None:
         rows = self.article_proxy.rowCount()
@@ -936,7 +944,7 @@ class MainWindow(QMainWindow):
     def _edit_failed(self, exc: BaseException) -> None:
         if not _user_error(exc):
             log.error("entity edit failed", exc_info=(type(exc), exc, exc.__traceback__))
-        QMessageBox.warning(self, "reader", str(exc))
+        self.show_message(str(exc) or exc.__class__.__name__)
 
     def merge_entities(self, source_id: str, target_id: str) -> None:
         self.edit_entities({"op": "merge", "source": source_id, "target": target_id},

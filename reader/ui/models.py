@@ -541,11 +541,18 @@ def date_range(first: str, last: str) -> str:
     return f"{first} – {last}" if first else last
 
 
-def actors_of(policy) -> list[tuple[str, str, int]]:
-    """(actor, stance, count) of a policy's mentions, most frequent first."""
-    counts = Counter((m.actor or "", m.stance or "") for m in getattr(policy, "mentions", ())
-                     if getattr(m, "actor", ""))
-    return [(a, s, n) for (a, s), n in counts.most_common()]
+def actors_of(policy) -> list[tuple[str, str, str, int]]:
+    """(actor entity id, actor name, stance, count) of a policy's mentions, most frequent
+    first; mentions without an actor are left out, an "unknown" stance reads as ""."""
+    counts: Counter = Counter()
+    for m in getattr(policy, "mentions", ()) or ():
+        actor = getattr(m, "actor", "") or ""
+        name = getattr(m, "actor_name", "") or actor
+        if not name:
+            continue
+        stance = getattr(m, "stance", "") or ""
+        counts[(actor, name, "" if stance == "unknown" else stance)] += 1
+    return [(a, n, s, c) for (a, n, s), c in counts.most_common()]
 
 
 # -- mentions ----------------------------------------------------------------------------

@@ -356,6 +356,8 @@ class PolicyPanel(QWidget):
 
     # The current policy changed: (policy object, or None).
     policy_selected = Signal(object)
+    # An actor (entity: link) in the details was clicked: (entity id).
+    entity_link_activated = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -384,6 +386,8 @@ class PolicyPanel(QWidget):
         self.stack = EmptyStack(self.view, "Policies appear after indexing.")
         self.details = SafeBrowser()
         self.details.setObjectName("policyDetails")
+        self.details.link_activated.connect(
+            lambda url: self.entity_link_activated.emit(url.path()))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("policySplitter")
         self.splitter.addWidget(_column(self.filter, self.stack))
@@ -431,10 +435,14 @@ class PolicyPanel(QWidget):
                      f"{html.escape(date_range(pol.first_date, pol.last_date))}</p>")
         actors = actors_of(pol)
         if actors:
-            items = "".join(f"<li>{html.escape(a)}"
-                            f"{' — ' + html.escape(s) if s else ''} ({n})</li>"
-                            for a, s, n in actors[:12])
-            parts.append(f"<p><b>Actors</b></p><ul>{items}</ul>")
+            items = []
+            for actor, name, stance, n in actors[:12]:
+                label = html.escape(name)
+                if actor:
+                    label = f'<a href="entity:{html.escape(actor)}">{label}</a>'
+                items.append(f"<li>{label}{' — ' + html.escape(stance) if stance else ''}"
+                             f" ({n})</li>")
+            parts.append(f"<p><b>Actors</b></p><ul>{''.join(items)}</ul>")
         self.details.set_safe_html("".join(parts))
 
     def _current_changed(self, current: QModelIndex, _previous) -> None:

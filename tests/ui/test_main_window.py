@@ -12,7 +12,7 @@ from reader.library import Library
 from reader.ui.models import ID_ROLE, ArticleModel
 
 from .conftest import settle_window, write_corpus
-from .fakes import ContractLibrary
+from .fakes import BareLibrary, ContractLibrary
 
 
 def click_article(qtbot, win, doc_id: str) -> None:
@@ -267,12 +267,17 @@ def test_policy_selection_lists_mentions_with_actors(qtbot, window):
     with qtbot.waitSignal(window.mentions_loaded, timeout=5000) as loaded:
         view.setCurrentIndex(index)
     assert loaded.args == [2]
-    assert "Eileen Munro" in window.policy_panel.details.toPlainText()
+    details = window.policy_panel.details
+    assert "Eileen Munro — supports (2)" in details.toPlainText()
+    from PySide6.QtCore import QUrl
+
+    details.anchorClicked.emit(QUrl("entity:eileen-munro"))  # the actor is a link
+    assert window.entity_panel.current_id() == "eileen-munro"
 
 
 def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
                                                          built_data_dir):
-    win = make_window(built_data_dir, library_cls=Library)
+    win = make_window(built_data_dir, library_cls=BareLibrary)
     assert win.entity_panel.stack.is_empty
     assert "Entities appear after indexing" in win.entity_panel.stack.label.text()
     assert win.policy_panel.stack.is_empty
@@ -281,6 +286,14 @@ def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
     assert win.article_model.is_read("c-munro")
     qtbot.keyClick(win, Qt.Key.Key_F3)  # nothing selected: a hint, no crash
     assert "Select an entity" in win.statusBar().currentMessage()
+    assert "not available" in win.notes_panel.stack.label.text()
+    qtbot.keyClick(win, Qt.Key.Key_N,  # a new note: a message, no crash
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "messageBox") is not None,
+                    timeout=5000)
+    box = win.findChild(QMessageBox, "messageBox")
+    assert "cannot do that yet" in box.text()
+    box.close()
 
 
 # -- notes -------------------------------------------------------------------------------

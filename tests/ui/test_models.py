@@ -17,6 +17,7 @@ from reader.ui.models import (
     MentionModel,
     PolicyModel,
     TreeFilterProxy,
+    actors_of,
     facet_clause,
 )
 from reader.ui.notes_panel import NotesModel
@@ -112,10 +113,12 @@ def test_entity_model_drop_requests_a_merge(qtbot):
 def test_policy_and_mention_models(qtmodeltester):
     policies = PolicyModel()
     pol = Policy("p", "Munro review", "d", ["a", "b"], "2011-05-02", "2013-05-10", False,
-                 [PolicyMention("a", 0, 5, "Munro", "Eileen Munro", "for", "2011-05-02")])
+                 [PolicyMention("a", 0, 5, "Munro", "person:munro", "supports", "2011-05-02",
+                                "Eileen Munro")])
     policies.set_policies([pol], ("2011-01-01", "2014-01-01"))
     qtmodeltester.check(policies)
     assert policies.index(0, 2).data() == "2011-05 – 2013-05"
+    assert actors_of(pol) == [("person:munro", "Eileen Munro", "supports", 1)]
     mentions = MentionModel()
     mentions.set_contexts([MentionContext("a", "T", "2012-01-01", 10, 15, "Leeds",
                                           "We like Leeds <a lot>.", 2)])
