@@ -513,6 +513,8 @@ class PolicyModel(QAbstractTableModel):
             return None
         pol = self._rows[index.row()]
         col = index.column()
+        if role == HTML_ROLE and col == self.LABEL:  # long labels wrap (HtmlDelegate)
+            return html.escape(pol.label)
         if role == _DISPLAY:
             if col == self.LABEL:
                 return pol.label
@@ -541,18 +543,21 @@ def date_range(first: str, last: str) -> str:
     return f"{first} – {last}" if first else last
 
 
-def actors_of(policy) -> list[tuple[str, str, str, int]]:
-    """(actor entity id, actor name, stance, count) of a policy's mentions, most frequent
-    first; mentions without an actor are left out, an "unknown" stance reads as ""."""
-    counts: Counter = Counter()
+def actors_of(policy) -> list[tuple[str, str, dict[str, int], int]]:
+    """(actor entity id, actor name, {stance: count}, total) of a policy's mentions, most
+    frequent actor first; mentions without an actor are left out and an "unknown" stance
+    is not listed."""
+    actors: dict[str, tuple[str, str, Counter]] = {}
     for m in getattr(policy, "mentions", ()) or ():
         actor = getattr(m, "actor", "") or ""
         name = getattr(m, "actor_name", "") or actor
         if not name:
             continue
-        stance = getattr(m, "stance", "") or ""
-        counts[(actor, name, "" if stance == "unknown" else stance)] += 1
-    return [(a, n, s, c) for (a, n, s), c in counts.most_common()]
+        _, _, stances = actors.setdefault(actor or name, (actor, name, Counter()))
+        stances[getattr(m, "stance", "") or "unknown"] += 1
+    rows = [(actor, name, {s: n for s, n in stances.most_common() if s != "unknown"},
+             sum(stances.values())) for actor, name, stances in actors.values()]
+    return sorted(rows, key=lambda r: (-r[3], r[1].casefold()))
 
 
 # -- mentions ----------------------------------------------------------------------------

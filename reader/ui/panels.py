@@ -373,15 +373,17 @@ class PolicyPanel(QWidget):
         self.view.setObjectName("policyView")
         self.view.setModel(self.proxy)
         self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(True)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(PolicyModel.ARTICLES, Qt.SortOrder.DescendingOrder)
+        self.view.setItemDelegateForColumn(PolicyModel.LABEL, HtmlDelegate(self.view))
         self.view.setItemDelegateForColumn(PolicyModel.TIMELINE, TimelineDelegate(self.view))
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(2, 90)
+        header.resizeSection(2, 70)
+        header.sectionResized.connect(lambda *_: self.view.doItemsLayout())
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.stack = EmptyStack(self.view, "Policies appear after indexing.")
         self.details = SafeBrowser()
@@ -436,12 +438,13 @@ class PolicyPanel(QWidget):
         actors = actors_of(pol)
         if actors:
             items = []
-            for actor, name, stance, n in actors[:12]:
+            for actor, name, stances, total in actors[:12]:
                 label = html.escape(name)
                 if actor:
                     label = f'<a href="entity:{html.escape(actor)}">{label}</a>'
-                items.append(f"<li>{label}{' — ' + html.escape(stance) if stance else ''}"
-                             f" ({n})</li>")
+                said = ", ".join(f"{html.escape(s)} {n}" for s, n in stances.items())
+                items.append(f"<li>{label} — {_plural(total, 'mention')}"
+                             f"{' (' + said + ')' if said else ''}</li>")
             parts.append(f"<p><b>Actors</b></p><ul>{''.join(items)}</ul>")
         self.details.set_safe_html("".join(parts))
 

@@ -124,9 +124,10 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.drawLine(rect.left(), mid, rect.right(), mid)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tick)
+        tall = min(rect.height(), 12)
         for date in dates:
             x = rect.left() + (rect.width() * (_day(date) - lo) / max(1, hi - lo))
-            painter.drawRoundedRect(QRectF(x - 2, rect.top(), 4, rect.height()), 1.5, 1.5)
+            painter.drawRoundedRect(QRectF(x - 2, mid - tall / 2, 4, tall), 1.5, 1.5)
         painter.restore()
 
 

@@ -268,7 +268,7 @@ def test_policy_selection_lists_mentions_with_actors(qtbot, window):
         view.setCurrentIndex(index)
     assert loaded.args == [2]
     details = window.policy_panel.details
-    assert "Eileen Munro — supports (2)" in details.toPlainText()
+    assert "Eileen Munro — 2 mentions (supports 2)" in details.toPlainText()
     from PySide6.QtCore import QUrl
 
     details.anchorClicked.emit(QUrl("entity:eileen-munro"))  # the actor is a link

@@ -118,7 +118,7 @@ def test_policy_and_mention_models(qtmodeltester):
     policies.set_policies([pol], ("2011-01-01", "2014-01-01"))
     qtmodeltester.check(policies)
     assert policies.index(0, 2).data() == "2011-05 – 2013-05"
-    assert actors_of(pol) == [("person:munro", "Eileen Munro", "supports", 1)]
+    assert actors_of(pol) == [("person:munro", "Eileen Munro", {"supports": 1}, 1)]
     mentions = MentionModel()
     mentions.set_contexts([MentionContext("a", "T", "2012-01-01", 10, 15, "Leeds",
                                           "We like Leeds <a lot>.", 2)])
