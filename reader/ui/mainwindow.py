@@ -154,7 +154,6 @@ class MainWindow(QMainWindow):
         self.history_pos = -1
         self._subject = None  # ("entity" | "policy", object) selected in the sidebar
         self._open_first_pending = False
-        self._pending_select = None
         self._syncing_list = False
         self._index_task = None
         self._closing = False
@@ -468,14 +467,12 @@ class MainWindow(QMainWindow):
             del self.history[self.history_pos + 1:]
             self.history.append(doc_id)
             self.history_pos = len(self.history) - 1
-        self._pending_select = (select, tuple(terms or ()), top)
+        terms = tuple(terms or ())
         self.runner.submit("article", lambda ctx: self.backend.article(doc_id),
-                           done=self._article_loaded,
+                           done=lambda art: self._article_loaded(art, select, terms, top),
                            failed=lambda exc: self._article_failed(doc_id, exc))
 
-    def _article_loaded(self, article) -> None:
-        select, terms, top = self._pending_select or (None, (), None)
-        self._pending_select = None
+    def _article_loaded(self, article, select, terms, top) -> None:
         view = self.article_view
         view.show_article(article, expanded={"chrome", "comments"}
                           if self.actions_by_name["toggle_extras"].isChecked() else None)
@@ -635,13 +632,25 @@ class MainWindow(QMainWindow):
 
     def _search_done(self, result) -> None:
         self.search_result = result
-        self.search_panel.show_result(result)
+        self.search_panel.show_result(result, self._facet_label)
         self.left.setCurrentIndex(1)
         self.search_finished.emit(result)
         if self._open_first_pending:
             self._open_first_pending = False
             if result.hits:
                 self._open_hit(result.hits[0].id)
+
+    def _facet_label(self, key: str, value: str) -> str | None:
+        """Entity facets by their sidebar name (dates and sums left out), policies by label."""
+        if key == "entity":
+            ent = self.entity_panel.model.find(value)
+            if ent is None:
+                return value
+            return None if ent.type in ("Date", "Money") else ent.name
+        if key == "policy":
+            row = self.policy_panel.model.row_of(value)
+            return value if row is None else self.policy_panel.model.policy(row).label
+        return value
 
     def _search_error(self, query: str, exc: BaseException) -> None:
         from reader.domain import ReaderError

@@ -291,13 +291,21 @@ class FacetModel(GroupedModel):
               ("year", "Years"))
     LIMIT = 12
 
-    def set_facets(self, facets: dict[str, dict[str, int]]) -> None:
+    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None) -> None:
+        """`label_of(key, value)` gives the display name of an indexed value (the index
+        keeps entity names lower-cased and policy ids), or None to leave the value out."""
         groups = []
-        for key, label in self.GROUPS:
+        for key, title in self.GROUPS:
             counts = facets.get(key) or {}
-            values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: self.LIMIT]
-            if values:
-                groups.append((label, [(key, value, n) for value, n in values]))
+            items = []
+            for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                label = label_of(key, value) if label_of else value
+                if label:
+                    items.append((key, value, n, label))
+                if len(items) == self.LIMIT:
+                    break
+            if items:
+                groups.append((title, items))
         self._set_groups(groups)
 
     def group_data(self, name, items, column, role):
@@ -306,15 +314,15 @@ class FacetModel(GroupedModel):
         return super().group_data(name, items, column, role)
 
     def item_data(self, item, column, role):
-        key, value, n = item
+        key, value, n, label = item
         if role == _DISPLAY:
-            return value if column == 0 else str(n)
+            return label if column == 0 else str(n)
         if role == SORT_ROLE:
-            return value if column == 0 else n
+            return label if column == 0 else n
         if role == ID_ROLE:
             return facet_clause(key, value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Narrow the search to {value} ({n} articles)"
+            return f"Narrow the search to {label} ({n} articles)"
         return None
 
 

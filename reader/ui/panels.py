@@ -127,10 +127,11 @@ class SearchPanel(QWidget):
     def show_pending(self, query: str) -> None:
         self.header.setText(f"Searching for “{html.escape(query)}”…")
 
-    def show_result(self, result) -> None:
+    def show_result(self, result, label_of=None) -> None:
+        """Show a SearchResult; `label_of` names facet values (see FacetModel)."""
         self.result = result
         self.hits.set_hits(result.hits)
-        self.facets.set_facets(result.facets or {})
+        self.facets.set_facets(result.facets or {}, label_of)
         query = html.escape(result.query)
         if result.total:
             shown = len(result.hits)

@@ -75,6 +75,13 @@ def test_facet_model_builds_query_clauses(qtmodeltester):
     assert model.index(0, 0, sources).data() == "Guardian"  # by count
     assert model.index(1, 0, sources).data(ID_ROLE) == 'source:"Community Care"'
     assert facet_clause("entity", "tim loughton") == "entity:'tim loughton'"
+    model.set_facets({"entity": {"2008": 3, "tim loughton": 1}},
+                     lambda key, value: None if value == "2008" else value.title())
+    qtmodeltester.check(model)
+    entities = model.index(0, 0)
+    assert model.rowCount(entities) == 1
+    assert model.index(0, 0, entities).data() == "Tim Loughton"
+    assert model.index(0, 0, entities).data(ID_ROLE) == "entity:'tim loughton'"
     assert facet_clause("year", "2014") == "date:2014"
 
 

@@ -30,7 +30,7 @@ PROBE = textwrap.dedent("""
 
     app = QApplication([])
     lib = Library.open(sys.argv[1], sys.argv[2])
-    win = create_window(lib)
+    win = create_window(lib, nlp=sys.argv[3] == "nlp")
     win.show()
     app.processEvents()
     shown = time.perf_counter() - started
@@ -50,19 +50,30 @@ PROBE = textwrap.dedent("""
 """)
 
 
+def _start(data: Path, corpus: Path, mode: str) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("READER_DATA_DIR", None)
+    proc = subprocess.run([sys.executable, "-c", PROBE, str(data), str(corpus), mode],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"window shown after {out['shown']:.3f} s, index checked after {out['checked']:.3f} s")
+    return out
+
+
+def test_the_window_itself_imports_no_spacy(built_data_dir, ui_corpus):
+    out = _start(built_data_dir, ui_corpus, "no-nlp")
+    assert out["rows"] == 3
+    assert out["spacy"] == []
+
+
 @pytest.mark.spacy
 def test_start_with_a_built_index_is_fast_and_never_imports_spacy(tmp_path, ui_corpus):
     data = tmp_path / "data"
     lib = Library.open(data, ui_corpus)
     lib.index()  # as the app builds it: with extraction
     lib.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("READER_DATA_DIR", None)
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(data), str(ui_corpus)], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"window shown after {out['shown']:.3f} s, index checked after {out['checked']:.3f} s")
+    out = _start(data, ui_corpus, "nlp")
     assert out["rows"] == 3
     assert out["spacy"] == []
     assert out["analysed"] in (0, None)
