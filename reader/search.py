@@ -83,6 +83,25 @@ def _schema():
     )
 
 
+def _word_fragmenter(**kwargs):
+    """Whoosh's ContextFragmenter, with fragments widened to whole words: tokens split
+    "children’s" into "children" + "s", so a fragment could start at "s services"."""
+    from whoosh.highlight import ContextFragmenter
+
+    class WordFragmenter(ContextFragmenter):
+        def fragment_tokens(self, text, tokens):
+            for frag in super().fragment_tokens(text, tokens):
+                start, end = frag.startchar, frag.endchar
+                while start > 0 and not text[start - 1].isspace() and frag.startchar - start < 20:
+                    start -= 1
+                while end < len(text) and not text[end].isspace() and end - frag.endchar < 20:
+                    end += 1
+                frag.startchar, frag.endchar = start, end
+                yield frag
+
+    return WordFragmenter(**kwargs)
+
+
 class _Bold:
     """Whoosh formatter: matches in <b>…</b>, everything else HTML-escaped."""
 
@@ -302,9 +321,7 @@ class SearchIndex:
                 }, maptype=sorting.Count)
             s.search_with_collector(q, collector)
             results = collector.results()
-            from whoosh.highlight import ContextFragmenter
-
-            results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+            results.fragmenter = _word_fragmenter(maxchars=240, surround=60)
             # Otherwise highlights() returns '' when the first match lies past 32 KB.
             results.fragmenter.charlimit = None
             results.formatter = _Bold()

@@ -186,3 +186,16 @@ def test_facets(lib):
     result = lib.search("inspections", facets=True)
     assert result.facets["year"] == {"2014": 1, "2011": 1}
     assert result.facets["source"] == {"Community Care": 1}
+
+
+def test_snippets_start_and_end_on_whole_words(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = " ".join(["Plain words about councils and children’s services here."] * 40)
+    (folder / "x.txt").write_text(f"X\n\n{text} The quokka appears. {text}")
+    lib = Library.open(tmp_path / "d", folder)
+    lib.index(nlp=False)
+    snippet = lib.search("quokka").hits[0].snippet.replace("<b>", "").replace("</b>", "")
+    for fragment in snippet.split(" … "):
+        words = fragment.split()
+        assert words[0] in text.split() and words[-1] in text.split() + ["quokka", "appears."]
