@@ -1,4 +1,5 @@
-"""Desktop app entry point: QApplication, the stylesheet, the Library and the main window."""
+"""Desktop app entry point: the one-instance lock, QApplication, the stylesheet, the Library
+and the main window."""
 
 from __future__ import annotations
 
@@ -7,7 +8,53 @@ import sys
 import time
 from pathlib import Path
 
+from reader.domain import ReaderError
+
 log = logging.getLogger(__name__)
+
+LOCK_NAME = "reader.lock"
+LOCK_WAIT_MS = 200
+
+
+class AlreadyOpen(ReaderError):
+    """Another running reader holds this data folder."""
+
+
+def lock_data_dir(data_dir: Path):
+    """Take `<data dir>/reader.lock` for as long as the app runs: one window per data folder,
+    so two windows never save over each other's notes.
+
+    Returns the held QLockFile (keep a reference; it is released with `unlock()` or when the
+    process ends), or None when the folder cannot hold a lock file (a read-only folder: the
+    store then opens read-only and nothing can be overwritten). A lock left behind by a
+    reader that crashed or was killed is taken over. Raises AlreadyOpen when a running
+    reader holds it."""
+    from PySide6.QtCore import QLockFile
+
+    folder = Path(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.info("No instance lock: %s", exc)
+        return None
+    lock = QLockFile(str(folder / LOCK_NAME))
+    # Held for hours: only a dead owner makes the lock stale, never its age.
+    lock.setStaleLockTime(0)
+    if lock.tryLock(LOCK_WAIT_MS):
+        return lock
+    if lock.error() != QLockFile.LockError.LockFailedError:
+        log.info("No instance lock in %s (%s)", folder, lock.error().name)
+        return None
+    # Qt judges the owner alive by its PID, which another program may have been given after
+    # a crash. removeStaleLockFile() succeeds only when no process holds the file's own OS
+    # lock (flock), i.e. when the owner really is gone.
+    if lock.removeStaleLockFile() and lock.tryLock(LOCK_WAIT_MS):
+        log.info("Took over a stale lock in %s", folder)
+        return lock
+    pid = lock.getLockInfo()[0]  # (pid, hostname, appname); 0 when unreadable
+    owner = f" (process {pid})" if pid else ""
+    raise AlreadyOpen(f"reader is already open on this data folder{owner}:\n{folder}\n\n"
+                      "Switch to that window, or start reader with another --data-dir.")
 
 
 def load_stylesheet(app, resources_dir: Path) -> None:
@@ -36,11 +83,20 @@ def run(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from reader.library import Library
+    from reader.paths import Paths
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reader")
     app.setApplicationDisplayName("reader")
-    library = Library.open(args.data_dir, args.corpus)
+    paths = Paths.resolve(args.data_dir, args.corpus)
+    try:
+        lock = lock_data_dir(paths.data_dir)
+    except AlreadyOpen as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "reader", str(exc))
+        return 1
+    library = Library(paths)
     try:
         window = create_window(library, app)
         window.show()
@@ -50,6 +106,8 @@ def run(args) -> int:
         return app.exec()
     finally:
         library.close()
+        if lock is not None:
+            lock.unlock()
 
 
 def _close_on_signals(window) -> None:

@@ -11,7 +11,9 @@ Methods block; call them from the task runner, except `articles()` and the read-
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from reader.domain import ReaderError
@@ -114,24 +116,83 @@ class Backend:
     def undo_entity_edit(self):
         return self.required("undo_entity_edit")
 
-    # -- policies and notes --------------------------------------------------------------
+    # -- policies ------------------------------------------------------------------------
     def policies(self):
         return self.optional("policies")
+
+    # -- notes ---------------------------------------------------------------------------
+    def notes_snapshot(self) -> NotesSnapshot | None:
+        """Every note (the trash too, re-anchored), the tags in use and whether the store is
+        read-only; None when this library has no notes. Raises ReaderError when the notes
+        database cannot be opened at all."""
+        notes = self.optional("notes", include_trashed=True)
+        if notes is None:
+            return None
+        return NotesSnapshot(list(notes), list(self.optional("note_tags") or ()),
+                             self.notes_readonly())
+
+    def notes_readonly(self) -> bool:
+        """True when the notes store refuses writes (a data folder that cannot be written)."""
+        store = getattr(self.lib, "store", None)
+        return bool(getattr(store, "readonly", False))
 
     def notes(self, doc: str | None = None):
         return self.optional("notes", doc)
 
-    def add_note(self, doc: str, start=None, end=None, body: str = ""):
-        return self.required("add_note", doc, start=start, end=end, body=body)
+    def note(self, note_id: int):
+        return self.required("note", note_id)
 
-    def update_note(self, note_id, body: str):
-        return self.required("update_note", note_id, body=body)
+    def add_note(self, doc: str, start=None, end=None, body: str = "", tags=()):
+        return self.required("add_note", doc, start=start, end=end, body=body, tags=tags)
 
-    def trash_note(self, note_id) -> None:
-        self.required("trash_note", note_id)
+    def update_note(self, note_id, body: str | None = None, tags=None):
+        return self.required("update_note", note_id, body=body, tags=tags)
+
+    def trash_note(self, note_id):
+        return self.required("trash_note", note_id)
+
+    def restore_note(self, note_id):
+        return self.required("restore_note", note_id)
+
+    def search_notes(self, query: str):
+        """Notes matching the plain words of a search query (see `note_words`), best first;
+        None when this library cannot search notes."""
+        if not self.has("search_notes"):
+            return None
+        words = note_words(query)
+        return self.optional("search_notes", words) if words else []
+
+    def note_tags(self) -> list[tuple[str, int]]:
+        return list(self.optional("note_tags") or ())
 
     def render_markdown(self, text: str) -> str | None:
         return self.optional("render_markdown", text)
 
     def export_notes(self, fmt: str) -> str:
         return self.required("export_notes", fmt)
+
+    def import_notes(self, text: str) -> dict:
+        return self.required("import_notes", text)
+
+
+@dataclass
+class NotesSnapshot:
+    """What the Notes tab shows: notes (trashed ones included), (tag, count) pairs over the
+    notes not in the trash, and whether the store is read-only."""
+
+    notes: list
+    tags: list[tuple[str, int]] = field(default_factory=list)
+    readonly: bool = False
+
+
+_FIELD_CLAUSE = re.compile(r"""\b\w+:(?:"[^"]*"?|'[^']*'?|\S+)""")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def note_words(query: str) -> str:
+    """The plain words of a main-search query, for the notes' own full-text search.
+
+    The article index understands fields (`entity:'x'`, `date:2014`, `source:"x"`) and
+    operators; notes are searched by words only, so those are left out."""
+    text = _FIELD_CLAUSE.sub(" ", query or "")
+    return " ".join(w for w in re.findall(r"\w+", text) if w not in _OPERATORS)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.domain import BadInput
 from reader.ui.backend import Backend
 from reader.ui.models import ID_ROLE, TYPE_ORDER, ArticleModel, ArticleProxy
 from reader.ui.notes_panel import NotesPanel
@@ -127,8 +128,20 @@ class MainWindow(QMainWindow):
     entities_loaded = Signal()
     # The policy list was (re)loaded.
     policies_loaded = Signal()
-    # The notes list was (re)loaded.
+    # The notes list was (re)loaded (also after a failed load).
     notes_loaded = Signal()
+    # A note was created and opened in the editor: (Note).
+    note_added = Signal(object)
+    # An editor change was saved: (the stored Note).
+    note_saved = Signal(object)
+    # Saving an editor change failed; the text stays in the editor: (message).
+    note_save_failed = Signal(str)
+    # A note was moved to the trash or restored: (Note).
+    note_changed = Signal(object)
+    # The main search's note results arrived: (list of Note).
+    notes_found = Signal(list)
+    # Notes were imported: (counts dict with "added", "updated", "unchanged", "problems").
+    notes_imported = Signal(dict)
     # The mention list was filled: (number of mentions).
     mentions_loaded = Signal(int)
     # An entity edit was applied and the sidebar reloaded: (edit dict, or {"op": "undo"}).
@@ -150,6 +163,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings(str(Path(self.backend.data_dir) / "ui.ini"),
                                   QSettings.Format.IniFormat)
         self.search_result = None
+        self.titles: dict[str, str] = {}  # article id -> title
         self.history: list[str] = []
         self.history_pos = -1
         self._subject = None  # ("entity" | "policy", object) selected in the sidebar
@@ -236,6 +250,7 @@ class MainWindow(QMainWindow):
         self.search_panel.hit_activated.connect(self._open_hit)
         self.search_panel.facet_activated.connect(self._add_facet)
         self.search_panel.suggestion_activated.connect(self.search_field.setText)
+        self.search_panel.note_activated.connect(self._open_note)
         self.left = QStackedWidget()
         self.left.setObjectName("leftPane")
         self.left.addWidget(list_page)
@@ -244,6 +259,7 @@ class MainWindow(QMainWindow):
         # -- centre: reading pane and find bar
         self.article_view = ArticleView()
         self.article_view.link_activated.connect(self._internal_link)
+        self.article_view.note_clicked.connect(self._note_clicked)
         self.article_view.zoom_changed.connect(lambda _: self._update_zoom_actions())
         self.find_bar = FindBar()
         self.find_bar.find_requested.connect(self._find)
@@ -276,8 +292,13 @@ class MainWindow(QMainWindow):
         self.policy_panel.policy_selected.connect(self._policy_selected)
         self.policy_panel.entity_link_activated.connect(self.select_entity)
         self.notes_panel = NotesPanel()
+        self.notes_panel.set_renderer(self.backend.render_markdown)
         self.notes_panel.note_activated.connect(self._open_note)
-        self.notes_panel.note_edited.connect(self._save_note)
+        self.notes_panel.save_requested.connect(self._save_note)
+        self.notes_panel.trash_requested.connect(lambda nid: self._change_note(nid, "trash"))
+        self.notes_panel.restore_requested.connect(
+            lambda nid: self._change_note(nid, "restore"))
+        self.notes_panel.entity_link_activated.connect(self.select_entity)
         self.sidebar = QTabWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setDocumentMode(True)
@@ -336,11 +357,17 @@ class MainWindow(QMainWindow):
         a("import_folder", "Import &folder…", self.import_folder, ["Ctrl+Shift+O"])
         a("reindex", "&Reindex", self.reindex, ["F5"],
           tip="Bring the search index and entities up to date")
-        a("export_notes", "&Export notes…", self.export_notes, ["Ctrl+Shift+E"])
+        a("export_notes", "&Export notes…", self.export_notes, ["Ctrl+Shift+E"],
+          tip="Save every note as Markdown (with citations) or as JSON (W3C annotations)")
+        a("import_notes", "I&mport notes…", self.import_notes, ["Ctrl+Shift+I"],
+          tip="Restore notes from a JSON export; notes you already have are not duplicated")
         a("quit", "&Quit", self.close, ["Ctrl+Q"])
         a("search", "&Search", self.focus_search, ["Ctrl+K"])
         a("find", "&Find in article", self.open_find, ["Ctrl+F"])
-        a("new_note", "&New note from selection", self.new_note, ["Ctrl+Shift+N"])
+        a("new_note", "&Add note", self.new_note, ["Ctrl+Shift+N"],
+          tip="Note the passage selected in the article")
+        a("article_note", "Note on this a&rticle", self.new_article_note, ["Ctrl+Alt+N"],
+          tip="A note on the whole open article")
         a("undo_entity", "&Undo entity edit", self.undo_entity_edit, ["Ctrl+Z"])
         a("rename_entity", "&Rename entity…", self.rename_entity, ["F2"])
         a("merge_entity", "&Merge entities…", self.merge_selected, ["Ctrl+M"],
@@ -374,13 +401,16 @@ class MainWindow(QMainWindow):
         self.mention_dock.visibilityChanged.connect(
             lambda _: self.actions_by_name["toggle_mentions"].setChecked(
                 not self.mention_dock.isHidden()))
+        self.article_view.set_context_actions([self.actions_by_name["new_note"],
+                                               self.actions_by_name["article_note"]])
+        self.notes_panel.set_article_action(self.actions_by_name["article_note"])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         layout = [
-            ("&File", ["import_files", "import_folder", None, "reindex", "export_notes", None,
-                       "quit"]),
-            ("&Edit", ["search", "find", None, "new_note", None, "rename_entity",
+            ("&File", ["import_files", "import_folder", None, "reindex", None,
+                       "export_notes", "import_notes", None, "quit"]),
+            ("&Edit", ["search", "find", None, "new_note", "article_note", None, "rename_entity",
                        "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
             ("&View", ["zoom_in", "zoom_out", "zoom_reset", None, "tab_entities",
                        "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
@@ -406,6 +436,8 @@ class MainWindow(QMainWindow):
         current = self.current_doc
         self.article_model.set_articles(infos)
         self.corpus_span = _span(infos)
+        self.titles = {info.id: info.title or "Untitled" for info in infos}
+        self.notes_panel.set_titles(self.titles)
         self._update_article_empty_state()
         if current:
             self._select_in_list(current)
@@ -479,6 +511,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{article.title} — reader")
         view.highlight_terms(terms)
         self._highlight_subject()
+        self.notes_panel.set_current_doc(article.id)
+        self._highlight_notes()
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
         if select is not None:
@@ -560,9 +594,9 @@ class MainWindow(QMainWindow):
     def _internal_link(self, url) -> None:
         if url.scheme() == "entity":
             self.select_entity(url.path())
-        elif url.scheme() == "note":
+        elif url.scheme() == "note" and url.path().isdigit():
             self.show_tab(2)
-            self.notes_panel.select(url.path())
+            self.notes_panel.reveal(int(url.path()))
 
     # -- find in article -----------------------------------------------------------------
     def open_find(self) -> None:
@@ -615,6 +649,7 @@ class MainWindow(QMainWindow):
             self._open_first_pending = False
             self.search_result = None
             self.search_panel.clear()
+            self.runner.submit("note_search", lambda ctx: [])  # drops a pending note search
             self.left.setCurrentIndex(0)
             self.article_view.highlight_terms(())
 
@@ -629,6 +664,18 @@ class MainWindow(QMainWindow):
         self.runner.submit("search", lambda ctx: self.backend.search(query, SEARCH_LIMIT),
                            done=self._search_done,
                            failed=lambda exc: self._search_error(query, exc))
+        self.runner.submit("note_search", lambda ctx: self.backend.search_notes(query),
+                           done=self._notes_found, failed=self._note_search_failed)
+
+    def _notes_found(self, notes) -> None:
+        self.search_panel.show_notes(notes, self.titles)
+        self.notes_found.emit(list(notes or ()))
+
+    def _note_search_failed(self, exc: BaseException) -> None:
+        if not _user_error(exc):
+            log.error("note search failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.search_panel.show_notes([], self.titles)
+        self.statusBar().showMessage(f"Notes could not be searched: {exc}", 8000)
 
     def _search_done(self, result) -> None:
         self.search_result = result
@@ -1024,60 +1071,232 @@ class MainWindow(QMainWindow):
     # notes
     # ====================================================================================
     def load_notes(self, keep=None) -> None:
-        self.runner.submit("notes", lambda ctx: self.backend.notes(),
-                           done=lambda notes: self._notes_ready(notes, keep))
+        """(Re)load every note, the tags and the store's read-only state."""
+        self.runner.submit("notes", lambda ctx: self.backend.notes_snapshot(),
+                           done=lambda snapshot: self._notes_ready(snapshot, keep),
+                           failed=self._notes_failed)
 
-    def _notes_ready(self, notes, keep=None) -> None:
-        self.notes_panel.set_notes(notes, keep)
+    def _notes_ready(self, snapshot, keep=None) -> None:
+        self.notes_panel.set_notes(snapshot, keep)
+        readonly = self.notes_panel.readonly
+        for name in ("new_note", "article_note", "import_notes"):
+            self.actions_by_name[name].setEnabled(not readonly)
+        self._highlight_notes()
         self.notes_loaded.emit()
 
-    def new_note(self) -> None:
+    def _notes_failed(self, exc: BaseException) -> None:
+        if not _user_error(exc):
+            log.error("loading notes failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.notes_panel.show_banner(f"Notes cannot be shown: {exc}", "error")
+        self.statusBar().showMessage(f"Notes cannot be shown: {exc}", 10000)
+        self.notes_loaded.emit()
+
+    def _highlight_notes(self) -> None:
+        """Mark the open article's noted passages (orphans and the trash are not marked)."""
+        from reader.ui.models import note_label
+
         doc = self.current_doc
-        if doc is None:
-            self.statusBar().showMessage("Open an article and select some text first.", 5000)
+        spans = [] if doc is None else [
+            (n.id, n.start, n.end, note_label(n)) for n in self.notes_panel.model.notes()
+            if n.doc == doc and not n.trashed and not n.orphan and n.quote
+            and n.start is not None and n.end is not None]
+        self.article_view.highlight_notes(spans)
+
+    def new_note(self) -> None:
+        """A note on the passage selected in the reading pane, opened in the editor."""
+        if not self.backend.has("add_note"):
+            self.show_message("This version of reader cannot do that yet (add_note).")
             return
         span = self.article_view.selected_body_range()
-        start, end = span if span else (None, None)
+        if self.current_doc is None or span is None:
+            self.statusBar().showMessage("Select some text in the article first (or use "
+                                         "Edit > Note on this article).", 6000)
+            return
+        self._add_note(self.current_doc, *span)
+
+    def new_article_note(self) -> None:
+        """A note on the whole open article."""
+        if self.current_doc is None:
+            self.statusBar().showMessage("Open an article first.", 5000)
+            return
+        self._add_note(self.current_doc, None, None)
+
+    def _add_note(self, doc: str, start, end) -> None:
+        self.notes_panel.flush()
 
         def work(ctx):
             note = self.backend.add_note(doc, start=start, end=end)
-            return note, self.backend.notes()
+            return note, self.backend.notes_snapshot()
 
         def done(value):
-            note, notes = value
-            self._notes_ready(notes, note.id)
+            note, snapshot = value
+            self._notes_ready(snapshot, note.id)
             self.show_tab(2)
-            self.notes_panel.select(note.id)
+            self.notes_panel.reveal(note.id, focus=True)
+            self.statusBar().showMessage(
+                "Note added: write it in the Notes tab; it saves as you type.", 5000)
+            self.note_added.emit(note)
 
         self.runner.submit(WRITE, work, done=done, failed=self._edit_failed)
 
-    def _save_note(self, note_id, body: str) -> None:
-        self.runner.submit(WRITE, lambda ctx: self.backend.update_note(note_id, body),
-                           done=self.notes_panel.note_saved, failed=self._edit_failed)
+    def _save_note(self, edit) -> None:
+        """Save one editor change in the write lane (FIFO: edits land in typing order)."""
+        def work(ctx):
+            note = self.backend.update_note(edit.note_id, body=edit.body, tags=edit.tags)
+            return note, self.backend.note_tags()
+
+        def done(value):
+            note, tags = value
+            self.notes_panel.saved(edit, note)
+            self.notes_panel.set_tags(tags)
+            self._highlight_notes()  # tooltips follow the first line
+            self.note_saved.emit(note)
+
+        def failed(exc):
+            if not _user_error(exc):
+                log.error("saving a note failed", exc_info=(type(exc), exc, exc.__traceback__))
+            message = str(exc) or exc.__class__.__name__
+            self.notes_panel.save_failed(edit, message)
+            self.statusBar().showMessage(f"Note not saved: {message}", 15000)
+            self.note_save_failed.emit(message)
+
+        self.runner.submit(WRITE, work, done=done, failed=failed)
+
+    def _change_note(self, note_id, op: str) -> None:
+        """Move a note to the trash ("trash") or back ("restore")."""
+        def work(ctx):
+            note = (self.backend.trash_note if op == "trash" else
+                    self.backend.restore_note)(note_id)
+            return note, self.backend.note_tags()
+
+        def done(value):
+            note, tags = value
+            self.notes_panel.replace(note)
+            self.notes_panel.set_tags(tags)
+            self._highlight_notes()
+            self.statusBar().showMessage(
+                "Note moved to the trash (Notes > Trash to restore it)." if op == "trash"
+                else "Note restored.", 6000)
+            self.note_changed.emit(note)
+
+        self.runner.submit(WRITE, work, done=done, failed=self._edit_failed)
 
     def _open_note(self, note) -> None:
-        if note.doc:
-            span = (note.start, note.end) if note.start is not None and not note.orphan \
-                else None
+        """Open a note's article at its passage, and the note in the Notes tab."""
+        if self.notes_panel.note(note.id) is None:  # e.g. added by `reader note` meanwhile
+            self.notes_panel.replace(note)
+        self.notes_panel.set_current_doc(note.doc)
+        self.show_tab(2)
+        self.notes_panel.reveal(note.id)
+        if note.doc != self.current_doc or note.quote:
+            span = (note.start, note.end) if note.quote and note.start is not None \
+                and not note.orphan else None
             self.open_article(note.doc, select=span)
+
+    def _note_clicked(self, note_id) -> None:
+        """A noted passage was clicked in the reading pane: its note, in the Notes tab (the
+        keyboard stays with the reading pane)."""
+        self.sidebar_dock.show()
+        self.sidebar.setCurrentWidget(self.notes_panel)
+        self.notes_panel.reveal(note_id)
 
     def export_notes(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export notes", str(Path.home() / "reader-notes.md"),
-            "Markdown (*.md);;JSON (*.json)")
+            "Markdown (*.md);;JSON (W3C Web Annotations) (*.json)")
         if not path:
             return
         fmt = "json" if path.lower().endswith(".json") or "JSON" in chosen else "md"
+        if fmt == "json" and not path.lower().endswith(".json"):
+            path += ".json"
+        elif fmt == "md" and Path(path).suffix == "":
+            path += ".md"
+        self.notes_panel.flush()
 
         def work(ctx):
             text = self.backend.export_notes(fmt)
-            Path(path).write_text(text, encoding="utf-8")
+            try:
+                Path(path).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise BadInput(f"Could not write {path}: {exc.strerror or exc}") from None
             return path
 
-        self.runner.submit("export", work,
+        self.runner.submit(WRITE, work,
                            done=lambda p: self.statusBar().showMessage(f"Notes exported to {p}",
                                                                        8000),
                            failed=self._edit_failed)
+
+    def import_notes(self) -> None:
+        """Restore notes from a JSON export; known notes are updated, never duplicated."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import notes", str(Path.home()),
+            "Notes export (W3C Web Annotations) (*.json);;All files (*)")
+        if not path:
+            return
+        self.notes_panel.flush()
+
+        def work(ctx):
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BadInput(f"Could not read {Path(path).name}: "
+                               f"{getattr(exc, 'strerror', None) or exc}") from None
+            counts = self.backend.import_notes(text)
+            return counts, self.backend.notes_snapshot()
+
+        def done(value):
+            counts, snapshot = value
+            self._notes_ready(snapshot)
+            problems = counts.get("problems") or []
+            summary = (f"{counts.get('added', 0)} added, {counts.get('updated', 0)} updated, "
+                       f"{counts.get('unchanged', 0)} unchanged")
+            rows = "".join(f"<li>{html.escape(p)}</li>" for p in problems[:50])
+            more = f"<p>… and {len(problems) - 50} more.</p>" if len(problems) > 50 else ""
+            text = (f"<p>Notes imported from {html.escape(Path(path).name)}: {summary}.</p>"
+                    + (f"<p>{len(problems)} problem{'s' if len(problems) != 1 else ''}:</p>"
+                       f"<ul>{rows}</ul>{more}" if problems else ""))
+            box = QMessageBox(QMessageBox.Icon.Information, "Import notes", text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("notesImportReport")
+            box.setTextFormat(Qt.TextFormat.RichText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.statusBar().showMessage(f"Notes imported: {summary}.", 10000)
+            self.notes_imported.emit(counts)
+
+        self.runner.submit(WRITE, work, done=done, failed=self._edit_failed)
+
+    def _save_unsaved_notes(self) -> list[str]:
+        """On close: wait for the write lane, then save whatever the editor still holds
+        (on the GUI thread; the store serialises access). The problems, for the user."""
+        edits = self.notes_panel.unsaved()
+        if not edits:
+            return []
+        self.runner.wait_for_writes()
+        problems = []
+        for edit in edits:
+            try:
+                if self.notes_panel.is_saved_as(edit, self.backend.note(edit.note_id)):
+                    continue
+                self.backend.update_note(edit.note_id, body=edit.body, tags=edit.tags)
+            except Exception as exc:  # every failure is reported: the text must not vanish
+                if not _user_error(exc):
+                    log.error("saving a note on close failed",
+                              exc_info=(type(exc), exc, exc.__traceback__))
+                problems.append(str(exc) or exc.__class__.__name__)
+                self.notes_panel.save_failed(edit, problems[-1])
+        return problems
+
+    def confirm_close_unsaved(self, problems: list[str]) -> bool:
+        """Ask whether to close although a note could not be saved (True: close)."""
+        answer = QMessageBox.warning(
+            self, "Note not saved",
+            "Your latest note text could not be saved:\n\n" + "\n".join(problems)
+            + "\n\nKeep reader open (the text stays in the editor; copy it somewhere safe "
+            "or free some space), or close and lose it?",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
 
     # ====================================================================================
     # help
@@ -1093,7 +1312,9 @@ class MainWindow(QMainWindow):
                 keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                                  for k in action.shortcuts())
                 rows.append((title.replace("&", ""), action.text().replace("&", ""), keys))
-        rows += [("Search", "Open the first result", "Enter"),
+        rows += [("Notes", "Move the selected note to the trash (notes list)", "Del"),
+                 ("Notes", "Open a noted passage's note (reading pane)", "Click"),
+                 ("Search", "Open the first result", "Enter"),
                  ("Search", "Clear the search", "Esc"),
                  ("Search", "Move to the results", "Down"),
                  ("Find bar", "Next / previous match", "Enter / Shift+Enter")]
@@ -1196,8 +1417,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if not self._closing:
+            problems = self._save_unsaved_notes()
+            if problems and not self.confirm_close_unsaved(problems):
+                event.ignore()
+                return
             self._closing = True
-            self.notes_panel.flush()
             self.save_state()
             if self._index_task is not None:
                 self.runner.cancel(self._index_task)

@@ -37,6 +37,7 @@ from reader.ui.models import (
     FacetModel,
     HitModel,
     MentionModel,
+    NoteHitModel,
     PolicyModel,
     TreeFilterProxy,
     actors_of,
@@ -77,6 +78,8 @@ class SearchPanel(QWidget):
     facet_activated = Signal(str)
     # The "Did you mean" link was clicked: (suggested query).
     suggestion_activated = Signal(str)
+    # A note found by the search was activated: (Note).
+    note_activated = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -112,12 +115,31 @@ class SearchPanel(QWidget):
         self.facet_view.clicked.connect(self._on_facet)
         self.facets.modelReset.connect(self._facets_reset)
 
+        # Notes matching the query: a result kind of their own, under the articles.
+        self.note_hits = NoteHitModel(self)
+        self.note_header = QLabel()
+        self.note_header.setObjectName("noteResultsHeader")
+        self.note_results = QListView()
+        self.note_results.setObjectName("noteResults")
+        self.note_results.setModel(self.note_hits)
+        self.note_results.setItemDelegate(HtmlDelegate(self.note_results, max_lines=4))
+        self.note_results.setWordWrap(True)
+        self.note_results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.note_results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.note_results.activated.connect(self._on_note)
+        self.note_results.clicked.connect(self._on_note)
+        self.note_box = _column(self.note_header, self.note_results, spacing=0)
+        self.note_box.setObjectName("noteResultsBox")
+        self.note_box.hide()
+
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("searchSplitter")
         self.splitter.addWidget(self.results_stack)
+        self.splitter.addWidget(self.note_box)
         self.splitter.addWidget(self.facet_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
@@ -160,9 +182,17 @@ class SearchPanel(QWidget):
         self.results_stack.set_empty(message)
         self._repolish(self.header)
 
+    def show_notes(self, notes, titles=None) -> None:
+        """The notes matching the query (None: notes cannot be searched)."""
+        notes = list(notes or ())
+        self.note_hits.set_notes(notes, titles)
+        self.note_header.setText(f"Notes ({len(notes)})")
+        self.note_box.setVisible(bool(notes))
+
     def clear(self) -> None:
         self.result = None
         self.hits.set_hits([])
+        self.show_notes([])
         self.facets.set_facets({})
         self.header.setText("")
         self.results_stack.set_empty(None)
@@ -174,6 +204,11 @@ class SearchPanel(QWidget):
     def _on_hit(self, index: QModelIndex) -> None:
         if index.isValid():
             self.hit_activated.emit(index.data(ID_ROLE))
+
+    def _on_note(self, index: QModelIndex) -> None:
+        note = index.data(OBJECT_ROLE) if index.isValid() else None
+        if note is not None:
+            self.note_activated.emit(note)
 
     def _on_facet(self, index: QModelIndex) -> None:
         clause = index.data(ID_ROLE)

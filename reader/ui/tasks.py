@@ -116,6 +116,11 @@ class TaskRunner(QObject):
     def pending(self, lane: str) -> bool:
         return any(t.lane == lane for t in self._tasks.values())
 
+    def wait_for_writes(self, timeout_ms: int = -1) -> bool:
+        """Block until the write lane is idle (on close, before a last synchronous save).
+        Results of the finished tasks are still delivered, later, on the event loop."""
+        return self._write_pool.waitForDone(timeout_ms)
+
     def shutdown(self, timeout_ms: int = -1) -> None:
         """Stop accepting work, ask every task to stop and wait for the threads."""
         self._closed = True

@@ -9,6 +9,10 @@ body, collapsed behind a link.
 Safety: nothing is ever loaded. `loadResource` answers an empty byte array for every URL
 (images, stylesheets, `file://`), links are never followed by the widget: http(s) links go to
 the system browser on click, `entity:`/`note:` links are re-emitted as `link_activated`.
+
+Highlights are layers of extra selections over body spans, drawn in a fixed order: noted
+passages (a highlighter colour of their own), search terms, the selected entity's or policy's
+mentions, find matches. A click on a noted passage emits `note_clicked`.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import html
 import re
 
 import nh3
-from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QDesktopServices,
     QFont,
     QPalette,
@@ -29,7 +34,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToolTip
 
 READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
 ZOOM_STEP = 0.1
@@ -39,6 +44,19 @@ _TOGGLE = "reader:toggle/"
 # on "\n" by us; these are shown as a space so that one body char stays one position.
 _SPECIAL = str.maketrans({"\r": " ", "\u2029": " ", "\ufdd0": " ", "\ufdd1": " ",
                           "\x00": " "})
+LAYER_ORDER = ("notes", "terms", "mentions", "find")  # later layers are drawn on top
+# The note id on the char format of a noted passage's extra selection (tests read it).
+NOTE_PROPERTY = QTextFormat.Property.UserProperty + 1
+
+
+def note_colour(palette: QPalette) -> QColor:
+    """The noted-passage highlight: a highlighter yellow, softer on a dark base so light text
+    stays readable. Distinct from the palette's Highlight (entity mentions) and Link (search
+    terms), whatever the theme."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    colour = QColor(255, 196, 0) if dark else QColor(255, 214, 0)
+    colour.setAlpha(80 if dark else 120)
+    return colour
 
 
 class OffsetMap:
@@ -120,6 +138,8 @@ class ArticleView(SafeBrowser):
 
     # The zoom step changed: (step).
     zoom_changed = Signal(int)
+    # A noted passage was clicked (or "Open note" chosen in its context menu): (note id).
+    note_clicked = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -131,6 +151,10 @@ class ArticleView(SafeBrowser):
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._terms: tuple[str, ...] = ()
         self._mentions: list[tuple[int, int]] = []
+        self._notes: list[tuple[object, int, int, str]] = []  # (id, start, end, tooltip)
+        self._context_actions: list = []
+        self._press: QPoint | None = None
+        self._hand = False  # the pointing-hand cursor is shown over a noted passage
         self._zoom = 0
         self._base_font = QFont(self.font())
         self._empty_message = ""
@@ -148,6 +172,7 @@ class ArticleView(SafeBrowser):
         self.article = None
         self._map = OffsetMap("")
         self._layers.clear()
+        self._notes = []
         self._empty_message = text
         self.setProperty("empty", True)
         doc = self.document()
@@ -171,6 +196,7 @@ class ArticleView(SafeBrowser):
             self._expanded = set(expanded or ())
             self._terms = ()
             self._mentions = []
+            self._notes = []
             self._layers.clear()
         self._render()
 
@@ -316,7 +342,7 @@ class ArticleView(SafeBrowser):
             tmap = OffsetMap(title)
             spans += [(tmap.to_qt(m.start()), tmap.to_qt(m.end()))
                       for m in pattern.finditer(title)]
-        self._set_layer("terms", spans, QPalette.ColorRole.Link, 70)
+        self._set_layer("terms", spans, self._role_colour(QPalette.ColorRole.Link, 70))
         return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
@@ -330,19 +356,54 @@ class ArticleView(SafeBrowser):
         self._mentions = [(s, e) for s, e in spans]
         self._set_layer("mentions", [(self.body_pos(s), self.body_pos(e))
                                      for s, e in self._mentions],
-                        QPalette.ColorRole.Highlight, 90, underline=True)
+                        self._role_colour(QPalette.ColorRole.Highlight, 90), underline=True)
+
+    def highlight_notes(self, spans) -> None:
+        """Mark noted passages: [(note id, start, end, tooltip)] in body offsets. A click on
+        one emits `note_clicked` (the innermost note when passages overlap)."""
+        body = len(self.article.body) if self.article is not None else 0
+        self._notes = sorted(((nid, s, e, tip) for nid, s, e, tip in spans
+                              if 0 <= s < e <= body), key=lambda n: (n[1], n[2]))
+        self._set_layer("notes", [(self.body_pos(s), self.body_pos(e))
+                                  for _, s, e, _ in self._notes],
+                        note_colour(self.palette()), ids=[n[0] for n in self._notes])
+
+    def note_spans(self) -> list[tuple[object, int, int]]:
+        """The highlighted noted passages: [(note id, start, end)] in body offsets."""
+        return [(nid, s, e) for nid, s, e, _ in self._notes]
+
+    def note_at(self, pos: int):
+        """The id of the note whose passage holds document position `pos`, or None."""
+        if self.article is None or pos < self.body_start or not self._notes:
+            return None
+        offset = self.body_offset(pos)
+        inside = [n for n in self._notes if n[1] <= offset < n[2]]
+        return min(inside, key=lambda n: n[2] - n[1])[0] if inside else None
+
+    def _note_under(self, point: QPoint):
+        """The note under a viewport point (not past the end of a line), or None."""
+        cursor = self.cursorForPosition(point)
+        rect = self.cursorRect(cursor)
+        if abs(rect.center().x() - point.x()) > 2 * self.fontMetrics().averageCharWidth() \
+                and cursor.atBlockEnd():
+            return None  # right of the line's end: nothing is under the pointer
+        return self.note_at(cursor.position())
 
     def term_selections(self) -> list[tuple[int, int]]:
         """Body spans currently highlighted as search terms (tests and status bar)."""
         return self._term_ranges()
 
-    def _set_layer(self, name, positions, role, alpha, underline=False) -> None:
-        """Extra selections over document positions [(start, end)] in a palette colour."""
+    def _role_colour(self, role, alpha: int) -> QColor:
         colour = self.palette().color(role)
         colour.setAlpha(alpha)
+        return colour
+
+    def _set_layer(self, name, positions, colour: QColor, underline=False, ids=None) -> None:
+        """Extra selections over document positions [(start, end)] in `colour`; `ids` (one
+        per position) are stored on the formats as NOTE_PROPERTY."""
         doc = self.document()
         selections = []
-        for start, end in positions:
+        for n, (start, end) in enumerate(positions):
             sel = QTextEdit.ExtraSelection()
             sel.cursor = QTextCursor(doc)
             sel.cursor.setPosition(start)
@@ -350,12 +411,16 @@ class ArticleView(SafeBrowser):
             sel.format.setBackground(colour)
             if underline:
                 sel.format.setFontUnderline(True)
+            if ids is not None:
+                sel.format.setProperty(NOTE_PROPERTY, ids[n])
             selections.append(sel)
         self._layers[name] = selections
         self._apply_extra()
 
     def _apply_extra(self) -> None:
-        self.setExtraSelections([s for layer in self._layers.values() for s in layer])
+        order = {name: n for n, name in enumerate(LAYER_ORDER)}
+        names = sorted(self._layers, key=lambda name: order.get(name, len(order)))
+        self.setExtraSelections([s for name in names for s in self._layers[name]])
 
     def _reapply_layers(self) -> None:
         if self.article is None:
@@ -364,6 +429,72 @@ class ArticleView(SafeBrowser):
             self.highlight_terms(self._terms)
         if self._mentions:
             self.highlight_mentions(self._mentions)
+        if self._notes:
+            self.highlight_notes(self._notes)
+
+    # -- mouse: clicks on noted passages, the context menu -------------------------------
+    def set_context_actions(self, actions) -> None:
+        """Actions added under the standard entries of the context menu (Add note...)."""
+        self._context_actions = list(actions)
+
+    def context_menu(self, point: QPoint) -> QMenu:
+        """The context menu for a viewport point: Copy / Select all, the note actions, and
+        "Open note" over a noted passage."""
+        scroll = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        menu = self.createStandardContextMenu(point + scroll)  # document coordinates
+        menu.setObjectName("articleContextMenu")
+        if self.article is not None and self._context_actions:
+            menu.addSeparator()
+            for action in self._context_actions:
+                menu.addAction(action)
+        note_id = self._note_under(point)
+        if note_id is not None:
+            menu.addAction("Open &note", lambda: self.note_clicked.emit(note_id))
+        return menu
+
+    def contextMenuEvent(self, event):
+        menu = self.context_menu(event.pos())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+
+    def mousePressEvent(self, event):
+        self._press = event.position().toPoint() \
+            if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        press, self._press = self._press, None
+        if (event.button() != Qt.MouseButton.LeftButton or press is None
+                or (point - press).manhattanLength() >= QApplication.startDragDistance()
+                or self.textCursor().hasSelection() or self.anchorAt(point)):
+            return  # a drag (selecting text) or a link: not a click on a note
+        note_id = self._note_under(point)
+        if note_id is not None:
+            self.note_clicked.emit(note_id)
+
+    def mouseMoveEvent(self, event):
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        point = event.position().toPoint()
+        over = bool(self._notes) and not self.anchorAt(point) \
+            and self._note_under(point) is not None
+        if over and not self._hand:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        elif not over and self._hand:
+            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self._hand = over
+
+    def viewportEvent(self, event):
+        if event.type() == QEvent.Type.ToolTip and self._notes:
+            note_id = self._note_under(event.pos())
+            tip = next((n[3] for n in self._notes if n[0] == note_id), "")
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # -- find in article -----------------------------------------------------------------
     def find_text(self, text: str, backward: bool = False,
@@ -383,7 +514,7 @@ class ArticleView(SafeBrowser):
         while not cursor.isNull():
             matches.append((cursor.selectionStart(), cursor.selectionEnd()))
             cursor = doc.find(text, cursor, flags)
-        self._set_layer("find", matches, QPalette.ColorRole.Highlight, 60)
+        self._set_layer("find", matches, self._role_colour(QPalette.ColorRole.Highlight, 60))
         if not matches:
             return 0, 0
         here = self.textCursor()

@@ -117,3 +117,18 @@ def settle_window(qtbot, win, timeout=10_000):
 def window(make_window, built_data_dir):
     """The main window over the test corpus, with fake entities/policies/notes."""
     return make_window(built_data_dir)
+
+
+def click_article(qtbot, win, doc_id: str) -> None:
+    """Click an article in the list, as a user would, and wait until it is shown."""
+    from PySide6.QtCore import Qt
+
+    from reader.ui.models import ID_ROLE, ArticleModel
+
+    proxy = win.article_proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ID_ROLE) == doc_id)
+    rect = win.article_table.visualRect(proxy.index(row, ArticleModel.TITLE))
+    with qtbot.waitSignal(win.article_opened, timeout=5000) as blocker:
+        qtbot.mouseClick(win.article_table.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert blocker.args == [doc_id]

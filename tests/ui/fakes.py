@@ -1,8 +1,8 @@
-"""A Library with the CONTRACT's entity, policy, note and read-state methods, faked in memory.
+"""A Library with the CONTRACT's entity, policy and read-state methods faked in memory.
 
-The real methods land feature by feature (see the end of reader/library.py); this stand-in
-lets the UI tests drive every panel today, against exactly the contract's names and shapes.
-Entities are fixed names found by regex in the test corpus (`NAMES`).
+This stand-in lets the UI tests drive the entity and policy panels without spaCy, against
+exactly the contract's names and shapes. Entities are fixed names found by regex in the test
+corpus (`NAMES`). Notes are the real ones (the SQLite store in the test's data dir).
 """
 
 from __future__ import annotations
@@ -93,32 +93,17 @@ class Policy:
     mentions: list[PolicyMention] = field(default_factory=list)
 
 
-@dataclass
-class Note:
-    id: int
-    doc: str
-    start: int | None
-    end: int | None
-    quote: str
-    body: str = ""
-    tags: tuple = ()
-    created: str = ""
-    updated: str = ""
-    orphan: bool = False
-
-
 def _slug(name: str) -> str:
     return re.sub(r"\W+", "-", name.lower()).strip("-")
 
 
 class ContractLibrary(Library):
-    """`Library` plus in-memory entities/policies/notes/read state over its own articles."""
+    """`Library` plus in-memory entities/policies/read state over its own articles."""
 
     def __init__(self, paths):
         super().__init__(paths)
         self._fake_entities: dict[str, Entity] | None = None
         self._fake_undo: list[dict[str, Entity]] = []
-        self._fake_notes: list[Note] = []
         self._fake_read: set[str] = set()
         self.edits: list[dict] = []
 
@@ -221,27 +206,7 @@ class ContractLibrary(Library):
                        sorted({m.doc for m in mentions}), dates[0] if dates else "",
                        dates[-1] if dates else "", False, mentions)]
 
-    # -- notes and read state ------------------------------------------------------------
-    def notes(self, doc=None, tag=None):
-        return [copy.copy(n) for n in self._fake_notes if doc in (None, n.doc)]
-
-    def add_note(self, doc, start=None, end=None, body="", tags=()):
-        quote = self.article(doc).body[start:end] if start is not None else ""
-        note = Note(len(self._fake_notes) + 1, doc, start, end, quote, body, tuple(tags),
-                    "2024-01-01T00:00:00", "2024-01-01T00:00:00")
-        self._fake_notes.append(note)
-        return copy.copy(note)
-
-    def update_note(self, note_id, body=None, tags=None):
-        for note in self._fake_notes:
-            if note.id == note_id:
-                note.body = body if body is not None else note.body
-                return copy.copy(note)
-        raise NotFound(f"No note {note_id}")
-
-    def export_notes(self, fmt="md"):
-        return "\n\n".join(f"> {n.quote}\n\n{n.body}" for n in self._fake_notes)
-
+    # -- read state ----------------------------------------------------------------------
     def set_read(self, doc, read=True):
         (self._fake_read.add if read else self._fake_read.discard)(doc)
 
@@ -256,6 +221,7 @@ class BareLibrary(Library):
 
     entity = mention_contexts = related = edit_entities = undo_entity_edit = None
     policies = proposals = notes = add_note = update_note = trash_note = restore_note = None
+    note = search_notes = note_tags = import_notes = None
     render_markdown = export_notes = set_read = read_docs = None
 
     def entities(self, *args, **kwargs):

@@ -9,20 +9,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reader.library import Library
-from reader.ui.models import ID_ROLE, ArticleModel
 
-from .conftest import settle_window, write_corpus
+from .conftest import click_article, settle_window, write_corpus
 from .fakes import BareLibrary, ContractLibrary
-
-
-def click_article(qtbot, win, doc_id: str) -> None:
-    proxy = win.article_proxy
-    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ID_ROLE) == doc_id)
-    rect = win.article_table.visualRect(proxy.index(row, ArticleModel.TITLE))
-    with qtbot.waitSignal(win.article_opened, timeout=5000) as blocker:
-        qtbot.mouseClick(win.article_table.viewport(), Qt.MouseButton.LeftButton,
-                         pos=rect.center())
-    assert blocker.args == [doc_id]
 
 
 def entity_index(win, name: str) -> QModelIndex:

@@ -15,14 +15,17 @@ from reader.ui.models import (
     FacetModel,
     HitModel,
     MentionModel,
+    NoteHitModel,
+    NoteModel,
+    NoteProxy,
     PolicyModel,
     TreeFilterProxy,
     actors_of,
     facet_clause,
+    note_label,
 )
-from reader.ui.notes_panel import NotesModel
 
-from .fakes import Entity, Mention, MentionContext, Note, Policy, PolicyMention
+from .fakes import Entity, Mention, MentionContext, Policy, PolicyMention
 
 INFOS = [ArticleInfo("a", "Alpha title", "Guardian", "Ann", "2012-01-02"),
          ArticleInfo("b", "Beta", "", "", ""),
@@ -134,18 +137,78 @@ def test_policy_and_mention_models(qtmodeltester):
     assert mentions.index(0, 0).data(HTML_ROLE) == "T"
 
 
-def test_notes_model(qtmodeltester):
-    model = NotesModel()
-    model.set_notes([Note(1, "a", 0, 4, "some quote", "First line\nmore", (), "1", "1"),
-                     Note(2, "a", None, None, "", "", (), "2", "2", orphan=True)])
+def _notes():
+    from reader.notes import Note
+
+    return [Note(1, "a", start=0, end=4, quote="some quote", body="First line\nmore",
+                 tags=("Leeds", "inspection"), created="2024-01-01T10:00:00.000Z",
+                 updated="2024-01-03T10:00:00.000Z"),
+            Note(2, "a", body="", tags=("leeds",), created="2024-01-02T10:00:00.000Z",
+                 updated="2024-01-02T10:00:00.000Z", orphan=True, quote="gone passage"),
+            Note(3, "b", body="## Heading note", created="2024-01-04T10:00:00.000Z",
+                 updated="2024-01-04T10:00:00.000Z"),
+            Note(4, "b", body="Binned", trashed=True, created="2024-01-05T10:00:00.000Z",
+                 updated="2024-01-05T10:00:00.000Z")]
+
+
+def test_note_model_and_proxy(qtmodeltester):
+    model = NoteModel()
+    model.set_notes(_notes(), {"a": "Alpha title"})
     qtmodeltester.check(model)
-    assert model.index(0, 0).data() == "Empty note"  # newest first
-    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
-    assert model.index(1, 0).data() == "First line"
+    assert model.index(0, NoteModel.NOTE).data() == "First line"
+    assert model.index(1, NoteModel.NOTE).data() == "⚠ “gone passage”"  # orphans marked
+    assert model.index(1, 0).data(Qt.ItemDataRole.FontRole).italic()
+    assert "no longer in the article" in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(2, NoteModel.NOTE).data() == "Heading note"
+    assert model.index(0, NoteModel.ARTICLE).data() == "Alpha title"
+    assert "no longer in the library" in model.index(2, NoteModel.ARTICLE).data()
+    assert model.index(0, NoteModel.TAGS).data() == "Leeds, inspection"
+    assert model.index(0, NoteModel.UPDATED).data()[:4] == "2024"
+    proxy = NoteProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+
+    def ids():
+        return [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+
+    proxy.set_filter(doc="a")
+    assert ids() == [1, 2]  # this article; the orphan is listed too
+    proxy.set_filter(view="all")
+    proxy.sort(NoteModel.UPDATED, Qt.SortOrder.DescendingOrder)
+    assert ids() == [3, 1, 2]  # not the trash
+    proxy.sort(NoteModel.NOTE, Qt.SortOrder.AscendingOrder)
+    assert ids() == [1, 2, 3]  # by label, quote marks aside
+    proxy.set_filter(tag="LEEDS")
+    assert sorted(ids()) == [1, 2]  # tags match ignoring case
+    proxy.set_filter(view="orphans", tag=None)
+    assert ids() == [2]
+    proxy.set_filter(view="trash")
+    assert ids() == [4]
+    qtmodeltester.check(proxy)
+    from dataclasses import replace
+
+    model.replace(replace(_notes()[3], trashed=False))  # restored: leaves the trash view
+    assert ids() == []
+    model.replace(replace(_notes()[0], id=9, trashed=True))  # a new row
+    assert ids() == [9]
+
+
+def test_note_hit_model_escapes(qtmodeltester):
+    from reader.notes import Note
+
+    model = NoteHitModel()
+    model.set_notes([Note(1, "a", quote="<b>q</b>", body="<script>x</script> hi",
+                          tags=("t",))], {"a": "A & B"})
+    qtmodeltester.check(model)
+    markup = model.index(0, 0).data(HTML_ROLE)
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert "A &amp; B · #t" in markup and "&lt;b&gt;q" in markup
+    assert note_label(Note(2, "a")) == "Empty note on the whole article"
 
 
 @pytest.mark.parametrize("model_cls", [ArticleModel, HitModel, FacetModel, EntityModel,
-                                       PolicyModel, MentionModel, NotesModel])
+                                       PolicyModel, MentionModel, NoteModel,
+                                       NoteHitModel])
 def test_empty_models_pass_the_tester(qtmodeltester, model_cls):
     model = model_cls()
     qtmodeltester.check(model)
