@@ -366,7 +366,7 @@ class MainWindow(QMainWindow):
         a("find", "&Find in article", self.open_find, ["Ctrl+F"])
         a("new_note", "&Add note", self.new_note, ["Ctrl+Shift+N"],
           tip="Note the passage selected in the article")
-        a("article_note", "Note on this a&rticle", self.new_article_note, ["Ctrl+Alt+N"],
+        a("article_note", "&Note on this article", self.new_article_note, ["Ctrl+Alt+N"],
           tip="A note on the whole open article")
         a("undo_entity", "&Undo entity edit", self.undo_entity_edit, ["Ctrl+Z"])
         a("rename_entity", "&Rename entity…", self.rename_entity, ["F2"])

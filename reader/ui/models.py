@@ -10,6 +10,7 @@ object's id), SORT_ROLE (a sort key), HTML_ROLE (rich text for `HtmlDelegate`), 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 
 import nh3
@@ -629,11 +630,27 @@ class MentionModel(QAbstractTableModel):
 # -- notes -------------------------------------------------------------------------------
 
 
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # [text](url), ![alt](src)
+_MD_ENTITY = re.compile(r"\[\[([^\[\]\n]+)\]\]")  # [[Entity name]]
+_MD_MARKS = re.compile(r"(\*\*|__|\*|`|~~)")
+_MD_LEAD = re.compile(r"^\s*(#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+")
+
+
+def plain_line(markdown: str) -> str:
+    """A line of Markdown as plain text for lists: no #, >, list marks, emphasis or link
+    syntax ("[[Leeds]]" -> "Leeds", "[site](https://…)" -> "site")."""
+    text = _MD_LEAD.sub("", markdown)
+    text = _MD_ENTITY.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return " ".join(_MD_MARKS.sub("", text).split())
+
+
 def note_label(note) -> str:
-    """One line for lists: the note's first line, else its quote."""
-    first = next((line.strip() for line in (note.body or "").splitlines() if line.strip()), "")
+    """One line for lists: the note's first line (as plain text), else its quote."""
+    lines = (plain_line(line) for line in (note.body or "").splitlines())
+    first = next((line for line in lines if line), "")
     if first:
-        return first.lstrip("#").strip() or first
+        return first
     quote = " ".join((note.quote or "").split())
     if quote:
         return f"“{quote[:80]}{'…' if len(quote) > 80 else ''}”"
@@ -650,6 +667,25 @@ def local_time(iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return iso[:16].replace("T", " ")
+
+
+def short_time(iso: str, now=None) -> str:
+    """A compact local time for a narrow column: "14:03" today, "1 May" this year, else
+    "2023-05-01"."""
+    from datetime import datetime
+
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso[:10]
+    now = now or datetime.now().astimezone()
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    if moment.year == now.year:
+        return f"{moment.day} {moment:%b}"
+    return moment.strftime("%Y-%m-%d")
 
 
 ORPHAN_TIP = ("The quoted passage is no longer in the article (its text changed). The note "
@@ -736,11 +772,14 @@ class NoteModel(QAbstractTableModel):
                 return self.title(note.doc)
             if col == self.TAGS:
                 return ", ".join(note.tags or ())
-            return local_time(note.updated or note.created)
+            return short_time(note.updated or note.created)
         if role == SORT_ROLE:
             return (note_label(note).lstrip("“").casefold(), self.title(note.doc).casefold(),
                     ", ".join(note.tags or ()).casefold(), note.updated or note.created or "")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.UPDATED:
+                return (f"Updated {local_time(note.updated)}\n"
+                        f"Created {local_time(note.created)}")
             text = " ".join((note.quote or note.body or "").split())[:300]
             return f"{ORPHAN_TIP}\n\n{text}" if orphan else text or None
         if role == Qt.ItemDataRole.FontRole and orphan:
@@ -828,9 +867,9 @@ class NoteHitModel(QAbstractListModel):
             meta = " · ".join(x for x in (self._titles.get(note.doc, note.doc),
                                           ", ".join(f"#{t}" for t in note.tags or ()),
                                           "orphan" if note.orphan else "") if x)
-            quote = " ".join((note.quote or "").split())
-            quote = f"<br><i>“{html.escape(quote[:160])}”</i>" if quote else ""
-            return (f"<b>{html.escape(note_label(note))}</b><br>"
+            quote = _clip(" ".join((note.quote or "").split()), 110)
+            quote = f"<br><i>“{html.escape(quote)}”</i>" if quote else ""
+            return (f"<b>{html.escape(_clip(note_label(note), 110))}</b><br>"
                     f'<span class="muted">{html.escape(meta)}</span>{quote}')
         if role == Qt.ItemDataRole.ToolTipRole:
             return " ".join((note.body or note.quote or "").split())[:300] or None
@@ -839,3 +878,11 @@ class NoteHitModel(QAbstractListModel):
         if role == OBJECT_ROLE:
             return note
         return None
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to about `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut or text[:limit]).rstrip(",;:.") + "…"

@@ -136,7 +136,8 @@ class NotesPanel(QWidget):
         header = self.list.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(NoteModel.NOTE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((NoteModel.ARTICLE, 110), (NoteModel.TAGS, 70)):
+        header.setMinimumSectionSize(36)
+        for column, width in ((NoteModel.ARTICLE, 90), (NoteModel.TAGS, 64)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(NoteModel.UPDATED, QHeaderView.ResizeMode.ResizeToContents)
@@ -194,9 +195,13 @@ class NotesPanel(QWidget):
         box.setSpacing(4)
         box.addWidget(self.meta)
         box.addWidget(self.quote)
-        box.addWidget(self.tags)
         box.addWidget(self.editor, 1)
+        box.addWidget(self.tags)
         box.addLayout(buttons)
+        # Write, then tag: Tab goes from the text to the tags, then to the buttons.
+        QWidget.setTabOrder(self.editor, self.tags)
+        QWidget.setTabOrder(self.tags, self.restore_button)
+        QWidget.setTabOrder(self.restore_button, self.trash_button)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("notesSplitter")
@@ -207,6 +212,7 @@ class NotesPanel(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([200, 260, 180])  # until the user's own sizes are restored
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -374,6 +380,7 @@ class NotesPanel(QWidget):
             del self._pending[edit.note_id]
             self._failed.discard(edit.note_id)
         self.model.replace(note)
+        self._update_counts()
         if self._current is not None and self._current.id == note.id:
             self._current = note
             self._show_meta(note)
@@ -426,6 +433,8 @@ class NotesPanel(QWidget):
         notes = self.model.notes()
         orphans = sum(1 for n in notes if n.orphan and not n.trashed)
         trashed = sum(1 for n in notes if n.trashed)
+        # The Tags column only when some note has tags (the sidebar is narrow).
+        self.list.setColumnHidden(NoteModel.TAGS, not any(n.tags for n in notes))
         for key, n in (("orphans", orphans), ("trash", trashed)):
             index = self.view_combo.findData(key)
             self.view_combo.setItemText(index, f"{VIEW_LABELS[key]} ({n})" if n else
@@ -514,11 +523,11 @@ class NotesPanel(QWidget):
             self.quote.hide()
             self.meta.hide()
             return
-        parts = [f"On “{self.model.title(note.doc)}”",
-                 f"created {local_time(note.created)}"]
-        if note.updated and note.updated != note.created:
-            parts.append(f"updated {local_time(note.updated)}")
-        text = " · ".join(parts)
+        created, updated = local_time(note.created), local_time(note.updated)
+        times = f"Created {created}"
+        if updated and updated != created:  # the time alone when it is the same day
+            times += f" · updated {updated[11:] if updated[:10] == created[:10] else updated}"
+        text = f"On “{self.model.title(note.doc)}”\n{times}"
         if note.orphan:
             text += f"\n⚠ {ORPHAN_TIP}"
         if note.trashed:

@@ -122,7 +122,7 @@ class SearchPanel(QWidget):
         self.note_results = QListView()
         self.note_results.setObjectName("noteResults")
         self.note_results.setModel(self.note_hits)
-        self.note_results.setItemDelegate(HtmlDelegate(self.note_results, max_lines=4))
+        self.note_results.setItemDelegate(HtmlDelegate(self.note_results))
         self.note_results.setWordWrap(True)
         self.note_results.setResizeMode(QListView.ResizeMode.Adjust)
         self.note_results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -140,6 +140,7 @@ class SearchPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([360, 160, 140])  # until the user's own sizes are restored
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)

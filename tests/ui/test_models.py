@@ -23,6 +23,7 @@ from reader.ui.models import (
     actors_of,
     facet_clause,
     note_label,
+    short_time,
 )
 
 from .fakes import Entity, Mention, MentionContext, Policy, PolicyMention
@@ -163,7 +164,9 @@ def test_note_model_and_proxy(qtmodeltester):
     assert model.index(0, NoteModel.ARTICLE).data() == "Alpha title"
     assert "no longer in the library" in model.index(2, NoteModel.ARTICLE).data()
     assert model.index(0, NoteModel.TAGS).data() == "Leeds, inspection"
-    assert model.index(0, NoteModel.UPDATED).data()[:4] == "2024"
+    assert model.index(0, NoteModel.UPDATED).data() == "2024-01-03"  # another year
+    assert "Created 2024-01-01" in model.index(0, NoteModel.UPDATED).data(
+        Qt.ItemDataRole.ToolTipRole)
     proxy = NoteProxy()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy)
@@ -193,6 +196,17 @@ def test_note_model_and_proxy(qtmodeltester):
     assert ids() == [9]
 
 
+def test_short_time_fits_a_narrow_column():
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2024, 5, 10, 15, 0, tzinfo=UTC).astimezone()
+    iso = (now - timedelta(minutes=5)).astimezone(UTC).isoformat()
+    assert short_time(iso, now) == (now - timedelta(minutes=5)).strftime("%H:%M")
+    assert short_time("2024-01-03T10:00:00.000Z", now).endswith("Jan")
+    assert short_time("2021-01-03T10:00:00.000Z", now) == "2021-01-03"
+    assert short_time("", now) == ""
+
+
 def test_note_hit_model_escapes(qtmodeltester):
     from reader.notes import Note
 
@@ -204,6 +218,9 @@ def test_note_hit_model_escapes(qtmodeltester):
     assert "<script>" not in markup and "&lt;script&gt;" in markup
     assert "A &amp; B · #t" in markup and "&lt;b&gt;q" in markup
     assert note_label(Note(2, "a")) == "Empty note on the whole article"
+    assert note_label(Note(3, "a", body="\n## See **[[Eileen Munro]]** and [the site](https://x.org)"
+                           " `now`")) == "See Eileen Munro and the site now"
+    assert note_label(Note(4, "a", body="- [ ] *to do*\nmore")) == "[ ] to do"
 
 
 @pytest.mark.parametrize("model_cls", [ArticleModel, HitModel, FacetModel, EntityModel,
