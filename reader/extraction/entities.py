@@ -22,8 +22,9 @@ import bisect
 import hashlib
 import logging
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -55,7 +56,7 @@ __all__ = ["TYPES", "Mention", "Entity", "Evidence", "Related", "EntityTable",
 
 
 # -- public dataclasses ----------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence: `body[start:end] == text` in article `doc`.
 
@@ -352,14 +353,21 @@ def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path |
     return h.hexdigest()[:24]
 
 
-def build_entities(articles: Sequence[Article], analyses: dict[str, Analysis],
+def build_entities(articles: Iterable[Article], analyses: Mapping[str, Analysis],
                    resources_dir: Path | None, edits: Sequence[dict] = ()) -> EntityTable:
     """Extract, clean, type and merge entities over all articles, then apply `edits`.
 
     Articles without an analysis (or with one for another text) are skipped with a log
-    line. Pure Python: no spaCy, a few ms per article."""
+    line. Pure Python: no spaCy, a few ms per article.
+
+    Article by article: `articles` may be a generator and `analyses` a lazy mapping
+    (`nlp.CachedAnalyses`); each article and its analysis are dropped once its candidates
+    are found, and only the full text and compact token spans are kept for the
+    corpus-wide passes (so memory grows by a few KB per article, not by its token list)."""
     lex = Lexicon.load(resources_dir)
-    docs: list[_Doc] = []
+    builder = _Builder(lex)
+    keys: list[ArticleInfo] = []
+    sentences: dict[str, list[tuple[int, int]]] = {}
     for art in articles:
         an = analyses.get(art.id)
         if an is None:
@@ -369,29 +377,43 @@ def build_entities(articles: Sequence[Article], analyses: dict[str, Analysis],
             log.warning("NLP analysis of %s is for another text; its entities are left out",
                         art.id)
             continue
-        docs.append(_Doc(art, an))
-    builder = _Builder(docs, lex)
+        doc = _Doc(art, an)
+        builder.add(doc, an)
+        sentences[doc.id] = doc.sentences(an)
+        keys.append(ArticleInfo(id=art.id, title="", text_hash=art.text_hash))
     extracted = builder.run()
-    sentences = {d.id: d.sentences() for d in docs}
-    fp = fingerprint([d.art for d in docs], resources_dir)
+    fp = fingerprint(keys, resources_dir)
     return EntityTable(extracted, sentences, edits, fp)
 
 
 class _Doc:
-    """One article with its analysis: full text and where the body starts in it."""
+    """One article: its full text, where the body starts in it, and its token spans.
+
+    Holds no Article and no Analysis: token spans (start, end) of the body's tokens are
+    kept in an array (8 bytes a token), which is all the corpus-wide passes need."""
+
+    __slots__ = ("id", "text", "off", "tok_spans")
 
     def __init__(self, art: Article, an: Analysis):
-        self.art = art
-        self.an = an
         self.id = art.id
         self.text = full_text(art)
         self.off = an.body_offset
+        spans = array("i")
+        for tok in an.tokens:
+            if tok[0] >= self.off:
+                spans.append(tok[0])
+                spans.append(tok[1])
+        self.tok_spans = spans
 
-    def sentences(self) -> list[tuple[int, int]]:
+    @property
+    def body(self) -> str:
+        return self.text[self.off:]
+
+    def sentences(self, an: Analysis) -> list[tuple[int, int]]:
         """Body sentence spans, whitespace trimmed, split at paragraph breaks."""
-        body = self.art.body
+        body = self.body
         out = []
-        for s, e in self.an.sents:
+        for s, e in an.sents:
             s, e = max(0, s - self.off), e - self.off
             if e <= 0:
                 continue
@@ -407,7 +429,7 @@ class _Doc:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     """A name occurrence on its way to becoming a mention (offsets into the full text)."""
 
@@ -463,21 +485,26 @@ _MP_FOR = re.compile(r"\bMP\s+for\s+$")
 class _Builder:
     """One extraction run over a set of articles (see the module docstring's pipeline)."""
 
-    def __init__(self, docs: list[_Doc], lex: Lexicon):
-        self.docs = docs
+    def __init__(self, lex: Lexicon):
+        self.docs: list[_Doc] = []
         self.lex = lex
         self.cands: list[_Cand] = []
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
+        self._lower_parts: list[str] = []  # per body: its lower-case words, "|" for others
         self._lower_stream: str | None = None
 
     # -- 1. candidates per article ---------------------------------------------------------
+    def add(self, doc: _Doc, an: Analysis) -> None:
+        """Take one article in: its candidates and its words (the analysis is not kept)."""
+        self.docs.append(doc)
+        self.cands.extend(self._doc_candidates(doc, an))
+        toks = re.findall(r"[^\W\d_]+", doc.body)
+        lower = [t for t in toks if t.islower()]
+        self.lower_words.update(lower)
+        self._lower_parts.append(" ".join(t if t.islower() else "|" for t in toks))
+
     def run(self) -> list[Entity]:
-        for doc in self.docs:
-            self.cands.extend(self._doc_candidates(doc))
-            for w in re.findall(r"[^\W\d_]+", doc.art.body):
-                if w.islower():
-                    self.lower_words.add(w)
         self._filter_common()
         self._resolve_names()
         groups = self._group(self.cands)
@@ -487,10 +514,10 @@ class _Builder:
         self._resolve_surnames(groups)
         return self._entities(groups)
 
-    def _doc_candidates(self, doc: _Doc) -> list[_Cand]:
+    def _doc_candidates(self, doc: _Doc, an: Analysis) -> list[_Cand]:
         text = doc.text
         out: list[_Cand] = []
-        for s, e, label in doc.an.ents:
+        for s, e, label in an.ents:
             type_ = N.LABELS.get(label)
             if type_ is None:
                 continue
@@ -639,11 +666,8 @@ class _Builder:
         if len(ws) == 1:
             return True
         if self._lower_stream is None:
-            parts = []
-            for d in self.docs:
-                toks = re.findall(r"[^\W\d_]+", d.art.body)
-                parts.append(" ".join(t if t.islower() else "|" for t in toks))
-            self._lower_stream = " " + " \n ".join(parts) + " "
+            self._lower_stream = " " + " \n ".join(self._lower_parts) + " "
+            self._lower_parts = []
         return f" {' '.join(ws)} " in self._lower_stream
 
     def _filter_common(self) -> None:
@@ -810,15 +834,16 @@ class _Builder:
             for c in g.cands:
                 by_doc[c.doc.id].append(c)
         for doc in self.docs:
-            text, off = doc.text, doc.off
+            text = doc.text
             taken = bytearray(len(text))
             for c in by_doc.get(doc.id, ()):
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-            for tok in doc.an.tokens:
-                ts = tok[0]
-                if ts < off or ts >= len(text) or taken[ts]:
+            spans = doc.tok_spans
+            for k in range(0, len(spans), 2):
+                ts = spans[k]
+                if ts >= len(text) or taken[ts]:
                     continue
-                candidates = by_first.get(text[ts:tok[1]])
+                candidates = by_first.get(text[ts:spans[k + 1]])
                 if not candidates:
                     continue
                 for form in candidates:
@@ -889,7 +914,7 @@ class _Builder:
             mentions = {}
             for c in sorted(body, key=lambda c: (c.doc.id, c.start)):
                 s, e = c.start - c.doc.off, c.end - c.doc.off
-                mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.doc.art.body[s:e],
+                mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.doc.text[c.start:c.end],
                                                      c.form)
             aliases = {x for c in g.cands for x in (c.text, c.form, c.also) if x}
             if id_ in by_id:  # two groups that name themselves alike: one entity

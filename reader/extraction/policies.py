@@ -1074,11 +1074,14 @@ def _resolved(name: str | None, resolve_actor: ResolveActor) -> str | None:
     return found or name
 
 
-def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis],
+def build_policies(articles: Iterable[Article], analyses: Mapping[str, Analysis],
                    codebook: Sequence[dict], user_policies: Sequence[dict] = (),
                    resolve_actor: ResolveActor | None = None) -> PolicyTable:
     """Match every policy in every analysed article, attribute each mention, and list the
     proposals no policy covers.
+
+    Article by article: `articles` may be a generator and `analyses` a lazy mapping
+    (`nlp.CachedAnalyses`); nothing of an article but its results is kept.
 
     Args:
         articles: clean articles; those without a current analysis are skipped.
@@ -1105,7 +1108,9 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
     proposals: list[Proposal] = []
     key_cache: dict = {}
+    dates: dict[str, str] = {}
     for art in articles:
+        dates[art.id] = art.date
         analysis = analyses.get(art.id)
         if analysis is None:
             continue
@@ -1144,7 +1149,6 @@ def build_policies(articles: Sequence[Article], analyses: Mapping[str, Analysis]
                 proposals.append(Proposal(art.id, unit.start - doc.offset,
                                           unit.end - doc.offset,
                                           doc.text[unit.start:unit.end], cue))
-    dates = {a.id: a.date for a in articles}
     policies = []
     for pol in compiled:
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
