@@ -1289,14 +1289,19 @@ class MainWindow(QMainWindow):
 
     def confirm_close_unsaved(self, problems: list[str]) -> bool:
         """Ask whether to close although a note could not be saved (True: close)."""
-        answer = QMessageBox.warning(
-            self, "Note not saved",
-            "Your latest note text could not be saved:\n\n" + "\n".join(problems)
-            + "\n\nKeep reader open (the text stays in the editor; copy it somewhere safe "
-            "or free some space), or close and lose it?",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        box = QMessageBox(QMessageBox.Icon.Warning, "Note not saved",
+                          "Your latest note text could not be saved:\n\n"
+                          + "\n".join(problems) + "\n\nKeep reader open (the text stays in "
+                          "the editor: free some space, or copy it somewhere safe), or close "
+                          "and lose it?", QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("unsavedNoteQuestion")
+        keep = box.addButton("Keep reader open", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Close and lose it", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()  # modal on purpose: the window must not close underneath the question
+        close = box.clickedButton() is not keep
+        box.deleteLater()
+        return close
 
     # ====================================================================================
     # help

@@ -155,6 +155,7 @@ class ArticleView(SafeBrowser):
         self._context_actions: list = []
         self._press: QPoint | None = None
         self._hand = False  # the pointing-hand cursor is shown over a noted passage
+        self._cursor_before = self.viewport().cursor()  # put back when the pointer leaves
         self._zoom = 0
         self._base_font = QFont(self.font())
         self._empty_message = ""
@@ -482,9 +483,10 @@ class ArticleView(SafeBrowser):
         over = bool(self._notes) and not self.anchorAt(point) \
             and self._note_under(point) is not None
         if over and not self._hand:
+            self._cursor_before = self.viewport().cursor()
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         elif not over and self._hand:
-            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+            self.viewport().setCursor(self._cursor_before)
         self._hand = over
 
     def viewportEvent(self, event):

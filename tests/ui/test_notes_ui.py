@@ -13,7 +13,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -221,10 +221,14 @@ def test_clicking_a_noted_passage_opens_its_note(qtbot, lib_window):
         assert win.sidebar.currentWidget() is win.notes_panel
         assert win.notes_panel.current().id == note.id
         assert win.notes_panel.editor.toPlainText() == note.body
-    # A click elsewhere in the text opens nothing.
-    win.notes_panel.list.clearSelection()
-    cursor = QTextCursor(view.document())
+    # Over a noted passage the pointer says it can be clicked; elsewhere it is as before.
+    before = view.viewport().cursor().shape()
+    qtbot.mouseMove(view.viewport(), view.cursorRect(cursor).center())
+    assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
     cursor.setPosition(view.body_pos(body.index("Education secretary") + 3))
+    qtbot.mouseMove(view.viewport(), view.cursorRect(cursor).center())
+    assert view.viewport().cursor().shape() == before
+    # A click elsewhere in the text opens nothing.
     with qtbot.assertNotEmitted(view.note_clicked):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                          pos=view.cursorRect(cursor).center())
@@ -481,6 +485,25 @@ def test_disk_full_keeps_the_text_and_retries_on_the_next_edit(qtbot, lib_window
     assert saved.body == "Weeks of work!"
     assert lib.note(note.id).body == "Weeks of work!"
     assert not panel.banner.isVisible()
+
+
+def test_the_close_question_keeps_the_window_unless_told_otherwise(qtbot, lib_window):
+    win = lib_window
+    answers = []
+
+    def answer(button_text):
+        box = win.findChild(QMessageBox, "unsavedNoteQuestion")
+        answers.append(box.text())
+        if button_text is None:
+            box.defaultButton().click()
+        else:
+            next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, lambda: answer(None))
+    assert win.confirm_close_unsaved(["The disk is full."]) is False
+    assert "The disk is full." in answers[0]
+    QTimer.singleShot(0, lambda: answer("Close and lose it"))
+    assert win.confirm_close_unsaved(["The disk is full."]) is True
 
 
 # -- import and export -------------------------------------------------------------------
