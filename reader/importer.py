@@ -79,6 +79,7 @@ _CHROME_PATTERNS = [
     re.compile(r"^[\s,;.|•·\-–—#*]+$"),  # separators and stray punctuation (", ,")
     re.compile(r"^(?:share|follow us) on\b", re.I),
 ]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters bar \t \n \f \r
 _PICTURE = re.compile(r"\b(?:Picture|Image|Photo)_\d+\b\s*")
 
 
@@ -126,7 +127,7 @@ def decode(raw: bytes, name: str = "file") -> tuple[str, list[str]]:
             text = raw.decode("latin-1")
             enc = "Latin-1"
         warnings.append(f"not valid UTF-8 (byte {exc.start}); decoded as {enc}")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise BadInput(f"{name}: binary file (control characters), not an article")
     return text, warnings

@@ -7,6 +7,7 @@ task runner, never on the GUI thread (except cheap reads such as `articles()`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -66,6 +67,7 @@ class Library:
         self._policies = None  # PolicyTable, loaded lazily
         self._doc_policy_ids: dict[str, tuple[str, ...]] | None = None
         self._bodies: dict[str, Article] = {}  # small cache for mention sentences
+        self._bodies_lock = threading.Lock()
         self._store_lock = threading.Lock()  # the UI's worker threads may open it at once
 
     @classmethod
@@ -143,10 +145,10 @@ class Library:
         missing = [i for i in infos if not nlp.is_cached_hash(self.paths.cache_dir, i.text_hash)]
         if not missing:
             return 0
-        arts = [self.article(i.id) for i in missing]
+        arts = (self.article(i.id) for i in missing)  # read one by one, never all held
         done = nlp.analyse(arts, self.paths.cache_dir,
                            progress=(lambda d, t: progress("extract", d, t)) if progress else None,
-                           cancelled=cancelled)
+                           cancelled=cancelled, total=len(missing))
         self._invalidate_extraction()
         return len(done)
 
@@ -254,13 +256,10 @@ class Library:
                 return None
             from reader.extraction import nlp
 
-            analyses = {}
-            arts = []
-            for info in infos:
-                an = nlp.load_cached(self.paths.cache_dir, info.text_hash)
-                if an is not None:
-                    analyses[info.id] = an
-                    arts.append(self.article(info.id))
+            # Article by article: never every article or every analysis in memory at once.
+            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
+                                          {i.id: i.text_hash for i in infos})
+            arts = (self.article(i.id) for i in infos if i.id in analyses)
             table = ent.build_entities(arts, analyses, self.paths.resources_dir, edits)
             raw = table.to_cache()
             if table.fingerprint == fp:  # only a complete extraction is worth caching
@@ -304,30 +303,42 @@ class Library:
         return table.doc_mentions(doc) if table is not None else []
 
     def mention_contexts(self, mentions) -> list[MentionContext]:
-        """Each mention with its article's title/date and the sentence around it, ordered by
-        article date (undated last) then offset."""
-        table = self._entity_table(build=True)
+        """Each mention with its article's title/date, ordered by article date (undated last)
+        then offset. Cheap for thousands of mentions: the sentence around each mention is
+        read from the article only when first asked for (`MentionContext.sentence`), so a
+        list view pays only for the rows it shows."""
         out = []
         for m in mentions:
             try:
                 info = self.catalog.info(m.doc)
-                body = self._body(m.doc)
             except NotFound:
                 continue
-            s0, s1 = _sentence_around(table.sentences(m.doc) if table else [], m.start, m.end,
-                                      body)
             out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
                                       start=m.start, end=m.end, text=m.text,
-                                      sentence=body[s0:s1], sentence_start=s0))
+                                      _library=self))
         out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
         return out
 
+    def sentence_at(self, doc: str, start: int, end: int) -> tuple[int, str]:
+        """(sentence start, sentence text) around body[start:end] of `doc`; the paragraph when
+        the article has no NLP analysis yet."""
+        table = self._entity_table(build=True)
+        try:
+            body = self._body(doc)
+        except NotFound:
+            return start, ""
+        s0, s1 = _sentence_around(table.sentences(doc) if table else [], start, end, body)
+        return s0, body[s0:s1]
+
     def _body(self, doc: str) -> str:
-        art = self._bodies.get(doc)
+        with self._bodies_lock:
+            art = self._bodies.get(doc)
         if art is None:
-            if len(self._bodies) > 256:
-                self._bodies.clear()
-            art = self._bodies[doc] = self.article(doc)
+            art = self.article(doc)
+            with self._bodies_lock:
+                if len(self._bodies) > 512:
+                    self._bodies.clear()
+                self._bodies[doc] = art
         return art.body
 
     def edit_entities(self, edit: dict) -> None:
@@ -415,12 +426,9 @@ class Library:
                 return None
             from reader.extraction import nlp
 
-            analyses, arts = {}, []
-            for info in infos:
-                an = nlp.load_cached(self.paths.cache_dir, info.text_hash)
-                if an is not None:
-                    analyses[info.id] = an
-                    arts.append(self.article(info.id))
+            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
+                                          {i.id: i.text_hash for i in infos})
+            arts = (self.article(i.id) for i in infos if i.id in analyses)
             table = pol.build_policies(arts, analyses, codebook, user, resolve)
             if len(analyses) == len(infos):  # only a complete extraction is worth caching
                 _write_json(cache_file, {**table.to_cache(), "fingerprint": fp})
@@ -599,7 +607,8 @@ class Library:
 @dataclass(frozen=True)
 class MentionContext:
     """A mention with the sentence around it (for lists of mentions across the corpus).
-    The mention is sentence[start - sentence_start : end - sentence_start]."""
+    The mention is sentence[start - sentence_start : end - sentence_start]. The sentence is
+    read on first access (see `Library.mention_contexts`)."""
 
     doc: str
     title: str
@@ -607,11 +616,26 @@ class MentionContext:
     start: int
     end: int
     text: str
-    sentence: str
-    sentence_start: int
+    _library: Library | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def _sentence(self) -> tuple[int, str]:
+        if self._library is None:
+            return self.start, self.text
+        return self._library.sentence_at(self.doc, self.start, self.end)
+
+    @property
+    def sentence(self) -> str:
+        return self._sentence[1]
+
+    @property
+    def sentence_start(self) -> int:
+        return self._sentence[0]
 
     def to_json(self) -> dict:
-        return dict(self.__dict__)
+        return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
+                "end": self.end, "text": self.text, "sentence": self.sentence,
+                "sentence_start": self.sentence_start}
 
 
 def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:
