@@ -178,13 +178,36 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
 
         self._load_articles(self.backend.articles())
+        # Everything else starts once the event loop runs, i.e. after the window is shown:
+        # the loads run in worker threads that hold the GIL while they parse caches, and
+        # their results are applied on the GUI thread.
+        self.starting = True  # until every start-up task has been submitted
+        self._index_on_start = index_on_start
+        QTimer.singleShot(0, self._load_after_show)
+
+    def _load_after_show(self) -> None:
+        """Read state, entities, policies, notes and the last session, in the background;
+        then, once they have arrived, the index check."""
+        if self._closing:
+            return
         self.load_read_state()
         self.load_entities()
         self.load_policies()
         self.load_notes()
         self._restore_session()
-        if index_on_start:
-            QTimer.singleShot(0, self.reindex)
+        if self._index_on_start:
+            # Last: checking an unchanged index is pure Python for a second or more at 10k
+            # articles, and while it holds the GIL the lists would arrive late.
+            self.runner.busy_changed.connect(self._index_when_idle)
+        else:
+            self.starting = False
+
+    def _index_when_idle(self, busy: bool) -> None:
+        if busy:
+            return
+        self.runner.busy_changed.disconnect(self._index_when_idle)
+        self.starting = False
+        self.reindex()
 
     # ====================================================================================
     # building
@@ -233,8 +256,12 @@ class MainWindow(QMainWindow):
         header = self.article_table.horizontalHeader()
         header.setSectionResizeMode(ArticleModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ArticleModel.SOURCE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(ArticleModel.DATE, QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: that measures up to 1,000 rows on every reset.
+        header.setSectionResizeMode(ArticleModel.DATE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(ArticleModel.SOURCE, 100)
+        header.resizeSection(ArticleModel.DATE,
+                             self.article_table.fontMetrics().horizontalAdvance("0000-00-00 ")
+                             + 24)
         header.setHighlightSections(False)
         self.article_table.selectionModel().currentRowChanged.connect(self._list_current_changed)
         self.article_table.activated.connect(lambda _: self.article_view.setFocus())
@@ -753,7 +780,7 @@ class MainWindow(QMainWindow):
     # ====================================================================================
     def reindex(self) -> None:
         """Bring the index (and extraction) up to date in the write lane."""
-        if self._index_task is not None:
+        if self._index_task is not None or self._closing:
             return
         nlp = self.nlp
 

@@ -463,9 +463,11 @@ class TreeFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def filterAcceptsRow(self, row, parent):
+        if not self.filterRegularExpression().pattern():
+            return True  # no filter: skip asking each of thousands of rows for its name
         if not parent.isValid():
             # A group row matches only through its children (recursive filtering).
-            return not self.filterRegularExpression().pattern()
+            return False
         return super().filterAcceptsRow(row, parent)
 
     def lessThan(self, left, right):

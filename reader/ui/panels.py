@@ -249,7 +249,7 @@ class EntityPanel(QWidget):
         self.proxy = TreeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.filter.textChanged.connect(lambda _: self.tree.expandAll())
+        self.filter.textChanged.connect(lambda _: self._expand_groups())
 
         self.tree = QTreeView()
         self.tree.setObjectName("entityTree")
@@ -266,7 +266,9 @@ class EntityPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, not ResizeToContents: measuring thousands of rows costs a second per reload.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("Mentions") + 28)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._restore_expansion)
         self.stack = EmptyStack(self.tree, "Entities appear after indexing.")
@@ -364,12 +366,15 @@ class EntityPanel(QWidget):
         ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
         self.entity_selected.emit(ent)
 
+    def _expand_groups(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            self.tree.expand(self.proxy.index(row, 0))
+
     def _restore_expansion(self) -> None:
-        self.tree.expandAll()
+        # Group by group: expandAll() asks every one of thousands of entities for children.
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if index.data(ID_ROLE) in self._collapsed:
-                self.tree.collapse(index)
+            self.tree.setExpanded(index, index.data(ID_ROLE) not in self._collapsed)
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == "entity":

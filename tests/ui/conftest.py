@@ -110,7 +110,7 @@ def make_window(qtbot, ui_corpus):
 
 def settle_window(qtbot, win, timeout=10_000):
     """Wait until every background task of the window has been delivered."""
-    qtbot.waitUntil(lambda: not win.runner.busy, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.starting and not win.runner.busy, timeout=timeout)
 
 
 @pytest.fixture
