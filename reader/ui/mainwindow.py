@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
         self.entity_panel.entity_link_activated.connect(self.select_entity)
         self.entity_panel.model.merge_requested.connect(self.merge_entities)
         self.policy_panel = PolicyPanel()
+        self.policy_panel.set_entity_names(self._entity_name)
         self.policy_panel.policy_selected.connect(self._policy_selected)
         self.policy_panel.entity_link_activated.connect(self.select_entity)
         self.notes_panel = NotesPanel()
@@ -907,6 +908,7 @@ class MainWindow(QMainWindow):
     def _entities_ready(self, entities, keep=None) -> None:
         self.entity_panel.set_entities(entities, keep)
         self._refresh_subject()
+        self.policy_panel.show_details(self.policy_panel.current())  # actors' names
         self.entities_loaded.emit()
 
     def load_policies(self) -> None:
@@ -916,6 +918,10 @@ class MainWindow(QMainWindow):
     def _policies_ready(self, policies) -> None:
         self.policy_panel.set_policies(policies, self.corpus_span)
         self.policies_loaded.emit()
+
+    def _entity_name(self, entity_id: str) -> str | None:
+        ent = self.entity_panel.model.entity(entity_id)
+        return ent.name if ent is not None else None
 
     def select_entity(self, ref: str) -> None:
         """Show the entity with id or name `ref` (entity: links carry either)."""

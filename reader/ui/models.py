@@ -555,14 +555,16 @@ def date_range(first: str, last: str) -> str:
     return f"{first} – {last}" if first else last
 
 
-def actors_of(policy) -> list[tuple[str, str, dict[str, int], int]]:
+def actors_of(policy, name_of=None) -> list[tuple[str, str, dict[str, int], int]]:
     """(actor entity id, actor name, {stance: count}, total) of a policy's mentions, most
     frequent actor first; mentions without an actor are left out and an "unknown" stance
-    is not listed."""
+    is not listed. Actors are grouped by entity id and named by `name_of(entity id)` (the
+    entity's canonical name) when it knows them, else as first written."""
     actors: dict[str, tuple[str, str, Counter]] = {}
     for m in getattr(policy, "mentions", ()) or ():
         actor = getattr(m, "actor", "") or ""
-        name = getattr(m, "actor_name", "") or actor
+        name = (name_of(actor) if actor and name_of else None) \
+            or getattr(m, "actor_name", "") or actor
         if not name:
             continue
         _, _, stances = actors.setdefault(actor or name, (actor, name, Counter()))

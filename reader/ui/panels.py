@@ -404,6 +404,7 @@ class PolicyPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("policyPanel")
+        self._name_of = None  # entity id -> canonical name (set_entity_names)
         self.filter = _filter_box("Filter policies", "policyFilter")
         self.model = PolicyModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -466,6 +467,11 @@ class PolicyPanel(QWidget):
         index = self.view.currentIndex()
         return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
 
+    def set_entity_names(self, name_of) -> None:
+        """`name_of(entity id)`: the entity's canonical name, or None (actors are listed by
+        it; the window answers from the entity list it has loaded)."""
+        self._name_of = name_of
+
     def show_details(self, pol) -> None:
         if pol is None:
             self.details.set_safe_html("<p>Select a policy to see its mentions, when it was "
@@ -477,7 +483,7 @@ class PolicyPanel(QWidget):
             parts.append(f"<p>{html.escape(desc)}</p>")
         parts.append(f"<p>{_plural(count_of(pol.docs), 'article')} · "
                      f"{html.escape(date_range(pol.first_date, pol.last_date))}</p>")
-        actors = actors_of(pol)
+        actors = actors_of(pol, self._name_of)
         if actors:
             items = []
             for actor, name, stances, total in actors[:12]:

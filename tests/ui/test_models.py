@@ -130,6 +130,15 @@ def test_policy_and_mention_models(qtmodeltester):
     qtmodeltester.check(policies)
     assert policies.index(0, 2).data() == "2011-05 – 2013-05"
     assert actors_of(pol) == [("person:munro", "Eileen Munro", {"supports": 1}, 1)]
+    tories = Policy("q", "Academies", mentions=[
+        PolicyMention("a", 0, 5, "x", "org:con", "supports", "", "Conservatives"),
+        PolicyMention("b", 0, 5, "x", "org:con", "opposes", "", "the Tories"),
+        PolicyMention("b", 9, 12, "y", "", "supports", "", "a minister")])
+    names = {"org:con": "Conservative Party"}.get
+    assert actors_of(tories, names) == [
+        ("org:con", "Conservative Party", {"supports": 1, "opposes": 1}, 2),
+        ("", "a minister", {"supports": 1}, 1)]
+    assert actors_of(tories)[0][1] == "Conservatives"  # no names known: as first written
     mentions = MentionModel()
     mentions.set_contexts([MentionContext("a", "T", "2012-01-01", 10, 15, "Leeds",
                                           "We like Leeds <a lot>.", 2)])
