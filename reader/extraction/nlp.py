@@ -176,12 +176,19 @@ def analyse(
     return CachedAnalyses(cache_dir, hashes)
 
 
-def _run_here(articles, cache_dir, hashes, total, progress, cancelled, nlp, n_process) -> int:
-    """spaCy in this process; returns how many articles are done (cached or analysed)."""
+def _run_here(articles, cache_dir, hashes, total, progress, cancelled, nlp, n_process,
+              extra=()) -> int:
+    """spaCy in this process; returns how many articles are done (cached or analysed).
+    `extra`: (text, (text hash, title length)) items to analyse first."""
     done = 0
 
     def todo():
         nonlocal done
+        for item in extra:
+            if is_cached_hash(cache_dir, item[1][0]):
+                done += 1
+            else:
+                yield item
         for art in articles:
             hashes[art.id] = art.text_hash
             if is_cached_hash(cache_dir, art.text_hash):
@@ -288,6 +295,7 @@ def _run_workers(articles, cache_dir, hashes, total, progress, cancelled, nlp,
     try:
         chunk: list[tuple[str, int, str]] = []
         ok = True
+        articles = iter(articles)
         for art in articles:
             hashes[art.id] = art.text_hash
             if is_cached_hash(cache_dir, art.text_hash) or art.text_hash in queued:
@@ -327,18 +335,18 @@ def _run_workers(articles, cache_dir, hashes, total, progress, cancelled, nlp,
         tasks.close()
     for message in failed:
         log.error("NLP worker failed: %s", message)
-    if in_flight and not (cancelled and cancelled()):
-        # A worker died or failed: finish its articles here rather than leave holes.
+    if cancelled and cancelled():
+        return done
+    # Workers that died or failed leave articles behind (those they were given, and those
+    # not yet read): finish them here rather than leave holes.
+    if in_flight:
         log.warning("NLP workers left %d article(s); analysing them here", len(in_flight))
-
-        def one_done() -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(min(done, total), total)
-
-        items = [(text, (h, title_len)) for h, (text, title_len) in in_flight.items()]
-        _pipe(nlp, items, cache_dir, one_done, cancelled)
+    left = [(text, (h, title_len)) for h, (text, title_len) in in_flight.items()]
+    in_flight.clear()
+    done += _run_here(articles, cache_dir, hashes, total, None, cancelled, nlp=nlp,
+                      n_process=1, extra=left)
+    if progress:
+        progress(min(done, total), total)
     return done
 
 

@@ -21,12 +21,12 @@ import tomllib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from operator import and_
 from pathlib import Path
 
-from reader.domain import Article, BadInput, NotFound
+from reader.domain import Article, ArticleInfo, BadInput, NotFound
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,14 @@ class PolicyTable:
     """All policies with their mentions, and the unfiled proposals, for one corpus."""
 
     def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal],
-                 problems: Sequence[str] = ()):
+                 problems: Sequence[str] = (), rules: str = "",
+                 doc_keys: Mapping[str, str] | None = None):
         self.policies = list(policies)
         self.proposals = list(proposals)
         self.problems = list(problems)  # user policies that were skipped, one line each
+        # What each article's results depend on (for `build_policies(previous=...)`).
+        self.rules = rules
+        self.doc_keys = dict(doc_keys or {})
         self._by_id = {p.id: p for p in self.policies}
 
     def __len__(self) -> int:
@@ -161,6 +165,8 @@ class PolicyTable:
             ],
             "proposals": [[p.doc, p.start, p.end, p.text, p.cue] for p in self.proposals],
             "problems": self.problems,
+            "rules": self.rules,
+            "docs": self.doc_keys,
         }
 
     @classmethod
@@ -188,7 +194,8 @@ class PolicyTable:
             problems = [str(p) for p in data["problems"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
-        return cls(policies, proposals, problems)
+        return cls(policies, proposals, problems, str(data.get("rules", "")),
+                   {str(k): str(v) for k, v in dict(data.get("docs", {})).items()})
 
 
 # -- codebook and user policies ----------------------------------------------------------
@@ -1074,9 +1081,12 @@ def _resolved(name: str | None, resolve_actor: ResolveActor) -> str | None:
     return found or name
 
 
-def build_policies(articles: Iterable[Article], analyses: Mapping[str, Analysis],
+def build_policies(articles: Iterable[Article | ArticleInfo],
+                   analyses: Mapping[str, Analysis],
                    codebook: Sequence[dict], user_policies: Sequence[dict] = (),
-                   resolve_actor: ResolveActor | None = None) -> PolicyTable:
+                   resolve_actor: ResolveActor | None = None,
+                   previous: Mapping | None = None,
+                   load: Callable[[str], Article] | None = None) -> PolicyTable:
     """Match every policy in every analysed article, attribute each mention, and list the
     proposals no policy covers.
 
@@ -1091,6 +1101,11 @@ def build_policies(articles: Iterable[Article], analyses: Mapping[str, Analysis]
             one that is malformed or reuses a codebook id is skipped and reported in
             `PolicyTable.problems` (a bad stored policy must not hide all the others).
         resolve_actor: name -> entity id or None (default: keep the name).
+        previous: an earlier table's `to_cache()`; an article whose text, date and author
+            are unchanged (under the same policies) takes its results from there instead
+            of being matched again (so one changed article re-matches one article).
+        load: article id -> Article; with it, `articles` may be catalogue entries
+            (ArticleInfo) and an article is loaded only when it has to be matched.
     Raises:
         BadInput for a malformed codebook.
     """
@@ -1109,14 +1124,27 @@ def build_policies(articles: Iterable[Article], analyses: Mapping[str, Analysis]
     proposals: list[Proposal] = []
     key_cache: dict = {}
     dates: dict[str, str] = {}
-    for art in articles:
-        dates[art.id] = art.date
+    rules = hashlib.sha256(
+        json.dumps([f"policies-v{POLICY_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}", book,
+                    users], sort_keys=True).encode()).hexdigest()[:24]
+    reuse = _Reuse(previous, rules, {c.id for c in compiled})
+    doc_keys: dict[str, str] = {}
+    for item in articles:
+        dates[item.id] = item.date
+        if item.id not in analyses:
+            continue
+        key = _doc_key(item)
+        if reuse.take(item.id, key, found, proposals, resolve):
+            doc_keys[item.id] = key
+            continue
+        art = load(item.id) if load is not None else item
         analysis = analyses.get(art.id)
         if analysis is None:
             continue
         if analysis.text_hash != art.text_hash:
             log.warning("policies: analysis of %s is stale; skipped", art.id)
             continue
+        doc_keys[art.id] = key
         doc = _Doc(art, analysis, key_cache)
         attributor = _Attributor(doc)
         covered: set[int] = set()
@@ -1154,7 +1182,57 @@ def build_policies(articles: Iterable[Article], analyses: Mapping[str, Analysis]
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
         policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
-    return PolicyTable(policies, proposals, problems)
+    return PolicyTable(policies, proposals, problems, rules, doc_keys)
+
+
+def _doc_key(art: Article | ArticleInfo) -> str:
+    """What one article's results depend on besides the policies: its text, date, author."""
+    return hashlib.sha256(f"{art.text_hash}\x1f{art.date}\x1f{art.author}".encode()
+                          ).hexdigest()[:16]
+
+
+class _Reuse:
+    """An earlier table's results by article, for articles that have not changed."""
+
+    def __init__(self, previous: Mapping | None, rules: str, policy_ids: set[str]):
+        self.keys: dict[str, str] = {}
+        self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
+        self.proposals: dict[str, list[list]] = defaultdict(list)
+        if not previous:
+            return
+        try:
+            if (previous.get("version") != POLICY_VERSION or previous.get("rules") != rules
+                    or {p["id"] for p in previous["policies"]} != policy_ids):
+                return
+            for raw in previous["policies"]:
+                for m in raw["mentions"]:
+                    self.mentions[str(m[0])].append((raw["id"], m))
+            for p in previous["proposals"]:
+                self.proposals[str(p[0])].append(p)
+            self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            log.info("earlier policy results not reusable (%r); matching every article", exc)
+            self.keys = {}
+
+    def take(self, doc_id: str, key: str, found: dict[str, list[PolicyMention]],
+             proposals: list[Proposal], resolve: ResolveActor) -> bool:
+        """Add the earlier results of `doc_id` when its key is unchanged; True if it did."""
+        if self.keys.get(doc_id) != key:
+            return False
+        try:
+            mentions = [(pid, PolicyMention(str(doc), int(start), int(end), str(text),
+                                            actor, str(stance), str(date), name))
+                        for pid, (doc, start, end, text, name, actor, stance, date)
+                        in self.mentions.get(doc_id, ())]
+            props = [Proposal(str(d), int(s), int(e), str(t), str(c))
+                     for d, s, e, t, c in self.proposals.get(doc_id, ())]
+        except (TypeError, ValueError) as exc:
+            log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
+            return False
+        for pid, m in mentions:
+            found[pid].append(replace(m, actor=_resolved(m.actor_name, resolve)))
+        proposals.extend(props)
+        return True
 
 
 __all__ = [

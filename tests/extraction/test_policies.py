@@ -588,3 +588,55 @@ def test_corpus_proposals_and_promotion(corpus_table, corpus_articles, corpus_an
     assert promoted.mentions[0].actor == "Government"
     assert reform.text not in {p.text for p in table.proposals}
     assert {p.id for p in table.for_doc(reform.doc)} >= {"outsourcing", user["id"]}
+
+
+# -- reuse of earlier results --------------------------------------------------------------
+
+
+@pytest.mark.spacy
+def test_unchanged_articles_reuse_earlier_results_and_are_not_loaded(
+        corpus_articles, corpus_analyses, corpus_table):
+    from dataclasses import replace
+
+    from reader.domain import ArticleInfo
+
+    book = load_codebook(CODEBOOK)
+    changed = corpus_articles[0]
+    moved = replace(changed, date="2001-01-01")  # same text, another date: re-matched
+    arts = [moved] + corpus_articles[1:]
+    by_id = {a.id: a for a in arts}
+    infos = [ArticleInfo(id=a.id, title=a.title, author=a.author, date=a.date,
+                         text_hash=a.text_hash) for a in arts]
+    loaded = []
+
+    def load(doc_id):
+        loaded.append(doc_id)
+        return by_id[doc_id]
+
+    previous = json.loads(json.dumps(corpus_table.to_cache()))
+    again = build_policies(infos, corpus_analyses, book, previous=previous, load=load)
+    fresh = build_policies(arts, corpus_analyses, book)
+    assert loaded == [changed.id]
+    assert again.to_cache() == fresh.to_cache()
+    assert any(m.date == "2001-01-01" for p in again.policies for m in p.mentions)
+
+
+@pytest.mark.spacy
+def test_earlier_results_under_other_policies_are_not_reused(corpus_articles,
+                                                            corpus_analyses, corpus_table):
+    book = load_codebook(CODEBOOK)
+    user = [_policy("user-extra", "social worker")]
+    previous = corpus_table.to_cache()
+    loaded = []
+
+    def load(doc_id):
+        loaded.append(doc_id)
+        return next(a for a in corpus_articles if a.id == doc_id)
+
+    table = build_policies(corpus_articles, corpus_analyses, book, user, previous=previous,
+                           load=load)
+    assert len(loaded) == len(corpus_articles)
+    assert table.get("user-extra").mentions
+    broken = {**previous, "docs": "not a mapping"}
+    again = build_policies(corpus_articles, corpus_analyses, book, previous=broken)
+    assert again.to_cache()["policies"] == corpus_table.to_cache()["policies"]
