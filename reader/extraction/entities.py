@@ -22,6 +22,7 @@ import bisect
 import hashlib
 import logging
 import re
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -378,8 +379,8 @@ def build_entities(articles: Iterable[Article], analyses: Mapping[str, Analysis]
                         art.id)
             continue
         doc = _Doc(art, an)
-        builder.add(doc, an)
         sentences[doc.id] = doc.sentences(an)
+        builder.add(doc, an)  # packs the doc
         keys.append(ArticleInfo(id=art.id, title="", text_hash=art.text_hash))
     extracted = builder.run()
     fp = fingerprint(keys, resources_dir)
@@ -389,21 +390,35 @@ def build_entities(articles: Iterable[Article], analyses: Mapping[str, Analysis]
 class _Doc:
     """One article: its full text, where the body starts in it, and its token spans.
 
-    Holds no Article and no Analysis: token spans (start, end) of the body's tokens are
-    kept in an array (8 bytes a token), which is all the corpus-wide passes need."""
+    Holds no Article and no Analysis. Once its candidates are found (`pack`), the text and
+    the body's token spans (start, end), all the corpus-wide passes need, are kept
+    zlib-compressed: a few KB an article instead of a token list."""
 
-    __slots__ = ("id", "text", "off", "tok_spans")
+    __slots__ = ("id", "text", "off", "_spans", "_packed")
 
     def __init__(self, art: Article, an: Analysis):
         self.id = art.id
-        self.text = full_text(art)
+        self.text: str | None = full_text(art)
         self.off = an.body_offset
         spans = array("i")
         for tok in an.tokens:
             if tok[0] >= self.off:
                 spans.append(tok[0])
                 spans.append(tok[1])
-        self.tok_spans = spans
+        self._spans: array | None = spans
+        self._packed: tuple[bytes, bytes] | None = None
+
+    def pack(self) -> None:
+        self._packed = (zlib.compress(self.text.encode("utf-8", "surrogatepass"), 1),
+                        zlib.compress(self._spans.tobytes(), 1))
+        self.text = self._spans = None
+
+    def unpacked(self) -> tuple[str, array]:
+        """(full text, flat array of body token starts and ends) of a packed doc."""
+        text, raw = self._packed
+        spans = array("i")
+        spans.frombytes(zlib.decompress(raw))
+        return zlib.decompress(text).decode("utf-8", "surrogatepass"), spans
 
     @property
     def body(self) -> str:
@@ -491,7 +506,7 @@ class _Builder:
         self.cands: list[_Cand] = []
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
-        self._lower_parts: list[str] = []  # per body: its lower-case words, "|" for others
+        self._lower_parts: list[bytes] = []  # per body: lower-case words, "|" for others
         self._lower_stream: str | None = None
 
     # -- 1. candidates per article ---------------------------------------------------------
@@ -502,7 +517,9 @@ class _Builder:
         toks = re.findall(r"[^\W\d_]+", doc.body)
         lower = [t for t in toks if t.islower()]
         self.lower_words.update(lower)
-        self._lower_parts.append(" ".join(t if t.islower() else "|" for t in toks))
+        part = " ".join(t if t.islower() else "|" for t in toks)
+        self._lower_parts.append(zlib.compress(part.encode("utf-8", "surrogatepass"), 1))
+        doc.pack()
 
     def run(self) -> list[Entity]:
         self._filter_common()
@@ -666,7 +683,9 @@ class _Builder:
         if len(ws) == 1:
             return True
         if self._lower_stream is None:
-            self._lower_stream = " " + " \n ".join(self._lower_parts) + " "
+            parts = (zlib.decompress(p).decode("utf-8", "surrogatepass")
+                     for p in self._lower_parts)
+            self._lower_stream = " " + " \n ".join(parts) + " "
             self._lower_parts = []
         return f" {' '.join(ws)} " in self._lower_stream
 
@@ -834,11 +853,10 @@ class _Builder:
             for c in g.cands:
                 by_doc[c.doc.id].append(c)
         for doc in self.docs:
-            text = doc.text
+            text, spans = doc.unpacked()
             taken = bytearray(len(text))
             for c in by_doc.get(doc.id, ()):
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-            spans = doc.tok_spans
             for k in range(0, len(spans), 2):
                 ts = spans[k]
                 if ts >= len(text) or taken[ts]:
@@ -914,7 +932,7 @@ class _Builder:
             mentions = {}
             for c in sorted(body, key=lambda c: (c.doc.id, c.start)):
                 s, e = c.start - c.doc.off, c.end - c.doc.off
-                mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.doc.text[c.start:c.end],
+                mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.text,
                                                      c.form)
             aliases = {x for c in g.cands for x in (c.text, c.form, c.also) if x}
             if id_ in by_id:  # two groups that name themselves alike: one entity
