@@ -450,3 +450,27 @@ def _tokens(text: str):
     import re
 
     return [(m.start(), m.group()) for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+def test_articles_and_analyses_may_be_streamed_from_the_cache(resources_dir, tmp_path):
+    from reader.extraction import nlp
+
+    arts, analyses = corpus(
+        ("a", "Michael Gove met the Local Government Association (LGA) in Leeds.",
+         [("Michael Gove", "PERSON"), ("Leeds", "GPE")]),
+        ("b", "Gove said the LGA was wrong. Lord Laming agreed.", []))
+    for an in analyses.values():
+        nlp._store(tmp_path, an)
+    lazy = nlp.CachedAnalyses(tmp_path, {a.id: a.text_hash for a in arts})
+    read = []
+
+    def stream():
+        for a in arts:
+            read.append(a.id)
+            yield a
+
+    streamed = build_entities(stream(), lazy, resources_dir)
+    held = build_entities(arts, analyses, resources_dir)
+    assert read == ["a", "b"]
+    assert streamed.to_cache() == held.to_cache()
+    assert {m.doc for e in streamed.entities for m in e.mentions} == {"a", "b"}
