@@ -159,7 +159,9 @@ def analyse(
     WORKER_THRESHOLD articles on (or with `n_process` > 1), spaCy runs in `n_process`
     worker processes (default: up to 2, one per core), each loading the model once and
     writing its analyses to the cache itself; this process only reads articles and
-    counts. Below it, spaCy runs here, with `nlp` when given (a loaded model).
+    counts. Below it, spaCy runs here, with `nlp` when given (a loaded model). The workers
+    are spawned, so a script calling this needs the `if __name__ == "__main__":` guard;
+    without it they fail and the work is done here instead (slower; logged as an error).
     Returns:
         a mapping {article.id: Analysis} for every article analysed or found in the cache;
         each analysis is read from the cache when looked up.
