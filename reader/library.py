@@ -412,7 +412,7 @@ class Library:
             found = entities.find(name) if entities is not None else None
             return found.id if found is not None else None
 
-        table = None
+        table = raw = None
         try:
             raw = json.loads(cache_file.read_text(encoding="utf-8"))
             if raw.get("fingerprint") == fp:
@@ -428,8 +428,11 @@ class Library:
 
             analyses = nlp.CachedAnalyses(self.paths.cache_dir,
                                           {i.id: i.text_hash for i in infos})
-            arts = (self.article(i.id) for i in infos if i.id in analyses)
-            table = pol.build_policies(arts, analyses, codebook, user, resolve)
+            # Unchanged articles keep their results from the stale cache (`previous`) and
+            # are never loaded; the others are loaded one at a time (`load`).
+            table = pol.build_policies(infos, analyses, codebook, user, resolve,
+                                       previous=raw if isinstance(raw, dict) else None,
+                                       load=self.article)
             if len(analyses) == len(infos):  # only a complete extraction is worth caching
                 _write_json(cache_file, {**table.to_cache(), "fingerprint": fp})
         self._policies = table
