@@ -2,4 +2,6 @@
 
 from reader.cli import main
 
-raise SystemExit(main())
+# The guard matters: NLP workers are spawned processes that re-import the main module.
+if __name__ == "__main__":
+    raise SystemExit(main())
