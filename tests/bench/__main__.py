@@ -140,7 +140,7 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
         try:
             import reader.ui.app  # noqa: F401  (is there a UI to start at all?)
 
-            out["cold"] = cold_start(data, str(corpus), 3)
+            out["cold"] = cold_start(data, str(corpus), 2 if quick else 3)
         except ImportError as exc:
             out["cold"] = {"error": f"no UI: {exc}"}
     n_ner = 200 if quick else min(n_files, NER_SAMPLE_FULL)
