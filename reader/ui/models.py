@@ -56,7 +56,26 @@ def bold_span(text: str, start: int, end: int) -> str:
 # -- articles ----------------------------------------------------------------------------
 
 
-class ArticleModel(QAbstractTableModel):
+class _Table(QAbstractTableModel):
+    """A flat table over `self._rows` with fixed column `HEADERS` (subclasses add data())."""
+
+    HEADERS: tuple[str, ...] = ()
+    _rows: list
+
+    def rowCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+
+class ArticleModel(_Table):
     """Every article: title, source, date; unread ones in bold."""
 
     TITLE, SOURCE, DATE = range(3)
@@ -99,18 +118,6 @@ class ArticleModel(QAbstractTableModel):
 
     def ids(self) -> list[str]:
         return [info.id for info in self._rows]
-
-    def rowCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=_DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -482,7 +489,7 @@ class TreeFilterProxy(QSortFilterProxyModel):
 # -- policies ----------------------------------------------------------------------------
 
 
-class PolicyModel(QAbstractTableModel):
+class PolicyModel(_Table):
     """Policies: label, number of articles, first-last date (the timeline column)."""
 
     LABEL, ARTICLES, TIMELINE = range(3)
@@ -506,18 +513,6 @@ class PolicyModel(QAbstractTableModel):
         for n, pol in enumerate(self._rows):
             if pol.id == policy_id:
                 return n
-        return None
-
-    def rowCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
         return None
 
     def data(self, index, role=_DISPLAY):
@@ -577,7 +572,7 @@ def actors_of(policy, name_of=None) -> list[tuple[str, str, dict[str, int], int]
 # -- mentions ----------------------------------------------------------------------------
 
 
-class MentionModel(QAbstractTableModel):
+class MentionModel(_Table):
     """Every mention across the corpus: article, date, sentence with the mention in bold.
 
     Rows are handed to the view in batches (Qt's canFetchMore/fetchMore): a word-wrapped
@@ -638,15 +633,6 @@ class MentionModel(QAbstractTableModel):
 
     def rowCount(self, parent=_ROOT):
         return 0 if parent.isValid() else self._fetched
-
-    def columnCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=_DISPLAY):
         if not index.isValid() or not 0 <= index.row() < self._fetched:
@@ -734,7 +720,7 @@ ORPHAN_TIP = ("The quoted passage is no longer in the article (its text changed)
               "and its quote are kept.")
 
 
-class NoteModel(QAbstractTableModel):
+class NoteModel(_Table):
     """Every note (the trash too): note, article, tags, last change. The proxy chooses which
     are shown; orphans are marked "⚠" and in italics, never left out."""
 
@@ -788,18 +774,6 @@ class NoteModel(QAbstractTableModel):
             return
         self._rows[row] = note
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-    def rowCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=_ROOT):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=_DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
