@@ -50,12 +50,7 @@ class HtmlDelegate(QStyledItemDelegate):
     def paint(self, painter, option, index):
         if index.data(HTML_ROLE) is None:
             return super().paint(painter, option, index)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        opt = _draw_item_background(self, painter, option, index)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         doc = self._document(opt, index, opt.rect.width(), selected)
         ctx = QAbstractTextDocumentLayout.PaintContext()
@@ -104,12 +99,7 @@ class TimelineDelegate(QStyledItemDelegate):
                         for m in getattr(policy, "mentions", ()) or ()} - {""})
         if policy is None or not dates or not all(span):
             return super().paint(painter, option, index)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        opt = _draw_item_background(self, painter, option, index)
         lo, hi = _day(span[0]), _day(span[1])
         rect = opt.rect.adjusted(6, 5, -6, -5)
         selected = opt.state & QStyle.StateFlag.State_Selected
@@ -166,3 +156,15 @@ class EmptyStack(QStackedWidget):
     @property
     def is_empty(self) -> bool:
         return self.currentWidget() is self.label
+
+
+def _draw_item_background(delegate, painter, option, index) -> QStyleOptionViewItem:
+    """Draw an item's background and selection with no text; returns the style option so the
+    caller can paint its own content into `opt.rect`."""
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    style = opt.widget.style() if opt.widget else None
+    if style is not None:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+    return opt
