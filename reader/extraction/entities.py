@@ -755,6 +755,17 @@ class _Builder:
             c.key = target
         groups[target].cands.extend(src.cands)
 
+    @staticmethod
+    def _move(groups: dict[str, _Group], key: str, moved: list[tuple[_Cand, str]]) -> None:
+        """Move single candidates of group `key` to other groups; drop `key` if emptied."""
+        g = groups[key]
+        for c, target in moved:
+            g.cands.remove(c)
+            c.key = target
+            groups[target].cands.append(c)
+        if not g.cands:
+            del groups[key]
+
     def _merge_acronyms(self, groups: dict[str, _Group]) -> None:
         """"LGA" into "Local Government Association": by a definition in the text, else by
         initials when exactly one multi-word name matches."""
@@ -800,12 +811,7 @@ class _Builder:
                 here = [k for k in longer if any(x.doc is c.doc for x in groups[k].cands)]
                 if len(here) == 1:
                     moved.append((c, here[0]))
-            for c, target in moved:
-                g.cands.remove(c)
-                c.key = target
-                groups[target].cands.append(c)
-            if not g.cands:
-                del groups[key]
+            self._move(groups, key, moved)
 
     def _find_more(self, groups: dict[str, _Group]) -> None:
         """Mentions the model missed: known names (and surnames, "Baby P"-style initials,
@@ -913,12 +919,7 @@ class _Builder:
                     moved.append((c, here[0]))
                 elif not here and len(targets) == 1 and g.type == PERSON:
                     moved.append((c, targets[0]))
-            for c, target in moved:
-                g.cands.remove(c)
-                c.key = target
-                groups[target].cands.append(c)
-            if not g.cands:
-                del groups[key]
+            self._move(groups, key, moved)
 
     # -- 4. entities ---------------------------------------------------------------------------
     def _entities(self, groups: dict[str, _Group]) -> list[Entity]:
