@@ -12,7 +12,7 @@ import logging
 import sys
 
 from reader import __version__
-from reader.domain import BadInput, ReaderError
+from reader.errors import BadInput, ReaderError
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,8 @@ def cmd_entities_related(args) -> int:
     if args.json:
         out = []
         for r in related:
-            ev = lib.mention_contexts([_Span(e.doc, e.start, e.end) for e in r.evidence])
+            ev = lib.fill_sentences(lib.mention_contexts(
+                [_Span(e.doc, e.start, e.end) for e in r.evidence]))
             out.append({"id": r.entity.id, "name": r.entity.name, "type": r.entity.type,
                         "score": r.score,
                         "evidence": [{"doc": c.doc, "start": c.start, "end": c.end,
@@ -208,7 +209,8 @@ def cmd_entities_related(args) -> int:
         return 0
     print(f"Related to {entity.name} ({entity.type}):")
     for r in related:
-        ev = lib.mention_contexts([_Span(e.doc, e.start, e.end) for e in r.evidence[:1]])
+        ev = lib.fill_sentences(lib.mention_contexts(
+            [_Span(e.doc, e.start, e.end) for e in r.evidence[:1]]))
         contexts = f"\n        “{' '.join(ev[0].sentence.split())}”" if ev else ""
         print(f"  {r.score:3}  {r.entity.name} ({r.entity.type}){contexts}")
     return 0

@@ -15,7 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reader import importer
-from reader.domain import Article, ArticleInfo, BadInput, ImportOutcome, NotFound
+from reader.domain import Article, ArticleInfo, ImportOutcome
+from reader.errors import BadInput, NotFound
 from reader.paths import Paths
 
 log = logging.getLogger(__name__)

@@ -1,38 +1,11 @@
-"""Domain dataclasses and errors shared by every layer (no I/O, no third-party imports)."""
+"""Every domain type of reader: plain data shared by every layer (no I/O, no services,
+no third-party imports). The errors are in `reader.errors`."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-
-
-class ReaderError(Exception):
-    """An error whose message is meant for the user (CLI prints it, the UI shows it)."""
-
-
-class BadInput(ReaderError):
-    """A file, argument or query the user gave cannot be used."""
-
-
-class BadQuery(BadInput):
-    """A search query that cannot be parsed."""
-
-
-class NotFound(ReaderError):
-    """An article, entity, policy or note id that does not exist."""
-
-
-class IndexBusy(ReaderError):
-    """Another process is writing the index right now."""
-
-
-class ReadOnly(ReaderError):
-    """The user-data store was opened read-only (e.g. the data folder is not writable)."""
-
-
-class DiskFull(ReaderError):
-    """A save failed because the disk (or the database's size limit) is full; nothing
-    saved before was lost."""
+from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 
 def text_hash(title: str, body: str) -> str:
@@ -148,3 +121,248 @@ class ArticleInfo:
     def summary(self) -> dict:
         return {"id": self.id, "title": self.title, "source": self.source,
                 "author": self.author, "date": self.date}
+
+
+# -- Entities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence: `body[start:end] == text` in article `doc`.
+
+    `form` is the fuller wording when a title was moved off the name ("Professor Munro"
+    for the mention "Munro"); "" otherwise. It is not part of equality or JSON."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    form: str = field(default="", compare=False, repr=False)
+
+    def to_json(self) -> dict:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation, place... with every mention in the corpus.
+
+    `id` is stable: "type:slug-of-name" as extracted; it does not change when the user
+    renames or retypes the entity (so stored edits and links keep working)."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    hidden: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+    @property
+    def docs(self) -> list[str]:
+        """Article ids that mention it, sorted."""
+        return sorted({m.doc for m in self.mentions})
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "type": self.type,
+                "aliases": list(self.aliases), "count": self.count, "docs": self.docs,
+                "mentions": [m.to_json() for m in self.mentions], "hidden": self.hidden}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of article `doc` (body offsets) where two entities occur together."""
+
+    doc: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        return {"doc": self.doc, "start": self.start, "end": self.end}
+
+
+class Related(NamedTuple):
+    """A co-occurring entity: `score` = SENTENCE_WEIGHT x shared sentences + shared
+    articles; `evidence` = the shared sentences (or, for article-level only, the sentence
+    where the other entity first appears in each shared article)."""
+
+    entity: Entity
+    score: int
+    evidence: list[Evidence]
+
+    def to_json(self) -> dict:
+        return {"entity": {"id": self.entity.id, "name": self.entity.name,
+                           "type": self.entity.type},
+                "score": self.score, "evidence": [e.to_json() for e in self.evidence]}
+
+
+# -- Policies ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyMention:
+    """One sentence that mentions a policy.
+
+    `actor` is who the text says proposes/supports/opposes it: an entity id when
+    `resolve_actor` knew the name, else the name as written, None when the text names
+    nobody. `stance` is one of STANCES ("unknown" unless stated plainly). `date` is the
+    article's date ("" when undated). `actor_name` is the name as written (kept so a new
+    entity table can re-resolve cached mentions)."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    actor: str | None
+    stance: str
+    date: str
+    actor_name: str | None = None
+
+    def to_json(self) -> dict:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
+                "actor": self.actor, "stance": self.stance}
+
+
+@dataclass
+class Policy:
+    """A codebook or user policy with its mentions in timeline order."""
+
+    id: str
+    label: str
+    description: str
+    mentions: list[PolicyMention] = field(default_factory=list)
+    user: bool = False
+
+    @property
+    def docs(self) -> list[str]:
+        """Articles mentioning the policy, in timeline order (dated first, then undated)."""
+        return list(dict.fromkeys(m.doc for m in self.mentions))
+
+    @property
+    def first_date(self) -> str:
+        """Earliest dated mention ("" when every mention is undated)."""
+        dates = [m.date for m in self.mentions if m.date]
+        return min(dates) if dates else ""
+
+    @property
+    def last_date(self) -> str:
+        dates = [m.date for m in self.mentions if m.date]
+        return max(dates) if dates else ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "description": self.description,
+                "docs": self.docs, "first_date": self.first_date,
+                "last_date": self.last_date, "mentions": [m.to_json() for m in self.mentions]}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A sentence stating a proposal, plan, recommendation or call that no policy covers.
+
+    `cue` is the key phrase as written ("calls for", "wants to")."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    cue: str
+
+    def to_json(self) -> dict:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
+                "cue": self.cue}
+
+
+# -- Notes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a note sits in `Article.body`: position plus quote and its context."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note. A whole-article note has no quote and `start`/`end` None.
+
+    `text_hash` is the article's `text_hash` when the anchor was last checked: when it
+    differs from the article's current hash, run `refresh_anchor`. `orphan` means the
+    quoted passage could not be found in the current text (the note and its quote are
+    kept). `uid` is the W3C annotation id ("urn:uuid:…").
+    """
+
+    id: int
+    doc: str
+    text_hash: str = ""
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+    trashed: bool = False
+    orphan: bool = False
+    uid: str = ""
+
+    @property
+    def whole_article(self) -> bool:
+        return not self.quote
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        return data
+
+
+# -- Indexing and mention lists ------------------------------------------------------------
+
+
+@dataclass
+class IndexReport:
+    """What `Library.index` did; `messages` are for the user (e.g. a rebuilt index)."""
+
+    total: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    analysed: int = 0  # articles that went through spaCy (0 when the cache was current)
+    cancelled: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class MentionContext:
+    """A mention with the sentence around it (for lists of mentions across the corpus).
+
+    Plain data: `sentence` is "" until the entity service fills it
+    (`fill_sentences`, run off the GUI thread); then the mention is
+    sentence[start - sentence_start : end - sentence_start]."""
+
+    doc: str
+    title: str
+    date: str
+    start: int
+    end: int
+    text: str
+    sentence: str = ""
+    sentence_start: int = -1
+
+    def to_json(self) -> dict:
+        return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
+                "end": self.end, "text": self.text, "sentence": self.sentence,
+                "sentence_start": self.sentence_start}

@@ -15,7 +15,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-from reader.domain import Article, BadInput
+from reader.domain import Article
+from reader.errors import BadInput
 
 log = logging.getLogger(__name__)
 

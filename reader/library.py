@@ -7,25 +7,24 @@ task runner, never on the GUI thread (except cheap reads such as `articles()`).
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import hashlib
 import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from reader.corpus import Catalog
 from reader.domain import (
     Article,
     ArticleInfo,
-    BadInput,
     ImportOutcome,
-    IndexBusy,
-    NotFound,
+    IndexReport,
+    MentionContext,
+    Note,
     SearchResult,
 )
-from reader.notes import Note
+from reader.errors import BadInput, IndexBusy, NotFound
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
 from reader.search import validate as validate_query
@@ -34,23 +33,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Cancelled = Callable[[], bool]
-
-
-@dataclass
-class IndexReport:
-    """What `Library.index` did; `messages` are for the user (e.g. a rebuilt index)."""
-
-    total: int = 0
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    analysed: int = 0  # articles that went through spaCy (0 when the cache was current)
-    cancelled: bool = False
-    messages: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return dict(self.__dict__)
 
 
 class Library:
@@ -304,9 +286,8 @@ class Library:
 
     def mention_contexts(self, mentions) -> list[MentionContext]:
         """Each mention with its article's title/date, ordered by article date (undated last)
-        then offset. Cheap for thousands of mentions: the sentence around each mention is
-        read from the article only when first asked for (`MentionContext.sentence`), so a
-        list view pays only for the rows it shows."""
+        then offset. Cheap for thousands of mentions: no article is read; `fill_sentences`
+        adds the sentences (for the rows a view shows, or all of them in a task)."""
         out = []
         for m in mentions:
             try:
@@ -314,9 +295,16 @@ class Library:
             except NotFound:
                 continue
             out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
-                                      start=m.start, end=m.end, text=m.text,
-                                      _library=self))
+                                      start=m.start, end=m.end, text=m.text))
         out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
+        return out
+
+    def fill_sentences(self, contexts) -> list[MentionContext]:
+        """The same contexts with `sentence` and `sentence_start` read from their articles."""
+        out = []
+        for c in contexts:
+            s0, sentence = self.sentence_at(c.doc, c.start, c.end)
+            out.append(dataclasses.replace(c, sentence=sentence, sentence_start=s0))
         return out
 
     def sentence_at(self, doc: str, start: int, end: int) -> tuple[int, str]:
@@ -605,40 +593,6 @@ class Library:
 
     def read_docs(self) -> set[str]:
         return self.store.read_docs()
-
-
-@dataclass(frozen=True)
-class MentionContext:
-    """A mention with the sentence around it (for lists of mentions across the corpus).
-    The mention is sentence[start - sentence_start : end - sentence_start]. The sentence is
-    read on first access (see `Library.mention_contexts`)."""
-
-    doc: str
-    title: str
-    date: str
-    start: int
-    end: int
-    text: str
-    _library: Library | None = field(default=None, compare=False, repr=False)
-
-    @functools.cached_property
-    def _sentence(self) -> tuple[int, str]:
-        if self._library is None:
-            return self.start, self.text
-        return self._library.sentence_at(self.doc, self.start, self.end)
-
-    @property
-    def sentence(self) -> str:
-        return self._sentence[1]
-
-    @property
-    def sentence_start(self) -> int:
-        return self._sentence[0]
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
-                "end": self.end, "text": self.text, "sentence": self.sentence,
-                "sentence_start": self.sentence_start}
 
 
 def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:

@@ -13,13 +13,14 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from reader.domain import BadInput
+from reader.domain import Anchor, Note
+from reader.errors import BadInput
 
 CONTEXT = 32  # characters of prefix/suffix kept around a quote
 FUZZY_MIN_RATIO = 0.75  # similarity (difflib ratio) a changed passage needs to keep its note
@@ -62,53 +63,6 @@ def normalise_tags(tags: Iterable[str] | str | None) -> tuple[str, ...]:
             seen.add(clean.casefold())
             out.append(clean)
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where a note sits in `Article.body`: position plus quote and its context."""
-
-    start: int
-    end: int
-    quote: str
-    prefix: str
-    suffix: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """One note. A whole-article note has no quote and `start`/`end` None.
-
-    `text_hash` is the article's `text_hash` when the anchor was last checked: when it
-    differs from the article's current hash, run `refresh_anchor`. `orphan` means the
-    quoted passage could not be found in the current text (the note and its quote are
-    kept). `uid` is the W3C annotation id ("urn:uuid:…").
-    """
-
-    id: int
-    doc: str
-    text_hash: str = ""
-    start: int | None = None
-    end: int | None = None
-    quote: str = ""
-    prefix: str = ""
-    suffix: str = ""
-    body: str = ""
-    tags: tuple[str, ...] = ()
-    created: str = ""
-    updated: str = ""
-    trashed: bool = False
-    orphan: bool = False
-    uid: str = ""
-
-    @property
-    def whole_article(self) -> bool:
-        return not self.quote
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["tags"] = list(self.tags)
-        return data
 
 
 # -- anchoring ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.domain import BadQuery, Hit, IndexBusy, SearchResult
+from reader.domain import Hit, SearchResult
+from reader.errors import BadQuery, IndexBusy
 
 log = logging.getLogger(__name__)
 

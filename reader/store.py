@@ -25,8 +25,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from reader.domain import BadInput, DiskFull, NotFound, ReaderError, ReadOnly
-from reader.notes import Anchor, Note, new_uid, normalise_tags, now_iso
+from reader.domain import Anchor, Note
+from reader.errors import BadInput, DiskFull, NotFound, ReaderError, ReadOnly
+from reader.notes import new_uid, normalise_tags, now_iso
 
 log = logging.getLogger(__name__)
 

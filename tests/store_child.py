@@ -24,7 +24,7 @@ def write(db: str) -> None:
 
 
 def probe(db: str) -> None:
-    from reader.domain import ReaderError
+    from reader.errors import ReaderError
     from reader.store import Store
 
     store = Store.open(db)

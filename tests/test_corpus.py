@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader import corpus as corpus_mod
-from reader.domain import NotFound
+from reader.errors import NotFound
 from reader.library import Library
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader import importer
-from reader.domain import BadInput
+from reader.errors import BadInput
 from reader.importer import parse_bytes, parse_date, parse_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

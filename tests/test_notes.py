@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.domain import ArticleInfo, BadInput
+from reader.domain import ArticleInfo
+from reader.errors import BadInput
 from reader.notes import (
     CONTEXT,
     Note,

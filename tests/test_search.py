@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.domain import BadQuery, IndexBusy
+from reader.errors import BadQuery, IndexBusy
 from reader.library import Library
 
 REPO = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from reader import store as store_module
-from reader.domain import BadInput, DiskFull, NotFound, ReaderError, ReadOnly
+from reader.errors import BadInput, DiskFull, NotFound, ReaderError, ReadOnly
 from reader.notes import make_anchor
 from reader.store import KEEP_BACKUPS, MIGRATIONS, SCHEMA_VERSION, Store
 

@@ -28,9 +28,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from reader.domain import Article, ArticleInfo, NotFound
+from reader.domain import Article, ArticleInfo, Entity, Evidence, Mention, Related
+from reader.errors import NotFound
 from reader.extraction import names as N
 from reader.extraction.names import (
     DATE,
@@ -57,79 +57,6 @@ __all__ = ["TYPES", "Mention", "Entity", "Evidence", "Related", "EntityTable",
 
 
 # -- public dataclasses ----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One occurrence: `body[start:end] == text` in article `doc`.
-
-    `form` is the fuller wording when a title was moved off the name ("Professor Munro"
-    for the mention "Munro"); "" otherwise. It is not part of equality or JSON."""
-
-    doc: str
-    start: int
-    end: int
-    text: str
-    form: str = field(default="", compare=False, repr=False)
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A person, organisation, place... with every mention in the corpus.
-
-    `id` is stable: "type:slug-of-name" as extracted; it does not change when the user
-    renames or retypes the entity (so stored edits and links keep working)."""
-
-    id: str
-    name: str
-    type: str
-    aliases: tuple[str, ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    hidden: bool = False
-
-    @property
-    def count(self) -> int:
-        return len(self.mentions)
-
-    @property
-    def docs(self) -> list[str]:
-        """Article ids that mention it, sorted."""
-        return sorted({m.doc for m in self.mentions})
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "type": self.type,
-                "aliases": list(self.aliases), "count": self.count, "docs": self.docs,
-                "mentions": [m.to_json() for m in self.mentions], "hidden": self.hidden}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A sentence of article `doc` (body offsets) where two entities occur together."""
-
-    doc: str
-    start: int
-    end: int
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end}
-
-
-class Related(NamedTuple):
-    """A co-occurring entity: `score` = SENTENCE_WEIGHT x shared sentences + shared
-    articles; `evidence` = the shared sentences (or, for article-level only, the sentence
-    where the other entity first appears in each shared article)."""
-
-    entity: Entity
-    score: int
-    evidence: list[Evidence]
-
-    def to_json(self) -> dict:
-        return {"entity": {"id": self.entity.id, "name": self.entity.name,
-                           "type": self.entity.type},
-                "score": self.score, "evidence": [e.to_json() for e in self.evidence]}
-
-
 # -- the table -------------------------------------------------------------------------------
 class EntityTable:
     """Extracted entities (kept as extracted) + the user's edits applied on top.

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from reader.domain import BadInput
+from reader.errors import BadInput
 from reader.extraction.names import TYPES, slug
 
 if TYPE_CHECKING:
-    from reader.extraction.entities import Entity
+    from reader.domain import Entity
 
 log = logging.getLogger(__name__)
 

@@ -22,12 +22,13 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from operator import and_
 from pathlib import Path
 
-from reader.domain import Article, ArticleInfo, BadInput, NotFound
+from reader.domain import Article, ArticleInfo, Policy, PolicyMention, Proposal
+from reader.errors import BadInput, NotFound
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
@@ -40,79 +41,6 @@ ResolveActor = Callable[[str], "str | None"]
 
 
 # -- public dataclasses ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PolicyMention:
-    """One sentence that mentions a policy.
-
-    `actor` is who the text says proposes/supports/opposes it: an entity id when
-    `resolve_actor` knew the name, else the name as written, None when the text names
-    nobody. `stance` is one of STANCES ("unknown" unless stated plainly). `date` is the
-    article's date ("" when undated). `actor_name` is the name as written (kept so a new
-    entity table can re-resolve cached mentions)."""
-
-    doc: str
-    start: int
-    end: int
-    text: str
-    actor: str | None
-    stance: str
-    date: str
-    actor_name: str | None = None
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
-                "actor": self.actor, "stance": self.stance}
-
-
-@dataclass
-class Policy:
-    """A codebook or user policy with its mentions in timeline order."""
-
-    id: str
-    label: str
-    description: str
-    mentions: list[PolicyMention] = field(default_factory=list)
-    user: bool = False
-
-    @property
-    def docs(self) -> list[str]:
-        """Articles mentioning the policy, in timeline order (dated first, then undated)."""
-        return list(dict.fromkeys(m.doc for m in self.mentions))
-
-    @property
-    def first_date(self) -> str:
-        """Earliest dated mention ("" when every mention is undated)."""
-        dates = [m.date for m in self.mentions if m.date]
-        return min(dates) if dates else ""
-
-    @property
-    def last_date(self) -> str:
-        dates = [m.date for m in self.mentions if m.date]
-        return max(dates) if dates else ""
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "label": self.label, "description": self.description,
-                "docs": self.docs, "first_date": self.first_date,
-                "last_date": self.last_date, "mentions": [m.to_json() for m in self.mentions]}
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A sentence stating a proposal, plan, recommendation or call that no policy covers.
-
-    `cue` is the key phrase as written ("calls for", "wants to")."""
-
-    doc: str
-    start: int
-    end: int
-    text: str
-    cue: str
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
-                "cue": self.cue}
 
 
 class PolicyTable:

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from reader.domain import ReaderError
+from reader.errors import ReaderError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.domain import ReaderError
+from reader.errors import ReaderError
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ class Backend:
         return self.optional("entities")
 
     def mention_contexts(self, mentions):
-        return self.optional("mention_contexts", list(mentions))
+        contexts = self.optional("mention_contexts", list(mentions))
+        return None if contexts is None else self.optional("fill_sentences", contexts)
 
     def related(self, entity_id: str, limit: int = 10):
         return self.optional("related", entity_id, limit=limit)

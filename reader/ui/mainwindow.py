@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.domain import BadInput
+from reader.errors import BadInput
 from reader.ui.backend import Backend
 from reader.ui.models import ID_ROLE, TYPE_ORDER, ArticleModel, ArticleProxy
 from reader.ui.notes_panel import NotesPanel
@@ -728,7 +728,7 @@ class MainWindow(QMainWindow):
         return value
 
     def _search_error(self, query: str, exc: BaseException) -> None:
-        from reader.domain import ReaderError
+        from reader.errors import ReaderError
 
         self._open_first_pending = False
         message = str(exc) if isinstance(exc, ReaderError) else f"Search failed: {exc}"
@@ -1500,7 +1500,7 @@ def _span(infos) -> tuple[str, str]:
 
 
 def _user_error(exc: BaseException) -> bool:
-    from reader.domain import ReaderError
+    from reader.errors import ReaderError
 
     return isinstance(exc, ReaderError)
 

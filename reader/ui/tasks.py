@@ -173,6 +173,6 @@ class _Stale:
 
 
 def _is_user_error(exc: object) -> bool:
-    from reader.domain import ReaderError
+    from reader.errors import ReaderError
 
     return isinstance(exc, ReaderError)

@@ -56,7 +56,7 @@ _WORD = re.compile(r"\b[a-z]{4,}\b")
 def _body_texts(corpus_dir: Path) -> list[tuple[str, str]]:
     """(title, body) of every article in `corpus_dir`, through the real importer."""
     from reader import importer
-    from reader.domain import BadInput
+    from reader.errors import BadInput
 
     out = []
     for path in sorted(corpus_dir.glob("*")):

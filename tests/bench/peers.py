@@ -20,7 +20,7 @@ Searcher = Callable[[Query], int]  # runs one query, returns the total number of
 
 def _articles(files: list[Path]):
     from reader import importer
-    from reader.domain import BadInput
+    from reader.errors import BadInput
 
     for path in files:
         try:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.domain import ArticleInfo, NotFound
-from reader.extraction.entities import EntityTable, Evidence, build_entities, fingerprint
+from reader.domain import ArticleInfo, Evidence
+from reader.errors import NotFound
+from reader.extraction.entities import EntityTable, build_entities, fingerprint
 from reader.extraction.nlp import Analysis, full_text
 
 from .fakes import article, corpus

@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
-from reader.domain import BadInput
-from reader.extraction.entities import Entity, Mention, build_entities
+from reader.domain import Entity, Mention
+from reader.errors import BadInput
+from reader.extraction.entities import build_entities
 from reader.extraction.overlay import apply_edits, validate_edit
 
 from .fakes import corpus

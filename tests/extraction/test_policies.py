@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.domain import Article, BadInput, NotFound
+from reader.domain import Article
+from reader.errors import BadInput, NotFound
 from reader.extraction.nlp import Analysis
 from reader.extraction.policies import (
     PolicyTable,

@@ -11,7 +11,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from reader.domain import NotFound
+from reader.errors import NotFound
 from reader.library import Library
 
 # name -> (type, aliases)

@@ -345,7 +345,7 @@ def test_cancel_stops_indexing(qtbot, make_window, data_dir, monkeypatch):
     import threading
 
     def slow_index(self, rebuild=False, progress=None, cancelled=None, nlp=True):
-        from reader.library import IndexReport
+        from reader.domain import IndexReport
 
         for n in range(1000):
             progress("index", n, 1000)

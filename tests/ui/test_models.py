@@ -148,7 +148,7 @@ def test_policy_and_mention_models(qtmodeltester):
 
 
 def _notes():
-    from reader.notes import Note
+    from reader.domain import Note
 
     return [Note(1, "a", start=0, end=4, quote="some quote", body="First line\nmore",
                  tags=("Leeds", "inspection"), created="2024-01-01T10:00:00.000Z",
@@ -217,7 +217,7 @@ def test_short_time_fits_a_narrow_column():
 
 
 def test_note_hit_model_escapes(qtmodeltester):
-    from reader.notes import Note
+    from reader.domain import Note
 
     model = NoteHitModel()
     model.set_notes([Note(1, "a", quote="<b>q</b>", body="<script>x</script> hi",

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from reader.domain import DiskFull
+from reader.errors import DiskFull
 from reader.library import Library
 from reader.paths import Paths
 from reader.store import Store

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from reader.domain import BadQuery
+from reader.errors import BadQuery
 from reader.ui.tasks import WRITE, TaskRunner
 
 
