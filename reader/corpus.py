@@ -18,6 +18,7 @@ from reader import importer
 from reader.domain import Article, ArticleInfo, ImportOutcome
 from reader.errors import BadInput, NotFound
 from reader.paths import Paths
+from reader.textutil import atomic_write, slug
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,8 @@ class Catalog:
 
     def _save_cache(self) -> None:
         try:
-            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._cache_file.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps({"version": CATALOG_VERSION, "entries": self._entries}),
-                           encoding="utf-8")
-            os.replace(tmp, self._cache_file)
+            atomic_write(self._cache_file,
+                         json.dumps({"version": CATALOG_VERSION, "entries": self._entries}))
         except OSError as exc:  # a read-only data dir still lists articles
             log.info("Could not save the catalogue cache: %s", exc)
 
@@ -196,7 +194,7 @@ class Catalog:
             if sha in known:
                 return ImportOutcome(str(path), "skipped",
                                      f"duplicate: same content as {known[sha]}", known[sha])
-            doc_id = f"{importer.slug(path.stem)}-{sha[:8]}"
+            doc_id = f"{slug(path.stem, 40) or 'article'}-{sha[:8]}"
             art = importer.parse_bytes(raw, path.name, doc_id)
         except BadInput as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")

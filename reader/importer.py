@@ -7,7 +7,6 @@ page chrome goes to `Article.chrome`, reader comments to `Article.comments`.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -455,6 +454,3 @@ def parse_file(path: Path, doc_id: str | None = None, manifest: dict[str, str] |
                        bundled=bundled)
 
 
-def slug(text: str, limit: int = 40) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", html.unescape(text).lower()).strip("-")
-    return s[:limit].rstrip("-") or "article"

@@ -28,6 +28,7 @@ from reader.errors import BadInput, IndexBusy, NotFound
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
 from reader.search import validate as validate_query
+from reader.textutil import atomic_write, slug
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +371,7 @@ class Library:
 
         out, taken = [], set()
         for row in self.store.user_policies():
-            base = "user-" + (_slug(row["label"]) or str(row["id"]))
+            base = "user-" + (slug(row["label"]) or str(row["id"]))
             pid = base if base not in taken else f"{base}-{row['id']}"
             taken.add(pid)
             try:
@@ -457,7 +458,7 @@ class Library:
         from reader.extraction.policies import validate_policies
 
         taken = {p.id for p in self.policies()}
-        pid = "user-" + (_slug(label) or "policy")
+        pid = "user-" + (slug(label) or "policy")
         if pid in taken:
             raise BadInput(f"There is already a policy '{label}'.")
         validate_policies([{"id": pid, "label": label, "description": description,
@@ -620,20 +621,11 @@ def _entity_type(name: str) -> str:
             from None
 
 
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
 
 
 def _write_json(path, data) -> None:
-    import os
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps(data, separators=(",", ":")))
     except OSError as exc:  # derived data: a read-only data dir just recomputes it
         log.info("Could not write %s: %s", path, exc)
 

@@ -21,6 +21,7 @@ from urllib.parse import quote as url_quote
 
 from reader.domain import Anchor, Note
 from reader.errors import BadInput
+from reader.markup import sanitise
 
 CONTEXT = 32  # characters of prefix/suffix kept around a quote
 FUZZY_MIN_RATIO = 0.75  # similarity (difflib ratio) a changed passage needs to keep its note
@@ -233,11 +234,6 @@ def _align(body: str, lo: int, hi: int, quote: str) -> tuple[int, int, float] | 
 # -- Markdown -------------------------------------------------------------------------------
 
 ENTITY_LINK = r"\[\[([^\[\]\n]{1,200})\]\]"
-_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "code",
-         "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th",
-         "td", "del", "sup", "sub", "dl", "dt", "dd"}
-_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
-_SCHEMES = {"http", "https", "mailto", ENTITY_SCHEME}
 
 
 def entity_href(name: str) -> str:
@@ -258,13 +254,11 @@ def render_markdown(text: str) -> str:
     https, mailto and entity links survive; scripts, event handlers, styles and raw HTML
     outside a small allow-list are removed."""
     import markdown
-    import nh3
 
     html = markdown.markdown(text or "", output_format="html",
                              extensions=["fenced_code", "tables", "sane_lists", "nl2br",
                                          _entity_extension()])
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
-                     url_relative="deny", link_rel=None)
+    return sanitise(html)
 
 
 def _entity_extension():

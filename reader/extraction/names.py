@@ -6,13 +6,13 @@ rule can be tested on a short string written for it.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from reader.textutil import fold, slug  # noqa: F401 (part of this module's vocabulary)
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +89,8 @@ _MONTH_WORD = re.compile(r"\b(?:" + "|".join(MONTHS) + r"|(?:" + "|".join(sorted
 
 
 # -- slugs, words, initials ------------------------------------------------------------------
-def fold(text: str) -> str:
-    """Curly quotes straightened, accents removed, spaces collapsed (for comparisons)."""
-    text = text.replace("’", "'").replace("‘", "'").replace("&", " and ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.split())
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def slug(text: str) -> str:
-    """"The Department for Education's" -> "the-department-for-education-s": ids and keys."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
 
 
 def words(text: str) -> list[str]:
