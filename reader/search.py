@@ -20,11 +20,11 @@ from pathlib import Path
 
 from reader.domain import Hit, SearchResult
 from reader.errors import BadQuery, IndexBusy
+from reader.query import validate
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # bump on any schema or analyzer change: the index is then rebuilt
-FIELDS = ("title", "body", "source", "author", "date", "entity", "policy")
 _STAMP_SEP = "\x1f"
 
 
@@ -146,34 +146,6 @@ class _Bold:
                 return html.escape(text)
 
         return Bold()
-
-
-_FIELD_PREFIX = re.compile(r"(?<![\w\":])([A-Za-z_]+):(?=(\s|$|[^/]))")
-
-
-def validate(query: str) -> None:
-    """Raise BadQuery with a plain-English reason for queries Whoosh would silently misread."""
-    q = query.strip()
-    if not q:
-        raise BadQuery("Type a word or phrase to search for.")
-    if q.count('"') % 2:
-        raise BadQuery('Unbalanced quote: add the closing " to finish the phrase.')
-    depth = 0
-    for ch in q:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        raise BadQuery("Unbalanced parentheses: every ( needs a matching ).")
-    if q.count("[") != q.count("]"):
-        raise BadQuery("Unbalanced range: write it as date:[2011 TO 2013].")
-    for m in _FIELD_PREFIX.finditer(q):
-        name, after = m[1], m[2]
-        if name.lower() not in FIELDS:
-            raise BadQuery(f"Unknown field '{name}:'. You can search in: "
-                           f"{', '.join(f + ':' for f in FIELDS)}")
-        if after.isspace() or after == "":
-            raise BadQuery(f"'{name}:' needs something after it, e.g. {name}:word")
 
 
 class SearchIndex:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reader.domain import SearchResult
+from reader.query import validate as validate_query
 from reader.search import SearchIndex
-from reader.search import validate as validate_query
 
 
 class SearchService:
