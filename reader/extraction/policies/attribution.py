@@ -23,6 +23,8 @@ _WRITER_TITLE = re.compile(r"^((?:[A-Z][\w'’.-]+\s+){1,3}?[A-Z][\w'’-]+)"
 
 @dataclass
 class Actor:
+    """Someone credited with a statement, as named in the text."""
+
     name: str
     person: bool = False
 

@@ -70,8 +70,7 @@ class PolicyLexicon:
 
     @classmethod
     def _parse(cls, data: dict, digest: str) -> PolicyLexicon:
-        for name in set(data) - set(_TABLES):
-            raise BadInput(f"unknown table [{name}]")
+        _no_other(data, _TABLES, "unknown table")
         tables = {}
         for name in _TABLES:
             table = data.get(name)
@@ -88,21 +87,26 @@ class PolicyLexicon:
                     raise BadInput(f"[stance_cues]: {lemma!r} is under two stances")
                 stance_of[lemma] = stance
         words = tables["words"]
-        for name in set(words) - set(_WORD_LISTS):
-            raise BadInput(f"[words]: unknown list {name!r}")
+        _no_other(words, _WORD_LISTS, "[words]: unknown list")
         lists = {name: frozenset(_words(words.get(name), f"words.{name}"))
                  for name in _WORD_LISTS}
         generic = tables["generic_actors"]
         if not all(isinstance(v, str) and v for v in generic.values()):
             raise BadInput("[generic_actors]: every value must be a non-empty string")
         cue_tables = tables["proposal_cues"]
-        for name in set(cue_tables) - set(_CUE_LISTS):
-            raise BadInput(f"[proposal_cues]: unknown list {name!r}")
+        _no_other(cue_tables, _CUE_LISTS, "[proposal_cues]: unknown list")
         cues = {}
         for key, field in _CUE_LISTS.items():
             texts = _words(cue_tables.get(key), f"proposal_cues.{key}")
             cues[field] = tuple(compile_pattern(t) for t in texts)  # raises BadInput
         return cls(stance_of=stance_of, generic=dict(generic), digest=digest, **lists, **cues)
+
+
+def _no_other(table: dict, known, what: str) -> None:
+    """Raises BadInput for a key of `table` not in `known` (a typo must not pass unseen)."""
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise BadInput(f"{what} {', '.join(map(repr, unknown))}")
 
 
 def _words(value, where: str) -> list[str]:
