@@ -1,0 +1,33 @@
+"""Policies: codebook matching, unfiled proposals, attribution and timelines (the public API).
+
+Pure Python over the cached `Analysis` (reader/extraction/nlp.py): nothing here imports
+spaCy, so policies rebuild in milliseconds at start-up whenever the NLP cache is current.
+Offsets reported here index into `Article.body`. A mention is one sentence: its span is the
+whole sentence (the sentence text is the evidence), one mention per policy per sentence.
+
+    codebook     the codebook and user policies; the pattern language
+    document     one article's analysis: sentences, quotes, the matcher, the parse tree
+    lexicon      resources/policy_lexicon.toml: stance words, role words, proposal cues
+    attribution  actor and stance of a mention
+    proposals    unfiled proposals
+    table        PolicyTable, its JSON cache, timelines
+    build        build_policies, fingerprint, reuse of unchanged articles' results
+"""
+
+from reader.domain import Policy, PolicyMention, Proposal
+from reader.extraction.policies.build import build_policies, fingerprint
+from reader.extraction.policies.codebook import (
+    Pattern,
+    compile_pattern,
+    load_codebook,
+    promote,
+    validate_policies,
+)
+from reader.extraction.policies.lexicon import PolicyLexicon
+from reader.extraction.policies.table import POLICY_VERSION, STANCES, PolicyTable
+
+__all__ = [
+    "POLICY_VERSION", "STANCES", "Pattern", "Policy", "PolicyLexicon", "PolicyMention",
+    "PolicyTable", "Proposal", "build_policies", "compile_pattern", "fingerprint",
+    "load_codebook", "promote", "validate_policies",
+]

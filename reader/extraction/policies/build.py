@@ -1,0 +1,221 @@
+"""Building the PolicyTable: matching every policy in every article, the cache fingerprint,
+reuse of unchanged articles' earlier results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reader.domain import Article, ArticleInfo, Policy, PolicyMention, Proposal
+from reader.errors import BadInput
+from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
+from reader.extraction.policies.attribution import Attributor
+from reader.extraction.policies.codebook import Pattern, compile_pattern, validate_policies
+from reader.extraction.policies.document import Document
+from reader.extraction.policies.lexicon import PolicyLexicon
+from reader.extraction.policies.proposals import unfiled_proposals
+from reader.extraction.policies.table import (
+    POLICY_VERSION,
+    PolicyTable,
+    ResolveActor,
+    mention_from_row,
+    proposal_from_row,
+    resolved,
+)
+
+log = logging.getLogger(__name__)
+
+_VERSION_TAG = f"policies-v{POLICY_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}"
+
+
+def fingerprint(articles: Sequence[Article | ArticleInfo], codebook: Sequence[dict],
+                user_policies: Sequence[dict] = (),
+                resources_dir: Path | str | None = None) -> str:
+    """Changes whenever `build_policies` could give a different answer for these inputs
+    (actor resolution aside: `PolicyTable.from_cache(data, resolve_actor)` redoes that).
+
+    `resources_dir` holds policy_lexicon.toml (None: the bundled resources); an edit to the
+    lexicon changes the fingerprint. Raises BadInput for a broken lexicon."""
+    lexicon = PolicyLexicon.load(resources_dir)
+    h = hashlib.sha256(f"{_VERSION_TAG}-lexicon{lexicon.digest}".encode())
+    h.update(json.dumps([list(codebook), list(user_policies)], sort_keys=True).encode())
+    for art in sorted(articles, key=lambda a: a.id):
+        for part in (art.id, art.text_hash, art.date, art.author):
+            h.update(part.encode())
+            h.update(b"\x1f")
+    return h.hexdigest()[:24]
+
+
+@dataclass
+class _Compiled:
+    id: str
+    label: str
+    description: str
+    patterns: list[Pattern]
+    unless: list[Pattern]
+    user: bool
+
+
+def _compile(entry: dict, user: bool) -> _Compiled:
+    return _Compiled(entry["id"], entry["label"], entry.get("description", ""),
+                     [compile_pattern(p) for p in entry["patterns"]],
+                     [compile_pattern(p) for p in entry.get("unless", ())], user)
+
+
+def build_policies(articles: Iterable[Article | ArticleInfo],
+                   analyses: Mapping[str, Analysis],
+                   codebook: Sequence[dict], user_policies: Sequence[dict] = (),
+                   resolve_actor: ResolveActor | None = None,
+                   previous: Mapping | None = None,
+                   load: Callable[[str], Article] | None = None,
+                   resources_dir: Path | str | None = None) -> PolicyTable:
+    """Match every policy in every analysed article, attribute each mention, and list the
+    proposals no policy covers.
+
+    Article by article: `articles` may be a generator and `analyses` a lazy mapping
+    (`nlp.CachedAnalyses`); nothing of an article but its results is kept.
+
+    Args:
+        articles: clean articles; those without a current analysis are skipped.
+        analyses: {article id: Analysis} from `nlp.analyse`.
+        codebook: dicts from `load_codebook`.
+        user_policies: dicts {id, label, description, patterns[, unless]} (the store's);
+            one that is malformed or reuses a codebook id is skipped and reported in
+            `PolicyTable.problems` (a bad stored policy must not hide all the others).
+        resolve_actor: name -> entity id or None (default: keep the name).
+        previous: an earlier table's `to_cache()`; an article whose text, date and author
+            are unchanged (under the same policies) takes its results from there instead
+            of being matched again (so one changed article re-matches one article).
+        load: article id -> Article; with it, `articles` may be catalogue entries
+            (ArticleInfo) and an article is loaded only when it has to be matched.
+        resources_dir: where policy_lexicon.toml is (None: the bundled resources).
+    Raises:
+        BadInput for a malformed codebook or lexicon.
+    """
+    lexicon = PolicyLexicon.load(resources_dir)
+    book = validate_policies(codebook)
+    users: list[dict] = []
+    problems: list[str] = []
+    for entry in user_policies:
+        try:
+            users += validate_policies([entry], taken=[p["id"] for p in book + users])
+        except BadInput as exc:
+            problems.append(f"user {exc}")
+            log.warning("skipped user policy: %s", exc)
+    compiled = [_compile(e, False) for e in book] + [_compile(e, True) for e in users]
+    resolve = resolve_actor or (lambda name: name)
+    found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
+    proposals: list[Proposal] = []
+    key_cache: dict = {}
+    dates: dict[str, str] = {}
+    rules = hashlib.sha256(
+        json.dumps([_VERSION_TAG, lexicon.digest, book, users], sort_keys=True).encode()
+    ).hexdigest()[:24]
+    reuse = _Reuse(previous, rules, {c.id for c in compiled})
+    doc_keys: dict[str, str] = {}
+    for item in articles:
+        dates[item.id] = item.date
+        if item.id not in analyses:
+            continue
+        key = _doc_key(item)
+        if reuse.take(item.id, key, found, proposals, resolve):
+            doc_keys[item.id] = key
+            continue
+        art = load(item.id) if load is not None else item
+        analysis = analyses.get(art.id)
+        if analysis is None:
+            continue
+        if analysis.text_hash != art.text_hash:
+            log.warning("policies: analysis of %s is stale; skipped", art.id)
+            continue
+        doc_keys[art.id] = key
+        doc = Document(art, analysis, key_cache)
+        attributor = Attributor(doc, lexicon)
+        covered: set[int] = set()
+        for pol in compiled:
+            for ui, tokens in _match(doc, pol).items():
+                unit = doc.units[ui]
+                actor, stance = attributor.attribute(ui, tokens)
+                name = actor.name if actor else None
+                found[pol.id].append(PolicyMention(
+                    doc=art.id, start=unit.start - doc.offset, end=unit.end - doc.offset,
+                    text=doc.text[unit.start:unit.end],
+                    actor=resolved(name, resolve), stance=stance, date=art.date,
+                    actor_name=name))
+                covered.add(ui)
+        proposals += unfiled_proposals(doc, lexicon, covered)
+    policies = []
+    for pol in compiled:
+        mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
+        policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
+    proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
+    return PolicyTable(policies, proposals, problems, rules, doc_keys)
+
+
+def _match(doc: Document, pol: _Compiled) -> dict[int, list[int]]:
+    """{sentence index: token indices of the first match} of one policy, in sentence order;
+    a match overlapped by one of the policy's `unless` patterns (a false friend) is dropped."""
+    per_unit: dict[int, list[int]] = {}
+    dropped = set()
+    for pat in pol.unless:
+        for a, b in doc.find(pat):
+            dropped.update(range(a, b + 1))
+    for pat in pol.patterns:
+        for a, b in doc.find(pat):
+            if dropped & set(range(a, b + 1)):
+                continue
+            ui = doc.unit_of[a]
+            if ui not in per_unit:
+                per_unit[ui] = [doc.content[k] for k in range(a, b + 1)]
+    return dict(sorted(per_unit.items()))
+
+
+def _doc_key(art: Article | ArticleInfo) -> str:
+    """What one article's results depend on besides the policies: its text, date, author."""
+    return hashlib.sha256(f"{art.text_hash}\x1f{art.date}\x1f{art.author}".encode()
+                          ).hexdigest()[:16]
+
+
+class _Reuse:
+    """An earlier table's results by article, for articles that have not changed."""
+
+    def __init__(self, previous: Mapping | None, rules: str, policy_ids: set[str]):
+        self.keys: dict[str, str] = {}
+        self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
+        self.proposals: dict[str, list[list]] = defaultdict(list)
+        if not previous:
+            return
+        try:
+            if (previous.get("version") != POLICY_VERSION or previous.get("rules") != rules
+                    or {p["id"] for p in previous["policies"]} != policy_ids):
+                return
+            for raw in previous["policies"]:
+                for m in raw["mentions"]:
+                    self.mentions[str(m[0])].append((raw["id"], m))
+            for p in previous["proposals"]:
+                self.proposals[str(p[0])].append(p)
+            self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            log.info("earlier policy results not reusable (%r); matching every article", exc)
+            self.keys = {}
+
+    def take(self, doc_id: str, key: str, found: dict[str, list[PolicyMention]],
+             proposals: list[Proposal], resolve: ResolveActor) -> bool:
+        """Add the earlier results of `doc_id` when its key is unchanged; True if it did."""
+        if self.keys.get(doc_id) != key:
+            return False
+        try:
+            mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
+            props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
+        except (TypeError, ValueError) as exc:
+            log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
+            return False
+        for pid, m in mentions:
+            found[pid].append(replace(m, actor=resolved(m.actor_name, resolve)))
+        proposals.extend(props)
+        return True

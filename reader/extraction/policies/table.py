@@ -1,0 +1,129 @@
+"""The PolicyTable (policies with their mentions, unfiled proposals), its JSON cache, timelines."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from reader.domain import Policy, PolicyMention, Proposal
+from reader.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+POLICY_VERSION = 1  # bump when matching or attribution rules change (invalidates caches)
+STANCES = ("proposes", "supports", "opposes", "sceptical", "unknown")
+
+ResolveActor = Callable[[str], "str | None"]
+
+
+class PolicyTable:
+    """All policies with their mentions, and the unfiled proposals, for one corpus."""
+
+    def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal],
+                 problems: Sequence[str] = (), rules: str = "",
+                 doc_keys: Mapping[str, str] | None = None):
+        self.policies = list(policies)
+        self.proposals = list(proposals)
+        self.problems = list(problems)  # user policies that were skipped, one line each
+        # What each article's results depend on (for `build_policies(previous=...)`).
+        self.rules = rules
+        self.doc_keys = dict(doc_keys or {})
+        self._by_id = {p.id: p for p in self.policies}
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def get(self, policy_id: str) -> Policy:
+        """Raises NotFound."""
+        try:
+            return self._by_id[policy_id]
+        except KeyError:
+            raise NotFound(f"No policy with id '{policy_id}'") from None
+
+    def for_doc(self, doc_id: str) -> list[Policy]:
+        """Policies mentioned in one article (codebook order, user policies last)."""
+        return [p for p in self.policies if any(m.doc == doc_id for m in p.mentions)]
+
+    def proposals_for(self, doc_id: str) -> list[Proposal]:
+        return [p for p in self.proposals if p.doc == doc_id]
+
+    def timeline(self, policy_id: str) -> tuple[list[PolicyMention], list[PolicyMention]]:
+        """(dated mentions by date then article and offset, undated mentions by article and
+        offset). Raises NotFound."""
+        mentions = self.get(policy_id).mentions
+        dated = sorted((m for m in mentions if m.date), key=lambda m: (m.date, m.doc, m.start))
+        undated = sorted((m for m in mentions if not m.date), key=lambda m: (m.doc, m.start))
+        return dated, undated
+
+    def to_cache(self) -> dict:
+        """JSON-ready dict; `from_cache` reads it back."""
+        return {
+            "version": POLICY_VERSION,
+            "policies": [
+                {"id": p.id, "label": p.label, "description": p.description, "user": p.user,
+                 "mentions": [mention_row(m) for m in p.mentions]}
+                for p in self.policies
+            ],
+            "proposals": [[p.doc, p.start, p.end, p.text, p.cue] for p in self.proposals],
+            "problems": self.problems,
+            "rules": self.rules,
+            "docs": self.doc_keys,
+        }
+
+    @classmethod
+    def from_cache(cls, data: Mapping, resolve_actor: ResolveActor | None = None
+                   ) -> PolicyTable:
+        """Rebuild from `to_cache()` output. With `resolve_actor`, actor names are resolved
+        again (an entity edit then needs no re-matching).
+
+        Raises ValueError when the data is not a current policy cache (rebuild it)."""
+        try:
+            if data["version"] != POLICY_VERSION:
+                raise ValueError(f"policy cache version {data['version']!r}")
+            policies = []
+            for raw in data["policies"]:
+                mentions = [mention_from_row(row) for row in raw["mentions"]]
+                if resolve_actor is not None:
+                    mentions = [replace(m, actor=resolved(m.actor_name, resolve_actor))
+                                for m in mentions]
+                policies.append(Policy(str(raw["id"]), str(raw["label"]),
+                                       str(raw["description"]), mentions, bool(raw["user"])))
+            proposals = [proposal_from_row(row) for row in data["proposals"]]
+            problems = [str(p) for p in data["problems"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"unreadable policy cache: {exc}") from exc
+        return cls(policies, proposals, problems, str(data.get("rules", "")),
+                   {str(k): str(v) for k, v in dict(data.get("docs", {})).items()})
+
+
+# -- cache rows (shared with build.py's reuse of earlier results) ------------------------
+
+
+def mention_row(m: PolicyMention) -> list:
+    return [m.doc, m.start, m.end, m.text, m.actor_name, m.actor, m.stance, m.date]
+
+
+def mention_from_row(row: Sequence) -> PolicyMention:
+    """Raises TypeError/ValueError for a malformed row."""
+    doc, start, end, text, name, actor, stance, date = row
+    return PolicyMention(str(doc), int(start), int(end), str(text), actor, str(stance),
+                         str(date), name)
+
+
+def proposal_from_row(row: Sequence) -> Proposal:
+    """Raises TypeError/ValueError for a malformed row."""
+    doc, start, end, text, cue = row
+    return Proposal(str(doc), int(start), int(end), str(text), str(cue))
+
+
+def resolved(name: str | None, resolve_actor: ResolveActor) -> str | None:
+    """The entity id of an actor's name, else the name itself (None stays None)."""
+    if name is None:
+        return None
+    try:
+        found = resolve_actor(name)
+    except Exception:  # a resolver bug must not lose the policy table
+        log.exception("resolve_actor failed for %r", name)
+        found = None
+    return found or name
