@@ -10,6 +10,18 @@ APP_NAME = "reader"
 _REPO = Path(__file__).resolve().parent.parent
 
 
+def bundled_resources_dir() -> Path:
+    """The codebook, lexicons, gazetteer and stylesheet: `resources/` beside `reader/` in a
+    checkout (and an editable install), else the `reader.resources` package an installed
+    wheel carries (pyproject.toml maps one to the other)."""
+    beside = _REPO / "resources"
+    if (beside / "codebook.toml").is_file():
+        return beside
+    from importlib.resources import files
+
+    return Path(str(files("reader.resources")))
+
+
 @dataclass(frozen=True)
 class Paths:
     """All locations reader uses. User data (notes, edits) lives in `db_path`; the rest is
@@ -30,7 +42,7 @@ class Paths:
             data = platformdirs.user_data_dir(APP_NAME, appauthor=False)
         corpus = corpus_dir or os.environ.get("READER_CORPUS") or _REPO / "corpus"
         return cls(Path(data).expanduser().resolve(), Path(corpus).expanduser().resolve(),
-                   _REPO / "resources")
+                   bundled_resources_dir())
 
     @property
     def index_dir(self) -> Path:

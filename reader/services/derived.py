@@ -162,7 +162,7 @@ class DerivedTables:
         codebook = pol.load_codebook(self.paths.resources_dir / "codebook.toml")
         user = [{k: v for k, v in p.items() if k != "store_id"} for p in self.user_policies()]
         infos = self._infos()
-        fp = pol.fingerprint(infos, codebook, user)
+        fp = pol.fingerprint(infos, codebook, user, resources_dir=self.paths.resources_dir)
         entities = self.entities(build=build)
 
         def resolve(name: str):
@@ -177,7 +177,8 @@ class DerivedTables:
             # Unchanged articles keep their results from the stale cache (`previous`) and
             # are never loaded; the others are loaded one at a time (`load`).
             table = pol.build_policies(infos, analyses, codebook, user, resolve,
-                                       previous=previous, load=self.catalog.load)
+                                       previous=previous, load=self.catalog.load,
+                                       resources_dir=self.paths.resources_dir)
             complete = len(analyses) == len(infos)
             return table, {**table.to_cache(), "fingerprint": fp} if complete else None
 

@@ -21,9 +21,9 @@ _TABLES = ("stance_cues", "words", "generic_actors", "proposal_cues")
 
 def default_resources_dir() -> Path:
     """The bundled resources folder, as `reader.paths.Paths.resolve` sets it."""
-    from reader.paths import _REPO  # the one place that knows where the repository is
+    from reader.paths import bundled_resources_dir
 
-    return _REPO / "resources"
+    return bundled_resources_dir()
 
 
 @dataclass(frozen=True)
