@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import store as store_module
+from reader.store import connection as store_module
 from reader.errors import BadInput, DiskFull, NotFound, ReaderError, ReadOnly
 from reader.notes import make_anchor
 from reader.store import KEEP_BACKUPS, MIGRATIONS, SCHEMA_VERSION, Store
@@ -375,7 +375,7 @@ def test_backups_rotate_and_are_verified(db, monkeypatch):
         def failing_check(conn, pragma="quick_check"):
             return "*** in database main ***" if pragma == "integrity_check" else "ok"
 
-        monkeypatch.setattr(store_module, "_check", failing_check)
+        monkeypatch.setattr(store_module, "check", failing_check)
         with pytest.raises(ReaderError, match="verification"):
             opened.backup(start + timedelta(days=30))
         assert opened.backups() == kept
