@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
 
@@ -19,8 +20,8 @@ class StoreReader(NoteQueries, EditQueries):
     with `PRAGMA query_only = ON`: a write is impossible, not merely absent.
 
     Thread-safe (calls are serialised by the reader's own lock, never the store's, so a read
-    does not wait for a save). Use one per read lane; `close()` it or use `with` (the store
-    closes the ones it handed out when it closes)."""
+    does not wait for a save). Use one per read lane; `close()` it or use `with`. The store
+    closes the readers it handed out when it closes; a read after that raises ReaderError."""
 
     readonly = True
 
@@ -49,6 +50,12 @@ class StoreReader(NoteQueries, EditQueries):
         memory = sql.connect(":memory:")
         source.backup(memory)
         return cls(memory, path)
+
+    def _read(self, sql_text: str, params: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            if self._closed:  # e.g. a read lane still running while the app shuts down
+                raise ReaderError("The notes database is closed.")
+            return super()._read(sql_text, params)
 
     def close(self) -> None:
         """Safe to call twice."""

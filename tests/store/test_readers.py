@@ -112,7 +112,7 @@ def test_closing_the_store_closes_its_readers(db):
     opened.add_note("doc", body="x")
     view = opened.reader()
     opened.close()
-    with pytest.raises(sqlite3.ProgrammingError):
+    with pytest.raises(ReaderError, match="closed"):
         view.list_notes()
     view.close()  # twice is fine
     with pytest.raises(ReaderError, match="closed"):
