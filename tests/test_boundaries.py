@@ -16,7 +16,7 @@ ALLOWED = {
     "PySide6": lambda rel: rel.startswith("ui/"),
     "whoosh": lambda rel: rel == "search.py",
     "spacy": lambda rel: rel.startswith("extraction/"),
-    "sqlite3": lambda rel: rel == "store.py",
+    "sqlite3": lambda rel: rel.startswith("store/"),
 }
 
 

@@ -1,8 +1,10 @@
-"""Child process for tests/test_store.py (not a test): runs the store in another process.
+"""Child process for the store tests (not a test): runs the store in another process.
 
-    store_child.py write DB   save notes in a loop, printing "<id> <n>" after each commit
-                              (the parent kills it at a random moment)
-    store_child.py probe DB   open DB, try to save, print what happened as JSON
+    child.py write DB   save notes in a loop, printing "<id> <n>" after each commit
+                        (the parent kills it at a random moment)
+    child.py probe DB   open DB, try to save, print what happened as JSON
+
+It imports the `reader` of the repository it lives in (not whichever one is installed).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def write(db: str) -> None:

@@ -1,0 +1,276 @@
+"""Opening and closing the store's database: WAL, integrity check, recovery, read-only mode.
+
+What the user writes here cannot be rebuilt, so:
+- WAL with synchronous=FULL, one write connection, `BEGIN IMMEDIATE` and one transaction
+  per save: a crash or kill never loses an acknowledged save nor leaves half of one.
+- `PRAGMA quick_check` at open. A damaged file is never overwritten: it is moved aside
+  (`reader.sqlite3.damaged-<time>`), the newest good backup is restored and
+  `recovery_message` says so (the UI and CLI show it).
+- A data folder that cannot be written opens read-only: everything reads, writes raise
+  ReadOnly. A full disk raises DiskFull and rolls back only the failed save.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Self
+
+from reader.errors import ReaderError, ReadOnly
+from reader.store import connection as sql
+from reader.store.backups import Backups, backup_time, stamp
+from reader.store.readers import StoreReader
+from reader.store.schema import SCHEMA_VERSION, migrate, user_version
+
+log = logging.getLogger(__name__)
+
+
+class Database(Backups):
+    """The write connection's life: open (recovering if needed), transactions, close.
+
+    Attributes:
+        path: the database file.
+        readonly: True when writes are refused (they raise ReadOnly).
+        recovery_message: what open had to do (restored a backup, opened read-only...), for
+            the user; "" when nothing happened.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, message: str):
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._changed = False  # a save happened since the last backup
+        self._closed = False
+        self._readers: weakref.WeakSet[StoreReader] = weakref.WeakSet()
+        self.path = path
+        self.readonly = readonly
+        self.recovery_message = message
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str, readonly: bool = False) -> Self:
+        """Open (creating or migrating if needed) the database at `path`.
+
+        Never raises for a damaged file (see the module docstring). Falls back to read-only
+        when the folder or file cannot be written. Raises ReaderError when the file cannot
+        be opened at all (e.g. locked by another process for longer than BUSY_TIMEOUT)."""
+        path = Path(path).expanduser().absolute()
+        messages: list[str] = []
+        if not readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                readonly = True
+                messages.append(f"The data folder {path.parent} cannot be created ({exc}).")
+        if not readonly and not cls._writable(path):
+            readonly = True
+            messages.append(f"The data folder {path.parent} is read-only, so notes and edits "
+                            "can be read but not changed.")
+        if readonly:
+            return cls._open_readonly(path, messages)
+        try:
+            damage = cls._damage(path)
+            if damage:
+                messages.append(cls._recover(path, damage))
+            conn = sql.connect(str(path))
+        except sqlite3.Error as exc:
+            raise (sql.translate(exc) or ReaderError(f"Cannot open {path}: {exc}")) from exc
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                log.warning("notes database is in %s mode, not WAL", mode)
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if user_version(conn) > SCHEMA_VERSION:
+                conn.close()
+                messages.append("The notes database was written by a newer version of reader, "
+                                "so it is open read-only.")
+                return cls._open_readonly(path, messages)
+            migrate(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise (sql.translate(exc) or ReaderError(f"Cannot open {path}: {exc}")) from exc
+        store = cls(conn, path, False, " ".join(messages))
+        store.backup_if_due()
+        return store
+
+    @staticmethod
+    def _writable(path: Path) -> bool:
+        return os.access(path.parent, os.W_OK) and all(
+            os.access(p, os.W_OK) for p in [path, *sql.sidecars(path)] if p.exists())
+
+    @classmethod
+    def _damage(cls, path: Path) -> str:
+        """Why the file at `path` is unusable, or "" (also for a missing file)."""
+        if not path.exists():
+            return ""
+        if path.stat().st_size == 0:
+            # A database reader created is never empty (WAL mode writes page 1 at once), so
+            # an empty file with backups around is a truncated one.
+            return "the file is empty" if cls._backups(path) else ""
+        try:
+            conn = sql.connect(path.as_uri() + "?mode=rw", uri=True)
+            try:
+                result = sql.check(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            if sql.error_code(exc) in sql.DAMAGED:
+                return str(exc)
+            raise
+        return "" if result == "ok" else result
+
+    @classmethod
+    def _recover(cls, path: Path, damage: str) -> str:
+        """Move the damaged file aside, restore the newest good backup; the user message."""
+        aside = path.with_name(f"{path.name}.damaged-{stamp(datetime.now())}")
+        n = 1
+        while aside.exists():
+            aside = path.with_name(f"{path.name}.damaged-{stamp(datetime.now())}-{n}")
+            n += 1
+        os.replace(path, aside)
+        for side, moved in zip(sql.sidecars(path), sql.sidecars(aside), strict=True):
+            if side.exists():
+                os.replace(side, moved)
+        log.warning("notes database damaged (%s); moved to %s", damage, aside)
+        for backup in reversed(cls._backups(path)):
+            if cls._verify(backup, "quick_check"):
+                partial = path.with_name(path.name + ".restoring")
+                shutil.copyfile(backup, partial)
+                sql.fsync(partial)
+                os.replace(partial, path)
+                sql.fsync(path.parent)
+                when = backup_time(backup)
+                return (f"The notes database was damaged ({damage}). It was moved aside to "
+                        f"{aside.name} and the backup from {when:%Y-%m-%d %H:%M} was restored: "
+                        "changes made after that backup are missing.")
+        return (f"The notes database was damaged ({damage}) and there was no backup to "
+                f"restore, so reader started with an empty one. The damaged file is kept as "
+                f"{aside.name}.")
+
+    @classmethod
+    def _open_readonly(cls, path: Path, messages: list[str]) -> Self:
+        """A read-only store: the file is copied into memory (so a folder we cannot write,
+        where SQLite cannot create its WAL index, still reads) and migrated there."""
+        memory = sql.connect(":memory:")
+        if path.exists() and path.stat().st_size > 0:
+            try:
+                cls._load_readonly(path, memory, messages)
+            except sqlite3.DatabaseError as exc:
+                memory.close()
+                memory = sql.connect(":memory:")
+                messages.append(f"The notes database could not be read ({exc}) and the data "
+                                "folder is read-only, so it cannot be repaired: no notes are "
+                                "shown.")
+        if user_version(memory) <= SCHEMA_VERSION:
+            migrate(memory)
+        memory.execute("PRAGMA query_only = ON")  # belt and braces: ReadOnly is raised first
+        return cls(memory, path, True, " ".join(messages))
+
+    @staticmethod
+    def _load_readonly(path: Path, memory: sqlite3.Connection, messages: list[str]) -> None:
+        # After a clean close everything is in the main file: immutable=1 reads it without
+        # creating -wal/-shm files. Otherwise (a writer is running, or one crashed) saves may
+        # still be in the WAL: mode=ro reads them when SQLite can use the WAL index, which
+        # fails in a folder it cannot write; then immutable=1 is all we can do.
+        wal = sql.sidecars(path)[0]
+        source = None
+        if wal.exists() and wal.stat().st_size > 0:
+            try:
+                source = sql.connect(path.as_uri() + "?mode=ro", uri=True)
+                result = sql.check(source)
+            except sqlite3.OperationalError:
+                if source is not None:
+                    source.close()
+                source = None
+                messages.append("reader did not close cleanly last time and the data folder "
+                                "is read-only, so the latest changes may not be shown.")
+        if source is None:
+            source = sql.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
+            result = sql.check(source)
+        try:
+            if result != "ok":
+                raise sqlite3.DatabaseError(result)
+            source.backup(memory)
+        finally:
+            source.close()
+
+    # -- read lanes ------------------------------------------------------------------------
+    def reader(self) -> StoreReader:
+        """A read-only view on its own connection, for reading off the write lane (a worker
+        thread): the same queries as the store, no save methods, and SQLite itself refuses
+        writes (`mode=ro`, `PRAGMA query_only`). Reads see every committed save (WAL) and
+        never wait for a save in progress. Closed with the store at the latest.
+
+        A read-only store (data in memory, see `_open_readonly`) gives a reader on a copy of
+        that memory: it never changes, so the copy is exactly what the store reads."""
+        with self._lock:
+            if self._closed:
+                raise ReaderError("The notes database is closed.")
+            if self.readonly:
+                view = StoreReader.copy_of(self._conn, self.path)
+            else:
+                view = StoreReader.open_file(self.path)
+            self._readers.add(view)
+            return view
+
+    # -- closing ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Back up if due (or if this session saved something and the newest backup is over
+        an hour old), close its readers, then close. Safe to call twice."""
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                if not self.readonly:
+                    self._backup_at_close()
+            finally:
+                for view in list(self._readers):
+                    view.close()
+                self._conn.close()
+                self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def integrity_check(self) -> str:
+        """"ok", or the first problems `PRAGMA integrity_check` reports."""
+        with self._lock:
+            return sql.check(self._conn, "integrity_check")
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One save: BEGIN IMMEDIATE … COMMIT, rolled back whole on any error. SQLite errors
+        become ReaderErrors (DiskFull, ReadOnly, busy, damaged)."""
+        if self.readonly:
+            raise ReadOnly(f"Cannot save: the notes database is open read-only (the data "
+                           f"folder {self.path.parent} is not writable).")
+        with self._lock:
+            if self._closed:
+                raise ReaderError("The notes database is closed.")
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error as rollback_exc:  # SQLite may have rolled back
+                        log.warning("rollback failed: %s", rollback_exc)
+                if isinstance(exc, sqlite3.Error) and (error := sql.translate(exc)):
+                    raise error from exc
+                raise
+            self._changed = True

@@ -1,0 +1,198 @@
+"""Notes and their tags in the store: queries (also on a read-only reader) and saves."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from reader.domain import Anchor, Note
+from reader.errors import BadInput, NotFound
+from reader.notes.fields import new_uid, normalise_tags, now_iso
+from reader.store.connection import Connected
+
+_NOTE_SELECT = """
+    SELECT n.id, n.doc, n.text_hash, n.pos_start, n.pos_end, n.quote, n.prefix, n.suffix,
+           n.body, (SELECT group_concat(tag, char(31))
+                    FROM (SELECT tag FROM tags WHERE note_id = n.id ORDER BY pos)),
+           n.created, n.updated, n.trashed, n.orphan, n.uid
+    FROM notes n"""
+
+
+def _note(row) -> Note:
+    (note_id, doc, text_hash, start, end, quote, prefix, suffix, body, tags, created, updated,
+     trashed, orphan, uid) = row
+    return Note(id=note_id, doc=doc, text_hash=text_hash, start=start, end=end, quote=quote,
+                prefix=prefix, suffix=suffix, body=body,
+                tags=tuple(tags.split("\x1f")) if tags else (), created=created,
+                updated=updated, trashed=bool(trashed), orphan=bool(orphan), uid=uid)
+
+
+class NoteQueries(Connected):
+    """Reading notes and tags."""
+
+    def get_note(self, note_id: int) -> Note:
+        rows = self._read(_NOTE_SELECT + " WHERE n.id = ?", (note_id,))
+        if not rows:
+            raise NotFound(f"There is no note {note_id}.")
+        return _note(rows[0])
+
+    def list_notes(self, doc: str | None = None, tag: str | None = None,
+                   include_trashed: bool = False) -> list[Note]:
+        """Notes, oldest first; filtered by article and/or tag (case-insensitive)."""
+        where, params = [], []
+        if doc is not None:
+            where.append("n.doc = ?")
+            params.append(doc)
+        if tag is not None:
+            where.append("EXISTS (SELECT 1 FROM tags t WHERE t.note_id = n.id AND t.tag = ?)")
+            params.append(" ".join(tag.strip().lstrip("#").split()))
+        if not include_trashed:
+            where.append("n.trashed = 0")
+        sql = _NOTE_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        return [_note(r) for r in self._read(sql + " ORDER BY n.created, n.id", params)]
+
+    def search_notes(self, text: str, include_trashed: bool = False) -> list[Note]:
+        """Notes whose text, quote or tags contain every word of `text` (word prefixes
+        match: "safegu" finds "safeguarding"), best first."""
+        words = re.findall(r"\w+", text or "")
+        if not words:
+            return []
+        match = " ".join(f'"{w}"*' for w in words)
+        sql = _NOTE_SELECT + " JOIN notes_fts f ON f.rowid = n.id WHERE notes_fts MATCH ?"
+        if not include_trashed:
+            sql += " AND n.trashed = 0"
+        return [_note(r) for r in self._read(sql + " ORDER BY bm25(notes_fts)", (match,))]
+
+    def tags(self) -> list[tuple[str, int]]:
+        """(tag, number of notes) over notes not in the trash, alphabetical."""
+        rows = self._read("SELECT t.tag, count(*) FROM tags t JOIN notes n ON n.id = t.note_id "
+                          "WHERE n.trashed = 0 GROUP BY t.tag ORDER BY t.tag")
+        return [(tag, count) for tag, count in rows]
+
+
+class NoteSaves(NoteQueries):
+    """Saving notes: each method is one transaction (the store's `_write`)."""
+
+    def add_note(self, doc: str, anchor: Anchor | None = None, text_hash: str = "",
+                 body: str = "", tags: Iterable[str] = (), *, uid: str | None = None,
+                 created: str | None = None, updated: str | None = None) -> Note:
+        """Save a new note on `doc`: on a passage (`anchor` from notes.make_anchor against
+        the article whose `text_hash` is given) or, with no anchor, on the whole article."""
+        if not isinstance(doc, str) or not doc.strip():
+            raise BadInput("A note needs the id of its article.")
+        if not isinstance(body, str):
+            raise BadInput("A note's text must be text.")
+        tags = normalise_tags(tags)
+        stamp = now_iso()
+        created = created or stamp
+        with self._write() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, prefix,"
+                    " suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (uid or new_uid(), doc, text_hash,
+                     anchor.start if anchor else None, anchor.end if anchor else None,
+                     anchor.quote if anchor else "", anchor.prefix if anchor else "",
+                     anchor.suffix if anchor else "", body, created, updated or created))
+            except sqlite3.IntegrityError:
+                raise BadInput(f"A note with id {uid} already exists.") from None
+            self._set_tags(conn, cur.lastrowid, tags)
+            self._index_note(conn, cur.lastrowid)
+        return self.get_note(cur.lastrowid)
+
+    def update_note(self, note_id: int, body: str | None = None,
+                    tags: Iterable[str] | None = None) -> Note:
+        """Change a note's text and/or tags (None leaves it). Raises NotFound."""
+        if body is not None and not isinstance(body, str):
+            raise BadInput("A note's text must be text.")
+        tags = None if tags is None else normalise_tags(tags)
+        with self._write() as conn:
+            self._require(conn, note_id)
+            if body is not None:
+                conn.execute("UPDATE notes SET body = ? WHERE id = ?", (body, note_id))
+            if tags is not None:
+                self._set_tags(conn, note_id, tags)
+            conn.execute("UPDATE notes SET updated = ? WHERE id = ?", (now_iso(), note_id))
+            self._index_note(conn, note_id)
+        return self.get_note(note_id)
+
+    def trash_note(self, note_id: int) -> Note:
+        """Move a note to the trash (hidden from lists; restore_note brings it back)."""
+        return self._set_flag(note_id, "trashed", True)
+
+    def restore_note(self, note_id: int) -> Note:
+        return self._set_flag(note_id, "trashed", False)
+
+    def empty_trash(self) -> int:
+        """Delete trashed notes for good; how many."""
+        with self._write() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM notes WHERE trashed = 1")]
+            conn.executemany("DELETE FROM notes_fts WHERE rowid = ?", [(i,) for i in ids])
+            conn.execute("DELETE FROM notes WHERE trashed = 1")
+        return len(ids)
+
+    def set_anchor(self, note_id: int, start: int | None, end: int | None, text_hash: str,
+                   orphan: bool = False) -> Note:
+        """Record a re-anchoring (notes.refresh_anchor): not a user edit, so `updated` stays.
+        None offsets keep the stored ones (an orphan keeps its last position as a hint)."""
+        with self._write() as conn:
+            self._require(conn, note_id)
+            conn.execute("UPDATE notes SET pos_start = COALESCE(?, pos_start), "
+                         "pos_end = COALESCE(?, pos_end), text_hash = ?, orphan = ? "
+                         "WHERE id = ?", (start, end, text_hash, int(orphan), note_id))
+        return self.get_note(note_id)
+
+    def import_notes(self, notes: Iterable[Note]) -> dict[str, int]:
+        """Add notes from notes.parse_annotations in one save, matched on `uid`: an unknown
+        uid is added, a known one updated only when the imported copy is newer. Imported
+        notes get an empty text_hash, so the library re-anchors them against the text."""
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        with self._write() as conn:
+            for note in notes:
+                row = conn.execute("SELECT id, updated FROM notes WHERE uid = ?",
+                                   (note.uid,)).fetchone()
+                if row is None:
+                    cur = conn.execute(
+                        "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, "
+                        "prefix, suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        (note.uid or new_uid(), note.doc, "", note.start, note.end, note.quote,
+                         note.prefix, note.suffix, note.body, note.created, note.updated))
+                    note_id = cur.lastrowid
+                    counts["added"] += 1
+                elif note.updated > row[1]:
+                    note_id = row[0]
+                    conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?",
+                                 (note.body, note.updated, note_id))
+                    counts["updated"] += 1
+                else:
+                    counts["unchanged"] += 1
+                    continue
+                self._set_tags(conn, note_id, normalise_tags(note.tags))
+                self._index_note(conn, note_id)
+        return counts
+
+    def _set_flag(self, note_id: int, column: str, value: bool) -> Note:
+        with self._write() as conn:
+            self._require(conn, note_id)
+            conn.execute(f"UPDATE notes SET {column} = ? WHERE id = ?", (int(value), note_id))
+        return self.get_note(note_id)
+
+    @staticmethod
+    def _require(conn: sqlite3.Connection, note_id: int) -> None:
+        if conn.execute("SELECT 1 FROM notes WHERE id = ?", (note_id,)).fetchone() is None:
+            raise NotFound(f"There is no note {note_id}.")
+
+    @staticmethod
+    def _set_tags(conn: sqlite3.Connection, note_id: int, tags: tuple[str, ...]) -> None:
+        conn.execute("DELETE FROM tags WHERE note_id = ?", (note_id,))
+        conn.executemany("INSERT INTO tags (note_id, tag, pos) VALUES (?, ?, ?)",
+                         [(note_id, tag, pos) for pos, tag in enumerate(tags)])
+
+    @staticmethod
+    def _index_note(conn: sqlite3.Connection, note_id: int) -> None:
+        conn.execute("DELETE FROM notes_fts WHERE rowid = ?", (note_id,))
+        conn.execute(
+            "INSERT INTO notes_fts (rowid, body, quote, tags) SELECT id, body, quote, "
+            "COALESCE((SELECT group_concat(tag, ' ') FROM tags WHERE note_id = notes.id), '') "
+            "FROM notes WHERE id = ?", (note_id,))

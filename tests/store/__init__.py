@@ -1,0 +1,1 @@
+"""Tests of reader/store/ (the SQLite user-data store)."""
