@@ -33,7 +33,7 @@ class EntityModel(GroupedModel):
         for ent in entities or ():
             by_type.setdefault(ent.type or "Other", []).append(ent)
         order = {t: n for n, t in enumerate(TYPE_ORDER)}
-        groups = [(t, sorted(items, key=lambda e: (-_mentions(e), e.name.casefold())))
+        groups = [(t, sorted(items, key=lambda e: (-mention_count(e), e.name.casefold())))
                   for t, items in sorted(by_type.items(),
                                          key=lambda kv: (order.get(kv[0], 99), kv[0]))]
         self._by_id = {e.id: e for _, items in groups for e in items}
@@ -67,13 +67,13 @@ class EntityModel(GroupedModel):
 
     def item_data(self, ent, column, role):
         if role == DISPLAY:
-            return ent.name if column == 0 else str(_mentions(ent))
+            return ent.name if column == 0 else str(mention_count(ent))
         if role == SORT_ROLE:
-            return ent.name.casefold() if column == 0 else _mentions(ent)
+            return ent.name.casefold() if column == 0 else mention_count(ent)
         if role == Qt.ItemDataRole.ToolTipRole:
             aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
             docs = count_of(getattr(ent, "docs", None))
-            tip = f"{ent.name} ({ent.type}): {_mentions(ent)} mentions in {docs} articles"
+            tip = f"{ent.name} ({ent.type}): {mention_count(ent)} mentions in {docs} articles"
             return tip + (f"\nAlso: {', '.join(aliases)}" if aliases else "")
         if role == Qt.ItemDataRole.FontRole and getattr(ent, "hidden", False):
             font = QFont()
@@ -123,6 +123,8 @@ class EntityModel(GroupedModel):
         return False
 
 
-def _mentions(ent) -> int:
+def mention_count(ent) -> int:
+    """An entity's number of mentions: its `count` when the library gave one, else the length
+    of its mention list."""
     count = getattr(ent, "count", None)
     return count if isinstance(count, int) else len(getattr(ent, "mentions", ()) or ())
