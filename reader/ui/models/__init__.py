@@ -1,8 +1,8 @@
-"""Item models over domain objects (articles, hits, facets, entities, policies, mentions,
-notes), one per module; this package re-exports every public name.
+"""Item models over domain objects, one per module; this package re-exports every public name.
 
-Models hold plain lists of library objects and never call the library: the window fetches
-data through the task runner and hands it over with `set_*`. Custom roles are in `common`.
+Articles, search hits, facets, entities, policies, mentions and notes. Models hold plain
+lists of library objects and never call the library: the window fetches data through the
+task runner and hands it over with `set_*`. Custom roles are in `common`.
 """
 
 from reader.markup import plain_line

@@ -1,8 +1,8 @@
-"""What every item model shares: the custom roles, the flat-table base, and small text helpers
-(bold spans, note labels, local times).
+"""What every item model shares: custom roles, the flat-table base, small text helpers.
 
 Roles: ID_ROLE (the object's id), SORT_ROLE (a sort key), HTML_ROLE (rich text for
-`HtmlDelegate`), OBJECT_ROLE (the domain object itself).
+`HtmlDelegate`), OBJECT_ROLE (the domain object itself). Helpers: bold spans, note labels,
+local times.
 """
 
 from __future__ import annotations

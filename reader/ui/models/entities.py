@@ -1,5 +1,4 @@
-"""The entity tree: entities grouped by type, most mentioned first; drag one onto another to
-merge them."""
+"""The entity tree: entities grouped by type, most mentioned first, merged by drag and drop."""
 
 from __future__ import annotations
 

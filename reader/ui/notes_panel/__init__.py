@@ -1,5 +1,4 @@
-"""The Notes tab (`NotesPanel`): the list box, the editor box and the save requests they make;
-this package re-exports their public names."""
+"""The Notes tab (`NotesPanel`); this package re-exports its public names."""
 
 from reader.ui.notes_panel.edits import Edit, same_tags, tags_text
 from reader.ui.notes_panel.note_list import VIEW_LABELS

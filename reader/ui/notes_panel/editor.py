@@ -1,5 +1,4 @@
-"""The note editor box (the selected note's meta line, quote, Markdown text, tags, trash and
-restore buttons) and the note's rendered preview."""
+"""The note editor box (meta, quote, Markdown text, tags, buttons) and the note preview."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The Notes tab's list box: which notes (view, tag filter), the sortable table of them, and
-its empty-state hint."""
+"""The Notes tab's list box: view and tag choosers, the notes table, its empty state."""
 
 from __future__ import annotations
 

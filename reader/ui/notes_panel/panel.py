@@ -1,5 +1,4 @@
-"""`NotesPanel`, the Notes tab: the list of notes over the selected note's autosaving Markdown
-editor and its preview.
+"""`NotesPanel`, the Notes tab: the notes list over an autosaving Markdown editor.
 
 The panel never calls the library. The window loads notes (a `NotesSnapshot`) and hands them
 over; the panel reports what the user did through signals and is told how saves went.

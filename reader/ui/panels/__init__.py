@@ -1,8 +1,8 @@
-"""Sidebar and bottom panels, one per module: search results, entities, policies and the
-mention list; this package re-exports them.
+"""Sidebar and bottom panels, one per module; this package re-exports them.
 
-Panels own their views and models and report what the user did through signals; the main
-window does the fetching (through the task runner) and hands data back with `set_*`.
+Search results, entities, policies and the mention list. Panels own their views and models
+and report what the user did through signals; the main window does the fetching (through
+the task runner) and hands data back with `set_*`.
 """
 
 from reader.ui.panels.entities import EntityPanel

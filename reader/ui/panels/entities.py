@@ -1,5 +1,4 @@
-"""The entity panel: entities grouped by type with counts, a filter box, and the selected
-one's details (aliases, related entities)."""
+"""The entity panel: the entity tree, its filter box and the selected entity's details."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The policy panel: policies with article counts and a timeline, the selected one's actors
-below."""
+"""The policy panel: policies with counts and a timeline, the selected one's actors."""
 
 from __future__ import annotations
 

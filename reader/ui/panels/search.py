@@ -1,5 +1,4 @@
-"""The search panel: result list with snippets, notes found, facet counts and a header line
-(count, suggestion, error)."""
+"""The search panel: results with snippets, notes found, facet counts and a header line."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The reading pane (`ArticleView`) and the safe HTML browser every panel uses
-(`SafeBrowser`); this package re-exports their public names.
+"""The reading pane and the safe HTML browser; this package re-exports their public names.
 
 Safety: nothing is ever loaded and links are routed by the app (see `browser`). Highlights are
 layers of extra selections over body spans (see `highlights`); body offsets map exactly to

@@ -1,9 +1,8 @@
-"""`ArticleView`, the reading pane: one article with selection, highlights, clicks on noted
-passages, find and zoom, all in body offsets.
+"""`ArticleView`, the reading pane: one article, its selection, highlights, find and zoom.
 
-The document's layout and the offset map are in `document`; the highlight layers (noted
-passages, search terms, the selected entity's or policy's mentions, find matches) in
-`highlights`. A click on a noted passage emits `note_clicked`.
+Everything is in body offsets. The document's layout and the offset map are in `document`;
+the highlight layers (noted passages, search terms, the selected entity's or policy's
+mentions, find matches) in `highlights`. A click on a noted passage emits `note_clicked`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""The article as a QTextDocument: its layout (title, meta, body, collapsed extras) and the map
-between body offsets (Python str) and document positions (UTF-16).
+"""The article as a QTextDocument: its layout, and body offsets <-> document positions.
 
 Layout of the document: the title block, the meta block, an empty block, then the body as
 plain-text paragraphs starting at `body_start`. Every body offset `i` maps to document

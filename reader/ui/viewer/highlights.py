@@ -1,5 +1,4 @@
-"""Highlight layers of the reading pane: noted passages, search terms, mentions and find
-matches as extra selections, their colours and draw order, and the search-stem pattern.
+"""Highlight layers of the reading pane: extra selections, colours, order, search stems.
 
 Layers are drawn in `LAYER_ORDER` (later on top). Noted passages carry their note id on the
 selection's char format (`NOTE_PROPERTY`).
