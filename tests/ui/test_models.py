@@ -239,3 +239,12 @@ def test_empty_models_pass_the_tester(qtmodeltester, model_cls):
     model = model_cls()
     qtmodeltester.check(model)
     assert model.rowCount(QModelIndex()) == 0
+
+
+def test_ui_uses_the_one_markup_helpers():
+    import reader.markup as markup
+    import reader.ui.models as models
+    import reader.ui.viewer as viewer
+
+    assert viewer.sanitise is markup.sanitise
+    assert models.plain_line is markup.plain_line

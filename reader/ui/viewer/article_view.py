@@ -1,136 +1,37 @@
-"""The reading pane: a safe QTextBrowser that shows one article with exact body offsets.
+"""`ArticleView`, the reading pane: one article, its selection, highlights, find and zoom.
 
-Layout of the document: the title block, the meta block, an empty block, then the body as
-plain-text paragraphs starting at `body_start`. Every body offset `i` maps to document
-position `body_start + utf16(body[:i])` (see `OffsetMap`), so entity mentions, search terms
-and note anchors select exactly `body[start:end]`. Page chrome and reader comments follow the
-body, collapsed behind a link.
-
-Safety: nothing is ever loaded. `loadResource` answers an empty byte array for every URL
-(images, stylesheets, `file://`), links are never followed by the widget: http(s) links go to
-the system browser on click, `entity:`/`note:` links are re-emitted as `link_activated`.
-
-Highlights are layers of extra selections over body spans, drawn in a fixed order: noted
-passages (a highlighter colour of their own), search terms, the selected entity's or policy's
-mentions, find matches. A click on a noted passage emits `note_clicked`.
+Everything is in body offsets. The document's layout and the offset map are in `document`;
+the highlight layers (noted passages, search terms, the selected entity's or policy's
+mentions, find matches) in `highlights`. A click on a noted passage emits `note_clicked`.
 """
 
 from __future__ import annotations
 
-import bisect
-import html
-import re
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QFont, QPalette, QTextCursor
+from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip
 
-import nh3
-from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDesktopServices,
-    QFont,
-    QPalette,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
+from reader.ui.viewer.browser import SafeBrowser
+from reader.ui.viewer.document import (
+    TOGGLE,
+    OffsetMap,
+    find_all,
+    next_match,
+    plain,
+    write_article,
+    write_message,
 )
-from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToolTip
+from reader.ui.viewer.highlights import (
+    in_layer_order,
+    note_colour,
+    role_colour,
+    selections,
+    stem_pattern,
+)
 
 READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
 ZOOM_STEP = 0.1
 ZOOM_RANGE = (-5, 10)
-_TOGGLE = "reader:toggle/"
-# Characters QTextCursor.insertText turns into block or frame boundaries. The body is split
-# on "\n" by us; these are shown as a space so that one body char stays one position.
-_SPECIAL = str.maketrans({"\r": " ", "\u2029": " ", "\ufdd0": " ", "\ufdd1": " ",
-                          "\x00": " "})
-LAYER_ORDER = ("notes", "terms", "mentions", "find")  # later layers are drawn on top
-# The note id on the char format of a noted passage's extra selection (tests read it).
-NOTE_PROPERTY = QTextFormat.Property.UserProperty + 1
-
-
-def note_colour(palette: QPalette) -> QColor:
-    """The noted-passage highlight: a highlighter yellow, softer on a dark base so light text
-    stays readable. Distinct from the palette's Highlight (entity mentions) and Link (search
-    terms), whatever the theme."""
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    colour = QColor(255, 196, 0) if dark else QColor(255, 214, 0)
-    colour.setAlpha(80 if dark else 120)
-    return colour
-
-
-class OffsetMap:
-    """Python str offsets <-> Qt (UTF-16) positions for one text."""
-
-    def __init__(self, text: str):
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
-        self._ends = [a + k + 2 for k, a in enumerate(self._astral)]  # qt end of each pair
-
-    def to_qt(self, i: int) -> int:
-        return i + bisect.bisect_left(self._astral, i)
-
-    def from_qt(self, pos: int) -> int:
-        return pos - bisect.bisect_right(self._ends, pos)
-
-
-def sanitise(fragment: str) -> str:
-    """HTML from notes or the library, cleaned to inline formatting and safe links."""
-    return nh3.clean(fragment, url_schemes={"http", "https", "entity", "note", "policy"},
-                     tags={"b", "strong", "i", "em", "code", "pre", "p", "br", "ul", "ol", "li",
-                           "a", "blockquote", "h1", "h2", "h3", "h4", "span", "table", "thead",
-                           "tbody", "tr", "th", "td", "hr"},
-                     attributes={"a": {"href"}, "table": {"cellpadding"}, "td": {"align"},
-                                 "th": {"align", "colspan"}},
-                     link_rel=None)
-
-
-def stem_pattern(terms) -> re.Pattern | None:
-    """Words starting with any of the search stems, case-insensitively.
-
-    The index stems words (Porter): "policies" -> "polici", so a stem ending in "i" also
-    matches the "y" spelling ("policy")."""
-    alts = set()
-    for term in terms:
-        term = term.strip().lower()
-        if not term or not re.fullmatch(r"\w+", term):
-            continue
-        alts.add(re.escape(term))
-        if term.endswith("i") and len(term) > 2:
-            alts.add(re.escape(term[:-1] + "y"))
-    if not alts:
-        return None
-    return re.compile(r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\w*",
-                      re.IGNORECASE)
-
-
-class SafeBrowser(QTextBrowser):
-    """A QTextBrowser that loads nothing and routes links itself (see the module docstring)."""
-
-    # An internal link (entity:ID, note:ID) was clicked: (url).
-    link_activated = Signal(QUrl)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setUndoRedoEnabled(False)
-        self.anchorClicked.connect(self._on_anchor)
-
-    def loadResource(self, kind, url):
-        """Never load anything: no images, no files, no network."""
-        return QByteArray(b"")
-
-    def set_safe_html(self, fragment: str) -> None:
-        """Show library- or note-provided HTML after sanitising it."""
-        self.setHtml(sanitise(fragment))
-
-    def _on_anchor(self, url: QUrl) -> None:
-        scheme = url.scheme().lower()
-        if scheme in ("http", "https"):
-            QDesktopServices.openUrl(url)
-        elif scheme in ("entity", "note", "policy"):
-            self.link_activated.emit(url)
-        # anything else (file:, javascript:, data:) is ignored on purpose
 
 
 class ArticleView(SafeBrowser):
@@ -162,8 +63,8 @@ class ArticleView(SafeBrowser):
         self.show_message("Select an article to read it.")
 
     def _on_anchor(self, url: QUrl) -> None:
-        if url.toString().startswith(_TOGGLE):
-            self._toggle(url.toString().removeprefix(_TOGGLE))
+        if url.toString().startswith(TOGGLE):
+            self._toggle(url.toString().removeprefix(TOGGLE))
         else:
             super()._on_anchor(url)
 
@@ -176,16 +77,7 @@ class ArticleView(SafeBrowser):
         self._notes = []
         self._empty_message = text
         self.setProperty("empty", True)
-        doc = self.document()
-        doc.clear()
-        cursor = QTextCursor(doc)
-        fmt = QTextBlockFormat()
-        fmt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        fmt.setTopMargin(48)
-        cursor.setBlockFormat(fmt)
-        char = QTextCharFormat()
-        char.setForeground(self.palette().brush(QPalette.ColorRole.PlaceholderText))
-        cursor.insertText(text, char)
+        write_message(self.document(), text, self.palette())
         self._apply_extra()
 
     def show_article(self, article, expanded: set[str] | None = None) -> None:
@@ -202,66 +94,11 @@ class ArticleView(SafeBrowser):
         self._render()
 
     def _render(self) -> None:
-        art = self.article
-        pal = self.palette()
-        doc = self.document()
-        doc.clear()
-        doc.setDefaultFont(self._zoomed_font())
-        cursor = QTextCursor(doc)
-
-        title_block = QTextBlockFormat()
-        title_block.setBottomMargin(6)
-        title_block.setHeadingLevel(1)
-        title_fmt = QTextCharFormat()
-        title_fmt.setFontWeight(QFont.Weight.Bold)
-        title_fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, 2)
-        cursor.setBlockFormat(title_block)
-        cursor.insertText(_plain(art.title) or "Untitled", title_fmt)
-
-        meta_block = QTextBlockFormat()
-        meta_block.setBottomMargin(12)
-        meta_fmt = QTextCharFormat()
-        meta_fmt.setForeground(pal.brush(QPalette.ColorRole.PlaceholderText))
-        cursor.insertBlock(meta_block, meta_fmt)
-        cursor.insertText(_plain(meta_line(art)), meta_fmt)
-
-        body_block = QTextBlockFormat()
-        body_block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        cursor.insertBlock(body_block, QTextCharFormat())
-        cursor.insertBlock(body_block, QTextCharFormat())
-        self.body_start = cursor.position()
-        self._map = OffsetMap(art.body)
-        for n, line in enumerate(art.body.split("\n")):
-            if n:
-                cursor.insertBlock(body_block, QTextCharFormat())
-            if line:
-                cursor.insertText(line.translate(_SPECIAL))
-
-        for key, label in (("chrome", "Page chrome"), ("comments", "Reader comments")):
-            extra = getattr(art, key, "") or ""
-            if extra.strip():
-                self._render_extra(cursor, key, label, extra, pal)
+        self.body_start = write_article(self.document(), self.article, self._expanded,
+                                        self.palette(), self._zoomed_font())
+        self._map = OffsetMap(self.article.body)
         self._apply_margins()
         self._apply_extra()
-
-    def _render_extra(self, cursor, key, label, text, pal) -> None:
-        open_ = key in self._expanded
-        block = QTextBlockFormat()
-        block.setTopMargin(18)
-        link = QTextCharFormat()
-        link.setAnchor(True)
-        link.setAnchorHref(_TOGGLE + key)
-        link.setForeground(pal.brush(QPalette.ColorRole.Link))
-        words = len(text.split())
-        cursor.insertBlock(block, QTextCharFormat())
-        cursor.insertText(f"{'▾' if open_ else '▸'} {label} ({words} words, not part of the "
-                          "article)", link)
-        if open_:
-            muted = QTextCharFormat()
-            muted.setForeground(pal.brush(QPalette.ColorRole.PlaceholderText))
-            for line in text.split("\n"):
-                cursor.insertBlock(QTextBlockFormat(), muted)
-                cursor.insertText(line.translate(_SPECIAL), muted)
 
     def _toggle(self, key: str) -> None:
         if self.article is None:
@@ -339,7 +176,7 @@ class ArticleView(SafeBrowser):
         spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
         pattern = stem_pattern(self._terms)
         if pattern is not None and self.article is not None:
-            title = _plain(self.article.title)
+            title = plain(self.article.title)
             tmap = OffsetMap(title)
             spans += [(tmap.to_qt(m.start()), tmap.to_qt(m.end()))
                       for m in pattern.finditer(title)]
@@ -394,34 +231,15 @@ class ArticleView(SafeBrowser):
         """Body spans currently highlighted as search terms (tests and status bar)."""
         return self._term_ranges()
 
-    def _role_colour(self, role, alpha: int) -> QColor:
-        colour = self.palette().color(role)
-        colour.setAlpha(alpha)
-        return colour
+    def _role_colour(self, role, alpha: int):
+        return role_colour(self.palette(), role, alpha)
 
-    def _set_layer(self, name, positions, colour: QColor, underline=False, ids=None) -> None:
-        """Extra selections over document positions [(start, end)] in `colour`; `ids` (one
-        per position) are stored on the formats as NOTE_PROPERTY."""
-        doc = self.document()
-        selections = []
-        for n, (start, end) in enumerate(positions):
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = QTextCursor(doc)
-            sel.cursor.setPosition(start)
-            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.format.setBackground(colour)
-            if underline:
-                sel.format.setFontUnderline(True)
-            if ids is not None:
-                sel.format.setProperty(NOTE_PROPERTY, ids[n])
-            selections.append(sel)
-        self._layers[name] = selections
+    def _set_layer(self, name, positions, colour, underline=False, ids=None) -> None:
+        self._layers[name] = selections(self.document(), positions, colour, underline, ids)
         self._apply_extra()
 
     def _apply_extra(self) -> None:
-        order = {name: n for n, name in enumerate(LAYER_ORDER)}
-        names = sorted(self._layers, key=lambda name: order.get(name, len(order)))
-        self.setExtraSelections([s for name in names for s in self._layers[name]])
+        self.setExtraSelections(in_layer_order(self._layers))
 
     def _reapply_layers(self) -> None:
         if self.article is None:
@@ -510,23 +328,12 @@ class ArticleView(SafeBrowser):
             self._apply_extra()
             return 0, 0
         doc = self.document()
-        flags = QTextDocument.FindFlag(0)
-        matches = []
-        cursor = doc.find(text, 0, flags)
-        while not cursor.isNull():
-            matches.append((cursor.selectionStart(), cursor.selectionEnd()))
-            cursor = doc.find(text, cursor, flags)
+        matches = find_all(doc, text)
         self._set_layer("find", matches, self._role_colour(QPalette.ColorRole.Highlight, 60))
         if not matches:
             return 0, 0
         here = self.textCursor()
-        if backward:
-            before = [i for i, (s, _) in enumerate(matches) if s < here.selectionStart()]
-            n = before[-1] if before else len(matches) - 1
-        else:
-            origin = here.selectionEnd() if again else here.selectionStart()
-            after = [i for i, (s, _) in enumerate(matches) if s >= origin]
-            n = after[0] if after else 0
+        n = next_match(matches, here.selectionStart(), here.selectionEnd(), backward, again)
         cursor = QTextCursor(doc)
         cursor.setPosition(matches[n][0])
         cursor.setPosition(matches[n][1], QTextCursor.MoveMode.KeepAnchor)
@@ -595,17 +402,3 @@ class ArticleView(SafeBrowser):
             self._base_font = QFont(self.font())
             self.document().setDefaultFont(self._zoomed_font())
 
-
-def meta_line(article) -> str:
-    parts = [article.date or "Undated", article.source, article.author]
-    if getattr(article, "date_from", "") == "comment":
-        parts[0] += " (date from a reader comment)"
-    return " · ".join(p for p in parts if p)
-
-
-def _plain(text: str) -> str:
-    return (text or "").replace("\n", " ").translate(_SPECIAL)
-
-
-def escape(text: str) -> str:
-    return html.escape(text or "", quote=True)

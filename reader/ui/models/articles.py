@@ -1,0 +1,97 @@
+"""The article list: every article (title, source, date, unread in bold) and its filter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, FlatTable
+
+
+class ArticleModel(FlatTable):
+    """Every article: title, source, date; unread ones in bold."""
+
+    TITLE, SOURCE, DATE = range(3)
+    HEADERS = ("Title", "Source", "Date")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list = []
+        self._row_of: dict[str, int] = {}
+        self._read: set[str] = set()
+
+    def set_articles(self, infos) -> None:
+        self.beginResetModel()
+        self._rows = list(infos)
+        self._row_of = {info.id: n for n, info in enumerate(self._rows)}
+        self.endResetModel()
+
+    def set_read_docs(self, docs) -> None:
+        self._read = set(docs)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2),
+                                  [Qt.ItemDataRole.FontRole])
+
+    def set_read(self, doc_id: str, read: bool) -> None:
+        (self._read.add if read else self._read.discard)(doc_id)
+        row = self._row_of.get(doc_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2),
+                                  [Qt.ItemDataRole.FontRole])
+
+    def is_read(self, doc_id: str) -> bool:
+        return doc_id in self._read
+
+    def info(self, doc_id: str):
+        row = self._row_of.get(doc_id)
+        return None if row is None else self._rows[row]
+
+    def row_of(self, doc_id: str) -> int | None:
+        return self._row_of.get(doc_id)
+
+    def ids(self) -> list[str]:
+        return [info.id for info in self._rows]
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        info = self._rows[index.row()]
+        col = index.column()
+        if role == DISPLAY:
+            return (info.title or "Untitled", info.source, info.date or "Undated")[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return " · ".join(x for x in (info.title, info.source, info.author, info.date) if x)
+        if role == Qt.ItemDataRole.FontRole and info.id not in self._read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SORT_ROLE:
+            return ((info.title or "").casefold(), (info.source or "").casefold(),
+                    info.date or "")[col]
+        if role == ID_ROLE:
+            return info.id
+        if role == OBJECT_ROLE:
+            return info
+        return None
+
+
+class ArticleProxy(QSortFilterProxyModel):
+    """Filter on title, source and author, case-insensitively; sort on SORT_ROLE."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
+
+    def set_filter_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row, parent):
+        if not self._needle:
+            return True
+        info = self.sourceModel().index(row, 0, parent).data(OBJECT_ROLE)
+        hay = " ".join((info.title, info.source, info.author, info.date)).casefold()
+        return all(word in hay for word in self._needle.split())

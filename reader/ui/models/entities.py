@@ -1,0 +1,129 @@
+"""The entity tree: entities grouped by type, most mentioned first, merged by drag and drop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, count_of
+from reader.ui.models.grouped import GroupedModel
+
+ENTITY_MIME = "application/x-reader-entity"
+# The entity types, in the order the sidebar groups them (the library's TYPES).
+TYPE_ORDER = ("Person", "Organisation", "Place", "Law", "Work", "Date", "Money")
+
+
+class EntityModel(GroupedModel):
+    """Entities grouped by type, most mentioned first; items can be dragged onto each other.
+
+    Dropping entity A on entity B emits `merge_requested(A id, B id)`; the model itself is
+    only changed when the window reloads it after the edit."""
+
+    HEADERS = ("Entity", "Mentions")
+    # An entity was dropped on another: (source id, target id).
+    merge_requested = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._by_id: dict[str, object] = {}
+
+    def set_entities(self, entities) -> None:
+        by_type: dict[str, list] = {}
+        for ent in entities or ():
+            by_type.setdefault(ent.type or "Other", []).append(ent)
+        order = {t: n for n, t in enumerate(TYPE_ORDER)}
+        groups = [(t, sorted(items, key=lambda e: (-mention_count(e), e.name.casefold())))
+                  for t, items in sorted(by_type.items(),
+                                         key=lambda kv: (order.get(kv[0], 99), kv[0]))]
+        self._by_id = {e.id: e for _, items in groups for e in items}
+        self._set_groups(groups)
+
+    def entity(self, entity_id: str):
+        return self._by_id.get(entity_id)
+
+    def find(self, ref: str):
+        """The entity with id `ref`, else the one named (or also written) `ref`."""
+        if ref in self._by_id:
+            return self._by_id[ref]
+        key = " ".join(ref.split()).casefold()
+        for ent in self._by_id.values():
+            if ent.name.casefold() == key:
+                return ent
+        for ent in self._by_id.values():
+            if any(a.casefold() == key for a in getattr(ent, "aliases", ()) or ()):
+                return ent
+        return None
+
+    def types(self) -> list[str]:
+        return [name for name, _ in self._groups]
+
+    def index_of(self, entity_id: str) -> QModelIndex:
+        for g, (_, items) in enumerate(self._groups):
+            for r, ent in enumerate(items):
+                if ent.id == entity_id:
+                    return self.createIndex(r, 0, g + 1)
+        return QModelIndex()
+
+    def item_data(self, ent, column, role):
+        if role == DISPLAY:
+            return ent.name if column == 0 else str(mention_count(ent))
+        if role == SORT_ROLE:
+            return ent.name.casefold() if column == 0 else mention_count(ent)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
+            docs = count_of(getattr(ent, "docs", None))
+            tip = f"{ent.name} ({ent.type}): {mention_count(ent)} mentions in {docs} articles"
+            return tip + (f"\nAlso: {', '.join(aliases)}" if aliases else "")
+        if role == Qt.ItemDataRole.FontRole and getattr(ent, "hidden", False):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == ID_ROLE:
+            return ent.id
+        if role == OBJECT_ROLE:
+            return ent
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid() and index.internalId() != 0:
+            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return base
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):
+        return [ENTITY_MIME]
+
+    def mimeData(self, indexes):
+        ids = []
+        for index in indexes:
+            ent = self.item(index)
+            if ent is not None and ent.id not in ids:
+                ids.append(ent.id)
+        data = QMimeData()
+        data.setData(ENTITY_MIME, "\n".join(ids).encode())
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent):
+        return bool(data.hasFormat(ENTITY_MIME) and self.item(parent) is not None
+                    and row == -1)
+
+    def dropMimeData(self, data, action, row, column, parent):
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        target = self.item(parent)
+        sources = bytes(data.data(ENTITY_MIME)).decode().split("\n")
+        for source in sources:
+            if source and source != target.id:
+                self.merge_requested.emit(source, target.id)
+        # False: the view must not delete the dragged rows; the window reloads the model.
+        return False
+
+
+def mention_count(ent) -> int:
+    """An entity's number of mentions: its `count` when the library gave one, else the length
+    of its mention list."""
+    count = getattr(ent, "count", None)
+    return count if isinstance(count, int) else len(getattr(ent, "mentions", ()) or ())

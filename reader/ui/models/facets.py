@@ -1,0 +1,62 @@
+"""Facet counts of a search (entities, policies, sources, years) and the query clause of each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from reader.ui.models.common import DISPLAY, ID_ROLE, SORT_ROLE
+from reader.ui.models.grouped import GroupedModel
+
+
+class FacetModel(GroupedModel):
+    """Facet counts of a search: group (Entity, Policy, Source, Year) -> value, count.
+
+    ID_ROLE of a value row is the query clause that narrows the search to it."""
+
+    GROUPS = (("entity", "Entities"), ("policy", "Policies"), ("source", "Sources"),
+              ("year", "Years"))
+    LIMIT = 12
+
+    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None) -> None:
+        """`label_of(key, value)` gives the display name of an indexed value (the index
+        keeps entity names lower-cased and policy ids), or None to leave the value out."""
+        groups = []
+        for key, title in self.GROUPS:
+            counts = facets.get(key) or {}
+            items = []
+            for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                label = label_of(key, value) if label_of else value
+                if label:
+                    items.append((key, value, n, label))
+                if len(items) == self.LIMIT:
+                    break
+            if items:
+                groups.append((title, items))
+        self._set_groups(groups)
+
+    def group_data(self, name, items, column, role):
+        if role == DISPLAY and column == 0:
+            return name
+        return super().group_data(name, items, column, role)
+
+    def item_data(self, item, column, role):
+        key, value, n, label = item
+        if role == DISPLAY:
+            return label if column == 0 else str(n)
+        if role == SORT_ROLE:
+            return label if column == 0 else n
+        if role == ID_ROLE:
+            return facet_clause(key, value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Narrow the search to {label} ({n} articles)"
+        return None
+
+
+def facet_clause(key: str, value: str) -> str:
+    """The query clause selecting one facet value (entity/policy are exact keyword terms)."""
+    if key == "year":
+        return f"date:{value}"
+    if key == "source":
+        return f'source:"{value}"' if " " in value else f"source:{value}"
+    quoted = value.replace("'", " ")
+    return f"{key}:'{quoted}'"

@@ -1,0 +1,172 @@
+"""The entity panel: the entity tree, its filter box and the selected entity's details."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy, count_of
+from reader.ui.models.entities import mention_count
+from reader.ui.panels.common import column, filter_box, plural
+from reader.ui.viewer import SafeBrowser
+from reader.ui.widgets import EmptyStack
+
+
+class EntityPanel(QWidget):
+    """Entities grouped by type with counts, a filter box, and the selected one's details."""
+
+    # The current entity changed: (entity object, or None).
+    entity_selected = Signal(object)
+    # The tree was right-clicked: (position in the tree's viewport). The window owns the
+    # entity actions (menus, shortcuts) and shows them.
+    context_menu_requested = Signal(QPoint)
+    # An entity: link in the details was clicked: (entity id).
+    entity_link_activated = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("entityPanel")
+        self.filter = filter_box("Filter entities", "entityFilter")
+        self.model = EntityModel(self)
+        self.proxy = TreeFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(lambda _: self._expand_groups())
+
+        self.tree = QTreeView()
+        self.tree.setObjectName("entityTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self.context_menu_requested)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed, not ResizeToContents: measuring thousands of rows costs a second per reload.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("Mentions") + 28)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._restore_expansion)
+        self.stack = EmptyStack(self.tree, "Entities appear after indexing.")
+
+        self.details = SafeBrowser()
+        self.details.setObjectName("entityDetails")
+        self.details.link_activated.connect(self._on_link)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("entitySplitter")
+        self.splitter.addWidget(column(self.filter, self.stack))
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._collapsed: set[str] = set()
+        self.tree.collapsed.connect(lambda i: self._collapsed.add(i.data(ID_ROLE)))
+        self.tree.expanded.connect(lambda i: self._collapsed.discard(i.data(ID_ROLE)))
+        self.show_details(None)
+
+    # -- data ----------------------------------------------------------------------------
+    def set_entities(self, entities, keep: str | None = None) -> None:
+        """Replace the list; `None` means the feature is unavailable. Re-selects `keep`."""
+        keep = keep if keep is not None else self.current_id()
+        self.model.set_entities(entities or [])
+        if entities is None or not entities:
+            self.stack.set_empty("Entities appear after indexing.\n\nPeople, organisations and "
+                                 "places named in the articles are listed here once "
+                                 "File > Reindex has finished.")
+        else:
+            self.stack.set_empty(None)
+        if keep:
+            self.select(keep)
+
+    def select(self, ref: str) -> bool:
+        """Make the entity with id (or name) `ref` current; False when it is not listed."""
+        ent = self.model.find(ref)
+        if ent is None:
+            return False
+        source = self.model.index_of(ent.id)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(index)
+        return True
+
+    def current(self):
+        index = self.tree.currentIndex()
+        return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
+
+    def current_id(self) -> str | None:
+        ent = self.current()
+        return ent.id if ent is not None else None
+
+    def selected(self) -> list:
+        rows = self.tree.selectionModel().selectedRows(0)
+        out = [self.proxy.data(i, OBJECT_ROLE) for i in rows]
+        return [e for e in out if e is not None]
+
+    def show_details(self, ent, related=None) -> None:
+        if ent is None:
+            self.details.set_safe_html("<p>Select an entity to see where it is mentioned. "
+                                       "Drag one entity onto another to merge them; right-click "
+                                       "for rename, hide and type.</p>")
+            return
+        aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
+        docs = count_of(getattr(ent, "docs", None))
+        parts = [f"<h3>{html.escape(ent.name)}</h3>",
+                 f"<p>{html.escape(ent.type)} · {plural(mention_count(ent), 'mention')} in "
+                 f"{plural(docs, 'article')}</p>"]
+        if aliases:
+            parts.append("<p><b>Also written</b> " + ", ".join(html.escape(a) for a in aliases)
+                         + "</p>")
+        # Dates and sums co-occur with everything: as "related" they are noise.
+        related = [r for r in related or () if getattr(getattr(r, "entity", r), "type", "")
+                   not in ("Date", "Money")] if related is not None else None
+        if related:
+            links = []
+            for rel in related:
+                other = getattr(rel, "entity", rel)
+                links.append(f'<a href="entity:{html.escape(other.id)}">'
+                             f"{html.escape(other.name)}</a>")
+            parts.append("<p><b>Related</b> " + ", ".join(links) + "</p>")
+        elif related is not None:
+            parts.append("<p><b>Related</b> none found</p>")
+        self.details.set_safe_html("".join(parts))
+
+    # -- internals -----------------------------------------------------------------------
+    def _current_changed(self, current: QModelIndex, _previous) -> None:
+        ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
+        self.entity_selected.emit(ent)
+
+    def _expand_groups(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            self.tree.expand(self.proxy.index(row, 0))
+
+    def _restore_expansion(self) -> None:
+        # Group by group: expandAll() asks every one of thousands of entities for children.
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            self.tree.setExpanded(index, index.data(ID_ROLE) not in self._collapsed)
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "entity":
+            self.entity_link_activated.emit(url.path())

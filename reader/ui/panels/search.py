@@ -1,0 +1,179 @@
+"""The search panel: results with snippets, notes found, facet counts and a header line."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.ui.models import ID_ROLE, OBJECT_ROLE, FacetModel, HitModel, NoteHitModel
+from reader.ui.panels.common import column
+from reader.ui.widgets import EmptyStack, HtmlDelegate
+
+
+class SearchPanel(QWidget):
+    """Result list with snippets, facet counts and a header line (count, suggestion, error)."""
+
+    # A hit was activated (click or Enter): (article id).
+    hit_activated = Signal(str)
+    # A facet value was activated: (query clause to add, e.g. "date:2014").
+    facet_activated = Signal(str)
+    # The "Did you mean" link was clicked: (suggested query).
+    suggestion_activated = Signal(str)
+    # A note found by the search was activated: (Note).
+    note_activated = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self.header = QLabel()
+        self.header.setObjectName("searchHeader")
+        self.header.setWordWrap(True)
+        self.header.linkActivated.connect(self._on_link)
+
+        self.hits = HitModel(self)
+        self.results = QListView()
+        self.results.setObjectName("searchResults")
+        self.results.setModel(self.hits)
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setWordWrap(True)
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.activated.connect(self._on_hit)
+        self.results.clicked.connect(self._on_hit)
+        self.results_stack = EmptyStack(self.results)
+
+        self.facets = FacetModel(self)
+        self.facet_view = QTreeView()
+        self.facet_view.setObjectName("facetView")
+        self.facet_view.setModel(self.facets)
+        self.facet_view.setHeaderHidden(True)
+        self.facet_view.setUniformRowHeights(True)
+        self.facet_view.header().setStretchLastSection(False)
+        self.facet_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.facet_view.header().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.facet_view.activated.connect(self._on_facet)
+        self.facet_view.clicked.connect(self._on_facet)
+        self.facets.modelReset.connect(self._facets_reset)
+
+        # Notes matching the query: a result kind of their own, under the articles.
+        self.note_hits = NoteHitModel(self)
+        self.note_header = QLabel()
+        self.note_header.setObjectName("noteResultsHeader")
+        self.note_results = QListView()
+        self.note_results.setObjectName("noteResults")
+        self.note_results.setModel(self.note_hits)
+        self.note_results.setItemDelegate(HtmlDelegate(self.note_results))
+        self.note_results.setWordWrap(True)
+        self.note_results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.note_results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.note_results.activated.connect(self._on_note)
+        self.note_results.clicked.connect(self._on_note)
+        self.note_box = column(self.note_header, self.note_results, spacing=0)
+        self.note_box.setObjectName("noteResultsBox")
+        self.note_box.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("searchSplitter")
+        self.splitter.addWidget(self.results_stack)
+        self.splitter.addWidget(self.note_box)
+        self.splitter.addWidget(self.facet_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([360, 160, 140])  # until the user's own sizes are restored
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.splitter)
+        self.result = None
+
+    def show_pending(self, query: str) -> None:
+        self.header.setText(f"Searching for “{html.escape(query)}”…")
+
+    def show_result(self, result, label_of=None) -> None:
+        """Show a SearchResult; `label_of` names facet values (see FacetModel)."""
+        self.result = result
+        self.hits.set_hits(result.hits)
+        self.facets.set_facets(result.facets or {}, label_of)
+        query = html.escape(result.query)
+        if result.total:
+            shown = len(result.hits)
+            more = f" (showing {shown})" if shown < result.total else ""
+            text = (f"{result.total} article{'s' if result.total != 1 else ''} match "
+                    f"“{query}”{more}. Enter opens the first.")
+            self.results_stack.set_empty(None)
+        else:
+            text = f"No results for “{query}”."
+            self.results_stack.set_empty(
+                f"No results for “{result.query}”.\n\nTry fewer words, a wildcard (protect*) "
+                "or a fuzzy word (outsorce~).")
+        if result.suggestion:
+            sug = html.escape(result.suggestion)
+            text += f' Did you mean <a href="suggest:{sug}">{sug}</a>?'
+        self.header.setText(text)
+        if result.hits:
+            self.results.setCurrentIndex(self.hits.index(0, 0))
+
+    def show_error(self, query: str, message: str) -> None:
+        self.result = None
+        self.hits.set_hits([])
+        self.facets.set_facets({})
+        self.header.setText(html.escape(message))
+        self.header.setProperty("error", True)
+        self.results_stack.set_empty(message)
+        self._repolish(self.header)
+
+    def show_notes(self, notes, titles=None) -> None:
+        """The notes matching the query (None: notes cannot be searched)."""
+        notes = list(notes or ())
+        self.note_hits.set_notes(notes, titles)
+        self.note_header.setText(f"Notes ({len(notes)})")
+        self.note_box.setVisible(bool(notes))
+
+    def clear(self) -> None:
+        self.result = None
+        self.hits.set_hits([])
+        self.show_notes([])
+        self.facets.set_facets({})
+        self.header.setText("")
+        self.results_stack.set_empty(None)
+
+    def _repolish(self, widget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def _on_hit(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.hit_activated.emit(index.data(ID_ROLE))
+
+    def _on_note(self, index: QModelIndex) -> None:
+        note = index.data(OBJECT_ROLE) if index.isValid() else None
+        if note is not None:
+            self.note_activated.emit(note)
+
+    def _on_facet(self, index: QModelIndex) -> None:
+        clause = index.data(ID_ROLE)
+        if clause:
+            self.facet_activated.emit(clause)
+
+    def _on_link(self, link: str) -> None:
+        if link.startswith("suggest:"):
+            self.suggestion_activated.emit(link.removeprefix("suggest:"))
+
+    def _facets_reset(self) -> None:
+        self.header.setProperty("error", False)
+        self._repolish(self.header)
+        self.facet_view.expandAll()
+        self.facet_view.setVisible(self.facets.rowCount() > 0)

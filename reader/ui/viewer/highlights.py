@@ -1,0 +1,78 @@
+"""Highlight layers of the reading pane: extra selections, colours, order, search stems.
+
+Layers are drawn in `LAYER_ORDER` (later on top). Noted passages carry their note id on the
+selection's char format (`NOTE_PROPERTY`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtWidgets import QTextEdit
+
+LAYER_ORDER = ("notes", "terms", "mentions", "find")  # later layers are drawn on top
+# The note id on the char format of a noted passage's extra selection (tests read it).
+NOTE_PROPERTY = QTextFormat.Property.UserProperty + 1
+
+
+def note_colour(palette: QPalette) -> QColor:
+    """The noted-passage highlight: a highlighter yellow, softer on a dark base so light text
+    stays readable. Distinct from the palette's Highlight (entity mentions) and Link (search
+    terms), whatever the theme."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    colour = QColor(255, 196, 0) if dark else QColor(255, 214, 0)
+    colour.setAlpha(80 if dark else 120)
+    return colour
+
+
+def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QColor:
+    """The palette's colour for `role`, made translucent."""
+    colour = palette.color(role)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def stem_pattern(terms) -> re.Pattern | None:
+    """Words starting with any of the search stems, case-insensitively.
+
+    The index stems words (Porter): "policies" -> "polici", so a stem ending in "i" also
+    matches the "y" spelling ("policy")."""
+    alts = set()
+    for term in terms:
+        term = term.strip().lower()
+        if not term or not re.fullmatch(r"\w+", term):
+            continue
+        alts.add(re.escape(term))
+        if term.endswith("i") and len(term) > 2:
+            alts.add(re.escape(term[:-1] + "y"))
+    if not alts:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\w*",
+                      re.IGNORECASE)
+
+
+def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = False,
+               ids=None) -> list[QTextEdit.ExtraSelection]:
+    """Extra selections over document positions [(start, end)] in `colour`; `ids` (one per
+    position) are stored on the formats as NOTE_PROPERTY."""
+    out = []
+    for n, (start, end) in enumerate(positions):
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = QTextCursor(doc)
+        sel.cursor.setPosition(start)
+        sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        sel.format.setBackground(colour)
+        if underline:
+            sel.format.setFontUnderline(True)
+        if ids is not None:
+            sel.format.setProperty(NOTE_PROPERTY, ids[n])
+        out.append(sel)
+    return out
+
+
+def in_layer_order(layers: dict[str, list]) -> list[QTextEdit.ExtraSelection]:
+    """Every layer's selections, flattened in LAYER_ORDER (unknown layers last)."""
+    order = {name: n for n, name in enumerate(LAYER_ORDER)}
+    names = sorted(layers, key=lambda name: order.get(name, len(order)))
+    return [s for name in names for s in layers[name]]
