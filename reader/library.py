@@ -39,6 +39,7 @@ class Library:
         self._catalog = Catalog(paths)
         self._index = SearchIndex(paths.index_dir)
         self._store = None
+        self._reader = None
         self._store_lock = threading.Lock()  # the UI's worker lanes may open it at once
         self._tables = DerivedTables(paths, self._catalog,
                                      edits=lambda: self._read().entity_edits(),
@@ -60,12 +61,13 @@ class Library:
         self._index.close()
         with self._store_lock:
             if self._store is not None:
-                self._store.close()
+                self._store.close()  # closes its reader too
                 self._store = None
+                self._reader = None
         self._tables.invalidate(extraction=True)
         self.entities.clear_bodies()
 
-    def _write(self):
+    def _open_store(self):
         """The user-data store (notes, corrections, user policies, read state), opened on
         first use; it checks, restores or opens read-only as it must."""
         with self._store_lock:
@@ -75,9 +77,18 @@ class Library:
                 self._store = Store.open(self.paths.db_path)
             return self._store
 
+    def _write(self):
+        """The store, for the services' writes."""
+        return self._open_store()
+
     def _read(self):
-        """The store's read side, for read paths (they never write)."""
-        return self._write()
+        """The store's read side for read paths: its own connection, which SQLite keeps
+        from writing (reads never write; they never wait for a save either)."""
+        store = self._open_store()
+        with self._store_lock:
+            if self._reader is None:
+                self._reader = store.reader()
+            return self._reader
 
     @property
     def user_data_message(self) -> str:
@@ -86,6 +97,6 @@ class Library:
         from reader.errors import ReaderError
 
         try:
-            return self._write().recovery_message or ""
+            return self._open_store().recovery_message or ""
         except ReaderError as exc:
             return str(exc)

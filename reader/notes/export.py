@@ -11,12 +11,15 @@ from reader.notes.fields import new_uid
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
+
 def _meta(articles: Mapping[str, Any], doc: str) -> dict[str, str]:
     info = articles.get(doc)
     if info is None:
         return {"title": "", "source": "", "date": "", "author": ""}
-    get = info.get if isinstance(info, Mapping) else lambda k, d="": getattr(info, k, d)
-    return {k: str(get(k, "") or "") for k in ("title", "source", "date", "author")}
+    if not isinstance(info, Mapping):  # ArticleInfo or Article
+        info = {"title": info.title, "source": info.source, "date": info.date,
+                "author": info.author}
+    return {k: str(info.get(k, "") or "") for k in ("title", "source", "date", "author")}
 
 
 def citation(meta: Mapping[str, str], doc: str) -> str:
