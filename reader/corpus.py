@@ -1,11 +1,14 @@
 """The catalogue: which article files exist (bundled corpus + user imports) and their metadata.
 
 Listing is cheap: parsed metadata is cached by (path, size, mtime) in the data dir, so a
-start-up with 10k unchanged files only stats them. Only `article()` reads a whole file.
+start-up with 10k unchanged files only stats them. Each file is parsed once per content: the
+clean article is kept in the cache (`cache/articles/`, keyed by the file's hash, its id and
+the importer's version) and read from there by `load`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -113,6 +116,7 @@ class Catalog:
                         art = importer.parse_file(path, manifest=self._overrides(path.stem),
                                                   bundled=bundled)
                         entry["info"] = asdict(_info(art))
+                        self._keep(art)
                     except (BadInput, OSError) as exc:
                         entry["error"] = str(exc)
                 entries[key] = entry
@@ -135,6 +139,33 @@ class Catalog:
         self.problems = problems
         return self.infos()
 
+    # -- clean articles, parsed once per content ---------------------------------------------
+    def _article_file(self, sha: str, doc_id: str, path: str, bundled: bool) -> Path:
+        key = json.dumps([CATALOG_VERSION, sha, doc_id, path, bundled, self._overrides(doc_id)],
+                         sort_keys=True)
+        name = hashlib.sha256(key.encode()).hexdigest()
+        return self.paths.cache_dir / "articles" / name[:2] / f"{name}.json"
+
+    def _keep(self, art: Article) -> None:
+        try:
+            atomic_write(self._article_file(art.sha, art.id, art.path, art.bundled),
+                         json.dumps(asdict(art), ensure_ascii=False, separators=(",", ":")))
+        except OSError as exc:  # derived data: a read-only data dir parses again
+            log.info("Could not cache article %s: %s", art.id, exc)
+
+    def _kept(self, info: ArticleInfo) -> Article | None:
+        try:
+            raw = json.loads(self._article_file(info.sha, info.id, info.path, info.bundled)
+                             .read_text(encoding="utf-8"))
+            raw["warnings"] = tuple(raw["warnings"])
+            art = Article(**raw)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.info("Article cache for %s unreadable (%s); parsing the file", info.id, exc)
+            return None
+        return art if art.text_hash == info.text_hash else None
+
     def infos(self) -> list[ArticleInfo]:
         return sorted(self._infos.values(), key=lambda i: (i.date or "0000", i.id), reverse=True)
 
@@ -147,12 +178,18 @@ class Catalog:
             raise NotFound(f"No article with id '{doc_id}'") from None
 
     def load(self, doc_id: str) -> Article:
+        """The clean article: from the cache, else parsed from its file (and kept)."""
         info = self.info(doc_id)
+        art = self._kept(info)
+        if art is not None:
+            return art
         try:
-            return importer.parse_file(Path(info.path), manifest=self._overrides(doc_id),
-                                       bundled=info.bundled)
+            art = importer.parse_file(Path(info.path), manifest=self._overrides(doc_id),
+                                      bundled=info.bundled)
         except (OSError, BadInput) as exc:
             raise NotFound(f"Article '{doc_id}' can no longer be read: {exc}") from exc
+        self._keep(art)
+        return art
 
     # -- import --------------------------------------------------------------------------
     def import_paths(self, paths: list[str | os.PathLike]) -> list[ImportOutcome]:
