@@ -9,9 +9,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reader.library import Library
+from reader.services.indexing import IndexingService
 
 from .conftest import click_article, settle_window, write_corpus
-from .fakes import BareLibrary, ContractLibrary
 
 
 def entity_index(win, name: str) -> QModelIndex:
@@ -57,7 +57,7 @@ def test_window_lists_articles_and_opens_one_on_click(qtbot, window):
     assert "Reader comments (" in text
     assert window.article_model.is_read("b-gove")
     settle_window(qtbot, window)  # the read state is written in the write lane
-    assert "b-gove" in window.backend.read_docs()
+    assert "b-gove" in window.library.articles.read_docs()
     assert window.windowTitle().startswith("Gove announces")
 
 
@@ -246,7 +246,7 @@ def test_merge_rename_retype_and_hide_from_actions(qtbot, window, monkeypatch):
     assert panel.current().type == "Organisation"
     with qtbot.waitSignal(window.entities_edited, timeout=5000):
         window.actions_by_name["hide_entity"].trigger()
-    assert all(e.name != "Gove" for e in window.backend.entities())
+    assert all(e.name != "Gove" for e in window.library.entities.list())
 
 
 def test_policy_selection_lists_mentions_with_actors(qtbot, window):
@@ -264,25 +264,15 @@ def test_policy_selection_lists_mentions_with_actors(qtbot, window):
     assert window.entity_panel.current_id() == "eileen-munro"
 
 
-def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
-                                                         built_data_dir):
-    win = make_window(built_data_dir, library_cls=BareLibrary)
+def test_before_extraction_the_panels_show_what_to_do(qtbot, make_window, built_data_dir):
+    win = make_window(built_data_dir, library_cls=Library)  # indexed without NLP
     assert win.entity_panel.stack.is_empty
     assert "Entities appear after indexing" in win.entity_panel.stack.label.text()
-    assert win.policy_panel.stack.is_empty
     assert win.notes_panel.stack.is_empty
-    click_article(qtbot, win, "c-munro")  # read state falls back to memory
+    click_article(qtbot, win, "c-munro")
     assert win.article_model.is_read("c-munro")
     qtbot.keyClick(win, Qt.Key.Key_F3)  # nothing selected: a hint, no crash
     assert "Select an entity" in win.statusBar().currentMessage()
-    assert "not available" in win.notes_panel.stack.label.text()
-    qtbot.keyClick(win, Qt.Key.Key_N,  # a new note: a message, no crash
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "messageBox") is not None,
-                    timeout=5000)
-    box = win.findChild(QMessageBox, "messageBox")
-    assert "cannot do that yet" in box.text()
-    box.close()
 
 
 # -- notes -------------------------------------------------------------------------------
@@ -298,13 +288,13 @@ def test_new_note_from_selection(qtbot, make_window, built_data_dir):
     with qtbot.waitSignal(window.notes_loaded, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_N,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    notes = window.backend.notes()
+    notes = window.library.notes.list()
     assert [(n.doc, n.quote) for n in notes] == [("c-munro", "Eileen Munro")]
     assert window.sidebar.currentWidget() is window.notes_panel
     qtbot.keyClicks(window.notes_panel.editor, "Key author")
     window.notes_panel.flush()
     settle_window(qtbot, window)
-    assert window.backend.notes()[0].body == "Key author"
+    assert window.library.notes.list()[0].body == "Key author"
     assert window.notes_panel.model.index(0, 0).data() == "Key author"  # list reloaded
 
 
@@ -354,7 +344,7 @@ def test_cancel_stops_indexing(qtbot, make_window, data_dir, monkeypatch):
             threading.Event().wait(0.01)
         return IndexReport(total=1000)
 
-    monkeypatch.setattr(ContractLibrary, "index", slow_index)
+    monkeypatch.setattr(IndexingService, "update", slow_index)
     win = make_window(data_dir, settle=False)
     qtbot.waitUntil(lambda: win.cancel_button.isVisible(), timeout=5000)
     assert win.progress.isVisible()
@@ -541,7 +531,7 @@ def test_a_damaged_notes_database_is_reported_not_fatal(qtbot, make_window, buil
 def test_export_notes_writes_the_chosen_file(qtbot, make_window, built_data_dir, tmp_path,
                                              monkeypatch):
     win = make_window(built_data_dir, library_cls=Library)
-    win.backend.lib.add_note("a-leeds", 0, 6, body="About Ofsted")
+    win.library.notes.add("a-leeds", 0, 6, body="About Ofsted")
     target = tmp_path / "notes.md"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "Markdown (*.md)"))
