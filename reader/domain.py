@@ -366,3 +366,44 @@ class MentionContext:
         return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
                 "end": self.end, "text": self.text, "sentence": self.sentence,
                 "sentence_start": self.sentence_start}
+
+
+# -- Writes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one write changed (in the manner of Anki's OpChanges): every write of a service
+    returns one, the UI announces it (`library_changed`), and `IndexingService.apply` brings
+    the derived data (search index fields, entity/policy tables) up to date from it.
+
+    `articles`: ids added, changed or removed; `entities`: the user's corrections changed;
+    `policies`: the user's own policies changed; `notes` / `read`: ids whose note or read
+    state changed. The other fields carry what the write produced: the note written, the
+    correction applied or undone, the id of the policy added or removed, the import
+    outcomes, the counts of a notes import."""
+
+    articles: frozenset[str] = frozenset()
+    notes: frozenset[int] = frozenset()
+    entities: bool = False
+    policies: bool = False
+    read: frozenset[str] = frozenset()
+    note: Note | None = None
+    edit: dict | None = None
+    policy: str = ""
+    outcomes: tuple[ImportOutcome, ...] = ()
+    counts: dict | None = None
+
+    @property
+    def derived(self) -> bool:
+        """Whether derived data (index, entity and policy tables) must follow."""
+        return bool(self.articles) or self.entities or self.policies
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            articles=self.articles | other.articles, notes=self.notes | other.notes,
+            entities=self.entities or other.entities, policies=self.policies or other.policies,
+            read=self.read | other.read, note=other.note or self.note,
+            edit=other.edit if other.edit is not None else self.edit,
+            policy=other.policy or self.policy, outcomes=self.outcomes + other.outcomes,
+            counts=other.counts if other.counts is not None else self.counts)

@@ -46,7 +46,7 @@ def test_every_module_has_a_docstring():
 
 
 def test_every_cli_command_is_in_the_readme():
-    from reader.cli import build_parser
+    from reader.cli.parser import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")

@@ -35,7 +35,7 @@ def corpus(tmp_path):
 @pytest.fixture
 def lib(tmp_path, corpus):
     lib = Library.open(tmp_path / "data", corpus)
-    lib.index(nlp=False)
+    lib.indexing.update(nlp=False)
     yield lib
     lib.close()
 
@@ -45,26 +45,26 @@ def ids(result):
 
 
 def test_first_index_adds_everything_then_nothing(lib):
-    report = lib.index(nlp=False)
+    report = lib.indexing.update(nlp=False)
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 3)
 
 
 def test_editing_one_file_reindexes_only_it(lib, corpus, monkeypatch):
     (corpus / "two.txt").write_text("Munro review published\n\nNow about zebras.\n")
     seen = []
-    real = lib.article
-    monkeypatch.setattr(lib, "article", lambda doc_id: seen.append(doc_id) or real(doc_id))
-    report = lib.index(nlp=False)
+    real = lib._catalog.load
+    monkeypatch.setattr(lib._catalog, "load", lambda doc_id: seen.append(doc_id) or real(doc_id))
+    report = lib.indexing.update(nlp=False)
     assert report.updated == 1 and report.unchanged == 2 and seen == ["two"]
-    assert ids(lib.search("zebras")) == ["two"]
-    assert lib.search("munro").total == 1  # title only now; old body gone, no duplicate
+    assert ids(lib.search.run("zebras")) == ["two"]
+    assert lib.search.run("munro").total == 1  # title only now; old body gone, no duplicate
 
 
 def test_deleted_file_leaves_the_index(lib, corpus):
     (corpus / "three.txt").unlink()
-    assert lib.index(nlp=False).removed == 1
-    assert lib.search("conservatives").total == 0
-    assert lib.index_store.doc_count() == 2
+    assert lib.indexing.update(nlp=False).removed == 1
+    assert lib.search.run("conservatives").total == 0
+    assert lib.search.doc_count() == 2
 
 
 def test_corrupt_index_is_rebuilt_with_a_message(tmp_path, corpus, lib):
@@ -74,14 +74,14 @@ def test_corrupt_index_is_rebuilt_with_a_message(tmp_path, corpus, lib):
     for toc in lib.paths.index_dir.glob("*.toc"):
         toc.write_bytes(b"\x00junk")
     fresh = Library.open(tmp_path / "data", corpus)
-    report = fresh.index(nlp=False)
+    report = fresh.indexing.update(nlp=False)
     assert report.added == 3
     assert any("rebuilt" in m for m in report.messages)
-    assert fresh.search("outsource").total == 1
+    assert fresh.search.run("outsource").total == 1
 
 
 def test_rebuild_flag_reindexes_all(lib):
-    assert lib.index(rebuild=True, nlp=False).added == 3
+    assert lib.indexing.update(rebuild=True, nlp=False).added == 3
 
 
 def test_second_writer_gets_a_clear_message(lib):
@@ -99,7 +99,7 @@ def test_second_writer_gets_a_clear_message(lib):
         assert holder.stdout.readline().strip() == "locked"
         (lib.paths.corpus_dir / "four.txt").write_text("Four\n\nA new article.")
         with pytest.raises(IndexBusy, match="Another reader process"):
-            lib.index(nlp=False)
+            lib.indexing.update(nlp=False)
     finally:
         holder.communicate("\n", timeout=30)
 
@@ -126,16 +126,16 @@ def test_second_writer_gets_a_clear_message(lib):
     ],
 )
 def test_query_features(lib, query, expected):
-    assert ids(lib.search(query)) == expected
+    assert ids(lib.search.run(query)) == expected
 
 
 def test_results_ranked_with_title_boost(lib):
-    hits = lib.search("munro").hits
+    hits = lib.search.run("munro").hits
     assert hits[0].id == "two" and hits[0].score > 0
 
 
 def test_snippet_highlights_matches(lib):
-    hit = lib.search("outsource").hits[0]
+    hit = lib.search.run("outsource").hits[0]
     assert "<b>outsource</b>" in hit.snippet
 
 
@@ -145,14 +145,14 @@ def test_snippet_found_past_32kb(tmp_path):
     filler = "Plain filler sentence about nothing much. " * 1200
     (folder / "long.txt").write_text(f"Long\n\n{filler}\n\nThe word xylophone appears late.")
     lib = Library.open(tmp_path / "d", folder)
-    lib.index(nlp=False)
-    assert "<b>xylophone</b>" in lib.search("xylophone").hits[0].snippet
+    lib.indexing.update(nlp=False)
+    assert "<b>xylophone</b>" in lib.search.run("xylophone").hits[0].snippet
 
 
 def test_did_you_mean(lib):
-    result = lib.search("outsorce")
+    result = lib.search.run("outsorce")
     assert result.total == 0 and result.suggestion == "outsource"
-    assert lib.search("outsource").suggestion == ""
+    assert lib.search.run("outsource").suggestion == ""
 
 
 def test_snippet_escapes_html(tmp_path):
@@ -160,8 +160,8 @@ def test_snippet_escapes_html(tmp_path):
     folder.mkdir()
     (folder / "x.txt").write_text("X\n\nThe <script>alert(1)</script> word kumquat.")
     lib = Library.open(tmp_path / "d", folder)
-    lib.index(nlp=False)
-    snippet = lib.search("kumquat").hits[0].snippet
+    lib.indexing.update(nlp=False)
+    snippet = lib.search.run("kumquat").hits[0].snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
 
 
@@ -179,11 +179,11 @@ def test_snippet_escapes_html(tmp_path):
 )
 def test_malformed_queries_get_clear_messages(lib, query, message):
     with pytest.raises(BadQuery, match=message):
-        lib.search(query)
+        lib.search.run(query)
 
 
 def test_facets(lib):
-    result = lib.search("inspections", facets=True)
+    result = lib.search.run("inspections", facets=True)
     assert result.facets["year"] == {"2014": 1, "2011": 1}
     assert result.facets["source"] == {"Community Care": 1}
 
@@ -194,8 +194,8 @@ def test_snippets_start_and_end_on_whole_words(tmp_path):
     text = " ".join(["Plain words about councils and children’s services here."] * 40)
     (folder / "x.txt").write_text(f"X\n\n{text} The quokka appears. {text}")
     lib = Library.open(tmp_path / "d", folder)
-    lib.index(nlp=False)
-    snippet = lib.search("quokka").hits[0].snippet.replace("<b>", "").replace("</b>", "")
+    lib.indexing.update(nlp=False)
+    snippet = lib.search.run("quokka").hits[0].snippet.replace("<b>", "").replace("</b>", "")
     for fragment in snippet.split(" … "):
         words = fragment.split()
         assert words[0] in text.split() and words[-1] in text.split() + ["quokka", "appears."]

@@ -2,7 +2,7 @@
 
 Each peer is built from the importer's clean articles (the same parse work reader does) and
 answers each query with its top 10 hits, a snippet per hit and the total count, like
-`Library.search(q, limit=10)`.
+`lib.search.run(q, limit=10)`.
 """
 
 from __future__ import annotations

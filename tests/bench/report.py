@@ -99,7 +99,7 @@ def figures(run: dict) -> dict:
             incl = f["nlp_index_s"]
         else:
             incl = bare_s + analyse_s * n / ner_n
-            f["notes"].append("Library.index(nlp=True) ran no NLP (entities not integrated): "
+            f["notes"].append("lib.indexing.update(nlp=True) ran no NLP (entities not integrated): "
                               "index incl. NER = index(nlp=False) + analyse() time"
                               + (f" scaled from {ner_n} articles" if ner_n < n else ""))
         f.update(incl_ner_s=incl, incl_ner_docs_per_s=n / incl,
@@ -361,7 +361,7 @@ def render(meta: dict, figs: list[dict]) -> str:
               "- Each figure runs in its own process (`tests/bench/workers.py`), so peak RSS "
               "(`ru_maxrss`) is per job: the reader process imports, indexes (nlp=False, then "
               "nlp=True), searches and lists mentions; NER runs in a separate process.",
-              "- Import + index: `Library.open(data, corpus)` + `Library.index()` on a fresh "
+              "- Import + index: `Library.open(data, corpus)` + `lib.indexing.update()` on a fresh "
               "data dir, median of 3 runs at 1k (1 at 10k and up).",
               "- NER: `reader.extraction.nlp.analyse` (cold cache) against `spacy.load` + "
               "`nlp.pipe(texts, batch_size=32, n_process=2)` on the same texts, both timed "
@@ -371,7 +371,7 @@ def render(meta: dict, figs: list[dict]) -> str:
               "- Re-index: a fresh process opens the built library and calls `index()`; "
               "unchanged must analyse 0 articles and never import spaCy.",
               "- Search: every query of `tests/bench/queries.py` once to warm up, then 5 "
-              "timed runs of `Library.search(q, limit=10)` (snippets for all 10 hits); "
+              "timed runs of `lib.search.run(q, limit=10)` (snippets for all 10 hits); "
               "p50/p95 over all timed runs.",
               "- Cold start: `python -c` creating the QApplication, then `reader.cli.main` "
               "(the `reader` entry point, which builds the window with "

@@ -18,9 +18,6 @@ from pathlib import Path
 
 from .queries import queries
 
-MENTION_METHODS = ("entities", "entity", "mention_contexts")
-POLICY_METHODS = ("policies", "mention_contexts")
-
 
 def _rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
@@ -50,10 +47,6 @@ def _lat(samples: list[float]) -> dict:
             "max_ms": max(ms), "n": len(ms)}
 
 
-def _integrated(names) -> bool:
-    from reader.library import Library
-
-    return all(callable(getattr(Library, n, None)) for n in names)
 
 
 def top_author_surname(infos) -> str:
@@ -83,9 +76,9 @@ def job_reader(p: dict) -> dict:
             had_spacy = "spacy" in sys.modules
             t0 = time.perf_counter()
             lib = Library.open(data, corpus)
-            report = lib.index(nlp=(kind == "nlp"))
+            report = lib.indexing.update(nlp=(kind == "nlp"))
             seconds = time.perf_counter() - t0
-            infos = lib.articles()
+            infos = lib.articles.list()
             lib.close()
             out[kind].append({"seconds": seconds, "report": report.to_json(),
                               "spacy_loaded": "spacy" in sys.modules and not had_spacy})
@@ -118,7 +111,7 @@ def _search(lib, author: str, reps: int, facets: bool) -> dict:
     for q in queries(author):
         for rep in range(reps + 1):
             t0 = time.perf_counter()
-            res = lib.search(q.reader, limit=10, facets=facets)
+            res = lib.search.run(q.reader, limit=10, facets=facets)
             dt = time.perf_counter() - t0
             if first is None:
                 first = dt  # the first query also opens the index
@@ -135,45 +128,38 @@ def _mentions(lib) -> dict:
     """Entity -> all mentions (with contexts), policy -> mentions: latency per item."""
     out: dict = {}
     rng = random.Random(7)
-    if _integrated(MENTION_METHODS):
-        try:
+    t0 = time.perf_counter()
+    ents = lib.entities.list()
+    out["entities_list_ms"] = (time.perf_counter() - t0) * 1000
+    out["entities"] = len(ents)
+    ranked = sorted(ents, key=lambda e: -e.count)
+    pick = ranked[:10] + rng.sample(ranked[10:], min(10, max(0, len(ranked) - 10)))
+    samples, counts, page = [], [], []
+    for e in pick:
+        for _ in range(3):
             t0 = time.perf_counter()
-            ents = lib.entities()
-            out["entities_list_ms"] = (time.perf_counter() - t0) * 1000
-            out["entities"] = len(ents)
-            ranked = sorted(ents, key=lambda e: -e.count)
-            pick = ranked[:10] + rng.sample(ranked[10:], min(10, max(0, len(ranked) - 10)))
-            samples, counts, page = [], [], []
-            for e in pick:
-                for _ in range(3):
-                    t0 = time.perf_counter()
-                    ent = lib.entity(e.id)
-                    ctx = lib.mention_contexts(ent.mentions)
-                    samples.append(time.perf_counter() - t0)
-                    t0 = time.perf_counter()  # what a list view showing 50 rows needs
-                    lib.fill_sentences(lib.mention_contexts(lib.entity(e.id).mentions)[:50])
-                    page.append(time.perf_counter() - t0)
-                counts.append(len(ctx))
-            out["entity"] = {**_lat(samples), "max_mentions": max(counts, default=0)}
-            out["entity_page"] = _lat(page)
-        except NotImplementedError:
-            out["entity"] = None
-    if _integrated(POLICY_METHODS):
-        try:
+            ent = lib.entities.get(e.id)
+            ctx = lib.entities.contexts(ent.mentions)
+            samples.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()  # what a list view showing 50 rows needs
+            first = lib.entities.contexts(lib.entities.get(e.id).mentions)[:50]
+            lib.entities.fill_sentences(first)
+            page.append(time.perf_counter() - t0)
+        counts.append(len(ctx))
+    out["entity"] = {**_lat(samples), "max_mentions": max(counts, default=0)}
+    out["entity_page"] = _lat(page)
+    t0 = time.perf_counter()
+    policies = lib.policies.list()
+    out["policies_list_ms"] = (time.perf_counter() - t0) * 1000
+    out["policies"] = len(policies)
+    samples = []
+    for pol in policies[:20]:
+        for _ in range(3):
             t0 = time.perf_counter()
-            policies = lib.policies()
-            out["policies_list_ms"] = (time.perf_counter() - t0) * 1000
-            out["policies"] = len(policies)
-            samples = []
-            for pol in policies[:20]:
-                for _ in range(3):
-                    t0 = time.perf_counter()
-                    found = next(x for x in lib.policies() if x.id == pol.id)
-                    lib.mention_contexts(found.mentions)
-                    samples.append(time.perf_counter() - t0)
-            out["policy"] = _lat(samples) or None
-        except NotImplementedError:
-            out["policy"] = None
+            found = next(x for x in lib.policies.list() if x.id == pol.id)
+            lib.entities.contexts(found.mentions)
+            samples.append(time.perf_counter() - t0)
+    out["policy"] = _lat(samples) or None
     return out
 
 
@@ -191,7 +177,7 @@ def job_reindex(p: dict) -> dict:
     try:
         t0 = time.perf_counter()
         lib = Library.open(data, corpus)
-        report = lib.index(nlp=p.get("nlp", True))
+        report = lib.indexing.update(nlp=p.get("nlp", True))
         out["seconds"] = time.perf_counter() - t0
         out["report"] = report.to_json()
         out["spacy_loaded"] = "spacy" in sys.modules
@@ -202,7 +188,7 @@ def job_reindex(p: dict) -> dict:
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     if p.get("change"):  # back to the unchanged corpus, untimed
         lib = Library.open(data, corpus)
-        lib.index(nlp=p.get("nlp", True))
+        lib.indexing.update(nlp=p.get("nlp", True))
         lib.close()
     out["rss_mb"] = _rss_mb()
     return out
@@ -217,8 +203,8 @@ def job_ner(p: dict) -> dict:
 
     corpus, data = Path(p["corpus"]), Path(p["data"])
     lib = Library.open(data, corpus)
-    infos = sorted(lib.articles(), key=lambda i: i.id)[: p["n"]]
-    arts = [lib.article(i.id) for i in infos]
+    infos = sorted(lib.articles.list(), key=lambda i: i.id)[: p["n"]]
+    arts = [lib.articles.get(i.id) for i in infos]
     lib.close()
     cache = Path(p.get("cache") or data / "cache")
     out: dict = {"n": len(arts), "words": sum(len(a.body.split()) for a in arts),

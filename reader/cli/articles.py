@@ -1,0 +1,101 @@
+"""CLI commands on articles: the app, index, list, show, search, import."""
+
+from __future__ import annotations
+
+import html
+import sys
+
+from reader.cli.common import emit_json, ensure_index, open_library, progress_bar
+
+
+def cmd_app(args) -> int:
+    try:
+        from reader.ui.app import run
+    except ImportError as exc:
+        print(f"reader: the desktop app cannot start: {exc}", file=sys.stderr)
+        return 1
+    return run(args)
+
+
+def cmd_index(args) -> int:
+    with open_library(args) as lib, progress_bar() as bar:
+        report = lib.indexing.update(rebuild=args.rebuild, progress=bar, nlp=not args.no_nlp)
+        problems = lib.articles.problems
+    for msg in report.messages:
+        print(msg, file=sys.stderr)
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print(f"{report.total} articles: {report.added} added, {report.updated} updated, "
+              f"{report.removed} removed, {report.unchanged} unchanged; "
+              f"{report.analysed} analysed by NLP.")
+    return 0
+
+
+def cmd_list(args) -> int:
+    with open_library(args) as lib:
+        infos = lib.articles.list()
+    if args.json:
+        emit_json([i.summary() for i in infos])
+        return 0
+    if not infos:
+        print("No articles. Add some with: reader import PATH…")
+    for i in infos:
+        meta = " · ".join(x for x in (i.date or "undated", i.source, i.author) if x)
+        print(f"{i.id}  {i.title}\n    {meta}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    with open_library(args) as lib:
+        art = lib.articles.get(args.id)
+    record = {**art.summary(), "body": art.body}
+    if args.json:
+        emit_json(record)
+    else:
+        meta = " · ".join(x for x in (art.date or "undated", art.source, art.author) if x)
+        print(f"{art.title}\n{meta}\n\n{art.body}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    with open_library(args) as lib:
+        lib.search.check(args.query)  # a malformed query is told before any indexing
+        ensure_index(lib)
+        result = lib.search.run(args.query, limit=args.limit)
+    if args.json:
+        emit_json(result.to_json())
+        return 0
+    if result.suggestion:
+        print(f"Did you mean: {result.suggestion}")
+    if not result.hits:
+        print(f"No results for {args.query!r}.")
+    for hit in result.hits:
+        snippet = html.unescape(
+            hit.snippet.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+            if sys.stdout.isatty() else hit.snippet.replace("<b>", "").replace("</b>", ""))
+        print(f"{hit.id}  {hit.title}  ({hit.score:.2f})\n    {' '.join(snippet.split())}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    with open_library(args) as lib:
+        changes = lib.articles.import_paths(args.paths)
+        if changes.articles:
+            with progress_bar() as bar:
+                if args.no_nlp:
+                    lib.indexing.update(progress=bar, nlp=False)
+                else:
+                    lib.indexing.apply(changes, progress=bar)
+    outcomes = changes.outcomes
+    if args.json:
+        emit_json([o.to_json() for o in outcomes])
+    else:
+        for o in outcomes:
+            extra = f" ({o.reason})" if o.reason else ""
+            warn = f" [{'; '.join(o.warnings)}]" if o.warnings else ""
+            print(f"{o.status}: {o.path}{' -> ' + o.id if o.id else ''}{extra}{warn}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    return 2 if failed and len(failed) == len(outcomes) else 0

@@ -1,0 +1,101 @@
+"""CLI commands on entities: listing, related entities, corrections and undo."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from reader.cli.common import Span, emit_json, ensure_index, open_library
+from reader.errors import IndexBusy
+
+log = logging.getLogger(__name__)
+
+
+def apply_quietly(lib, changes) -> None:
+    """Bring the index's entity/policy fields up to date after a correction; another process
+    writing the index only delays that (the correction itself is saved)."""
+    try:
+        lib.indexing.apply(changes)
+    except IndexBusy:
+        log.warning("Index busy: entity and policy filters refresh on the next index")
+
+
+def _entity_row(e) -> str:
+    aliases = f"  (also: {', '.join(e.aliases)})" if e.aliases else ""
+    hidden = "  [hidden]" if e.hidden else ""
+    return f"{e.count:4}  {e.type:<12} {e.name}{aliases}{hidden}"
+
+
+def cmd_entities(args) -> int:
+    with open_library(args) as lib:
+        ensure_index(lib, extraction=True)
+        ents = lib.entities.list(doc=args.doc, type=args.type, include_hidden=args.all)
+    if args.doc:  # this article's mentions only, and counts within it
+        ents = [replace(e, mentions=tuple(m for m in e.mentions if m.doc == args.doc))
+                for e in ents]
+        ents.sort(key=lambda e: (-e.count, e.name.lower()))
+    if args.json:
+        emit_json([e.to_json() for e in ents])
+        return 0
+    if not ents:
+        print("No entities. Run `reader index` to extract them.")
+    for e in ents:
+        print(_entity_row(e))
+    return 0
+
+
+def cmd_entities_related(args) -> int:
+    with open_library(args) as lib:
+        ensure_index(lib, extraction=True)
+        entity = lib.entities.get(args.name)
+        related = lib.entities.related(entity.id, limit=args.limit)
+
+        def evidence(r, n=None):
+            spans = [Span(e.doc, e.start, e.end) for e in r.evidence[:n]]
+            return lib.entities.fill_sentences(lib.entities.contexts(spans))
+
+        if args.json:
+            out = [{"id": r.entity.id, "name": r.entity.name, "type": r.entity.type,
+                    "score": r.score,
+                    "evidence": [{"doc": c.doc, "start": c.start, "end": c.end,
+                                  "sentence": c.sentence} for c in evidence(r)]}
+                   for r in related]
+            emit_json({"entity": {"id": entity.id, "name": entity.name, "type": entity.type},
+                       "related": out})
+            return 0
+        print(f"Related to {entity.name} ({entity.type}):")
+        for r in related:
+            ev = evidence(r, 1)
+            contexts = f"\n        “{' '.join(ev[0].sentence.split())}”" if ev else ""
+            print(f"  {r.score:3}  {r.entity.name} ({r.entity.type}){contexts}")
+    return 0
+
+
+def cmd_entities_edit(args) -> int:
+    with open_library(args) as lib:
+        ensure_index(lib, extraction=True)
+        op = args.op
+        if op == "undo":
+            changes = lib.entities.undo()
+            apply_quietly(lib, changes)
+            print(f"Undone: {describe(changes.edit)}" if changes.edit else "Nothing to undo.")
+            return 0
+        edit = {"op": op}
+        if op == "merge":
+            edit.update(source=args.source, target=args.target)
+        else:
+            edit["entity"] = args.entity
+            if op == "rename":
+                edit["name"] = args.name
+            elif op == "retype":
+                edit["type"] = args.type
+            elif op == "split":
+                edit["alias"] = args.alias
+        apply_quietly(lib, lib.entities.edit(dict(edit)))
+    print(f"Done: {describe(edit)}. Undo with `reader entities undo`.")
+    return 0
+
+
+def describe(edit: dict) -> str:
+    rest = ", ".join(f"{k}={v!r}" for k, v in edit.items() if k != "op")
+    return f"{edit['op']} ({rest})"

@@ -1,0 +1,146 @@
+"""The `reader` command line: the argument parser, wired to the commands of each area."""
+
+from __future__ import annotations
+
+import argparse
+
+from reader import __version__
+from reader.cli.articles import cmd_app, cmd_import, cmd_index, cmd_list, cmd_search, cmd_show
+from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_related
+from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
+from reader.cli.policies import (
+    cmd_policies,
+    cmd_policies_add,
+    cmd_policies_proposals,
+    cmd_policies_remove,
+    cmd_policies_show,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="user data dir (default: $READER_DATA_DIR or the platform's)")
+    common.add_argument("--corpus", metavar="DIR", default=argparse.SUPPRESS,
+                        help="corpus folder (default: the bundled corpus)")
+    js = argparse.ArgumentParser(add_help=False)
+    js.add_argument("--json", action="store_true", help="machine-readable output")
+
+    parser = argparse.ArgumentParser(
+        prog="reader", parents=[common],
+        description="Offline reference reader for a folder of articles. "
+                    "With no command, opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("index", parents=[common, js], help="build or update the search index")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("list", parents=[common, js], help="list the articles")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[common, js], help="print one clean article")
+    p.add_argument("id", help="article id (see `reader list`)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[common, js], help="full-text search",
+                       description="Words, \"phrases\", AND/OR/NOT, wild*, fuzzy~, and fields "
+                                   "title: source: author: entity: policy: date:[2011 TO 2013]")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("import", parents=[common, js],
+                       help="copy .txt/.md/.html files or folders into the library")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.set_defaults(func=cmd_import)
+
+    ents = sub.add_parser(
+        "entities", parents=[common, js], help="people, organisations, places, dates",
+        description="With no action: list entities, most mentioned first. Actions correct "
+                    "the extraction; corrections are kept in your data dir and re-applied "
+                    "after every re-index.")
+    ents.add_argument("--doc", metavar="ID", help="only entities in this article")
+    ents.add_argument("--type", metavar="T",
+                      help="Person, Organisation, Place, Date, Money, Law or Work")
+    ents.add_argument("--all", action="store_true", help="include hidden entities")
+    ents.set_defaults(func=cmd_entities)
+    esub = ents.add_subparsers(title="actions", metavar="ACTION")
+    p = esub.add_parser("related", parents=[common, js], help="entities that co-occur")
+    p.add_argument("name", help="entity name, alias or id")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.set_defaults(func=cmd_entities_related)
+    p = esub.add_parser("merge", parents=[common], help="merge SOURCE into TARGET")
+    p.add_argument("source")
+    p.add_argument("target")
+    p.set_defaults(func=cmd_entities_edit, op="merge")
+    p = esub.add_parser("rename", parents=[common], help="give an entity another name")
+    p.add_argument("entity")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_entities_edit, op="rename")
+    p = esub.add_parser("retype", parents=[common], help="change an entity's type")
+    p.add_argument("entity")
+    p.add_argument("type")
+    p.set_defaults(func=cmd_entities_edit, op="retype")
+    p = esub.add_parser("split", parents=[common], help="split an alias off into its own entity")
+    p.add_argument("entity")
+    p.add_argument("alias")
+    p.set_defaults(func=cmd_entities_edit, op="split")
+    for op, text in (("hide", "hide an entity (not a real name)"),
+                     ("unhide", "show a hidden entity again")):
+        p = esub.add_parser(op, parents=[common], help=text)
+        p.add_argument("entity")
+        p.set_defaults(func=cmd_entities_edit, op=op)
+    p = esub.add_parser("undo", parents=[common], help="take back the last correction")
+    p.set_defaults(func=cmd_entities_edit, op="undo")
+
+    pols = sub.add_parser(
+        "policies", parents=[common, js], help="policies: who proposed what, when",
+        description="With no action: every policy of the codebook and your own, with the "
+                    "articles and sentences that mention it, the actor and the stance.")
+    pols.add_argument("--doc", metavar="ID", help="only mentions in this article")
+    pols.set_defaults(func=cmd_policies)
+    psub = pols.add_subparsers(title="actions", metavar="ACTION")
+    p = psub.add_parser("show", parents=[common, js], help="one policy's timeline")
+    p.add_argument("id", help="policy id or label")
+    p.set_defaults(func=cmd_policies_show)
+    p = psub.add_parser("proposals", parents=[common, js],
+                        help="proposals no policy covers (unfiled)")
+    p.add_argument("--doc", metavar="ID")
+    p.set_defaults(func=cmd_policies_proposals)
+    p = psub.add_parser("add", parents=[common, js], help="add your own policy")
+    p.add_argument("label")
+    p.add_argument("--pattern", action="append", required=True, metavar="P",
+                   help="a phrase to look for, matched on word lemmas (repeatable)")
+    p.add_argument("--description", metavar="TEXT")
+    p.set_defaults(func=cmd_policies_add)
+    p = psub.add_parser("remove", parents=[common], help="remove one of your policies")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_policies_remove)
+
+    notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
+    nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)
+    p = nsub.add_parser("list", parents=[common, js], help="list notes")
+    p.add_argument("--doc", metavar="ID", help="only this article's notes")
+    p.add_argument("--tag", help="only notes with this tag")
+    p.set_defaults(func=cmd_notes_list)
+    p = nsub.add_parser("add", parents=[common, js], help="add a note, anchored by quote")
+    p.add_argument("--doc", metavar="ID", required=True)
+    p.add_argument("--quote", metavar="TEXT",
+                   help="the passage, copied from the article (omit: whole-article note)")
+    p.add_argument("--text", metavar="MD", default="", help="the note, in Markdown")
+    p.add_argument("--tag", action="append", help="a tag (repeatable)")
+    p.set_defaults(func=cmd_notes_add)
+    p = nsub.add_parser("export", parents=[common], help="export all notes")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=cmd_notes_export)
+    p = nsub.add_parser("import", parents=[common, js], help="import a JSON notes export")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_notes_import)
+    return parser

@@ -1,0 +1,208 @@
+"""Derived tables (entities, policies): loaded from their cache when current, else built from
+the NLP cache, article by article (never spaCy). The one load-or-build helper lives here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reader.corpus import Catalog
+from reader.errors import BadInput
+from reader.paths import Paths
+from reader.textutil import atomic_write, slug
+
+log = logging.getLogger(__name__)
+
+
+def read_cache(path: Path) -> dict | None:
+    """A cache file's JSON object, or None when it is missing, unreadable or not an object
+    (derived data: the caller rebuilds it)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("Cache %s unreadable (%s); rebuilding it", path.name, exc)
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def write_cache(path: Path, data: dict) -> None:
+    try:
+        atomic_write(path, json.dumps(data, separators=(",", ":")))
+    except OSError as exc:  # derived data: a read-only data dir just recomputes it
+        log.info("Could not write %s: %s", path, exc)
+
+
+def load_or_build(path: Path, fingerprint: str, load: Callable[[dict], Any],
+                  build: Callable[[dict | None], tuple[Any, dict | None]] | None,
+                  raw: dict | None = None) -> tuple[Any, dict | None]:
+    """(table, raw cache) from `path` when its fingerprint is `fingerprint`; else, with a
+    `build`, a new table built with the stale cache as a hint (`build(previous)` returns the
+    table and the cache to write, or None when the table is incomplete and not worth
+    caching); without one, (None, None). `raw` skips reading the file again."""
+    if raw is None:
+        raw = read_cache(path)
+    if raw is not None and raw.get("fingerprint") == fingerprint:
+        try:
+            return load(raw), raw
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("Cache %s damaged (%s); rebuilding it", path.name, exc)
+    if build is None:
+        return None, None
+    table, fresh = build(raw)
+    if fresh is not None:
+        write_cache(path, fresh)
+    return table, fresh
+
+
+class DerivedTables:
+    """The entity table (with the user's corrections on top) and the policy table (codebook +
+    the user's policies), each kept in memory once loaded or built."""
+
+    def __init__(self, paths: Paths, catalog: Catalog, edits: Callable[[], list[dict]],
+                 user_policy_rows: Callable[[], list[dict]]):
+        self.paths = paths
+        self.catalog = catalog
+        self._edits = edits
+        self._user_policy_rows = user_policy_rows
+        self._lock = threading.RLock()  # the UI's worker lanes may ask at once
+        self._entities = None
+        self._entity_raw: dict | None = None  # the extraction as cached, before edits
+        self._policies = None
+        self._doc_entities: dict[str, tuple[str, ...]] | None = None
+        self._doc_policies: dict[str, tuple[str, ...]] | None = None
+
+    def _infos(self):
+        return self.catalog.infos() or self.catalog.refresh()
+
+    def invalidate(self, *, extraction: bool = False, edits: bool = False,
+                   policies: bool = False) -> None:
+        """Forget what changed: `extraction` (articles or their analyses), `edits` (the
+        user's corrections: re-applied on the cached extraction), `policies` (user policies)."""
+        with self._lock:
+            if extraction:
+                self._entity_raw = None
+            if extraction or edits:
+                self._entities = None
+                self._doc_entities = None
+            if extraction or edits or policies:  # actors are resolved against entities
+                self._policies = None
+                self._doc_policies = None
+
+    # -- entities ------------------------------------------------------------------------
+    def entities(self, build: bool = True):
+        """The EntityTable; None when it is stale and `build` is False. Articles not analysed
+        yet are left out."""
+        with self._lock:
+            if self._entities is None:
+                self._entities = self._load_entities(build)
+            return self._entities
+
+    def _load_entities(self, build: bool):
+        from reader.extraction import entities as ent
+
+        infos = self._infos()
+        fp = ent.fingerprint(infos, self.paths.resources_dir)
+        edits = self._edits()
+
+        def make(previous: dict | None):
+            from reader.extraction import nlp
+
+            # Article by article: never every article or every analysis in memory at once.
+            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
+                                          {i.id: i.text_hash for i in infos})
+            arts = (self.catalog.load(i.id) for i in infos if i.id in analyses)
+            table = ent.build_entities(arts, analyses, self.paths.resources_dir, edits)
+            # Only a complete extraction is worth caching.
+            return table, table.to_cache() if table.fingerprint == fp else None
+
+        table, raw = load_or_build(self.paths.cache_dir / "entities.json", fp,
+                                   lambda raw: ent.EntityTable.from_cache(raw, edits),
+                                   make if build else None, raw=self._entity_raw)
+        if table is not None:
+            self._entity_raw = raw
+        return table
+
+    # -- policies ------------------------------------------------------------------------
+    def user_policies(self) -> list[dict]:
+        """The user's policies in the codebook's shape, ids "user-<slug>" (stable), each with
+        its `store_id`."""
+        from reader.extraction.policies import validate_policies
+
+        out, taken = [], set()
+        for row in self._user_policy_rows():
+            base = "user-" + (slug(row["label"], 40) or str(row["id"]))
+            pid = base if base not in taken else f"{base}-{row['id']}"
+            taken.add(pid)
+            try:
+                out += validate_policies([{"id": pid, "label": row["label"],
+                                           "description": row["description"],
+                                           "patterns": row["patterns"]}])
+            except BadInput as exc:
+                log.warning("Skipping user policy %s: %s", row["label"], exc)
+                continue
+            out[-1]["store_id"] = row["id"]
+        return out
+
+    def policies(self, build: bool = True):
+        """The PolicyTable (codebook + user policies); None when stale and not `build`."""
+        with self._lock:
+            if self._policies is None:
+                self._policies = self._load_policies(build)
+            return self._policies
+
+    def _load_policies(self, build: bool):
+        from reader.extraction import policies as pol
+
+        codebook = pol.load_codebook(self.paths.resources_dir / "codebook.toml")
+        user = [{k: v for k, v in p.items() if k != "store_id"} for p in self.user_policies()]
+        infos = self._infos()
+        fp = pol.fingerprint(infos, codebook, user)
+        entities = self.entities(build=build)
+
+        def resolve(name: str):
+            found = entities.find(name) if entities is not None else None
+            return found.id if found is not None else None
+
+        def make(previous: dict | None):
+            from reader.extraction import nlp
+
+            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
+                                          {i.id: i.text_hash for i in infos})
+            # Unchanged articles keep their results from the stale cache (`previous`) and
+            # are never loaded; the others are loaded one at a time (`load`).
+            table = pol.build_policies(infos, analyses, codebook, user, resolve,
+                                       previous=previous, load=self.catalog.load)
+            complete = len(analyses) == len(infos)
+            return table, {**table.to_cache(), "fingerprint": fp} if complete else None
+
+        table, _ = load_or_build(self.paths.cache_dir / "policies.json", fp,
+                                 lambda raw: pol.PolicyTable.from_cache(raw, resolve),
+                                 make if build else None)
+        return table
+
+    # -- per-article values for the search index ----------------------------------------
+    def doc_extras(self, doc_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(entity names, policy ids) of one article, for its index fields."""
+        with self._lock:
+            if self._doc_entities is None:
+                names: dict[str, set[str]] = {}
+                table = self.entities()
+                for e in table.entities if table is not None else ():
+                    if not e.hidden:
+                        for doc in e.docs:
+                            names.setdefault(doc, set()).add(e.name)
+                self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
+            if self._doc_policies is None:
+                ids: dict[str, set[str]] = {}
+                table = self.policies()
+                for p in table.policies if table is not None else ():
+                    for doc in p.docs:
+                        ids.setdefault(doc, set()).add(p.id)
+                self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}
+            return self._doc_entities.get(doc_id, ()), self._doc_policies.get(doc_id, ())

@@ -1,0 +1,161 @@
+"""Entities: the people, organisations, places… of the corpus, their mentions, and the user's
+corrections (kept in the store, applied on top of every re-extraction)."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import threading
+from collections.abc import Callable
+
+from reader.corpus import Catalog
+from reader.domain import Changes, Entity, Mention, MentionContext, Related
+from reader.errors import BadInput, NotFound
+from reader.services.derived import DerivedTables
+
+
+class EntityService:
+    def __init__(self, catalog: Catalog, tables: DerivedTables, store: Callable,
+                 reader: Callable):
+        self._catalog = catalog
+        self._tables = tables
+        self._store = store
+        self._reader = reader
+        self._bodies: dict[str, str] = {}  # a few article bodies, for mention sentences
+        self._bodies_lock = threading.Lock()
+
+    # -- reads ---------------------------------------------------------------------------
+    def list(self, doc: str | None = None, type: str | None = None,
+             include_hidden: bool = False) -> list[Entity]:
+        """Entities, most mentioned first (empty until the first index with extraction)."""
+        table = self._tables.entities()
+        if table is None:
+            return []
+        if doc is not None:
+            self._catalog.info(doc)  # NotFound for an unknown article
+        if type is not None:
+            type = entity_type(type)
+        return table.select(doc=doc, type=type, include_hidden=include_hidden)
+
+    def get(self, ref: str) -> Entity:
+        """An entity by id, name or alias. Raises NotFound."""
+        table = self._tables.entities()
+        found = table.find(ref) if table is not None else None
+        if found is None:
+            raise NotFound(f"No entity called '{ref}'. See `reader entities`.")
+        return found
+
+    def related(self, ref: str, limit: int = 10) -> list[Related]:
+        """Co-occurring entities, best first, each with evidence sentences."""
+        entity = self.get(ref)
+        return self._tables.entities().related(entity.id, limit=limit)
+
+    def doc_mentions(self, doc: str) -> list[tuple[Mention, Entity]]:
+        """Every visible entity mention in one article, in text order."""
+        table = self._tables.entities()
+        return table.doc_mentions(doc) if table is not None else []
+
+    def contexts(self, mentions) -> list[MentionContext]:
+        """Each mention (anything with doc, start, end, text) with its article's title and
+        date, ordered by date (undated last) then offset. Cheap for thousands: no article is
+        read; `fill_sentences` adds the sentences."""
+        out = []
+        for m in mentions:
+            try:
+                info = self._catalog.info(m.doc)
+            except NotFound:
+                continue
+            out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
+                                      start=m.start, end=m.end, text=m.text))
+        out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
+        return out
+
+    def fill_sentences(self, contexts) -> list[MentionContext]:
+        """The same contexts with `sentence` and `sentence_start` read from their articles
+        (blocking: the UI runs it in a task)."""
+        out = []
+        for c in contexts:
+            s0, sentence = self.sentence_at(c.doc, c.start, c.end)
+            out.append(dataclasses.replace(c, sentence=sentence, sentence_start=s0))
+        return out
+
+    def sentence_at(self, doc: str, start: int, end: int) -> tuple[int, str]:
+        """(sentence start, sentence text) around body[start:end] of `doc`; the paragraph when
+        the article has no NLP analysis yet."""
+        table = self._tables.entities()
+        try:
+            body = self._body(doc)
+        except NotFound:
+            return start, ""
+        s0, s1 = _sentence_around(table.sentences(doc) if table else [], start, end, body)
+        return s0, body[s0:s1]
+
+    def _body(self, doc: str) -> str:
+        with self._bodies_lock:
+            body = self._bodies.get(doc)
+        if body is None:
+            body = self._catalog.load(doc).body
+            with self._bodies_lock:
+                if len(self._bodies) > 512:
+                    self._bodies.clear()
+                self._bodies[doc] = body
+        return body
+
+    def edits(self) -> list[dict]:
+        """The user's corrections, oldest first."""
+        return self._reader().entity_edits()
+
+    # -- writes --------------------------------------------------------------------------
+    def edit(self, edit: dict) -> Changes:
+        """Store one correction (merge, rename, retype, hide, unhide, split); entities are
+        named by id, name or alias. Raises BadInput/NotFound."""
+        from reader.extraction.overlay import validate_edit
+
+        if isinstance(edit, dict) and isinstance(edit.get("type"), str):
+            edit = {**edit, "type": entity_type(edit["type"].strip())}
+        edit = validate_edit(edit)
+        for key in ("entity", "source", "target"):
+            if key in edit:
+                edit[key] = self.get(edit[key]).id
+        if edit["op"] == "merge" and edit["source"] == edit["target"]:
+            raise BadInput("An entity cannot be merged into itself.")
+        self._store().add_entity_edit(edit)
+        self._tables.invalidate(edits=True)
+        return Changes(entities=True, edit=edit)
+
+    def undo(self) -> Changes:
+        """Take back the last correction (`changes.edit` is None when there was none)."""
+        edit = self._store().undo_entity_edit()
+        if edit is None:
+            return Changes()
+        self._tables.invalidate(edits=True)
+        return Changes(entities=True, edit=edit)
+
+    def clear_bodies(self) -> None:
+        with self._bodies_lock:
+            self._bodies.clear()
+
+
+def entity_type(name: str) -> str:
+    """The canonical entity type for a name or alias ("org" -> "Organisation"). Raises
+    BadInput."""
+    from reader.extraction.names import TYPES
+
+    by_lower = {t.lower(): t for t in TYPES}
+    by_lower.update({"organization": "Organisation", "org": "Organisation", "gpe": "Place",
+                     "location": "Place", "people": "Person"})
+    try:
+        return by_lower[name.lower()]
+    except KeyError:
+        raise BadInput(f"Unknown entity type '{name}' (use one of: {', '.join(TYPES)})") \
+            from None
+
+
+def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:
+    i = bisect.bisect_right([s for s, _ in spans], start) - 1
+    if 0 <= i < len(spans) and spans[i][1] >= end:
+        return spans[i]
+    # No sentence spans (not analysed): the paragraph around the mention.
+    s0 = body.rfind("\n", 0, start) + 1
+    s1 = body.find("\n", end)
+    return s0, len(body) if s1 < 0 else s1

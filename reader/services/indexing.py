@@ -1,0 +1,123 @@
+"""Indexing: the one service that brings derived data up to date — NLP cache, entity and
+policy tables, the Whoosh index, note anchors — from the articles and from `Changes`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from reader.corpus import Catalog
+from reader.domain import ArticleInfo, Changes, IndexReport
+from reader.paths import Paths
+from reader.search import IndexDoc, SearchIndex
+from reader.services.derived import DerivedTables
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Cancelled = Callable[[], bool]
+
+
+class IndexingService:
+    def __init__(self, paths: Paths, catalog: Catalog, index: SearchIndex,
+                 tables: DerivedTables, notes):
+        self.paths = paths
+        self._catalog = catalog
+        self._index = index
+        self._tables = tables
+        self._notes = notes  # NoteService: anchors follow changed articles
+
+    def is_extracted(self) -> bool:
+        """True when every article's entities are extracted and cached (no NLP needed)."""
+        return self._tables.entities(build=False) is not None
+
+    def apply(self, changes: Changes, progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> IndexReport:
+        """Bring derived data up to date after a write; nothing to do when the write changed
+        no article, correction or policy. Raises IndexBusy when another process is writing
+        the index (the write itself is kept; the next index catches up)."""
+        if not changes.derived:
+            return IndexReport(total=len(self._catalog.infos()))
+        self._tables.invalidate(extraction=bool(changes.articles), edits=changes.entities,
+                                policies=changes.policies)
+        return self.update(progress=progress, cancelled=cancelled, nlp=bool(changes.articles))
+
+    def update(self, rebuild: bool = False, progress: Progress | None = None,
+               cancelled: Cancelled | None = None, nlp: bool = True) -> IndexReport:
+        """Bring the index up to date, re-processing only changed articles.
+
+        Raises IndexBusy when another process is writing the index."""
+        report = IndexReport()
+        if rebuild:
+            self._index.clear()
+        infos = self._catalog.refresh()
+        report.total = len(infos)
+        if nlp:
+            report.analysed = self._analyse(infos, progress, cancelled)
+            if cancelled and cancelled():
+                report.cancelled = True
+                return report
+            self._tables.entities(build=True)
+            self._tables.policies(build=True)
+        self._notes.reanchor()
+        stamps = self._index.stamps()
+        if self._index.rebuilt_reason:
+            report.messages.append(self._index.rebuilt_reason)
+            self._index.rebuilt_reason = ""
+        current = {i.id for i in infos}
+        remove = [doc_id for doc_id in stamps if doc_id not in current]
+        todo: list[tuple[ArticleInfo, str]] = []
+        for info in infos:
+            stamp = _stamp(info, *self._tables.doc_extras(info.id))
+            if stamps.get(info.id) == stamp:
+                report.unchanged += 1
+            else:
+                todo.append((info, stamp))
+                if info.id in stamps:
+                    report.updated += 1
+                else:
+                    report.added += 1
+        report.removed = len(remove)
+
+        def docs():
+            for n, (info, stamp) in enumerate(todo, 1):
+                if cancelled and cancelled():
+                    report.cancelled = True
+                    return
+                art = self._catalog.load(info.id)
+                entities, policies = self._tables.doc_extras(info.id)
+                yield IndexDoc(id=art.id, title=art.title, body=art.body, source=art.source,
+                               author=art.author, date=art.date, entities=entities,
+                               policies=policies, stamp=stamp)
+                if progress:
+                    progress("index", n, len(todo))
+
+        if todo or remove:
+            self._index.update(docs(), remove)
+        return report
+
+    def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
+                 cancelled: Cancelled | None) -> int:
+        """Run spaCy on the articles whose text is not in the NLP cache; how many it ran on.
+        Imports spaCy only when something is missing."""
+        from reader.extraction import nlp
+
+        missing = [i for i in infos if not nlp.is_cached_hash(self.paths.cache_dir, i.text_hash)]
+        if not missing:
+            return 0
+        arts = (self._catalog.load(i.id) for i in missing)  # read one by one, never all held
+        done = nlp.analyse(arts, self.paths.cache_dir,
+                           progress=(lambda d, t: progress("extract", d, t)) if progress else None,
+                           cancelled=cancelled, total=len(missing))
+        self._tables.invalidate(extraction=True)
+        return len(done)
+
+
+def _stamp(info: ArticleInfo, entities, policies) -> str:
+    h = hashlib.sha256()
+    for part in (info.sha, info.text_hash, info.title, info.source, info.author, info.date,
+                 "\x1e".join(entities), "\x1e".join(policies)):
+        h.update(part.encode())
+        h.update(b"\x1f")
+    return h.hexdigest()[:20]
