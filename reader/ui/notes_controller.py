@@ -44,8 +44,8 @@ class NotesController:
 
     def on_library_changed(self, changes: Changes) -> None:
         """A saved, trashed or restored note is already in the list: its tags may have
-        changed. Anything else (a new note, an import) reloads the list."""
-        if not changes.notes:
+        changed. Anything else (a new note, an import: `counts`) reloads the list."""
+        if not changes.notes and changes.counts is None:
             return
         note = changes.note
         if note is not None and self.win.notes_panel.note(note.id) is not None:
@@ -215,15 +215,10 @@ class NotesController:
                 f"Notes imported: {notes_import_summary(counts)}.", 10000)
             self.win.notes_imported.emit(counts)
 
-        ops.import_notes(self.win.runner, self.win.library, path,
-                         done=lambda changes: self._import_done(changes, report),
-                         failed=self.win.report_write_failure)
-
-    def _import_done(self, changes: Changes, report) -> None:
-        if changes.notes:
-            self._announce(changes, lambda: report(changes.counts))
-        else:  # nothing changed: nothing to reload
-            report(changes.counts)
+        ops.import_notes(
+            self.win.runner, self.win.library, path,
+            done=lambda changes: self._announce(changes, lambda: report(changes.counts)),
+            failed=self.win.report_write_failure)
 
     # -- closing -------------------------------------------------------------------------
     def save_unsaved(self) -> list[str]:

@@ -11,15 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from reader.domain import (  # noqa: F401 — MentionContext re-exported for test_models
-    Changes,
-    Entity,
-    Mention,
-    MentionContext,
-    Policy,
-    PolicyMention,
-    Related,
-)
+from reader.domain import Changes, Entity, Mention, Policy, PolicyMention, Related
 from reader.errors import NotFound
 from reader.library import Library
 from reader.services.entities import EntityService
