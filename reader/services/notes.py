@@ -35,6 +35,11 @@ class NoteService:
     def search(self, text: str) -> list[Note]:
         return self._reader().search_notes(text)
 
+    @property
+    def readonly(self) -> bool:
+        """True when the store refuses writes (a data folder that cannot be written)."""
+        return self._reader().readonly
+
     def tags(self) -> list[tuple[str, int]]:
         return self._reader().tags()
 

@@ -70,7 +70,7 @@ def built_template(tmp_path_factory, ui_corpus):
     """A data dir with the index built (no NLP), made once and copied per test."""
     folder = tmp_path_factory.mktemp("ui-template")
     lib = Library.open(folder, ui_corpus)
-    lib.index(nlp=False)
+    lib.indexing.update(nlp=False)
     lib.close()
     return folder
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reader.library import Library
+from reader.services.indexing import IndexingService
 
-from .conftest import click_article, settle_window, write_corpus
-from .fakes import BareLibrary, ContractLibrary
+from .conftest import click_article, settle_window
 
 
 def entity_index(win, name: str) -> QModelIndex:
@@ -57,7 +55,7 @@ def test_window_lists_articles_and_opens_one_on_click(qtbot, window):
     assert "Reader comments (" in text
     assert window.article_model.is_read("b-gove")
     settle_window(qtbot, window)  # the read state is written in the write lane
-    assert "b-gove" in window.backend.read_docs()
+    assert "b-gove" in window.library.articles.read_docs()
     assert window.windowTitle().startswith("Gove announces")
 
 
@@ -246,7 +244,7 @@ def test_merge_rename_retype_and_hide_from_actions(qtbot, window, monkeypatch):
     assert panel.current().type == "Organisation"
     with qtbot.waitSignal(window.entities_edited, timeout=5000):
         window.actions_by_name["hide_entity"].trigger()
-    assert all(e.name != "Gove" for e in window.backend.entities())
+    assert all(e.name != "Gove" for e in window.library.entities.list())
 
 
 def test_policy_selection_lists_mentions_with_actors(qtbot, window):
@@ -264,25 +262,15 @@ def test_policy_selection_lists_mentions_with_actors(qtbot, window):
     assert window.entity_panel.current_id() == "eileen-munro"
 
 
-def test_without_entity_support_the_panels_show_what_to_do(qtbot, make_window,
-                                                         built_data_dir):
-    win = make_window(built_data_dir, library_cls=BareLibrary)
+def test_before_extraction_the_panels_show_what_to_do(qtbot, make_window, built_data_dir):
+    win = make_window(built_data_dir, library_cls=Library)  # indexed without NLP
     assert win.entity_panel.stack.is_empty
     assert "Entities appear after indexing" in win.entity_panel.stack.label.text()
-    assert win.policy_panel.stack.is_empty
     assert win.notes_panel.stack.is_empty
-    click_article(qtbot, win, "c-munro")  # read state falls back to memory
+    click_article(qtbot, win, "c-munro")
     assert win.article_model.is_read("c-munro")
     qtbot.keyClick(win, Qt.Key.Key_F3)  # nothing selected: a hint, no crash
     assert "Select an entity" in win.statusBar().currentMessage()
-    assert "not available" in win.notes_panel.stack.label.text()
-    qtbot.keyClick(win, Qt.Key.Key_N,  # a new note: a message, no crash
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "messageBox") is not None,
-                    timeout=5000)
-    box = win.findChild(QMessageBox, "messageBox")
-    assert "cannot do that yet" in box.text()
-    box.close()
 
 
 # -- notes -------------------------------------------------------------------------------
@@ -298,13 +286,13 @@ def test_new_note_from_selection(qtbot, make_window, built_data_dir):
     with qtbot.waitSignal(window.notes_loaded, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_N,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    notes = window.backend.notes()
+    notes = window.library.notes.list()
     assert [(n.doc, n.quote) for n in notes] == [("c-munro", "Eileen Munro")]
     assert window.sidebar.currentWidget() is window.notes_panel
     qtbot.keyClicks(window.notes_panel.editor, "Key author")
     window.notes_panel.flush()
     settle_window(qtbot, window)
-    assert window.backend.notes()[0].body == "Key author"
+    assert window.library.notes.list()[0].body == "Key author"
     assert window.notes_panel.model.index(0, 0).data() == "Key author"  # list reloaded
 
 
@@ -354,7 +342,7 @@ def test_cancel_stops_indexing(qtbot, make_window, data_dir, monkeypatch):
             threading.Event().wait(0.01)
         return IndexReport(total=1000)
 
-    monkeypatch.setattr(ContractLibrary, "index", slow_index)
+    monkeypatch.setattr(IndexingService, "update", slow_index)
     win = make_window(data_dir, settle=False)
     qtbot.waitUntil(lambda: win.cancel_button.isVisible(), timeout=5000)
     assert win.progress.isVisible()
@@ -422,113 +410,6 @@ def test_every_action_has_a_unique_shortcut_listed_in_help(qtbot, window):
     window.shortcuts_dialog.close()
 
 
-# -- safe rendering ----------------------------------------------------------------------
-
-HOSTILE = {
-    "evil.html": """<html><head><title>Hostile page</title>
-<link rel="stylesheet" href="file:///dev/zero"><script>alert('x')</script></head><body>
-<h1>Hostile page</h1><p>Read <a href="file:///etc/passwd">this file</a> and
-<img src="/dev/zero"> more text about councils.</p>
-<p>Second paragraph with <img src="file:///dev/zero"> an image.</p></body></html>""",
-    "tags.txt": """Literal tags in text
-
-A body that talks about <img src="/dev/zero"> and <script>alert(1)</script> and
-<a href="file:///etc/passwd">links</a> as plain text.
-""",
-}
-
-
-def test_hostile_articles_render_as_text_without_loading_anything(qtbot, make_window, data_dir,
-                                                                  tmp_path, monkeypatch):
-    from reader.ui.viewer import ArticleView
-
-    corpus = write_corpus(tmp_path / "hostile", HOSTILE)
-    loads = []
-    real = ArticleView.loadResource
-
-    def spy(self, kind, url):
-        loads.append(url.toString())
-        return real(self, kind, url)
-
-    monkeypatch.setattr(ArticleView, "loadResource", spy)
-    win = make_window(data_dir, library_cls=Library, corpus=corpus)
-    for doc_id in ("evil", "tags"):
-        click_article(qtbot, win, doc_id)
-        win.article_view.grab()  # lay out and paint everything
-    view = win.article_view
-    text = view.toPlainText()
-    assert '<img src="/dev/zero">' in text and "<script>" in text  # shown, not run
-    assert not re.search(r"\ufffc", text)  # no image object in the document
-    assert loads == []
-    # The viewer itself refuses resources even when handed raw HTML.
-    view.setHtml('<img src="file:///dev/zero"><img src="/etc/hostname">')
-    view.grab()
-    assert loads and all(bytes(real(view, 2, _url(u))) == b"" for u in loads)
-
-
-def test_only_web_links_leave_the_app(qtbot, window, monkeypatch):
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
-    opened = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
-    view = window.article_view
-    internal = []
-    view.link_activated.connect(lambda url: internal.append(url.toString()))
-    for link in ("file:///etc/passwd", "javascript:alert(1)", "https://example.org/x",
-                 "entity:ofsted"):
-        view.anchorClicked.emit(QUrl(link))
-    assert opened == ["https://example.org/x"]
-    assert internal == ["entity:ofsted"]
-    assert window.entity_panel.current_id() == "ofsted"
-    view.anchorClicked.emit(QUrl("entity:Leeds%20City%20Council"))  # notes link by name
-    assert window.entity_panel.current_id() == "leeds-city-council"
-
-
-def _url(text):
-    from PySide6.QtCore import QUrl
-
-    return QUrl(text)
-
-
-def test_sanitiser_strips_active_content():
-    from reader.ui.viewer import sanitise
-
-    out = sanitise('<p onclick="x()">Hi <img src="/dev/zero"><script>bad()</script>'
-                   '<a href="file:///etc/passwd">f</a> <a href="entity:gove">G</a></p>')
-    assert "img" not in out and "script" not in out and "onclick" not in out
-    assert "file:" not in out and 'href="entity:gove"' in out
-
-
-def test_offsets_survive_astral_characters(qtbot):
-    from dataclasses import dataclass
-
-    from reader.ui.viewer import ArticleView
-
-    @dataclass
-    class Art:
-        id: str = "x"
-        title: str = "Emoji 😀 title"
-        body: str = "Ab 😀😀 cd\n\nSecond 🎉 para with Leeds in it.\r\nend"
-        source: str = ""
-        author: str = ""
-        date: str = ""
-        chrome: str = ""
-        comments: str = ""
-
-    view = ArticleView()
-    qtbot.addWidget(view)
-    art = Art()
-    view.show_article(art)
-    start = art.body.index("Leeds")
-    view.select_body(start, start + 5)
-    assert view.textCursor().selectedText() == "Leeds"
-    assert view.selected_body_range() == (start, start + 5)
-    end = art.body.index("end")
-    view.select_body(end, end + 3)
-    assert view.textCursor().selectedText() == "end"
-
-
 def test_a_damaged_notes_database_is_reported_not_fatal(qtbot, make_window, built_data_dir):
     (built_data_dir / "reader.sqlite3").write_bytes(b"this is not a database" * 100)
     win = make_window(built_data_dir, library_cls=Library)
@@ -541,7 +422,7 @@ def test_a_damaged_notes_database_is_reported_not_fatal(qtbot, make_window, buil
 def test_export_notes_writes_the_chosen_file(qtbot, make_window, built_data_dir, tmp_path,
                                              monkeypatch):
     win = make_window(built_data_dir, library_cls=Library)
-    win.backend.lib.add_note("a-leeds", 0, 6, body="About Ofsted")
+    win.library.notes.add("a-leeds", 0, 6, body="About Ofsted")
     target = tmp_path / "notes.md"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "Markdown (*.md)"))

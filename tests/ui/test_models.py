@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from reader.domain import ArticleInfo, Hit
+from reader.domain import ArticleInfo, Entity, Hit, Mention, MentionContext, Policy, PolicyMention
 from reader.ui.models import (
     HTML_ROLE,
     ID_ROLE,
@@ -25,8 +25,6 @@ from reader.ui.models import (
     note_label,
     short_time,
 )
-
-from .fakes import Entity, Mention, MentionContext, Policy, PolicyMention
 
 INFOS = [ArticleInfo("a", "Alpha title", "Guardian", "Ann", "2012-01-02"),
          ArticleInfo("b", "Beta", "", "", ""),
@@ -123,14 +121,15 @@ def test_entity_model_drop_requests_a_merge(qtbot):
 
 def test_policy_and_mention_models(qtmodeltester):
     policies = PolicyModel()
-    pol = Policy("p", "Munro review", "d", ["a", "b"], "2011-05-02", "2013-05-10", False,
+    pol = Policy("p", "Munro review", "d",
                  [PolicyMention("a", 0, 5, "Munro", "person:munro", "supports", "2011-05-02",
-                                "Eileen Munro")])
+                                "Eileen Munro"),
+                  PolicyMention("b", 0, 5, "Munro", None, "unknown", "2013-05-10")])
     policies.set_policies([pol], ("2011-01-01", "2014-01-01"))
     qtmodeltester.check(policies)
     assert policies.index(0, 2).data() == "2011-05 – 2013-05"
     assert actors_of(pol) == [("person:munro", "Eileen Munro", {"supports": 1}, 1)]
-    tories = Policy("q", "Academies", mentions=[
+    tories = Policy("q", "Academies", "", mentions=[
         PolicyMention("a", 0, 5, "x", "org:con", "supports", "", "Conservatives"),
         PolicyMention("b", 0, 5, "x", "org:con", "opposes", "", "the Tories"),
         PolicyMention("b", 9, 12, "y", "", "supports", "", "a minister")])

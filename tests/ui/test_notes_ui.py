@@ -22,6 +22,7 @@ from reader.library import Library
 from reader.paths import Paths
 from reader.store import Store
 from reader.ui.app import AlreadyOpen, lock_data_dir
+from reader.ui.operations.notes import read_snapshot
 from reader.ui.viewer import NOTE_PROPERTY, note_colour
 
 from .conftest import ARTICLES, click_article, settle_window, write_corpus
@@ -74,7 +75,7 @@ def lib_window(make_window, built_data_dir):
 def reopen(qtbot, make_window, win, data_dir, corpus=None):
     """Close `win` (and its library) and open a new window on the same data dir."""
     win.close()
-    win.backend.lib.close()
+    win.library.close()
     again = make_window(data_dir, library_cls=Library, corpus=corpus, settle=False)
     qtbot.waitUntil(lambda: again.current_doc is not None, timeout=5000)
     settle_window(qtbot, again)
@@ -139,7 +140,7 @@ def test_close_flushes_the_last_keystrokes(qtbot, make_window, lib_window, built
     qtbot.keyClicks(win.notes_panel.editor, "typed just before closing")
     assert win.notes_panel._autosave.isActive()  # the pause has not passed yet
     again = reopen(qtbot, make_window, win, built_data_dir)
-    assert again.backend.lib.note(note.id).body == "typed just before closing"
+    assert again.library.notes.get(note.id).body == "typed just before closing"
 
 
 def test_whole_article_note_and_switching_notes_saves(qtbot, lib_window):
@@ -161,7 +162,7 @@ def test_whole_article_note_and_switching_notes_saves(qtbot, lib_window):
                          pos=panel.list.visualRect(panel.proxy.index(row, 0)).center())
     assert (saved.args[0].id, saved.args[0].body) == (whole.id, "About the reform as a whole")
     assert panel.current().id == first.id
-    assert win.backend.lib.note(whole.id).body == "About the reform as a whole"
+    assert win.library.notes.get(whole.id).body == "About the reform as a whole"
 
 
 def test_without_a_selection_add_note_says_what_to_do(qtbot, lib_window):
@@ -169,7 +170,7 @@ def test_without_a_selection_add_note_says_what_to_do(qtbot, lib_window):
     qtbot.keyClick(lib_window.article_view, Qt.Key.Key_N, CTRL_SHIFT)
     assert "Select some text" in lib_window.statusBar().currentMessage()
     settle_window(qtbot, lib_window)
-    assert lib_window.backend.lib.notes() == []
+    assert lib_window.library.notes.list() == []
 
 
 def test_context_menu_offers_add_note_and_open_note(qtbot, lib_window):
@@ -201,12 +202,12 @@ def test_context_menu_offers_add_note_and_open_note(qtbot, lib_window):
 
 def test_clicking_a_noted_passage_opens_its_note(qtbot, lib_window):
     win = lib_window
-    lib = win.backend.lib
-    body = lib.article("b-gove").body
-    first = lib.add_note("b-gove", body.index("Leeds City Council"),
-                         body.index("Leeds City Council") + 18, body="On the council")
-    second = lib.add_note("b-gove", body.index("Munro review"),
-                          body.index("Munro review") + 12, body="On the review")
+    lib = win.library
+    body = lib.articles.get("b-gove").body
+    first = lib.notes.add("b-gove", body.index("Leeds City Council"),
+                         body.index("Leeds City Council") + 18, body="On the council").note
+    second = lib.notes.add("b-gove", body.index("Munro review"),
+                          body.index("Munro review") + 12, body="On the review").note
     win.load_notes()
     click_article(qtbot, win, "b-gove")
     settle_window(qtbot, win)
@@ -250,7 +251,7 @@ def test_trash_and_restore(qtbot, lib_window):
     assert note_selection(win.article_view, note.id) is None  # no longer highlighted
     assert panel.view_combo.currentText() == "This article"
     assert panel.view_combo.itemText(panel.view_combo.findData("trash")) == "Trash (1)"
-    assert win.backend.lib.notes() == []  # out of the normal lists, still stored
+    assert win.library.notes.list() == []  # out of the normal lists, still stored
     panel.set_view("trash")
     assert [n.id for n in panel.visible_notes()] == [note.id]
     panel.list.setCurrentIndex(panel.proxy.index(0, 0))
@@ -273,10 +274,10 @@ def test_trash_and_restore(qtbot, lib_window):
 
 def test_all_notes_view_tag_filter_and_sorting(qtbot, lib_window):
     win = lib_window
-    lib = win.backend.lib
-    a = lib.add_note("a-leeds", 0, 6, body="Leeds note", tags=["leeds", "ofsted"])
-    b = lib.add_note("b-gove", 0, 4, body="Gove note", tags=["Leeds"])
-    c = lib.add_note("c-munro", body="Munro note", tags=["review"])
+    lib = win.library
+    a = lib.notes.add("a-leeds", 0, 6, body="Leeds note", tags=["leeds", "ofsted"]).note
+    b = lib.notes.add("b-gove", 0, 4, body="Gove note", tags=["Leeds"]).note
+    c = lib.notes.add("c-munro", body="Munro note", tags=["review"]).note
     with qtbot.waitSignal(win.notes_loaded, timeout=5000):
         win.load_notes()
     panel = win.notes_panel
@@ -357,7 +358,7 @@ def test_preview_is_sanitised_and_links_are_routed(qtbot, make_window, built_dat
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     win = make_window(built_data_dir, library_cls=ContractLibrary)  # with fake entities
-    win.backend.lib.add_note("b-gove", body=HOSTILE_NOTE)
+    win.library.notes.add("b-gove", body=HOSTILE_NOTE)
     with qtbot.waitSignal(win.notes_loaded, timeout=5000):
         win.load_notes()
     panel = win.notes_panel
@@ -386,11 +387,11 @@ def test_preview_is_sanitised_and_links_are_routed(qtbot, make_window, built_dat
 
 def test_main_search_lists_matching_notes_under_the_articles(qtbot, lib_window):
     win = lib_window
-    lib = win.backend.lib
-    body = lib.article("b-gove").body
-    note = lib.add_note("b-gove", body.index("Munro review"), body.index("Munro review") + 12,
-                        body="Compare with the fostering stocktake", tags=["fostering"])
-    lib.add_note("a-leeds", body="Nothing about that")
+    lib = win.library
+    body = lib.articles.get("b-gove").body
+    note = lib.notes.add("b-gove", body.index("Munro review"), body.index("Munro review") + 12,
+                        body="Compare with the fostering stocktake", tags=["fostering"]).note
+    lib.notes.add("a-leeds", body="Nothing about that")
     found = []
     win.notes_found.connect(found.append)
     with qtbot.waitSignals([win.search_finished, win.notes_found], timeout=5000):
@@ -421,17 +422,17 @@ class ReadOnlyLibrary(Library):
     """A library whose notes store is opened read-only (as for a data folder that cannot
     be written)."""
 
-    @property
-    def store(self):
-        if self._store is None:
-            self._store = Store.open(self.paths.db_path, readonly=True)
-        return self._store
+    def _write(self):
+        with self._store_lock:
+            if self._store is None:
+                self._store = Store.open(self.paths.db_path, readonly=True)
+            return self._store
 
 
 def test_read_only_store_shows_a_banner_and_disables_editing(qtbot, make_window,
                                                               built_data_dir, ui_corpus):
     lib = Library(Paths.resolve(built_data_dir, ui_corpus))
-    note = lib.add_note("a-leeds", 0, 6, body="Written before")
+    note = lib.notes.add("a-leeds", 0, 6, body="Written before").note
     lib.close()
     win = make_window(built_data_dir, library_cls=ReadOnlyLibrary)
     panel = win.notes_panel
@@ -455,14 +456,14 @@ def test_disk_full_keeps_the_text_and_retries_on_the_next_edit(qtbot, lib_window
                                                                 monkeypatch):
     win = lib_window
     note = add_note_by_keyboard(qtbot, win, "a-leeds", "Michael Gove visited Leeds")
-    lib = win.backend.lib
-    real_update = lib.update_note
+    lib = win.library
+    real_update = lib.notes.update
 
     def full(*args, **kwargs):
         raise DiskFull("The disk is full, so this change was not saved (everything saved "
                        "before is safe). Free some space and try again.")
 
-    monkeypatch.setattr(lib, "update_note", full)
+    monkeypatch.setattr(lib.notes, "update", full)
     panel = win.notes_panel
     with qtbot.waitSignal(win.note_save_failed, timeout=5000) as failed:
         qtbot.keyClicks(panel.editor, "Weeks of work")
@@ -480,10 +481,10 @@ def test_disk_full_keeps_the_text_and_retries_on_the_next_edit(qtbot, lib_window
     assert asked and "disk is full" in asked[0][0]
     assert win.isVisible() and panel.editor.toPlainText() == "Weeks of work"
     # Space is freed: the next edit saves everything typed.
-    monkeypatch.setattr(lib, "update_note", real_update)
+    monkeypatch.setattr(lib.notes, "update", real_update)
     saved = type_and_wait_saved(qtbot, win, panel.editor, "!")
     assert saved.body == "Weeks of work!"
-    assert lib.note(note.id).body == "Weeks of work!"
+    assert lib.notes.get(note.id).body == "Weeks of work!"
     assert not panel.banner.isVisible()
 
 
@@ -512,9 +513,9 @@ def test_the_close_question_keeps_the_window_unless_told_otherwise(qtbot, lib_wi
 def test_export_then_import_into_another_data_folder(qtbot, make_window, lib_window, tmp_path,
                                                      monkeypatch):
     win = lib_window
-    lib = win.backend.lib
-    lib.add_note("a-leeds", 0, 6, body="First", tags=["x"])
-    lib.add_note("b-gove", body="Second")
+    lib = win.library
+    lib.notes.add("a-leeds", 0, 6, body="First", tags=["x"])
+    lib.notes.add("b-gove", body="Second")
     target = tmp_path / "notes-export"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "JSON (W3C Web Annotations) (*.json)"))
@@ -600,10 +601,10 @@ def test_a_second_instance_is_refused_and_a_stale_lock_taken_over(tmp_path, monk
 
 
 def test_note_model_in_the_panel_passes_the_tester(qtmodeltester, lib_window):
-    lib = lib_window.backend.lib
-    note = lib.add_note("a-leeds", 0, 6, body="x", tags=["t"])
-    lib.trash_note(lib.add_note("b-gove", body="y").id)
-    lib_window.notes_panel.set_notes(lib_window.backend.notes_snapshot())
+    lib = lib_window.library
+    note = lib.notes.add("a-leeds", 0, 6, body="x", tags=["t"]).note
+    lib.notes.trash(lib.notes.add("b-gove", body="y").note.id)
+    lib_window.notes_panel.set_notes(read_snapshot(lib))
     panel = lib_window.notes_panel
     qtmodeltester.check(panel.model)
     panel.set_view("all")

@@ -12,18 +12,14 @@ from reader.library import Library
 
 from .test_main_window import entity_index, select_entity
 
-pytestmark = [
-    pytest.mark.spacy,
-    pytest.mark.skipif(not hasattr(Library, "entities"),
-                       reason="Library.entities is not integrated yet"),
-]
+pytestmark = pytest.mark.spacy
 
 
 @pytest.fixture(scope="session")
 def nlp_template(tmp_path_factory, ui_corpus):
     folder = tmp_path_factory.mktemp("ui-nlp-template")
     lib = Library.open(folder, ui_corpus)
-    lib.index()
+    lib.indexing.update()
     lib.close()
     return folder
 

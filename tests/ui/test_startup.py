@@ -71,7 +71,7 @@ def test_the_window_itself_imports_no_spacy(built_data_dir, ui_corpus):
 def test_start_with_a_built_index_is_fast_and_never_imports_spacy(tmp_path, ui_corpus):
     data = tmp_path / "data"
     lib = Library.open(data, ui_corpus)
-    lib.index()  # as the app builds it: with extraction
+    lib.indexing.update()  # as the app builds it: with extraction
     lib.close()
     out = _start(data, ui_corpus, "nlp")
     assert out["rows"] == 3

@@ -1,0 +1,132 @@
+"""The window's QActions, its menus and the keyboard-shortcuts table built from them."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenuBar
+
+# (menu title, action names; None is a separator)
+MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
+    ("&File", ["import_files", "import_folder", None, "reindex", None,
+               "export_notes", "import_notes", None, "quit"]),
+    ("&Edit", ["search", "find", None, "new_note", "article_note", None, "rename_entity",
+               "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
+    ("&View", ["zoom_in", "zoom_out", "zoom_reset", None, "tab_entities",
+               "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
+               "toggle_extras"]),
+    ("&Go", ["back", "forward", None, "next_article", "prev_article", None,
+             "next_mention", "prev_mention", None, "focus_list", "focus_reader", None,
+             "mark_unread"]),
+    ("&Help", ["shortcuts", "about"]),
+]
+
+ENTITY_MENU = ["rename_entity", "merge_entity", "retype_entity", "hide_entity", None,
+               "undo_entity"]
+
+# Keys handled by widgets rather than actions, listed in Help > Keyboard shortcuts too.
+WIDGET_SHORTCUTS = [
+    ("Notes", "Move the selected note to the trash (notes list)", "Del"),
+    ("Notes", "Open a noted passage's note (reading pane)", "Click"),
+    ("Search", "Open the first result", "Enter"),
+    ("Search", "Clear the search", "Esc"),
+    ("Search", "Move to the results", "Down"),
+    ("Find bar", "Next / previous match", "Enter / Shift+Enter"),
+]
+
+
+def build_actions(win) -> dict[str, QAction]:
+    """Every action of MainWindow `win`, by name, added to the window so that shortcuts work
+    even while menus are hidden."""
+    actions: dict[str, QAction] = {}
+
+    def add(name: str, text: str, slot, shortcuts=(), checkable=False, tip: str = ""):
+        action = QAction(text, win)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setCheckable(checkable)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        win.addAction(action)
+        actions[name] = action
+
+    reading, entities, notes = win.articles, win.entities, win.notes
+    add("import_files", "&Import files…", win.indexing.import_files, ["Ctrl+O"],
+        tip="Copy .txt, .md or .html articles into the library")
+    add("import_folder", "Import &folder…", win.indexing.import_folder, ["Ctrl+Shift+O"])
+    add("reindex", "&Reindex", win.indexing.reindex, ["F5"],
+        tip="Bring the search index and entities up to date")
+    add("export_notes", "&Export notes…", notes.export_notes, ["Ctrl+Shift+E"],
+        tip="Save every note as Markdown (with citations) or as JSON (W3C annotations)")
+    add("import_notes", "I&mport notes…", notes.import_notes, ["Ctrl+Shift+I"],
+        tip="Restore notes from a JSON export; notes you already have are not duplicated")
+    add("quit", "&Quit", win.close, ["Ctrl+Q"])
+    add("search", "&Search", win.search.focus, ["Ctrl+K"])
+    add("find", "&Find in article", reading.open_find, ["Ctrl+F"])
+    add("new_note", "&Add note", notes.new_note, ["Ctrl+Shift+N"],
+        tip="Note the passage selected in the article")
+    add("article_note", "&Note on this article", notes.new_article_note, ["Ctrl+Alt+N"],
+        tip="A note on the whole open article")
+    add("undo_entity", "&Undo entity edit", entities.undo_edit, ["Ctrl+Z"])
+    add("rename_entity", "&Rename entity…", entities.rename, ["F2"])
+    add("merge_entity", "&Merge entities…", entities.merge_selected, ["Ctrl+M"],
+        tip="Merge the selected entities into the current one (or pick a target)")
+    add("retype_entity", "Change entity &type…", entities.retype, ["Ctrl+T"])
+    add("hide_entity", "&Hide entity", entities.hide, ["Ctrl+H"])
+    add("zoom_in", "Zoom &in", lambda: win.zoom(+1), ["Ctrl++", "Ctrl+="])
+    add("zoom_out", "Zoom &out", lambda: win.zoom(-1), ["Ctrl+-"])
+    add("zoom_reset", "&Actual size", lambda: win.zoom(None), ["Ctrl+0"])
+    add("tab_entities", "&Entities", lambda: win.show_tab(0), ["Ctrl+1"])
+    add("tab_policies", "&Policies", lambda: win.show_tab(1), ["Ctrl+2"])
+    add("tab_notes", "&Notes", lambda: win.show_tab(2), ["Ctrl+3"])
+    add("toggle_sidebar", "Show &sidebar", win.sidebar_dock.setVisible, ["Ctrl+Shift+B"],
+        True)
+    add("toggle_mentions", "Show &mentions", win.mention_dock.setVisible, ["Ctrl+Shift+M"],
+        True)
+    add("toggle_extras", "Show page &chrome and comments",
+        win.article_view.set_extras_expanded, ["Ctrl+Shift+C"], True)
+    add("back", "&Back", reading.go_back, ["Alt+Left"])
+    add("forward", "&Forward", reading.go_forward, ["Alt+Right"])
+    add("next_article", "&Next article", lambda: reading.step_article(+1), ["Alt+Down"])
+    add("prev_article", "&Previous article", lambda: reading.step_article(-1), ["Alt+Up"])
+    add("next_mention", "Next &mention", lambda: entities.step_mention(+1), ["F3"])
+    add("prev_mention", "Pre&vious mention", lambda: entities.step_mention(-1), ["Shift+F3"])
+    add("focus_list", "Article &list", win.focus_list, ["Ctrl+L"])
+    add("focus_reader", "&Reading pane", lambda: win.article_view.setFocus(), ["Ctrl+R"])
+    add("mark_unread", "Mark as &unread", reading.mark_unread, ["Ctrl+U"])
+    add("shortcuts", "&Keyboard shortcuts", win.show_shortcuts, ["F1", "Ctrl+/"])
+    add("about", "&About reader", win.show_about, ["Shift+F1"])
+
+    for dock, name in ((win.sidebar_dock, "toggle_sidebar"),
+                       (win.mention_dock, "toggle_mentions")):
+        dock.visibilityChanged.connect(
+            lambda _visible, dock=dock, name=name: actions[name].setChecked(
+                not dock.isHidden()))
+    return actions
+
+
+def build_menus(bar: QMenuBar, actions: dict[str, QAction]) -> None:
+    for title, names in MENU_LAYOUT:
+        add_to_menu(bar.addMenu(title), actions, names)
+
+
+def add_to_menu(menu, actions: dict[str, QAction], names: list[str | None]) -> None:
+    for name in names:
+        if name is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(actions[name])
+
+
+def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
+    """(menu, action, shortcuts) for every action, as listed in Help > Keyboard shortcuts."""
+    rows = []
+    for title, names in MENU_LAYOUT:
+        for name in names:
+            if name is None:
+                continue
+            action = actions[name]
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts())
+            rows.append((title.replace("&", ""), action.text().replace("&", ""), keys))
+    return rows + WIDGET_SHORTCUTS

@@ -1,0 +1,199 @@
+"""The article list and the reading pane: opening articles, Back/Forward, read state, find."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelectionModel
+
+from reader.domain import Changes
+from reader.ui.models import ID_ROLE
+from reader.ui.operations import articles as ops
+
+log = logging.getLogger(__name__)
+
+
+class ArticleController:
+    """Behaviour of MainWindow `win`'s article list, reading pane and find bar."""
+
+    def __init__(self, win):
+        self.win = win
+        self.titles: dict[str, str] = {}  # article id -> title
+        self.corpus_span = ("", "")  # (first date, last date) over the articles
+        self.history: list[str] = []
+        self.history_pos = -1
+        self._syncing_list = False
+        win.article_filter.textChanged.connect(self._filter_changed)
+        win.article_table.selectionModel().currentRowChanged.connect(self._current_changed)
+        win.article_table.activated.connect(lambda _: win.article_view.setFocus())
+        win.article_view.link_activated.connect(self._internal_link)
+        win.find_bar.find_requested.connect(self._find)
+        win.find_bar.closed.connect(self._find_closed)
+
+    @property
+    def current_doc(self) -> str | None:
+        art = self.win.article_view.article
+        return art.id if art is not None else None
+
+    # -- the list ------------------------------------------------------------------------
+    def set_articles(self, infos) -> None:
+        win, current = self.win, self.current_doc
+        win.article_model.set_articles(infos)
+        dates = sorted(i.date for i in infos if i.date)
+        self.corpus_span = (dates[0], dates[-1]) if dates else ("", "")
+        self.titles = {info.id: info.title or "Untitled" for info in infos}
+        win.notes_panel.set_titles(self.titles)
+        self._update_empty_state()
+        if current:
+            self._select_in_list(current)
+        if not infos and win.article_view.article is None:
+            win.article_view.show_message("No articles yet. Import some with File > "
+                                          "Import files… (Ctrl+O).")
+
+    def on_library_changed(self, changes: Changes) -> None:
+        if changes.articles:
+            self.set_articles(self.win.library.articles.list())
+
+    def _update_empty_state(self) -> None:
+        win = self.win
+        if win.article_model.rowCount() == 0:
+            win.article_stack.set_empty("No articles yet.\n\nUse File > Import files… "
+                                        "(Ctrl+O) to add .txt, .md or .html articles.")
+        elif win.article_proxy.rowCount() == 0:
+            win.article_stack.set_empty(f"No articles match “{win.article_filter.text()}”.")
+        else:
+            win.article_stack.set_empty(None)
+
+    def _filter_changed(self, text: str) -> None:
+        self.win.article_proxy.set_filter_text(text)
+        self._update_empty_state()
+
+    def _current_changed(self, current, _previous) -> None:
+        if self._syncing_list or not current.isValid():
+            return
+        doc_id = self.win.article_proxy.data(current, ID_ROLE)
+        if doc_id and doc_id != self.current_doc:
+            self.open_article(doc_id)
+
+    def _select_in_list(self, doc_id: str) -> None:
+        win = self.win
+        row = win.article_model.row_of(doc_id)
+        if row is None:
+            return
+        index = win.article_proxy.mapFromSource(win.article_model.index(row, 0))
+        if not index.isValid():
+            return
+        self._syncing_list = True
+        try:
+            win.article_table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            win.article_table.scrollTo(index)
+        finally:
+            self._syncing_list = False
+
+    def step_article(self, delta: int) -> None:
+        proxy, table = self.win.article_proxy, self.win.article_table
+        rows = proxy.rowCount()
+        if not rows:
+            return
+        current = table.currentIndex()
+        row = 0 if not current.isValid() else max(0, min(rows - 1, current.row() + delta))
+        table.setCurrentIndex(proxy.index(row, 0))
+
+    # -- opening -------------------------------------------------------------------------
+    def open_article(self, doc_id: str, select: tuple[int, int] | None = None,
+                     terms=None, top: int | None = None, record: bool = True) -> None:
+        """See MainWindow.open_article."""
+        if record and (not self.history or self.history[self.history_pos] != doc_id):
+            del self.history[self.history_pos + 1:]
+            self.history.append(doc_id)
+            self.history_pos = len(self.history) - 1
+        terms = tuple(terms or ())
+        ops.load_article(self.win.runner, self.win.library, doc_id,
+                         done=lambda art: self._loaded(art, select, terms, top),
+                         failed=self._failed)
+
+    def _loaded(self, article, select, terms, top) -> None:
+        win = self.win
+        view = win.article_view
+        view.show_article(article, expanded={"chrome", "comments"}
+                          if win.actions_by_name["toggle_extras"].isChecked() else None)
+        win.setWindowTitle(f"{article.title} — reader")
+        view.highlight_terms(terms)
+        win.entities.highlight_subject()
+        win.notes_panel.set_current_doc(article.id)
+        win.notes.highlight()
+        if win.find_bar.isVisible():
+            win.find_bar.close_bar()
+        if select is not None:
+            view.select_body(*select)
+        elif top is not None:
+            view.scroll_to_pos(top)
+        elif terms and view.term_selections():
+            view.scroll_to_pos(view.body_pos(view.term_selections()[0][0]), centre=True)
+        else:
+            view.verticalScrollBar().setValue(0)
+        self._select_in_list(article.id)
+        self._mark_read(article.id)
+        win.article_opened.emit(article.id)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.win.article_view.show_message(f"This article cannot be shown: {exc}")
+        self.win.statusBar().showMessage(str(exc), 8000)
+
+    def go_back(self) -> None:
+        if self.history_pos > 0:
+            self.history_pos -= 1
+            self.open_article(self.history[self.history_pos], record=False)
+
+    def go_forward(self) -> None:
+        if self.history_pos < len(self.history) - 1:
+            self.history_pos += 1
+            self.open_article(self.history[self.history_pos], record=False)
+
+    def _internal_link(self, url) -> None:
+        if url.scheme() == "entity":
+            self.win.entities.select_entity(url.path())
+        elif url.scheme() == "note" and url.path().isdigit():
+            self.win.show_tab(2)
+            self.win.notes_panel.reveal(int(url.path()))
+
+    # -- read state ----------------------------------------------------------------------
+    def load_read_state(self) -> None:
+        """Read state, and any message about the user-data store (restored, read-only)."""
+        ops.load_read_state(self.win.runner, self.win.library, done=self._read_state_ready)
+
+    def _read_state_ready(self, value) -> None:
+        docs, message = value
+        self.win.article_model.set_read_docs(docs)
+        if message:
+            self.win.show_message(message, "userDataMessage")
+
+    def _mark_read(self, doc_id: str) -> None:
+        if self.win.article_model.is_read(doc_id):
+            return
+        self.win.article_model.set_read(doc_id, True)
+        ops.set_read(self.win.runner, self.win.library, doc_id, True,
+                     done=self.win.library_changed.emit)
+
+    def mark_unread(self) -> None:
+        doc_id = self.current_doc
+        if doc_id:
+            self.win.article_model.set_read(doc_id, False)
+            ops.set_read(self.win.runner, self.win.library, doc_id, False,
+                         done=self.win.library_changed.emit)
+            self.win.statusBar().showMessage("Marked as unread.", 3000)
+
+    # -- find in article -----------------------------------------------------------------
+    def open_find(self) -> None:
+        selected = self.win.article_view.textCursor().selectedText()
+        self.win.find_bar.open_bar(selected if selected and len(selected) < 80 else "")
+
+    def _find(self, text: str, backward: bool, again: bool) -> None:
+        n, total = self.win.article_view.find_text(text, backward, again)
+        self.win.find_bar.show_count(n, total)
+
+    def _find_closed(self) -> None:
+        self.win.article_view.clear_find()
+        self.win.article_view.setFocus()

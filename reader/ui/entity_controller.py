@@ -1,0 +1,231 @@
+"""The Entities and Policies tabs and the mention list: the selected subject, its mentions,
+related entities, and the user's entity corrections."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from reader.domain import Changes
+from reader.ui.actions import ENTITY_MENU, add_to_menu
+from reader.ui.models import TYPE_ORDER
+from reader.ui.operations import entities as ops
+from reader.ui.operations.policies import load_policies
+
+log = logging.getLogger(__name__)
+
+EDIT_MESSAGES = {"merge": "Entities merged.", "hide": "Entity hidden.",
+                 "undo": "Last entity edit undone."}
+
+
+class EntityController:
+    """Behaviour of MainWindow `win`'s entity panel, policy panel and mention panel."""
+
+    def __init__(self, win):
+        self.win = win
+        self.subject = None  # ("entity" | "policy", object) selected in the sidebar
+        # Corrections applied but not yet shown: (edit, entity id to select), announced once
+        # the reloaded entity list arrives.
+        self._pending_edits: list[tuple[dict, str | None]] = []
+        entity_panel, policy_panel = win.entity_panel, win.policy_panel
+        entity_panel.entity_selected.connect(self._entity_selected)
+        entity_panel.context_menu_requested.connect(self._entity_menu)
+        entity_panel.entity_link_activated.connect(self.select_entity)
+        entity_panel.model.merge_requested.connect(self.merge)
+        policy_panel.set_entity_names(self._entity_name)
+        policy_panel.policy_selected.connect(self._policy_selected)
+        policy_panel.entity_link_activated.connect(self.select_entity)
+        win.mention_panel.mention_activated.connect(self.open_mention)
+
+    # -- loading -------------------------------------------------------------------------
+    def load_entities(self) -> None:
+        ops.load_entities(self.win.runner, self.win.library, done=self._entities_ready)
+
+    def load_policies(self) -> None:
+        load_policies(self.win.runner, self.win.library, done=self._policies_ready)
+
+    def on_library_changed(self, changes: Changes) -> None:
+        if changes.articles or changes.entities:
+            self.load_entities()
+        if changes.derived:
+            self.load_policies()
+
+    def _entities_ready(self, entities) -> None:
+        win = self.win
+        edits, self._pending_edits = self._pending_edits, []
+        keep = next((k for _, k in reversed(edits) if k is not None), None)
+        win.entity_panel.set_entities(entities, keep)  # None: the current one stays
+        current = win.entity_panel.current()
+        if edits and current is not None:
+            self._entity_selected(current)  # its mentions may have changed (a merge)
+        else:
+            self._refresh_subject()
+        win.policy_panel.show_details(win.policy_panel.current())  # actors' names
+        for edit, _keep in edits:
+            win.statusBar().showMessage(_describe(edit) + " Undo with Ctrl+Z.", 6000)
+            win.entities_edited.emit(edit)
+
+    def _policies_ready(self, policies) -> None:
+        self.win.policy_panel.set_policies(policies, self.win.articles.corpus_span)
+
+    def _entity_name(self, entity_id: str) -> str | None:
+        ent = self.win.entity_panel.model.entity(entity_id)
+        return ent.name if ent is not None else None
+
+    # -- the subject and its mentions ----------------------------------------------------
+    def select_entity(self, ref: str) -> None:
+        """Show the entity with id or name `ref` (entity: links carry either)."""
+        panel = self.win.entity_panel
+        self.win.show_tab(0)
+        if not panel.select(ref):
+            panel.filter.clear()
+            if not panel.select(ref):
+                self.win.statusBar().showMessage(f"No entity “{ref}” in the library.", 5000)
+
+    def _entity_selected(self, ent) -> None:
+        panel = self.win.entity_panel
+        if ent is None:
+            panel.show_details(None)
+            return
+        self._set_subject("entity", ent)
+        panel.show_details(ent)
+        entity_id = ent.id
+        ops.load_related(self.win.runner, self.win.library, entity_id,
+                         done=lambda related: self._related_ready(entity_id, related))
+
+    def _related_ready(self, entity_id: str, related) -> None:
+        ent = self.win.entity_panel.current()
+        if ent is not None and ent.id == entity_id:
+            self.win.entity_panel.show_details(ent, related)
+
+    def _policy_selected(self, pol) -> None:
+        if pol is not None:
+            self._set_subject("policy", pol)
+
+    def _set_subject(self, kind: str, obj) -> None:
+        """An entity or policy became the focus: highlight it and list its mentions."""
+        self.subject = (kind, obj)
+        self.highlight_subject()
+        name = obj.name if kind == "entity" else obj.label
+        self.win.mention_panel.show_loading(name)
+        ops.load_mentions(self.win.runner, self.win.library, obj.mentions,
+                          done=lambda contexts: self._mentions_ready(name, contexts))
+
+    def _refresh_subject(self) -> None:
+        """After a reload, the selected entity may be gone (merged away, hidden)."""
+        if self.subject and self.subject[0] == "entity" and \
+                self.win.entity_panel.current() is None:
+            self.subject = None
+            self.win.article_view.highlight_mentions([])
+            self.win.mention_panel.set_contexts(None, "")
+
+    def _mentions_ready(self, name: str, contexts) -> None:
+        self.win.mention_panel.set_contexts(contexts, name)
+        self.win.mentions_loaded.emit(len(contexts))
+
+    def highlight_subject(self) -> None:
+        """Mark the subject's mentions in the open article."""
+        doc = self.win.current_doc
+        if not doc or not self.subject:
+            self.win.article_view.highlight_mentions([])
+            return
+        self.win.article_view.highlight_mentions(
+            [(m.start, m.end) for m in self.subject[1].mentions
+             if m.doc == doc and m.start >= 0])
+
+    def open_mention(self, ctx) -> None:
+        """Open the article of a MentionContext with the mention selected."""
+        if ctx is not None:
+            self.win.open_article(ctx.doc, select=(ctx.start, ctx.end))
+
+    def step_mention(self, delta: int) -> None:
+        ctx = self.win.mention_panel.step(delta)
+        if ctx is None:
+            self.win.statusBar().showMessage("Select an entity or a policy first: F3 then "
+                                             "walks through its mentions.", 5000)
+            return
+        self.open_mention(ctx)
+
+    # -- corrections (write lane; the entity list reloads on library_changed) --------------
+    def _entity_menu(self, pos) -> None:
+        menu = QMenu(self.win)
+        add_to_menu(menu, self.win.actions_by_name, ENTITY_MENU)
+        menu.popup(self.win.entity_panel.tree.viewport().mapToGlobal(pos))
+
+    def edit(self, edit: dict, keep: str | None = None) -> None:
+        """Apply one correction; `keep` (an entity id) is selected once the list reloads."""
+        ops.edit_entities(self.win.runner, self.win.library, edit,
+                          done=lambda changes: self._edited(changes, edit, keep),
+                          failed=self.win.report_write_failure)
+
+    def _edited(self, changes: Changes, edit: dict, keep: str | None) -> None:
+        if changes.edit is None:  # an undo with nothing to undo
+            self.win.statusBar().showMessage("Nothing to undo.", 4000)
+            return
+        self._pending_edits.append((edit, keep))
+        self.win.library_changed.emit(changes)
+
+    def merge(self, source_id: str, target_id: str) -> None:
+        self.edit({"op": "merge", "source": source_id, "target": target_id}, keep=target_id)
+
+    def merge_selected(self) -> None:
+        panel = self.win.entity_panel
+        target = panel.current()
+        if target is None:
+            return
+        others = [e for e in panel.selected() if e.id != target.id]
+        if not others:
+            names = sorted((e for e in panel.model._by_id.values() if e.id != target.id),
+                           key=lambda e: e.name.casefold())
+            labels = [f"{e.name} ({e.type})" for e in names]
+            if not labels:
+                return
+            label, ok = QInputDialog.getItem(self.win, "Merge entity",
+                                             f"Merge “{target.name}” into:", labels, 0, False)
+            if ok:
+                self.merge(target.id, names[labels.index(label)].id)
+            return
+        for other in others:
+            self.merge(other.id, target.id)
+
+    def rename(self) -> None:
+        ent = self.win.entity_panel.current()
+        if ent is None:
+            return
+        name, ok = QInputDialog.getText(self.win, "Rename entity", "New name:", text=ent.name)
+        if ok and name.strip() and name.strip() != ent.name:
+            self.edit({"op": "rename", "entity": ent.id, "name": name.strip()}, keep=ent.id)
+
+    def retype(self) -> None:
+        ent = self.win.entity_panel.current()
+        if ent is None:
+            return
+        types = list(TYPE_ORDER)
+        current = types.index(ent.type) if ent.type in types else 0
+        new, ok = QInputDialog.getItem(self.win, "Change entity type",
+                                       f"Type of “{ent.name}”:", types, current, False)
+        if ok and new and new != ent.type:
+            self.edit({"op": "retype", "entity": ent.id, "type": new}, keep=ent.id)
+
+    def hide(self) -> None:
+        panel = self.win.entity_panel
+        for ent in panel.selected() or [panel.current()]:
+            if ent is not None:
+                self.edit({"op": "hide", "entity": ent.id})
+
+    def undo_edit(self) -> None:
+        ops.undo_entity_edit(
+            self.win.runner, self.win.library,
+            done=lambda changes: self._edited(changes, {"op": "undo", "undone": changes.edit},
+                                              None),
+            failed=self.win.report_write_failure)
+
+
+def _describe(edit: dict) -> str:
+    op = edit.get("op")
+    if op == "rename":
+        return f"Renamed to “{edit.get('name', '')}”."
+    if op == "retype":
+        return f"Type changed to {edit.get('type', '')}."
+    return EDIT_MESSAGES.get(op, "Entity edit applied.")

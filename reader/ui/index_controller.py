@@ -1,0 +1,107 @@
+"""Long writes with progress: the index check/build (F5, and once at start-up) and imports."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from reader.domain import Changes
+from reader.errors import ReaderError
+from reader.ui.dialogs import ImportReport
+from reader.ui.operations.articles import import_paths
+from reader.ui.operations.indexing import update_index
+
+log = logging.getLogger(__name__)
+
+
+class IndexController:
+    """Runs MainWindow `win`'s index and import tasks, one at a time, with `win.progress`."""
+
+    def __init__(self, win):
+        self.win = win
+        self.task = None  # the running index or import task
+        win.progress_status.cancel_requested.connect(self.cancel)
+
+    def reindex(self) -> None:
+        """Bring the index (and extraction) up to date in the write lane."""
+        if self.task is not None or self.win.closing:
+            return
+        self.win.progress_status.start("Checking the index…")
+        self.task = update_index(self.win.runner, self.win.library, nlp=self.win.nlp,
+                                 done=self._index_done, failed=self._failed,
+                                 progress=self.win.progress_status.report)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.win.runner.cancel(self.task)
+
+    def _finished(self) -> None:
+        self.task = None
+        self.win.progress_status.stop()
+
+    def _index_done(self, report) -> None:
+        win = self.win
+        self._finished()
+        changed = report.added or report.updated or report.removed or report.analysed
+        if report.cancelled:
+            message = "Indexing cancelled; it continues where it stopped next time (F5)."
+        elif changed:
+            message = (f"Index updated: {report.added} added, {report.updated} updated, "
+                       f"{report.removed} removed.")
+        else:
+            message = f"{report.total} articles, index up to date."
+        win.statusBar().showMessage(" ".join([message, *report.messages]), 8000)
+        if changed or report.messages:
+            # The index does not say which articles changed: announce them all.
+            ids = frozenset(info.id for info in win.library.articles.list())
+            win.library_changed.emit(Changes(articles=ids, entities=True, policies=True))
+        win.index_finished.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finished()
+        self.win.statusBar().showMessage(f"Indexing failed: {exc}", 15000)
+        if not isinstance(exc, ReaderError):
+            log.error("indexing failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.win.index_finished.emit(None)
+
+    # -- import --------------------------------------------------------------------------
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.win, "Import articles", str(Path.home()),
+            "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)")
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.win, "Import a folder of articles",
+                                                  str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str]) -> None:
+        """Import files/folders and index them in the write lane; report each file."""
+        plural = "s" if len(paths) != 1 else ""
+        self.win.progress_status.start(f"Importing {len(paths)} item{plural}…")
+        self.task = import_paths(self.win.runner, self.win.library, paths, nlp=self.win.nlp,
+                                 done=self._import_done, failed=self._failed,
+                                 progress=self.win.progress_status.report)
+
+    def _import_done(self, value) -> None:
+        changes, _report = value
+        win = self.win
+        self._finished()
+        outcomes = list(changes.outcomes)
+        counts = {s: sum(1 for o in outcomes if o.status == s)
+                  for s in ("imported", "skipped", "failed")}
+        win.statusBar().showMessage(
+            f"Import: {counts['imported']} imported, {counts['skipped']} skipped, "
+            f"{counts['failed']} failed.", 10000)
+        win.library_changed.emit(changes)
+        win.import_report = ImportReport(outcomes, win)
+        win.import_report.show()
+        imported = [o.id for o in outcomes if o.status == "imported" and o.id]
+        if imported:
+            win.open_article(imported[0])
+        win.import_finished.emit(outcomes)

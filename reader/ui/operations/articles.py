@@ -1,0 +1,42 @@
+"""Article operations: open an article, the read state, imports."""
+
+from __future__ import annotations
+
+from reader.ui.tasks import WRITE
+
+
+def load_article(runner, lib, doc_id: str, *, done, failed=None):
+    """The full Article (latest wins: opening another drops this one)."""
+    return runner.submit("article", lambda ctx: lib.articles.get(doc_id),
+                         done=done, failed=failed)
+
+
+def load_read_state(runner, lib, *, done):
+    """(ids of the articles read, the message about the user-data store or "")."""
+    return runner.submit("read_state",
+                         lambda ctx: (lib.articles.read_docs(), lib.user_data_message),
+                         done=done)
+
+
+def set_read(runner, lib, doc_id: str, read: bool, *, done=None):
+    """Mark an article read or unread; reports the Changes."""
+    return runner.submit(WRITE, lambda ctx: lib.articles.set_read(doc_id, read), done=done)
+
+
+def import_paths(runner, lib, paths: list[str], *, nlp: bool, done, failed=None,
+                 progress=None):
+    """Copy files/folders into the library and index what was imported; reports
+    (Changes with the outcomes, IndexReport or None when nothing was imported)."""
+    def work(ctx):
+        changes = lib.articles.import_paths(paths)
+        if not changes.articles:
+            return changes, None
+        if nlp:
+            report = lib.indexing.apply(changes, progress=ctx.progress,
+                                        cancelled=ctx.cancelled)
+        else:  # the window runs without spaCy (tests, --no-nlp): index the text only
+            report = lib.indexing.update(progress=ctx.progress, cancelled=ctx.cancelled,
+                                         nlp=False)
+        return changes, report
+
+    return runner.submit(WRITE, work, done=done, failed=failed, progress=progress)

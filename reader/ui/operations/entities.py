@@ -1,0 +1,55 @@
+"""Entity operations: the entity list, related entities, a subject's mentions with their
+sentences, and the user's corrections (edit, undo)."""
+
+from __future__ import annotations
+
+from reader.ui.tasks import WRITE
+
+FILL_CHUNK = 500  # mention sentences filled between two checks for a newer request
+
+
+def load_entities(runner, lib, *, done):
+    """Every visible entity, most mentioned first (empty before the first extraction)."""
+    return runner.submit("entities", lambda ctx: lib.entities.list(), done=done)
+
+
+def load_related(runner, lib, entity_id: str, *, done):
+    """Entities that co-occur with `entity_id`, best first."""
+    return runner.submit("related", lambda ctx: lib.entities.related(entity_id), done=done)
+
+
+def load_mentions(runner, lib, mentions, *, done):
+    """MentionContexts of `mentions` (an entity's or a policy's), sentences filled.
+
+    Filling reads the articles, so it runs here, in the task, in chunks: a newer request
+    (another subject selected) stops this one between two chunks."""
+    def work(ctx):
+        contexts = lib.entities.contexts(list(mentions))
+        filled = []
+        for i in range(0, len(contexts), FILL_CHUNK):
+            if ctx.cancelled():
+                return None  # superseded: the runner drops the result anyway
+            filled += lib.entities.fill_sentences(contexts[i:i + FILL_CHUNK])
+        return filled
+
+    return runner.submit("mentions", work, done=done)
+
+
+def edit_entities(runner, lib, edit: dict, *, done, failed=None):
+    """Store one correction and bring the derived data up to date; reports the Changes."""
+    def work(ctx):
+        changes = lib.entities.edit(edit)
+        lib.indexing.apply(changes)
+        return changes
+
+    return runner.submit(WRITE, work, done=done, failed=failed)
+
+
+def undo_entity_edit(runner, lib, *, done, failed=None):
+    """Take back the last correction; reports the Changes (`edit` None: nothing to undo)."""
+    def work(ctx):
+        changes = lib.entities.undo()
+        lib.indexing.apply(changes)
+        return changes
+
+    return runner.submit(WRITE, work, done=done, failed=failed)

@@ -1,0 +1,37 @@
+"""Search operations: the article search and the notes matching a query's words."""
+
+from __future__ import annotations
+
+import re
+
+_FIELD_CLAUSE = re.compile(r"""\b\w+:(?:"[^"]*"?|'[^']*'?|\S+)""")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def run_search(runner, lib, query: str, limit: int, *, done, failed=None):
+    """The SearchResult with facets (latest wins); BadQuery goes to `failed`."""
+    return runner.submit("search", lambda ctx: lib.search.run(query, limit=limit, facets=True),
+                         done=done, failed=failed)
+
+
+def search_notes(runner, lib, query: str, *, done, failed=None):
+    """Notes matching the plain words of a search query, best first (latest wins)."""
+    def work(ctx):
+        words = note_words(query)
+        return lib.notes.search(words) if words else []
+
+    return runner.submit("note_search", work, done=done, failed=failed)
+
+
+def drop_note_search(runner):
+    """Drop a note search still running (its result would be stale)."""
+    runner.submit("note_search", lambda ctx: [])
+
+
+def note_words(query: str) -> str:
+    """The plain words of a main-search query, for the notes' own full-text search.
+
+    The article index understands fields (`entity:'x'`, `date:2014`, `source:"x"`) and
+    operators; notes are searched by words only, so those are left out."""
+    text = _FIELD_CLAUSE.sub(" ", query or "")
+    return " ".join(w for w in re.findall(r"\w+", text) if w not in _OPERATORS)

@@ -1,0 +1,158 @@
+"""The main search: the field in the toolbar (debounced), results, facets and matching notes."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+
+from reader.domain import Changes
+from reader.errors import ReaderError
+from reader.ui.operations import search as ops
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 250
+SEARCH_LIMIT = 50
+
+
+class SearchController(QObject):
+    """Behaviour of MainWindow `win`'s search field and search panel (a QObject for its
+    debounce timer and the search field's key filter)."""
+
+    def __init__(self, win):
+        super().__init__(win)
+        self.win = win
+        self.result = None  # the SearchResult shown
+        self._open_first_pending = False  # Enter was pressed before the result arrived
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run)
+        field = win.search_field
+        field.textChanged.connect(self._text_changed)
+        field.returnPressed.connect(self._enter)
+        field.installEventFilter(self)
+        panel = win.search_panel
+        panel.hit_activated.connect(self.open_hit)
+        panel.facet_activated.connect(self._add_facet)
+        panel.suggestion_activated.connect(field.setText)
+
+    def focus(self) -> None:
+        self.win.search_field.setFocus()
+        self.win.search_field.selectAll()
+
+    def on_library_changed(self, changes: Changes) -> None:
+        if changes.derived and self.win.search_field.text().strip():
+            self.run()  # the index changed under the results
+
+    def _text_changed(self, text: str) -> None:
+        win = self.win
+        if text.strip():
+            self.timer.start()
+            return
+        self.timer.stop()
+        self._open_first_pending = False
+        self.result = None
+        win.search_panel.clear()
+        ops.drop_note_search(win.runner)
+        win.left.setCurrentIndex(0)
+        win.article_view.highlight_terms(())
+
+    def run(self) -> None:
+        """Search for the field's text now (the debounce timer calls this)."""
+        self.timer.stop()
+        win = self.win
+        query = win.search_field.text().strip()
+        if not query:
+            return
+        win.search_panel.show_pending(query)
+        win.left.setCurrentIndex(1)
+        ops.run_search(win.runner, win.library, query, SEARCH_LIMIT, done=self._done,
+                       failed=lambda exc: self._failed(query, exc))
+        ops.search_notes(win.runner, win.library, query, done=self._notes_found,
+                         failed=self._note_search_failed)
+
+    def _done(self, result) -> None:
+        win = self.win
+        self.result = result
+        win.search_panel.show_result(result, self._facet_label)
+        win.left.setCurrentIndex(1)
+        win.search_finished.emit(result)
+        if self._open_first_pending:
+            self._open_first_pending = False
+            if result.hits:
+                self.open_hit(result.hits[0].id)
+
+    def _failed(self, query: str, exc: BaseException) -> None:
+        self._open_first_pending = False
+        user_error = isinstance(exc, ReaderError)
+        message = str(exc) if user_error else f"Search failed: {exc}"
+        if not user_error:
+            log.error("search failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.win.search_panel.show_error(query, message)
+        self.win.search_failed.emit(query, message)
+
+    def _notes_found(self, notes) -> None:
+        self.win.search_panel.show_notes(notes, self.win.articles.titles)
+        self.win.notes_found.emit(list(notes))
+
+    def _note_search_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ReaderError):
+            log.error("note search failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.win.search_panel.show_notes([], self.win.articles.titles)
+        self.win.statusBar().showMessage(f"Notes could not be searched: {exc}", 8000)
+
+    def _facet_label(self, key: str, value: str) -> str | None:
+        """Entity facets by their sidebar name (dates and sums left out), policies by label."""
+        if key == "entity":
+            ent = self.win.entity_panel.model.find(value)
+            if ent is None:
+                return value
+            return None if ent.type in ("Date", "Money") else ent.name
+        if key == "policy":
+            model = self.win.policy_panel.model
+            row = model.row_of(value)
+            return value if row is None else model.policy(row).label
+        return value
+
+    def _enter(self) -> None:
+        win = self.win
+        query = win.search_field.text().strip()
+        if not query:
+            return
+        result = self.result
+        if (not self.timer.isActive() and result is not None
+                and result.query == query and not win.runner.pending("search")):
+            if result.hits:
+                self.open_hit(result.hits[0].id)
+            return
+        self._open_first_pending = True
+        if self.timer.isActive() or not win.runner.pending("search"):
+            self.run()
+
+    def open_hit(self, doc_id: str) -> None:
+        terms = self.result.terms if self.result else ()
+        self.win.open_article(doc_id, terms=terms)
+        self.win.article_view.setFocus()
+
+    def _add_facet(self, clause: str) -> None:
+        text = self.win.search_field.text().strip()
+        if clause not in text:
+            self.win.search_field.setText(f"{text} {clause}".strip())
+            self.run()
+
+    def eventFilter(self, obj, event):
+        win = self.win
+        if obj is win.search_field and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                if win.search_field.text():
+                    win.search_field.clear()
+                else:
+                    win.focus_list()
+                return True
+            if event.key() == Qt.Key.Key_Down and win.search_panel.hits.rowCount():
+                win.left.setCurrentIndex(1)
+                win.search_panel.results.setFocus()
+                return True
+        return super().eventFilter(obj, event)
