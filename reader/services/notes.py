@@ -38,7 +38,7 @@ class NoteService:
     @property
     def readonly(self) -> bool:
         """True when the store refuses writes (a data folder that cannot be written)."""
-        return self._reader().readonly
+        return self._store().readonly  # the reader is read-only by design
 
     def tags(self) -> list[tuple[str, int]]:
         return self._reader().tags()

@@ -422,7 +422,7 @@ class ReadOnlyLibrary(Library):
     """A library whose notes store is opened read-only (as for a data folder that cannot
     be written)."""
 
-    def _write(self):
+    def _open_store(self):
         with self._store_lock:
             if self._store is None:
                 self._store = Store.open(self.paths.db_path, readonly=True)
