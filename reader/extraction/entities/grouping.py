@@ -32,6 +32,8 @@ from reader.extraction.names import (
 
 log = logging.getLogger(__name__)
 
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 @dataclass
 class Group:
@@ -56,7 +58,6 @@ class Corpus:
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
         self._lower_parts: list[bytes] = []  # per body: lower-case words, "|" for others
-        self._lower_stream: str | None = None
 
     def add(self, result: ArticleResult) -> None:
         """Take one article in (its order in the run matters: keep the articles' order)."""
@@ -80,31 +81,45 @@ class Corpus:
         return groups
 
     # -- 2. corpus rules ---------------------------------------------------------------------
-    def _is_common(self, name: str) -> bool:
-        """True when the corpus writes this phrase in lower case ("case reviews", "main"):
-        a capitalised common phrase, not a name."""
-        ws = [w.lower() for w in re.findall(r"[^\W\d_]+", name)]
-        if not ws or not all(w in self.lower_words for w in ws):
-            return False
-        if len(ws) == 1:
-            return True
-        if self._lower_stream is None:
-            parts = (zlib.decompress(p).decode("utf-8", "surrogatepass")
-                     for p in self._lower_parts)
-            self._lower_stream = " " + " \n ".join(parts) + " "
-            self._lower_parts = []
-        return f" {' '.join(ws)} " in self._lower_stream
+    def _common(self, names: set[str]) -> set[str]:
+        """The names the corpus writes in lower case ("case reviews", "main"): capitalised
+        common phrases, not names. A phrase counts when its words follow each other, all
+        in lower case, in one body."""
+        out: set[str] = set()
+        phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for name in names:
+            ws = tuple(w.lower() for w in _WORD.findall(name))
+            if not ws or not all(w in self.lower_words for w in ws):
+                continue
+            if len(ws) == 1:
+                out.add(name)
+            else:
+                phrases[ws].append(name)
+        lengths: dict[str, set[int]] = defaultdict(set)  # first word -> phrase lengths
+        for ws in phrases:
+            lengths[ws[0]].add(len(ws))
+        for part in self._lower_parts if phrases else ():
+            toks = zlib.decompress(part).decode("utf-8", "surrogatepass").split()
+            for i, tok in enumerate(toks):
+                for n in lengths.get(tok, ()):
+                    found = phrases.get(tuple(toks[i:i + n]))
+                    if found:
+                        out.update(found)
+        return out
 
     def _filter_common(self) -> None:
         lw = self.lex.words
         surnames = {N.surname(c.text, lw) for c in self.cands
                     if c.label == PERSON and len(c.text.split()) > 1}
+
+        def exempt(c: Cand) -> bool:
+            return (c.label in (DATE, MONEY) or c.strong or self.lex.known(c.text)
+                    or N.is_acronym(c.text) or c.text in surnames)
+
+        common = self._common({c.text for c in self.cands if not exempt(c)})
         kept = []
         for c in self.cands:
-            if (c.label in (DATE, MONEY) or c.strong or self.lex.known(c.text)
-                    or N.is_acronym(c.text) or c.text in surnames):
-                kept.append(c)
-            elif not self._is_common(c.text):
+            if exempt(c) or c.text not in common:
                 kept.append(c)
             else:
                 log.debug("not a name (the corpus writes it in lower case): %r", c.text)
@@ -178,9 +193,20 @@ class Corpus:
         """"LGA" into "Local Government Association": by a definition in the text, else by
         initials when exactly one multi-word name matches."""
         lw = self.lex.words
-        expansions = [g for g in groups.values()
-                      if g.type in (ORGANISATION, PLACE, LAW, WORK)
-                      and len(display(g, lw).split()) > 1 and not g.lexicon_name]
+        # Multi-word names by their initials (with and without minor words), in group order.
+        # Merging only adds acronym-named candidates to a group, which never changes a
+        # multi-word name's display name, so the index stays true through the loop.
+        by_initials: dict[str, list[tuple[int, Group, str]]] = defaultdict(list)
+        n = 0
+        for g in groups.values():
+            if g.type in (ORGANISATION, PLACE, LAW, WORK) and not g.lexicon_name:
+                name = display(g, lw)
+                if len(name.split()) > 1:
+                    if len(N.words(name)) >= 2:
+                        for acr in {N.initials(name, lw=lw),
+                                    N.initials(name, with_minor=True, lw=lw)}:
+                            by_initials[acr].append((n, g, name))
+                    n += 1
         for key, g in list(groups.items()):
             if key not in groups or g.lexicon_name or g.type in (PERSON, DATE, MONEY):
                 continue
@@ -191,8 +217,9 @@ class Corpus:
                        for x in self.acronym_defs.get(N.acronym_key(name), ())}
             targets = [k for k in defined if k in groups and k != key]
             if not targets:
-                targets = [e.key for e in expansions
-                           if e.key in groups and N.acronym_matches(name, display(e, lw), lw)]
+                targets = [e.key for _, e, _ in sorted(by_initials.get(N.acronym_key(name), ()),
+                                                       key=lambda x: x[0])
+                           if e.key in groups]
             if len(targets) == 1:
                 self._merge(groups, key, targets[0])
 
@@ -208,12 +235,14 @@ class Corpus:
                 words, head = _org_words(name, lw)
                 if len(words) >= 2:
                     shape[k] = (words, head)
+        by_head: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for k, (words, head) in shape.items():
+            by_head[head].append((k, words))
         for key, (words, head) in shape.items():
             g = groups.get(key)
             if g is None:
                 continue
-            longer = [k for k, (w, h) in shape.items()
-                      if k != key and h == head and words < w and k in groups]
+            longer = [k for k, w in by_head[head] if k != key and words < w and k in groups]
             if not longer:
                 continue
             moved = []
@@ -236,8 +265,8 @@ class Corpus:
             return
         docs_of = {key: g.docs() for key, g in groups.items()}
         for key, g in list(groups.items()):
-            if len(display(g, lw).split()) > 1 and not any(
-                    p in display(g, lw).split() for p in lw.particles):
+            words = display(g, lw).split()
+            if len(words) > 1 and not any(p in words for p in lw.particles):
                 continue
             targets = [k for k in full.get(key, []) if k != key]
             if not targets:
@@ -291,18 +320,21 @@ def canonical(g: Group, lw: NameWords) -> str:
     if g.lexicon_name:
         return g.lexicon_name
     counts = Counter(c.name for c in g.cands)
-    first_seen = {}
-    for i, c in enumerate(sorted(g.cands, key=lambda c: (c.doc.id, c.start))):
-        first_seen.setdefault(c.name, i)
+    if len(counts) == 1:  # most groups: one spelling
+        best = next(iter(counts))
+    else:
+        first_seen = {}
+        for i, c in enumerate(sorted(g.cands, key=lambda c: (c.doc.id, c.start))):
+            first_seen.setdefault(c.name, i)
 
-    def rank(n: str):
-        caps = sum(ch.isupper() for ch in n)
-        if g.type == PERSON:  # "Baby Peter" before its short form "Baby P"
-            initial = len(n.split()[-1]) == 1
-            return (-len(n.split()), initial, -counts[n], -caps, first_seen[n])
-        return (N.is_acronym(n), -counts[n], -caps, first_seen[n])
+        def rank(n: str):
+            caps = sum(ch.isupper() for ch in n)
+            if g.type == PERSON:  # "Baby Peter" before its short form "Baby P"
+                initial = len(n.split()[-1]) == 1
+                return (-len(n.split()), initial, -counts[n], -caps, first_seen[n])
+            return (N.is_acronym(n), -counts[n], -caps, first_seen[n])
 
-    best = min(counts, key=rank)
+        best = min(counts, key=rank)
     if g.type == PERSON and len(best.split()) == 1:
         peers = Counter(c.form for c in g.cands
                         if c.form and c.form.split()[0] in lw.peers
