@@ -13,13 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from reader.domain import Entity
 from reader.errors import BadInput
-from reader.extraction.names import TYPES, slug
-
-if TYPE_CHECKING:
-    from reader.domain import Entity
+from reader.extraction.lexicon import TYPES, entity_type
+from reader.textutil import slug
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +33,8 @@ OPS: dict[str, tuple[str, ...]] = {
 
 
 def validate_edit(edit: dict) -> dict:
-    """The edit with only its known keys, stripped strings and a canonical type spelling.
+    """The edit with only its known keys, stripped strings and a canonical type spelling
+    ("org", "organization" -> "Organisation": `lexicon.entity_type`).
 
     Raises:
         BadInput: unknown op, a missing or empty key, or an unknown type (the message says
@@ -54,11 +53,7 @@ def validate_edit(edit: dict) -> dict:
             raise BadInput(f"Entity edit '{op}' needs a non-empty '{key}'")
         out[key] = " ".join(value.split())
     if op == "retype":
-        by_lower = {t.lower(): t for t in TYPES}
-        if out["type"].lower() not in by_lower:
-            raise BadInput(f"Unknown entity type {out['type']!r} (use one of: "
-                           f"{', '.join(TYPES)})")
-        out["type"] = by_lower[out["type"].lower()]
+        out["type"] = entity_type(out["type"])  # "org" -> "Organisation"
     return out
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from reader.domain import ArticleInfo, Evidence
+from reader.domain import Evidence
 from reader.errors import NotFound
-from reader.extraction.entities import EntityTable, build_entities, fingerprint
-from reader.extraction.nlp import Analysis, full_text
+from reader.extraction.entities import EntityTable, build_entities
+from reader.extraction.nlp import Analysis
 
-from .fakes import article, corpus
+from .fakes import corpus
 
 
 @pytest.fixture
@@ -378,100 +376,3 @@ def test_cache_round_trip_without_nlp(table):
 def test_a_bad_cache_raises_value_error(bad):
     with pytest.raises(ValueError):
         EntityTable.from_cache(bad)
-
-
-def test_fingerprint_follows_text_and_resources(resources_dir, tmp_path):
-    arts = [article("a", "Some text.")]
-    fp = fingerprint(arts, resources_dir)
-    assert fp == fingerprint(arts, resources_dir)
-    assert fp != fingerprint([article("a", "Other text.")], resources_dir)
-    (tmp_path / "aliases.toml").write_text("ignore = ['x']\n", encoding="utf-8")
-    assert fp != fingerprint(arts, tmp_path)
-    info = ArticleInfo(id="a", title="", text_hash=arts[0].text_hash)
-    assert fingerprint([info], resources_dir) == fp  # the catalogue is enough
-
-
-def test_an_analysis_of_another_text_is_skipped(resources_dir, caplog):
-    arts, analyses = corpus(("a", "Michael Gove spoke.", [("Michael Gove", "PERSON")]))
-    changed = [article("a", "Ed Balls spoke at length.")]
-    t = build_entities(changed, analyses, resources_dir)
-    assert t.entities == []
-    assert "another text" in caplog.text
-    assert build_entities(arts, {}, resources_dir).entities == []
-
-
-def test_nothing_in_nothing_out(resources_dir):
-    t = build_entities([], {}, resources_dir)
-    assert t.entities == [] and t.related is not None
-    assert EntityTable.from_cache(t.to_cache()).entities == []
-
-
-def test_a_corrupt_analysis_does_not_crash(resources_dir):
-    art = article("a", "Michael Gove spoke.")
-    bad = Analysis(art.text_hash, 0, [(0, 999)], [(0, 12, "PERSON"), (500, 600, "ORG")],
-                   [(0, 7, "x", "X", "d", 0), (400, 410, "x", "X", "d", 0)])
-    t = build_entities([art], {"a": bad}, resources_dir)
-    assert [e.name for e in t.entities] == ["Michael Gove"]
-
-
-# -- the offsets invariant, on random texts and random spans -----------------------------------
-_WORDS = ["the", "The", "Department", "for", "Education’s", "Gove", "Michael", "LGA",
-          "(LGA)", "Local", "Government", "Association", "Ofsted,", "—", "Tories", "said",
-          "Professor", "Munro", "Sir", "£30m", "Haringey", "\n", "‘Top’", "Main", "MP", "’s"]
-_LABELS = ["PERSON", "ORG", "GPE", "NORP", "DATE", "MONEY", "WORK_OF_ART", "LAW", "CARDINAL"]
-
-
-@settings(database=None, max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_every_mention_indexes_the_body_exactly(data, resources_dir):
-    arts, analyses = [], {}
-    for n in range(data.draw(st.integers(1, 3))):
-        title = " ".join(data.draw(st.lists(st.sampled_from(_WORDS), max_size=5)))
-        body = " ".join(data.draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30)))
-        art = article(f"d{n}", body, title)
-        text = full_text(art)
-        cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=12))))
-        ents = [(s, e, data.draw(st.sampled_from(_LABELS)))
-                for s, e in zip(cuts[::2], cuts[1::2], strict=False) if e > s]
-        tokens = [(i, i + len(w), w, "X", "dep", 0) for i, w in _tokens(text)]
-        analyses[art.id] = Analysis(art.text_hash, len(title), [(0, len(text))], ents, tokens)
-        arts.append(art)
-    table = build_entities(arts, analyses, resources_dir)
-    bodies = {a.id: a.body for a in arts}
-    for e in table.entities:
-        assert e.mentions
-        for m in e.mentions:
-            assert 0 <= m.start < m.end <= len(bodies[m.doc])
-            assert bodies[m.doc][m.start:m.end] == m.text
-            assert "\n" not in m.text
-
-
-def _tokens(text: str):
-    import re
-
-    return [(m.start(), m.group()) for m in re.finditer(r"\w+|[^\w\s]", text)]
-
-
-def test_articles_and_analyses_may_be_streamed_from_the_cache(resources_dir, tmp_path):
-    from reader.extraction import nlp
-
-    arts, analyses = corpus(
-        ("a", "Michael Gove met the Local Government Association (LGA) in Leeds.",
-         [("Michael Gove", "PERSON"), ("Leeds", "GPE")]),
-        ("b", "Gove said the LGA was wrong. Lord Laming agreed.", []))
-    for an in analyses.values():
-        nlp._store(tmp_path, an)
-    lazy = nlp.CachedAnalyses(tmp_path, {a.id: a.text_hash for a in arts})
-    read = []
-
-    def stream():
-        for a in arts:
-            read.append(a.id)
-            yield a
-
-    streamed = build_entities(stream(), lazy, resources_dir)
-    held = build_entities(arts, analyses, resources_dir)
-    assert read == ["a", "b"]
-    assert streamed.to_cache() == held.to_cache()
-    assert {m.doc for e in streamed.entities for m in e.mentions} == {"a", "b"}

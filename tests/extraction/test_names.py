@@ -197,3 +197,22 @@ def test_a_broken_resource_file_is_logged_and_ignored(tmp_path, caplog):
     assert lex.canonical == {}
     assert lex.fixed_type("Haringey") == "Place"
     assert "aliases.toml" in caplog.text and "[colour]" in caplog.text
+
+
+def test_the_word_lists_are_a_resource_in_the_fingerprint(resources_dir, tmp_path, caplog):
+    for name in ("aliases.toml", "gazetteer.toml", "entity_lexicon.toml"):
+        (tmp_path / name).write_bytes((resources_dir / name).read_bytes())
+    same = N.Lexicon.load(tmp_path)
+    assert same.words == N.Lexicon.load(resources_dir).words == N.default_words()
+    assert same.digest == N.Lexicon.load(resources_dir).digest
+    lexicon = tmp_path / "entity_lexicon.toml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace('"Sir", "Dame"', '"Dame"', 1),
+                       encoding="utf-8")
+    changed = N.Lexicon.load(tmp_path)
+    assert "Sir" not in changed.words.honorifics and changed.digest != same.digest
+    assert N.leading_title_end("Sir Martin Narey", changed.words) == 0
+    assert N.leading_title_end("Sir Martin Narey") == 4  # the bundled lists by default
+    lexicon.write_text("[titles]\nhonorifics = 3\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        broken = N.Lexicon.load(tmp_path)
+    assert broken.words == N.default_words() and "entity_lexicon.toml" in caplog.text

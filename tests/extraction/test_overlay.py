@@ -164,3 +164,14 @@ def test_validate_edit_normalises():
     assert validate_edit({"op": "retype", "entity": " person:x ", "type": "place",
                           "extra": 1}) == {"op": "retype", "entity": "person:x",
                                            "type": "Place"}
+
+
+@pytest.mark.parametrize("spelling, type_", [
+    ("org", "Organisation"), ("ORGANIZATION", "Organisation"), ("organisation", "Organisation"),
+    ("gpe", "Place"), ("Location", "Place"), ("people", "Person"), ("work", "Work"),
+])
+def test_retype_takes_the_type_aliases_the_listing_takes(spelling, type_):
+    from reader.extraction.lexicon import entity_type
+
+    assert entity_type(spelling) == type_
+    assert validate_edit({"op": "retype", "entity": "x", "type": spelling})["type"] == type_

@@ -1,0 +1,31 @@
+"""Entities across the corpus: spaCy's spans cleaned, typed, merged by rule, corrected by
+the user's edits, with mentions, co-occurrence and a JSON cache.
+
+Pure Python over the cached `Analysis` (reader.extraction.nlp): nothing here imports spaCy,
+so the app can load an `EntityTable` from its cache at start-up.
+
+Pipeline (`build_entities`, build.py):
+ 1. candidates per article (candidates.py): NER spans cleaned (articles, possessives,
+    punctuation, titles moved into aliases), plus rule spans ("Sir X", "Lord X", "X (ACR)",
+    quoted titles); cached per article, so an unchanged article is not read again;
+ 2. corpus rules (grouping.py): drop spans that are not names (phrases the corpus writes in
+    lower case, chrome, shapes), fix types from resources/gazetteer.toml and
+    resources/aliases.toml;
+ 3. group by name (case and punctuation folded), vote the type, merge acronyms with their
+    expansion, find further mentions of known names (matching.py), resolve surnames to
+    full names;
+ 4. user edits (reader.extraction.overlay) on top: the table (table.py) keeps the extracted
+    entities, so a new edit list applies without re-running anything.
+Every mention's offsets index `Article.body`: body[start:end] == text. The word lists the
+rules read are resources/entity_lexicon.toml (reader.extraction.lexicon).
+"""
+
+from reader.domain import Entity, Evidence, Mention, Related
+from reader.extraction.entities.build import ENTITIES_VERSION, build_entities, fingerprint
+from reader.extraction.entities.cooccurrence import SENTENCE_WEIGHT
+from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
+from reader.extraction.lexicon import TYPES, entity_type
+
+__all__ = ["CACHE_FORMAT", "ENTITIES_VERSION", "SENTENCE_WEIGHT", "TYPES", "Entity",
+           "EntityTable", "Evidence", "Mention", "Related", "build_entities", "entity_type",
+           "fingerprint"]

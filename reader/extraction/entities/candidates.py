@@ -1,0 +1,284 @@
+"""One article's name candidates: NER spans cleaned and typed, plus the spans rules find.
+
+Everything here depends on one article, its analysis and the lexicon only, so its result
+(`ArticleResult`) can be cached per article and reused while the article's text is
+unchanged (reader.extraction.entities.build).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from array import array
+from dataclasses import dataclass
+
+from reader.domain import Article
+from reader.extraction import names as N
+from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, PLACE, WORK, slug
+from reader.extraction.nlp import Analysis, full_text
+
+log = logging.getLogger(__name__)
+
+_ACRONYM_DEF = re.compile(
+    r"([A-Z][\w’'&-]*(?:[ -]+(?:of|for|the|and|on|in|to|&|[A-Z][\w’'&-]*))*) +"
+    r"\(([A-Z][A-Za-z&.]{1,9})\)")
+_QUOTED_BODY = r"[A-Z][^‘’“”\"\n.,;:!?]{3,80}?"
+_QUOTED = re.compile(rf"(?<!\w)(?:‘({_QUOTED_BODY})’|“({_QUOTED_BODY})”|\"({_QUOTED_BODY})\")")
+_PORTFOLIO_NEXT = re.compile(r"^ +(?:[Ss]ecretary|[Mm]inister)\b")
+_MP_FOR = re.compile(r"\bMP\s+for\s+$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class Doc:
+    """One article: its full text, where the body starts in it, and its token spans.
+
+    Holds no Article and no Analysis. Once its candidates are found (`pack`), the text and
+    the body's token spans (start, end), all the corpus-wide passes need, are kept
+    zlib-compressed: a few KB an article instead of a token list."""
+
+    __slots__ = ("id", "text", "off", "_spans", "packed")
+
+    def __init__(self, doc_id: str, off: int, text: str | None = None,
+                 spans: array | None = None, packed: tuple[bytes, bytes] | None = None):
+        self.id = doc_id
+        self.off = off
+        self.text = text
+        self._spans = spans
+        self.packed = packed  # (zlib full text, zlib array of body token starts and ends)
+
+    @classmethod
+    def read(cls, art: Article, an: Analysis) -> Doc:
+        spans = array("i")
+        for tok in an.tokens:
+            if tok[0] >= an.body_offset:
+                spans.append(tok[0])
+                spans.append(tok[1])
+        return cls(art.id, an.body_offset, full_text(art), spans)
+
+    def pack(self) -> None:
+        self.packed = (zlib.compress(self.text.encode("utf-8", "surrogatepass"), 1),
+                       zlib.compress(self._spans.tobytes(), 1))
+        self.text = self._spans = None
+
+    def unpacked(self) -> tuple[str, array]:
+        """(full text, flat array of body token starts and ends) of a packed doc."""
+        text, raw = self.packed
+        spans = array("i")
+        spans.frombytes(zlib.decompress(raw))
+        return zlib.decompress(text).decode("utf-8", "surrogatepass"), spans
+
+    @property
+    def body(self) -> str:
+        return self.text[self.off:]
+
+    def sentences(self, an: Analysis) -> list[tuple[int, int]]:
+        """Body sentence spans, whitespace trimmed, split at paragraph breaks."""
+        body = self.body
+        out = []
+        for s, e in an.sents:
+            s, e = max(0, s - self.off), e - self.off
+            if e <= 0:
+                continue
+            for piece in re.finditer(r"[^\n]+", body[s:e]):
+                ps, pe = s + piece.start(), s + piece.end()
+                while ps < pe and body[ps].isspace():
+                    ps += 1
+                while pe > ps and body[pe - 1].isspace():
+                    pe -= 1
+                if pe > ps:
+                    out.append((ps, pe))
+        out.sort()
+        return out
+
+
+@dataclass(slots=True)
+class Cand:
+    """A name occurrence on its way to becoming a mention (offsets into the full text)."""
+
+    doc: Doc
+    start: int
+    end: int
+    text: str  # the name as written, titles removed
+    label: str  # a type from TYPES, or "NORP"
+    source: str  # "ner" | "honorific" | "acronym" | "quoted" | "match"
+    strong: bool = False  # the label comes from a rule, not a model guess
+    form: str = ""  # with its title ("Professor Munro"), when there was one
+    also: str = ""  # another titled form ("Tim Loughton MP")
+    name: str = ""  # canonical name after the aliases file
+    key: str = ""  # group key
+
+    @property
+    def in_title(self) -> bool:
+        return self.start < self.doc.off
+
+
+@dataclass
+class ArticleResult:
+    """What the corpus-wide passes need of one article (its Article and Analysis dropped)."""
+
+    doc: Doc  # packed
+    cands: list[Cand]
+    acronyms: list[tuple[str, str]]  # (acronym key, expansion defined in the text)
+    lower: bytes  # zlib: the body's words, lower-case ones as written, "|" for the others
+    sentences: list[tuple[int, int]]
+
+
+def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:
+    """Step 1 of the pipeline for one article: its candidates, acronyms and words."""
+    doc = Doc.read(art, an)
+    sentences = doc.sentences(an)
+    acronyms: list[tuple[str, str]] = []
+    cands = _candidates(doc, an, lex, acronyms)
+    part = " ".join(t if t.islower() else "|" for t in _WORD.findall(doc.body))
+    lower = zlib.compress(part.encode("utf-8", "surrogatepass"), 1)
+    doc.pack()
+    return ArticleResult(doc, cands, acronyms, lower, sentences)
+
+
+def _candidates(doc: Doc, an: Analysis, lex: N.Lexicon,
+                acronyms: list[tuple[str, str]]) -> list[Cand]:
+    text = doc.text
+    out: list[Cand] = []
+    for s, e, label in an.ents:
+        type_ = N.LABELS.get(label)
+        if type_ is None:
+            continue
+        cand = _from_span(doc, s, e, type_, lex)
+        if cand is not None:
+            out.append(cand)
+    taken = [(c.start, c.end) for c in out]
+    out.extend(_honorific_names(doc, taken, lex.words))
+    out.extend(_acronym_definitions(doc, out, lex.words, acronyms))
+    quoted = _quoted_titles(doc, lex.words)
+    if quoted:
+        out = [c for c in out if not any(c.start < q.end and q.start < c.end
+                                         for q in quoted)]
+        out.extend(quoted)
+    out.sort(key=lambda c: c.start)
+    bad = [c for c in out if text[c.start:c.end] != c.text]
+    for c in bad:  # cannot happen: every rule slices the text it reports
+        log.error("Dropping %r in %s: offsets do not match the text", c.text, doc.id)
+    return [c for c in out if c not in bad]
+
+
+def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | None:
+    text, lw = doc.text, lex.words
+    s, e = max(0, min(s, len(text))), max(0, min(e, len(text)))  # a stale analysis
+    if type_ == MONEY:
+        s, e = N.extend_money(text, s, e)
+    elif type_ == WORK:
+        s, e = N.extend_title(text, s, e)
+    s, e = N.clean_span(text, s, e)
+    if e <= s or "\n" in text[s:e]:
+        return None
+    if text[e:e + 2] in ("'s", "’s") and lex.known(text[s:e + 2]):
+        e += 2  # a name that ends in a possessive ("Barnardo's")
+    strong = False
+    form = also = ""
+    line_start = max(text.rfind("\n", 0, s) + 1, s - 120)  # titles are short
+    before = text[line_start:s]
+    if type_ == DATE:
+        return Cand(doc, s, e, text[s:e], DATE, "ner") if N.keep_date(text[s:e]) else None
+    if type_ == MONEY:
+        if not any(c.isdigit() for c in text[s:e]):
+            return None
+        return Cand(doc, s, e, text[s:e], MONEY, "ner")
+    # Titles inside the span ("Sir Martin Narey") or after it ("Tim Loughton MP").
+    span = text[s:e]
+    cut = N.trailing_title_start(span, lw)
+    if cut < len(span) and type_ in (PERSON, ORGANISATION, "NORP"):
+        also = span
+        e = s + cut
+        span = text[s:e]
+    lead = 0 if lex.known(span) else N.leading_title_end(span, lw)
+    if lead and type_ in (PERSON, ORGANISATION):
+        if lead >= len(span) or not span[lead].isupper():
+            return None  # a role, not a name ("Home Secretary", "Director of ...")
+        form = form or span
+        s += lead
+        span = text[s:e]
+        type_, strong = PERSON, True
+    # Titles before the span ("Education Secretary Michael Gove").
+    title = N.title_before(before, lw)
+    if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and not lex.known(span):
+        form = f"{title} {form or span}"
+        type_, strong = PERSON, True
+    suffix = N.suffix_after(text, e, lw)
+    if suffix and type_ == PERSON and not also:
+        also = f"{span} {suffix}"
+    if type_ != PERSON and len(span.split()) == 1 and _PORTFOLIO_NEXT.match(text[e:e + 12]) \
+            and not lex.known(span):
+        return None  # "Education" in "Education Secretary": part of a title
+    if _MP_FOR.search(before):
+        type_, strong = PLACE, True  # a constituency
+    if N.is_chrome(span, lw) or not N.looks_like_name(span, type_):
+        return None
+    if slug(span) in lex.ignore:
+        return None
+    return Cand(doc, s, e, span, type_, "ner", strong, form, also)
+
+
+def _honorific_names(doc: Doc, taken: list[tuple[int, int]], lw: N.NameWords) -> list[Cand]:
+    """"Lord Laming's review": a name the model missed, found by its honorific."""
+    out = []
+    for m in lw.honorific_name.finditer(doc.text):
+        s, e = N.clean_span(doc.text, m.start(2), m.end(2))
+        name = doc.text[s:e]
+        first = name.split()[0] if name else ""
+        if not name or first in lw.not_after_honorific or N.is_month_or_day(first):
+            continue
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        # Drop trailing words that are not part of the name ("Munro Review").
+        out.append(Cand(doc, s, e, name, PERSON, "honorific", True, f"{m.group(1)} {name}"))
+        taken.append((s, e))
+    return out
+
+
+def _acronym_definitions(doc: Doc, cands: list[Cand], lw: N.NameWords,
+                         acronyms: list[tuple[str, str]]) -> list[Cand]:
+    """"the Local Government Association (LGA)": remember the pair in `acronyms`; add
+    either side the model missed."""
+    out = []
+    text = doc.text
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m.group(2)
+        if not N.is_acronym(acr) or N.acronym_key(acr) in lw.not_acronyms:
+            continue
+        ws = list(re.finditer(r"[^\s-]+", m.group(1)))
+        exp_span = None
+        for k in range(len(ws)):
+            candidate = m.group(1)[ws[k].start():]
+            if ws[k].group(0)[0].isupper() and N.acronym_matches(acr, candidate, lw):
+                exp_span = (m.start(1) + ws[k].start(), m.end(1))
+                break
+        if exp_span is None:
+            continue
+        es, ee = N.clean_span(text, *exp_span)
+        expansion = text[es:ee]
+        acronyms.append((N.acronym_key(acr), expansion))
+        label = next((c.label for c in cands if c.start < ee and es < c.end
+                      and c.label in (ORGANISATION, PLACE, LAW, WORK)), ORGANISATION)
+        if not any(c.start < ee and es < c.end for c in cands + out):
+            out.append(Cand(doc, es, ee, expansion, label, "acronym", True))
+        a_s, a_e = m.start(2), m.end(2)
+        if not any(c.start < a_e and a_s < c.end for c in cands + out):
+            out.append(Cand(doc, a_s, a_e, acr, label, "acronym", True))
+    return out
+
+
+def _quoted_titles(doc: Doc, lw: N.NameWords) -> list[Cand]:
+    """‘No More Blame Game’: a quoted phrase of 3+ capitalised words names a work."""
+    out = []
+    for m in _QUOTED.finditer(doc.text):
+        g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        phrase = m.group(g)
+        ws = phrase.split()
+        if len(ws) < 3 or len(ws) > 10 or phrase != phrase.strip():
+            continue
+        if not (ws[0][0].isupper() and ws[-1][0].isupper()):
+            continue
+        if all(w[0].isupper() or w in lw.minor_words for w in ws):
+            out.append(Cand(doc, m.start(g), m.end(g), phrase, WORK, "quoted", True))
+    return out

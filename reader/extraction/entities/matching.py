@@ -1,0 +1,101 @@
+"""Mentions the model missed: the corpus's known names searched for again in every body."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from reader.extraction import names as N
+from reader.extraction.entities.candidates import Cand, Doc
+from reader.extraction.entities.grouping import Group, display
+from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, WORK, Lexicon, slug
+
+
+def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
+              lower_words: set[str]) -> None:
+    """Known names (and surnames, "Baby P"-style initials, acronyms of known names) found
+    again in every body, where nothing else is; added to `groups` as "match" candidates."""
+    forms, surname_forms = _forms(groups, lex, lower_words)
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        first = re.match(r"\w+", form)
+        if first:
+            by_first[first.group(0)].append(form)
+    for lst in by_first.values():
+        lst.sort(key=len, reverse=True)
+    by_doc: dict[str, list[Cand]] = defaultdict(list)
+    for g in groups.values():
+        for c in g.cands:
+            by_doc[c.doc.id].append(c)
+    for doc in docs:
+        text, spans = doc.unpacked()
+        taken = bytearray(len(text))
+        for c in by_doc.get(doc.id, ()):
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        for k in range(0, len(spans), 2):
+            ts = spans[k]
+            if ts >= len(text) or taken[ts]:
+                continue
+            candidates = by_first.get(text[ts:spans[k + 1]])
+            if not candidates:
+                continue
+            for form in candidates:
+                te = ts + len(form)
+                if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
+                    continue
+                if any(taken[ts:te]) or "\n" in form:
+                    continue
+                keys = forms[form]
+                if len(keys) == 1:
+                    key = next(iter(keys))
+                    label = groups[key].type
+                elif form in surname_forms:
+                    key, label = "", PERSON  # ambiguous surname: resolved per article
+                else:
+                    continue
+                c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
+                if not key:
+                    c.key = slug(form)
+                    groups.setdefault(c.key, Group(c.key, type=PERSON))
+                groups[c.key].cands.append(c)
+                taken[ts:te] = b"\x01" * (te - ts)
+                break
+
+
+def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
+           ) -> tuple[dict[str, set[str]], set[str]]:
+    """{form to look for: group keys it may belong to}, and the forms that are surnames."""
+    lw = lex.words
+    forms: dict[str, set[str]] = defaultdict(set)  # form -> group keys
+    surname_forms: set[str] = set()
+
+    def add(form: str, key: str) -> None:
+        form = form.strip()
+        if len(form) < 2 or not form[0].isalnum() or slug(form) in lex.ignore:
+            return
+        if len(form.split()) == 1 and not N.is_acronym(form) and \
+                form.lower() in lower_words:
+            return  # "Brown", "May": too often an ordinary word
+        forms[form].add(key)
+
+    for key, g in groups.items():
+        if g.type in (DATE, MONEY):
+            continue
+        for c in g.cands:
+            if c.source != "match":
+                add(c.text, key)
+        name = display(g, lw)
+        if g.type == PERSON and len(name.split()) > 1:
+            sur = N.surname(name, lw)
+            if len(sur) > 2:
+                add(sur, key)
+                surname_forms.add(sur)
+            last = name.split()[-1]
+            if last[0].isupper() and len(last) > 1:
+                add(" ".join(name.split()[:-1]) + " " + last[0], key)
+        if g.type in (ORGANISATION, LAW, WORK) and len(name.split()) > 1:
+            acr = N.initials(name, lw=lw)
+            if len(acr) >= 3 and acr not in lw.not_acronyms:
+                add(acr, key)
+    return forms, surname_forms

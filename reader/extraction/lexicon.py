@@ -1,0 +1,211 @@
+"""The entity vocabulary: type names and their aliases, and the resource files the rules read.
+
+`resources/aliases.toml` (other names of an entity), `resources/gazetteer.toml` (names of a
+known type) and `resources/entity_lexicon.toml` (titles, honorifics, page furniture: the
+words the name rules look for) load into one `Lexicon`, whose `digest` is part of every
+entity cache key, so editing a resource rebuilds the entities.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.errors import BadInput
+from reader.textutil import slug
+
+log = logging.getLogger(__name__)
+
+PERSON, ORGANISATION, PLACE, DATE = "Person", "Organisation", "Place", "Date"
+MONEY, LAW, WORK = "Money", "Law", "Work"
+TYPES = (PERSON, ORGANISATION, PLACE, DATE, MONEY, LAW, WORK)
+# Other spellings users type for a type (compared in lower case, like the names above).
+TYPE_ALIASES = {"organization": ORGANISATION, "org": ORGANISATION, "gpe": PLACE,
+                "location": PLACE, "people": PERSON}
+
+# spaCy label -> type shown to users. NORP is kept only when the aliases file says what
+# it names (a party: "Tories"); the rest (CARDINAL, ORDINAL, PERCENT, QUANTITY, TIME,
+# EVENT, PRODUCT, LANGUAGE) is dropped: numbers and vague times are not things to browse.
+LABELS = {
+    "PERSON": PERSON, "ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE,
+    "DATE": DATE, "MONEY": MONEY, "LAW": LAW, "WORK_OF_ART": WORK, "NORP": "NORP",
+}
+
+# The resources the app ships (reader.paths resolves the same folder).
+BUNDLED_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+WORDS_FILE = "entity_lexicon.toml"
+
+
+def entity_type(name: str) -> str:
+    """The canonical type for a user's spelling: "org", "ORGANIZATION" -> "Organisation".
+
+    Raises:
+        BadInput: not a type (the message lists the types)."""
+    by_lower = {t.lower(): t for t in TYPES} | TYPE_ALIASES
+    try:
+        return by_lower[name.lower()]
+    except KeyError:
+        raise BadInput(f"Unknown entity type '{name}' (use one of: {', '.join(TYPES)})") \
+            from None
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The word lists of entity_lexicon.toml (see the comments there for each)."""
+
+    honorifics: frozenset[str]
+    role_heads: frozenset[str]
+    role_modifiers: frozenset[str]
+    suffix_titles: frozenset[str]
+    peers: tuple[str, ...]
+    not_acronyms: frozenset[str]
+    particles: frozenset[str]
+    minor_words: frozenset[str]
+    stop_caps: frozenset[str]
+    chrome_words: frozenset[str]
+    not_after_honorific: frozenset[str]
+    honorific_name: re.Pattern = field(compare=False)  # "Lord Laming": (honorific, name)
+
+    @classmethod
+    def from_toml(cls, data: dict) -> NameWords:
+        """Raises KeyError, TypeError or ValueError for a file without every list."""
+        def words(table: str, key: str) -> list[str]:
+            value = data[table][key]
+            if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+                raise ValueError(f"[{table}] {key} must be a list of strings")
+            return value
+
+        prefixes = "|".join(re.escape(w) for w in words("honorific_names", "honorifics"))
+        particle = "|".join(f"[{w[0].upper()}{w[0].lower()}]{re.escape(w[1:])}"
+                            for w in words("honorific_names", "particles") if w)
+        part = rf"(?:(?:{particle}) +)?[A-Z][a-zA-Z’'-]+"
+        return cls(
+            honorifics=frozenset(words("titles", "honorifics")),
+            role_heads=frozenset(w.lower() for w in words("titles", "roles")),
+            role_modifiers=frozenset(w.lower() for w in words("titles", "modifiers")),
+            suffix_titles=frozenset(words("titles", "suffixes")),
+            peers=tuple(words("titles", "peers")),
+            not_acronyms=frozenset(w.upper() for w in words("acronyms", "not_names")),
+            particles=frozenset(words("words", "particles")),
+            minor_words=frozenset(words("words", "minor")),
+            stop_caps=frozenset(words("words", "stop_caps")),
+            chrome_words=frozenset(w.lower() for w in words("chrome", "words")),
+            not_after_honorific=frozenset(words("honorific_names", "not_names")),
+            honorific_name=re.compile(rf"\b({prefixes})\.? +({part}(?: +{part}){{0,2}})"),
+        )
+
+
+@functools.cache
+def bundled_words() -> tuple[NameWords, bytes]:
+    """The shipped entity_lexicon.toml, parsed once (the default of the name rules).
+
+    Raises:
+        OSError, ValueError: the installation is broken (the file ships with the code)."""
+    raw = (BUNDLED_RESOURCES / WORDS_FILE).read_bytes()
+    return NameWords.from_toml(tomllib.loads(raw.decode("utf-8"))), raw
+
+
+def default_words() -> NameWords:
+    return bundled_words()[0]
+
+
+@dataclass
+class Lexicon:
+    """What the three resource files say; aliases and gazetteer keyed by slug."""
+
+    canonical: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (name, type)
+    types: dict[str, str] = field(default_factory=dict)  # slug -> type (gazetteer)
+    ignore: set[str] = field(default_factory=set)
+    words: NameWords = field(default_factory=default_words)
+    digest: str = ""
+
+    def known(self, name: str) -> bool:
+        s = slug(name)
+        return s in self.canonical or s in self.types
+
+    def resolve(self, name: str) -> tuple[str, str] | None:
+        """(canonical name, type) from the aliases file, or None."""
+        return self.canonical.get(slug(name))
+
+    def fixed_type(self, name: str) -> str | None:
+        s = slug(name)
+        if s in self.canonical:
+            return self.canonical[s][1]
+        return self.types.get(s)
+
+    @classmethod
+    def load(cls, resources_dir: Path | None) -> Lexicon:
+        """Read the files; a missing or broken aliases or gazetteer file is logged and
+        treated as empty, a missing or broken word list replaced by the bundled one, so a
+        bad edit to a resource never stops the app. Without a folder: the bundled word
+        lists only."""
+        h = hashlib.sha256()
+        if resources_dir is None:
+            h.update(bundled_words()[1])
+            return cls(digest=h.hexdigest()[:16])
+        lex = cls()
+        aliases = _read_toml(Path(resources_dir) / "aliases.toml", h)
+        for name in aliases.get("ignore", []):
+            if isinstance(name, str):
+                lex.ignore.add(slug(name))
+        for entry in aliases.get("entity", []):
+            name, type_ = entry.get("name"), entry.get("type")
+            if not isinstance(name, str) or type_ not in TYPES:
+                log.warning("aliases.toml: skipping entry %r (needs name and a type in %s)",
+                            entry, ", ".join(TYPES))
+                continue
+            for alias in [name, *entry.get("aliases", [])]:
+                if isinstance(alias, str) and slug(alias):
+                    lex.canonical[slug(alias)] = (name, type_)
+        gazetteer = _read_toml(Path(resources_dir) / "gazetteer.toml", h)
+        for key, groups in gazetteer.items():
+            type_ = key.capitalize()
+            if type_ not in TYPES or not isinstance(groups, dict):
+                log.warning("gazetteer.toml: unknown table [%s] (use one of %s)", key,
+                            ", ".join(t.lower() for t in TYPES))
+                continue
+            for names in groups.values():
+                for name in names if isinstance(names, list) else []:
+                    if isinstance(name, str) and slug(name):
+                        lex.types[slug(name)] = type_
+        lex.words = _read_words(Path(resources_dir) / WORDS_FILE, h)
+        lex.digest = h.hexdigest()[:16]
+        return lex
+
+
+def _read_words(path: Path, h) -> NameWords:
+    words = raw = None
+    try:
+        raw = path.read_bytes()
+        words = NameWords.from_toml(tomllib.loads(raw.decode("utf-8")))
+    except FileNotFoundError:
+        log.info("No %s; using the bundled one", path.name)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+            ValueError, re.error) as exc:
+        log.warning("Ignoring %s (%r); using the bundled one", path, exc)
+    if words is None:
+        words, raw = bundled_words()
+    h.update(raw)
+    return words
+
+
+def _read_toml(path: Path, h) -> dict:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        log.info("No %s; continuing without it", path.name)
+        return {}
+    except OSError as exc:
+        log.warning("Cannot read %s: %s", path, exc)
+        return {}
+    h.update(raw)
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.warning("Ignoring %s: %s", path.name, exc)
+        return {}
