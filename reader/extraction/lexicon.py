@@ -37,7 +37,6 @@ LABELS = {
 }
 
 # The resources the app ships (reader.paths resolves the same folder).
-BUNDLED_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 WORDS_FILE = "entity_lexicon.toml"
 
 
@@ -106,7 +105,9 @@ def bundled_words() -> tuple[NameWords, bytes]:
 
     Raises:
         OSError, ValueError: the installation is broken (the file ships with the code)."""
-    raw = (BUNDLED_RESOURCES / WORDS_FILE).read_bytes()
+    from reader.paths import bundled_resources_dir
+
+    raw = (bundled_resources_dir() / WORDS_FILE).read_bytes()
     return NameWords.from_toml(tomllib.loads(raw.decode("utf-8"))), raw
 
 

@@ -116,8 +116,10 @@ class DerivedTables:
             # Article by article: never every article or every analysis in memory at once.
             analyses = nlp.CachedAnalyses(self.paths.cache_dir,
                                           {i.id: i.text_hash for i in infos})
-            arts = (self.catalog.load(i.id) for i in infos if i.id in analyses)
-            table = ent.build_entities(arts, analyses, self.paths.resources_dir, edits)
+            # Unchanged articles keep their per-article results from the stale cache.
+            table = ent.build_entities([i for i in infos if i.id in analyses], analyses,
+                                       self.paths.resources_dir, edits,
+                                       previous=previous, load=self.catalog.load)
             # Only a complete extraction is worth caching.
             return table, table.to_cache() if table.fingerprint == fp else None
 

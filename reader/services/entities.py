@@ -11,6 +11,7 @@ from collections.abc import Callable
 from reader.corpus import Catalog
 from reader.domain import Changes, Entity, Mention, MentionContext, Related
 from reader.errors import BadInput, NotFound
+from reader.extraction.lexicon import entity_type
 from reader.services.derived import DerivedTables
 
 
@@ -136,19 +137,6 @@ class EntityService:
             self._bodies.clear()
 
 
-def entity_type(name: str) -> str:
-    """The canonical entity type for a name or alias ("org" -> "Organisation"). Raises
-    BadInput."""
-    from reader.extraction.names import TYPES
-
-    by_lower = {t.lower(): t for t in TYPES}
-    by_lower.update({"organization": "Organisation", "org": "Organisation", "gpe": "Place",
-                     "location": "Place", "people": "Person"})
-    try:
-        return by_lower[name.lower()]
-    except KeyError:
-        raise BadInput(f"Unknown entity type '{name}' (use one of: {', '.join(TYPES)})") \
-            from None
 
 
 def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:
