@@ -17,9 +17,7 @@ def bundled_resources_dir() -> Path:
     beside = _REPO / "resources"
     if (beside / "codebook.toml").is_file():
         return beside
-    from importlib.resources import files
-
-    return Path(str(files("reader.resources")))
+    return Path(__file__).resolve().parent / "resources"
 
 
 @dataclass(frozen=True)
