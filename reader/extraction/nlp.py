@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 
 from reader.domain import Article
+from reader.textutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +114,11 @@ class CachedAnalyses(Mapping[str, Analysis]):
 
 
 def _store(cache_dir: Path, analysis: Analysis) -> None:
-    path = _cache_path(cache_dir, analysis.text_hash)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=3) as fh:
-        json.dump({"text_hash": analysis.text_hash, "title_len": analysis.title_len,
-                   "sents": analysis.sents, "ents": analysis.ents,
-                   "tokens": analysis.tokens}, fh, separators=(",", ":"))
-    os.replace(tmp, path)
+    data = json.dumps({"text_hash": analysis.text_hash, "title_len": analysis.title_len,
+                       "sents": analysis.sents, "ents": analysis.ents,
+                       "tokens": analysis.tokens}, separators=(",", ":"))
+    atomic_write(_cache_path(cache_dir, analysis.text_hash),
+                 gzip.compress(data.encode("utf-8"), compresslevel=3))
 
 
 def load_model():
