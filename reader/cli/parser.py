@@ -15,6 +15,7 @@ from reader.cli.policies import (
     cmd_policies_remove,
     cmd_policies_show,
 )
+from reader.extraction.lexicon import TYPE_ALIASES, TYPES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "after every re-index.")
     ents.add_argument("--doc", metavar="ID", help="only entities in this article")
     ents.add_argument("--type", metavar="T",
-                      help="Person, Organisation, Place, Date, Money, Law or Work")
+                      help=f"one of {', '.join(TYPES)} (or {', '.join(TYPE_ALIASES)})")
     ents.add_argument("--all", action="store_true", help="include hidden entities")
     ents.set_defaults(func=cmd_entities)
     esub = ents.add_subparsers(title="actions", metavar="ACTION")
