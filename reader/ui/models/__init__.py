@@ -20,7 +20,7 @@ from reader.ui.models.common import (
     short_time,
 )
 from reader.ui.models.entities import ENTITY_MIME, TYPE_ORDER, EntityModel
-from reader.ui.models.facets import FacetModel, facet_clause
+from reader.ui.models.facets import FacetModel
 from reader.ui.models.grouped import GroupedModel, TreeFilterProxy
 from reader.ui.models.hits import HitModel
 from reader.ui.models.mentions import MentionModel
@@ -33,5 +33,5 @@ __all__ = [
     "TYPE_ORDER", "ArticleModel", "ArticleProxy", "EntityModel", "FacetModel", "FlatTable",
     "GroupedModel", "HitModel", "MentionModel", "NoteHitModel", "NoteModel", "NoteProxy",
     "PolicyModel", "TreeFilterProxy", "actors_of", "bold_span", "count_of", "date_range",
-    "facet_clause", "local_time", "note_label", "plain_line", "short_time",
+    "local_time", "note_label", "plain_line", "short_time",
 ]

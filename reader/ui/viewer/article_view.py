@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip
 
+from reader.query import highlight_pattern
 from reader.ui.viewer.browser import SafeBrowser
 from reader.ui.viewer.document import (
     TOGGLE,
@@ -26,7 +27,6 @@ from reader.ui.viewer.highlights import (
     note_colour,
     role_colour,
     selections,
-    stem_pattern,
 )
 
 READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
@@ -174,7 +174,7 @@ class ArticleView(SafeBrowser):
         self._terms = tuple(terms)
         body = self._term_ranges()
         spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
-        pattern = stem_pattern(self._terms)
+        pattern = highlight_pattern(self._terms)
         if pattern is not None and self.article is not None:
             title = plain(self.article.title)
             tmap = OffsetMap(title)
@@ -184,7 +184,7 @@ class ArticleView(SafeBrowser):
         return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
-        pattern = stem_pattern(self._terms)
+        pattern = highlight_pattern(self._terms)
         if pattern is None or self.article is None:
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
