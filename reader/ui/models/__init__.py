@@ -14,7 +14,6 @@ from reader.ui.models.common import (
     SORT_ROLE,
     FlatTable,
     bold_span,
-    count_of,
     local_time,
     note_label,
     short_time,
@@ -32,6 +31,6 @@ __all__ = [
     "ENTITY_MIME", "HTML_ROLE", "ID_ROLE", "OBJECT_ROLE", "ORPHAN_TIP", "SORT_ROLE",
     "TYPE_ORDER", "ArticleModel", "ArticleProxy", "EntityModel", "FacetModel", "FlatTable",
     "GroupedModel", "HitModel", "MentionModel", "NoteHitModel", "NoteModel", "NoteProxy",
-    "PolicyModel", "TreeFilterProxy", "actors_of", "bold_span", "count_of", "date_range",
+    "PolicyModel", "TreeFilterProxy", "actors_of", "bold_span", "date_range",
     "local_time", "note_label", "plain_line", "short_time",
 ]

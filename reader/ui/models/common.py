@@ -22,13 +22,6 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
-def count_of(value) -> int:
-    """`Entity.docs` / `Policy.docs` may be a count or a collection of ids."""
-    if value is None:
-        return 0
-    return value if isinstance(value, int) else len(value)
-
-
 def bold_span(text: str, start: int, end: int) -> str:
     """HTML of `text` with text[start:end] in <b>, everything escaped."""
     start = max(0, min(start, len(text)))
