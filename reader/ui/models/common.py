@@ -11,6 +11,7 @@ import html
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from reader.domain import Note
 from reader.markup import plain_line
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,7 +50,7 @@ class FlatTable(QAbstractTableModel):
         return None
 
 
-def note_label(note) -> str:
+def note_label(note: Note) -> str:
     """One line for lists: the note's first line (as plain text), else its quote."""
     lines = (plain_line(line) for line in (note.body or "").splitlines())
     first = next((line for line in lines if line), "")
