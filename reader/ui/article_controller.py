@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QItemSelectionModel
 
-from reader.domain import Changes
+from reader.domain import Article, ArticleInfo, Changes
 from reader.ui.models import ID_ROLE
 from reader.ui.operations import articles as ops
 
@@ -36,7 +36,7 @@ class ArticleController:
         return art.id if art is not None else None
 
     # -- the list ------------------------------------------------------------------------
-    def set_articles(self, infos) -> None:
+    def set_articles(self, infos: list[ArticleInfo]) -> None:
         win, current = self.win, self.current_doc
         win.article_model.set_articles(infos)
         dates = sorted(i.date for i in infos if i.date)
@@ -114,7 +114,8 @@ class ArticleController:
                          done=lambda art: self._loaded(art, select, terms, top),
                          failed=self._failed)
 
-    def _loaded(self, article, select, terms, top) -> None:
+    def _loaded(self, article: Article, select: tuple[int, int] | None,
+                terms: tuple[str, ...], top: int | None) -> None:
         win = self.win
         view = win.article_view
         view.show_article(article, expanded={"chrome", "comments"}

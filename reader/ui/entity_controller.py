@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from reader.domain import Changes
+from reader.domain import Changes, Entity, MentionContext, Policy, Related
 from reader.ui.actions import ENTITY_MENU, add_to_menu
 from reader.ui.models import TYPE_ORDER
 from reader.ui.operations import entities as ops
@@ -24,7 +24,8 @@ class EntityController:
 
     def __init__(self, win):
         self.win = win
-        self.subject = None  # ("entity" | "policy", object) selected in the sidebar
+        # The entity or policy selected in the sidebar: ("entity", Entity) | ("policy", Policy).
+        self.subject: tuple[str, Entity | Policy] | None = None
         # Corrections applied but not yet shown: (edit, entity id to select), announced once
         # the reloaded entity list arrives.
         self._pending_edits: list[tuple[dict, str | None]] = []
@@ -51,7 +52,7 @@ class EntityController:
         if changes.derived:
             self.load_policies()
 
-    def _entities_ready(self, entities) -> None:
+    def _entities_ready(self, entities: list[Entity]) -> None:
         win = self.win
         edits, self._pending_edits = self._pending_edits, []
         keep = next((k for _, k in reversed(edits) if k is not None), None)
@@ -66,7 +67,7 @@ class EntityController:
             win.statusBar().showMessage(_describe(edit) + " Undo with Ctrl+Z.", 6000)
             win.entities_edited.emit(edit)
 
-    def _policies_ready(self, policies) -> None:
+    def _policies_ready(self, policies: list[Policy]) -> None:
         self.win.policy_panel.set_policies(policies, self.win.articles.corpus_span)
 
     def _entity_name(self, entity_id: str) -> str | None:
@@ -83,7 +84,7 @@ class EntityController:
             if not panel.select(ref):
                 self.win.statusBar().showMessage(f"No entity “{ref}” in the library.", 5000)
 
-    def _entity_selected(self, ent) -> None:
+    def _entity_selected(self, ent: Entity | None) -> None:
         panel = self.win.entity_panel
         if ent is None:
             panel.show_details(None)
@@ -94,20 +95,20 @@ class EntityController:
         ops.load_related(self.win.runner, self.win.library, entity_id,
                          done=lambda related: self._related_ready(entity_id, related))
 
-    def _related_ready(self, entity_id: str, related) -> None:
+    def _related_ready(self, entity_id: str, related: list[Related]) -> None:
         ent = self.win.entity_panel.current()
         if ent is not None and ent.id == entity_id:
             self.win.entity_panel.show_details(ent, related)
 
-    def _policy_selected(self, pol) -> None:
+    def _policy_selected(self, pol: Policy | None) -> None:
         if pol is not None:
             self._set_subject("policy", pol)
 
-    def _set_subject(self, kind: str, obj) -> None:
+    def _set_subject(self, kind: str, obj: Entity | Policy) -> None:
         """An entity or policy became the focus: highlight it and list its mentions."""
         self.subject = (kind, obj)
         self.highlight_subject()
-        name = obj.name if kind == "entity" else obj.label
+        name = obj.name if isinstance(obj, Entity) else obj.label
         self.win.mention_panel.show_loading(name)
         ops.load_mentions(self.win.runner, self.win.library, obj.mentions,
                           done=lambda contexts: self._mentions_ready(name, contexts))
@@ -120,7 +121,7 @@ class EntityController:
             self.win.article_view.highlight_mentions([])
             self.win.mention_panel.set_contexts(None, "")
 
-    def _mentions_ready(self, name: str, contexts) -> None:
+    def _mentions_ready(self, name: str, contexts: list[MentionContext]) -> None:
         self.win.mention_panel.set_contexts(contexts, name)
         self.win.mentions_loaded.emit(len(contexts))
 
@@ -134,7 +135,7 @@ class EntityController:
             [(m.start, m.end) for m in self.subject[1].mentions
              if m.doc == doc and m.start >= 0])
 
-    def open_mention(self, ctx) -> None:
+    def open_mention(self, ctx: MentionContext | None) -> None:
         """Open the article of a MentionContext with the mention selected."""
         if ctx is not None:
             self.win.open_article(ctx.doc, select=(ctx.start, ctx.end))
@@ -176,7 +177,7 @@ class EntityController:
             return
         others = [e for e in panel.selected() if e.id != target.id]
         if not others:
-            names = sorted((e for e in panel.model._by_id.values() if e.id != target.id),
+            names = sorted((e for e in panel.model.entities() if e.id != target.id),
                            key=lambda e: e.name.casefold())
             labels = [f"{e.name} ({e.type})" for e in names]
             if not labels:

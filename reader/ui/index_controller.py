@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from reader.domain import Changes
+from reader.domain import Changes, IndexReport
 from reader.errors import ReaderError
 from reader.ui.dialogs import ImportReport
 from reader.ui.operations.articles import import_paths
@@ -41,7 +41,7 @@ class IndexController:
         self.task = None
         self.win.progress_status.stop()
 
-    def _index_done(self, report) -> None:
+    def _index_done(self, report: IndexReport | None) -> None:
         win = self.win
         self._finished()
         changed = report.added or report.updated or report.removed or report.analysed

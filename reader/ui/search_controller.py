@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
-from reader.domain import Changes
+from reader.domain import Changes, Note, SearchResult
 from reader.errors import ReaderError
 from reader.ui.operations import search as ops
 
@@ -23,7 +23,7 @@ class SearchController(QObject):
     def __init__(self, win):
         super().__init__(win)
         self.win = win
-        self.result = None  # the SearchResult shown
+        self.result: SearchResult | None = None  # the result shown
         self._open_first_pending = False  # Enter was pressed before the result arrived
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -73,7 +73,7 @@ class SearchController(QObject):
         ops.search_notes(win.runner, win.library, query, done=self._notes_found,
                          failed=self._note_search_failed)
 
-    def _done(self, result) -> None:
+    def _done(self, result: SearchResult) -> None:
         win = self.win
         self.result = result
         win.search_panel.show_result(result, self._facet_label)
@@ -93,7 +93,7 @@ class SearchController(QObject):
         self.win.search_panel.show_error(query, message)
         self.win.search_failed.emit(query, message)
 
-    def _notes_found(self, notes) -> None:
+    def _notes_found(self, notes: list[Note]) -> None:
         self.win.search_panel.show_notes(notes, self.win.articles.titles)
         self.win.notes_found.emit(list(notes))
 

@@ -1,6 +1,6 @@
 """What the window remembers between runs, in `ui.ini` in the data dir: geometry, docks,
-splitters, the article list's columns, zoom, and the session (last search, open article and
-its scroll position)."""
+splitters, the article list's columns, zoom, and the session (last search, open article with
+its scroll position and highlighted search terms)."""
 
 from __future__ import annotations
 
@@ -49,8 +49,8 @@ def restore_layout(win, settings: QSettings) -> None:
 
 
 def restore_session(win, settings: QSettings) -> None:
-    """The last search and the open article at its scroll position (once the event loop
-    runs: both load in the background)."""
+    """The last search and the open article at its scroll position, its search terms marked
+    (once the event loop runs: both load in the background)."""
     query = settings.value("session/search", "")
     if query:
         win.search_field.setText(query)
@@ -58,7 +58,8 @@ def restore_session(win, settings: QSettings) -> None:
     doc = settings.value("session/article", "")
     if doc and win.article_model.row_of(doc) is not None:
         top = settings.value("session/top")
-        win.open_article(doc, top=int(top) if top is not None else None)
+        terms = str(settings.value("session/terms", "")).split()
+        win.open_article(doc, top=int(top) if top is not None else None, terms=terms)
     elif win.article_model.rowCount():
         win.article_view.show_message("Select an article to read it.")
 
@@ -76,6 +77,9 @@ def save(win, settings: QSettings) -> None:
     settings.setValue("session/article", win.current_doc or "")
     if win.current_doc:
         settings.setValue("session/top", win.article_view.top_pos())
+        # Stems are single words (reader.query.highlight_pattern ignores anything else).
+        settings.setValue("session/terms", " ".join(win.article_view.terms))
     else:
         settings.remove("session/top")
+        settings.remove("session/terms")
     settings.sync()

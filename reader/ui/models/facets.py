@@ -1,9 +1,10 @@
-"""Facet counts of a search (entities, policies, sources, years) and the query clause of each."""
+"""Facet counts of a search (entities, policies, sources, years), each with its query clause."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from reader.query import facet_clause
 from reader.ui.models.common import DISPLAY, ID_ROLE, SORT_ROLE
 from reader.ui.models.grouped import GroupedModel
 
@@ -51,12 +52,3 @@ class FacetModel(GroupedModel):
             return f"Narrow the search to {label} ({n} articles)"
         return None
 
-
-def facet_clause(key: str, value: str) -> str:
-    """The query clause selecting one facet value (entity/policy are exact keyword terms)."""
-    if key == "year":
-        return f"date:{value}"
-    if key == "source":
-        return f'source:"{value}"' if " " in value else f"source:{value}"
-    quoted = value.replace("'", " ")
-    return f"{key}:'{quoted}'"

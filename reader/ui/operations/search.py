@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_FIELD_CLAUSE = re.compile(r"""\b\w+:(?:"[^"]*"?|'[^']*'?|\S+)""")
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+from reader.query import plain_words
 
 
 def run_search(runner, lib, query: str, limit: int, *, done, failed=None):
@@ -17,7 +14,7 @@ def run_search(runner, lib, query: str, limit: int, *, done, failed=None):
 def search_notes(runner, lib, query: str, *, done, failed=None):
     """Notes matching the plain words of a search query, best first (latest wins)."""
     def work(ctx):
-        words = note_words(query)
+        words = plain_words(query)
         return lib.notes.search(words) if words else []
 
     return runner.submit("note_search", work, done=done, failed=failed)
@@ -27,11 +24,3 @@ def drop_note_search(runner):
     """Drop a note search still running (its result would be stale)."""
     runner.submit("note_search", lambda ctx: [])
 
-
-def note_words(query: str) -> str:
-    """The plain words of a main-search query, for the notes' own full-text search.
-
-    The article index understands fields (`entity:'x'`, `date:2014`, `source:"x"`) and
-    operators; notes are searched by words only, so those are left out."""
-    text = _FIELD_CLAUSE.sub(" ", query or "")
-    return " ".join(w for w in re.findall(r"\w+", text) if w not in _OPERATORS)

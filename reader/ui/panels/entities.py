@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy, count_of
-from reader.ui.models.entities import mention_count
+from reader.domain import Entity, Related
+from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy
 from reader.ui.panels.common import column, filter_box, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack
@@ -24,7 +24,7 @@ from reader.ui.widgets import EmptyStack
 class EntityPanel(QWidget):
     """Entities grouped by type with counts, a filter box, and the selected one's details."""
 
-    # The current entity changed: (entity object, or None).
+    # The current entity changed: (the Entity, or None).
     entity_selected = Signal(object)
     # The tree was right-clicked: (position in the tree's viewport). The window owns the
     # entity actions (menus, shortcuts) and shows them.
@@ -83,7 +83,7 @@ class EntityPanel(QWidget):
         self.show_details(None)
 
     # -- data ----------------------------------------------------------------------------
-    def set_entities(self, entities, keep: str | None = None) -> None:
+    def set_entities(self, entities: list[Entity] | None, keep: str | None = None) -> None:
         """Replace the list; `None` means the feature is unavailable. Re-selects `keep`."""
         keep = keep if keep is not None else self.current_id()
         self.model.set_entities(entities or [])
@@ -111,7 +111,7 @@ class EntityPanel(QWidget):
         self.tree.scrollTo(index)
         return True
 
-    def current(self):
+    def current(self) -> Entity | None:
         index = self.tree.currentIndex()
         return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
 
@@ -119,34 +119,30 @@ class EntityPanel(QWidget):
         ent = self.current()
         return ent.id if ent is not None else None
 
-    def selected(self) -> list:
+    def selected(self) -> list[Entity]:
         rows = self.tree.selectionModel().selectedRows(0)
         out = [self.proxy.data(i, OBJECT_ROLE) for i in rows]
         return [e for e in out if e is not None]
 
-    def show_details(self, ent, related=None) -> None:
+    def show_details(self, ent: Entity | None, related: list[Related] | None = None) -> None:
         if ent is None:
             self.details.set_safe_html("<p>Select an entity to see where it is mentioned. "
                                        "Drag one entity onto another to merge them; right-click "
                                        "for rename, hide and type.</p>")
             return
-        aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
-        docs = count_of(getattr(ent, "docs", None))
+        aliases = [a for a in ent.aliases if a != ent.name]
         parts = [f"<h3>{html.escape(ent.name)}</h3>",
-                 f"<p>{html.escape(ent.type)} · {plural(mention_count(ent), 'mention')} in "
-                 f"{plural(docs, 'article')}</p>"]
+                 f"<p>{html.escape(ent.type)} · {plural(ent.count, 'mention')} in "
+                 f"{plural(len(ent.docs), 'article')}</p>"]
         if aliases:
             parts.append("<p><b>Also written</b> " + ", ".join(html.escape(a) for a in aliases)
                          + "</p>")
         # Dates and sums co-occur with everything: as "related" they are noise.
-        related = [r for r in related or () if getattr(getattr(r, "entity", r), "type", "")
-                   not in ("Date", "Money")] if related is not None else None
+        related = [r for r in related if r.entity.type not in ("Date", "Money")] \
+            if related is not None else None
         if related:
-            links = []
-            for rel in related:
-                other = getattr(rel, "entity", rel)
-                links.append(f'<a href="entity:{html.escape(other.id)}">'
-                             f"{html.escape(other.name)}</a>")
+            links = [f'<a href="entity:{html.escape(r.entity.id)}">'
+                     f"{html.escape(r.entity.name)}</a>" for r in related]
             parts.append("<p><b>Related</b> " + ", ".join(links) + "</p>")
         elif related is not None:
             parts.append("<p><b>Related</b> none found</p>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
 
+from reader.domain import MentionContext
 from reader.ui.models import OBJECT_ROLE, MentionModel
 from reader.ui.panels.common import plural
 from reader.ui.widgets import EmptyStack, HtmlDelegate
@@ -49,7 +50,7 @@ class MentionPanel(QWidget):
         self.subject = ""
         self.set_contexts(None, "")
 
-    def set_contexts(self, contexts, subject: str) -> None:
+    def set_contexts(self, contexts: list[MentionContext] | None, subject: str) -> None:
         """Show `contexts` for `subject` (an entity or policy name); None: nothing selected."""
         self.subject = subject
         self.model.set_contexts(contexts or [])
@@ -71,7 +72,7 @@ class MentionPanel(QWidget):
         index = self.view.currentIndex()
         return index.row() if index.isValid() else -1
 
-    def step(self, delta: int) -> object | None:
+    def step(self, delta: int) -> MentionContext | None:
         """Move the current row by `delta` over all mentions (wrapping; rows not fetched
         yet are fetched) and return its context."""
         rows = self.model.total

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.domain import Note, SearchResult
 from reader.ui.models import ID_ROLE, OBJECT_ROLE, FacetModel, HitModel, NoteHitModel
 from reader.ui.panels.common import column
 from reader.ui.widgets import EmptyStack, HtmlDelegate
@@ -102,7 +103,7 @@ class SearchPanel(QWidget):
     def show_pending(self, query: str) -> None:
         self.header.setText(f"Searching for “{html.escape(query)}”…")
 
-    def show_result(self, result, label_of=None) -> None:
+    def show_result(self, result: SearchResult, label_of=None) -> None:
         """Show a SearchResult; `label_of` names facet values (see FacetModel)."""
         self.result = result
         self.hits.set_hits(result.hits)
@@ -135,7 +136,7 @@ class SearchPanel(QWidget):
         self.results_stack.set_empty(message)
         self._repolish(self.header)
 
-    def show_notes(self, notes, titles=None) -> None:
+    def show_notes(self, notes: list[Note], titles: dict[str, str] | None = None) -> None:
         """The notes matching the query (None: notes cannot be searched)."""
         notes = list(notes or ())
         self.note_hits.set_notes(notes, titles)

@@ -1,12 +1,10 @@
-"""Highlight layers of the reading pane: extra selections, colours, order, search stems.
+"""Highlight layers of the reading pane: extra selections, colours, order.
 
 Layers are drawn in `LAYER_ORDER` (later on top). Noted passages carry their note id on the
 selection's char format (`NOTE_PROPERTY`).
 """
 
 from __future__ import annotations
-
-import re
 
 from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtWidgets import QTextEdit
@@ -31,25 +29,6 @@ def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QCol
     colour = palette.color(role)
     colour.setAlpha(alpha)
     return colour
-
-
-def stem_pattern(terms) -> re.Pattern | None:
-    """Words starting with any of the search stems, case-insensitively.
-
-    The index stems words (Porter): "policies" -> "polici", so a stem ending in "i" also
-    matches the "y" spelling ("policy")."""
-    alts = set()
-    for term in terms:
-        term = term.strip().lower()
-        if not term or not re.fullmatch(r"\w+", term):
-            continue
-        alts.add(re.escape(term))
-        if term.endswith("i") and len(term) > 2:
-            alts.add(re.escape(term[:-1] + "y"))
-    if not alts:
-        return None
-    return re.compile(r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\w*",
-                      re.IGNORECASE)
 
 
 def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = False,
