@@ -210,7 +210,7 @@ def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_
     elif garbage == "broken-record":
         docs = dict(state["docs"])
         own, hits, matches = docs["a"]
-        docs["a"] = ((*own[:2], b"not zlib", *own[3:]), hits, matches)
+        docs["a"] = ((*own[:4], b"not zlib", *own[5:]), hits, matches)  # lower words
         docs["b"] = ((*own[:5], ((1,),), *own[6:]), hits, matches)
         docs["c"] = "nonsense"
         docs["d"] = (docs["d"][0][:3], None, None)

@@ -257,7 +257,8 @@ class Corpus:
                 full[slug(N.surname(name, lw))].append(key)
         if not full:
             return
-        docs_of = {key: g.docs() for key, g in groups.items()}
+        # Articles of each full name as they are before any move (only targets are asked).
+        docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
         for key, g in list(groups.items()):
             words = display(g, lw).split()
             if len(words) > 1 and not any(p in words for p in lw.particles):
@@ -313,10 +314,11 @@ def canonical(g: Group, lw: NameWords) -> str:
     spelling (persons: most words; organisations: an expansion before its acronym)."""
     if g.lexicon_name:
         return g.lexicon_name
-    counts = Counter(c.name for c in g.cands)
-    if len(counts) == 1:  # most groups: one spelling
-        best = next(iter(counts))
+    first = g.cands[0].name if g.cands else ""
+    if all(c.name == first for c in g.cands):  # most groups: one spelling
+        best = first
     else:
+        counts = Counter(c.name for c in g.cands)
         first_seen = {}
         for i, c in enumerate(sorted(g.cands, key=lambda c: (c.doc.id, c.start))):
             first_seen.setdefault(c.name, i)
