@@ -250,3 +250,23 @@ def test_new_rules_mean_a_full_build(resources_dir, monkeypatch):
     arts, analyses = corpus(*_DOCS)
     _, loaded = _incremental(arts, analyses, previous, resources_dir)
     assert sorted(loaded) == ["a", "b", "c", "d"]
+
+
+def test_chained_incremental_builds_equal_full_builds(resources_dir):
+    """Each build's memo of the corpus-wide scans feeds the next: a name, a common phrase
+    and an acronym come and go in one article while the others stay unchanged."""
+    edits = [
+        ("d", "Ed Balls and Eileen Munro met the Case Reviews Board. Case reviews matter.",
+         [("Ed Balls", "PERSON"), ("Eileen Munro", "PERSON"), ("Case Reviews Board", "ORG")]),
+        ("d", "Munro met the Local Government Association. Lord Laming said case reviews.",
+         [("Munro", "PERSON"), ("Local Government Association", "ORG")]),
+        _DOCS[3],
+    ]
+    previous = _previous(resources_dir)
+    for doc in edits:
+        docs = [*_DOCS[:3], doc]
+        arts, analyses = corpus(*docs)
+        again, loaded = _incremental(arts, analyses, previous, resources_dir)
+        assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+        assert loaded == ["d"]
+        previous = json.loads(json.dumps(again.to_cache()))
