@@ -69,9 +69,9 @@ def _page_lines(markup: str) -> list[str]:
 def read_html(raw: bytes, name: str) -> Extracted:
     """Raises BadInput for an empty or binary file; an empty `text` means no article found."""
     markup, warnings = decode(raw, name)
-    doc = _extract(markup)
-    if doc is None or not (doc.text or "").strip():
-        doc = _extract(markup, favor_recall=True)
+    # favor_recall: on the news pages of tests/quality it scored best (body F1 0.934 against
+    # 0.923 by default and 0.911 favouring precision), keeping slideshow and live-blog text.
+    doc = _extract(markup, favor_recall=True)
     if doc is None:
         return Extracted("", warnings=warnings)
     lines = [ln.strip() for ln in (doc.text or "").split("\n") if ln.strip()]
