@@ -45,7 +45,8 @@ def test_import_copies_into_data_dir_and_reports_each_file(lib, tmp_path):
     assert outcomes["binary.html"].status == "failed" and "binary" in \
         outcomes["binary.html"].reason
     assert outcomes["dup.txt"].status == "skipped" and "duplicate" in outcomes["dup.txt"].reason
-    assert "notes.pdf" not in outcomes  # folders only yield supported files
+    # every file gets its line, with its reason
+    assert outcomes["notes.pdf"].status == "failed" and "PDF" in outcomes["notes.pdf"].reason
     new_id = outcomes["good.txt"].id
     copied = list(lib.paths.imports_dir.iterdir())
     assert len(copied) == 1 and copied[0].read_text().startswith("Gamma title")
@@ -63,7 +64,7 @@ def test_import_same_file_twice_is_skipped(lib, tmp_path):
 
 
 def test_import_missing_path_and_unsupported_file(lib, tmp_path):
-    pdf = tmp_path / "paper.pdf"
+    pdf = tmp_path / "paper.xyz"
     pdf.write_bytes(b"%PDF-1.4")
     out = lib.articles.import_paths([str(tmp_path / "missing.txt"), str(pdf)]).outcomes
     assert [o.status for o in out] == ["failed", "failed"]
@@ -90,8 +91,8 @@ def test_bundled_corpus_is_never_written(lib, tmp_path):
 def test_catalogue_parses_only_changed_files(lib, monkeypatch):
     lib.articles.list()
     calls = []
-    real = corpus_mod.importer.parse_file
-    monkeypatch.setattr(corpus_mod.importer, "parse_file",
+    real = corpus_mod.importer.parse_file_all
+    monkeypatch.setattr(corpus_mod.importer, "parse_file_all",
                         lambda p, **kw: calls.append(Path(p).name) or real(p, **kw))
     fresh = Library(lib.paths)  # a new process: reads the cached catalogue
     assert len(fresh.articles.list()) == 2 and calls == []
