@@ -48,8 +48,9 @@ def read_epub(raw: bytes, name: str) -> Extracted:
         book = epub.read_epub(io.BytesIO(raw), options={"ignore_ncx": True})
     except Exception as exc:  # noqa: BLE001 - ebooklib raises zip, XML and its own errors
         raise BadInput(f"{name}: not a readable EPUB ({exc})") from None
-    docs = {item.id: item for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT)}
-    order = [docs.pop(idref) for idref, _ in book.spine if idref in docs] + list(docs.values())
+    docs = {item.id: item for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT)
+            if not isinstance(item, epub.EpubNav)}  # the table of contents is not text
+    order = [docs[idref] for idref, _ in book.spine if idref in docs] or list(docs.values())
     paras: list[str] = []
     for item in order:
         paras.extend(chapter_text(item.get_content()))

@@ -11,7 +11,8 @@ from reader.importer.rules import Extracted
 
 
 def read_odt(raw: bytes, name: str) -> Extracted:
-    from odf import teletype, text
+    from odf import teletype
+    from odf.namespaces import DCNS, METANS, TEXTNS
     from odf.opendocument import load
 
     archive = open_zip(raw, name, "OpenDocument (.odt)")
@@ -22,7 +23,7 @@ def read_odt(raw: bytes, name: str) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - odfpy raises zip, XML and key errors alike
         raise BadInput(f"{name}: not a readable OpenDocument text ({exc})") from None
     paras = []
-    for el in _blocks(document.text, (text.H.qname, text.P.qname)):
+    for el in _blocks(document.text, ((TEXTNS, "h"), (TEXTNS, "p"))):
         line = " ".join(teletype.extractText(el).split())
         if line:
             paras.append(line)
@@ -33,10 +34,8 @@ def read_odt(raw: bytes, name: str) -> Extracted:
                 return " ".join(teletype.extractText(el).split())
         return ""
 
-    dc = "http://purl.org/dc/elements/1.1/"
-    meta_ns = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
-    meta = {"title": meta_value((dc, "title")),
-            "author": meta_value((dc, "creator")) or meta_value((meta_ns, "initial-creator"))}
+    meta = {"title": meta_value((DCNS, "title")),
+            "author": meta_value((DCNS, "creator")) or meta_value((METANS, "initial-creator"))}
     return Extracted("\n\n".join(paras), meta)
 
 
