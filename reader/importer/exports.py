@@ -27,7 +27,7 @@ _FIELD = re.compile(
     r"industry|ticker|classification|notes|document-type|copyright|edition|pub-type)\s*:\s*(.*)$",
     re.I)
 _BODY = re.compile(r"^\s*Body\s*$", re.I)
-_WORDS = re.compile(r"^\s*[\d,]+ words\s*$", re.I)
+_WORDS = re.compile(r"^[ \t]*[\d,]+ words[ \t]*$", re.I | re.M)
 _COPYRIGHT = re.compile(r"^\s*(?:copyright|©|\(c\))\s*", re.I)
 _BY = re.compile(r"^\s*By\s+(.{2,80}?)\s*$")
 
