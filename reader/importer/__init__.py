@@ -11,6 +11,7 @@ comments to `Article.comments`. A file holds one article, or several (an export)
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from reader.importer.exports import split_export
 from reader.importer.limits import MAX_BYTES, MAX_DOCUMENT_BYTES, cut_text
 from reader.importer.rules import Extracted, clean_text
 from reader.importer.text import decode, markdown_to_text, read_markdown
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SUFFIXES", "MAX_BYTES", "MAX_DOCUMENT_BYTES", "parse_bytes", "parse_bytes_all",
            "parse_file", "parse_file_all", "parse_date", "markdown_to_text", "decode",
@@ -151,7 +154,13 @@ def parse_bytes_all(raw: bytes, name: str, doc_id: str, *, path: str = "",
     if not raw.strip():
         raise BadInput(f"{name}: empty file")
     read, may_be_export = _READERS[suffix]
-    ex = read(raw, name)
+    try:
+        ex = read(raw, name)
+    except BadInput:
+        raise
+    except Exception as exc:  # a library failing on one odd file must not stop a batch
+        log.info("Reading %s failed", name, exc_info=True)
+        raise BadInput(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
     sha = sha256(raw)
     parts = split_export(ex.text) if may_be_export else None
     if not parts:

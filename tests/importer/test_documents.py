@@ -157,3 +157,11 @@ def test_every_supported_suffix_has_a_size_limit():
     for suffix in importer.SUFFIXES:
         assert importer.max_bytes(suffix) >= importer.MAX_BYTES
     assert "save it as .docx" in importer.unsupported_reason("old.doc")
+
+
+def test_a_library_failing_on_one_file_gives_a_reason(monkeypatch):
+    def broken(raw, name):
+        raise IndexError("list index out of range")
+    monkeypatch.setattr("reader.importer.pdf.read_pdf", broken)
+    with pytest.raises(BadInput, match="could not be read \\(IndexError"):
+        parse_bytes(make_pdf([PARAS]), "odd.pdf", "doc")
