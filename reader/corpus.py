@@ -70,7 +70,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
     return files, hidden
 
 
-class _NearIndex:
+class NearIndex:
     """Fingerprints of the articles seen so far; `match` finds the most similar one."""
 
     def __init__(self) -> None:
@@ -173,7 +173,7 @@ class Catalog:
         fps: dict[str, str] = {}
         by_sha: dict[str, str] = {}
         by_text: dict[str, str] = {}
-        near = _NearIndex()
+        near = NearIndex()
         near_duplicates: dict[str, tuple[str, float]] = {}
         problems: list[str] = []
         changed = False
@@ -295,7 +295,7 @@ class Catalog:
             self.refresh()
         known = {i.sha: i.id for i in self._infos.values()}
         known_text = {i.text_hash: i.id for i in self._infos.values()}
-        near = _NearIndex()
+        near = NearIndex()
         for doc_id, fp in self._fps.items():
             near.add(doc_id, fp)
         outcomes: list[ImportOutcome] = []
@@ -319,7 +319,7 @@ class Catalog:
         return outcomes
 
     def _import_one(self, path: Path, known: dict[str, str], known_text: dict[str, str],
-                    near: _NearIndex) -> list[ImportOutcome]:
+                    near: NearIndex) -> list[ImportOutcome]:
         where = str(path)
         try:
             reason = importer.unsupported_reason(path.name)
