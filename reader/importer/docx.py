@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from reader.errors import BadInput
 from reader.importer.limits import open_zip
-from reader.importer.pdf import _meta_text
-from reader.importer.rules import Extracted
+from reader.importer.rules import Extracted, property_text
 
 
 def read_docx(raw: bytes, name: str) -> Extracted:
@@ -40,5 +39,5 @@ def read_docx(raw: bytes, name: str) -> Extracted:
             continue
         blocks.append(text)
     props = document.core_properties
-    meta = {"title": title or _meta_text(props.title), "author": _meta_text(props.author)}
+    meta = {"title": title or property_text(props.title), "author": property_text(props.author)}
     return Extracted("\n\n".join(blocks), meta)

@@ -130,7 +130,7 @@ def _academic(chunk: str) -> Extracted | None:
 
 
 def _factiva(chunk: str) -> Extracted | None:
-    lines = [ln for ln in _lines(chunk)]
+    lines = _lines(chunk)
     meta: dict[str, str] = {}
     chrome: list[str] = []
     nonblank = [i for i, ln in enumerate(lines) if ln]

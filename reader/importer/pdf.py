@@ -15,7 +15,7 @@ import re
 
 from reader.errors import BadInput
 from reader.importer.limits import MAX_PDF_PAGES, MAX_TEXT_CHARS
-from reader.importer.rules import Extracted
+from reader.importer.rules import Extracted, property_text
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +50,6 @@ def _paragraphs(page_text: str) -> list[str]:
     if cur:
         paras.append(cur)
     return paras
-
-
-def _meta_text(value) -> str:
-    text = " ".join(str(value or "").split())
-    junk = (text.lower().endswith((".doc", ".docx", ".pdf", ".txt", ".rtf"))
-            or text.lower().startswith(("microsoft word - ", "untitled")))
-    return "" if junk else text
 
 
 def read_pdf(raw: bytes, name: str) -> Extracted:
@@ -110,5 +103,5 @@ def _read_pdf(raw: bytes, name: str) -> Extracted:
         raise BadInput(f"{name}: not a readable PDF ({exc})") from None
     if not any(p.strip() for p in paras):
         raise BadInput(f"{name}: no text layer (a scanned PDF?); OCR is not supported")
-    meta = {"title": _meta_text(info.get("/Title")), "author": _meta_text(info.get("/Author"))}
+    meta = {"title": property_text(info.get("/Title")), "author": property_text(info.get("/Author"))}
     return Extracted("\n\n".join(paras), meta, warnings=warnings)

@@ -76,6 +76,15 @@ class Parsed:
     comments: list[str] = field(default_factory=list)
 
 
+def property_text(value) -> str:
+    """A document property (title, author) as text, or "" when it is a word processor's
+    placeholder ("Microsoft Word - draft.doc", "Untitled", a file name)."""
+    text = " ".join(str(value or "").split())
+    junk = (text.lower().endswith((".doc", ".docx", ".pdf", ".txt", ".rtf"))
+            or text.lower().startswith(("microsoft word - ", "untitled")))
+    return "" if junk else text
+
+
 def _is_chrome_line(line: str) -> bool:
     low = line.strip().lower()
     return low in _CHROME_LINES or any(p.search(line) for p in _CHROME_PATTERNS)
