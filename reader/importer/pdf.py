@@ -103,5 +103,6 @@ def _read_pdf(raw: bytes, name: str) -> Extracted:
         raise BadInput(f"{name}: not a readable PDF ({exc})") from None
     if not any(p.strip() for p in paras):
         raise BadInput(f"{name}: no text layer (a scanned PDF?); OCR is not supported")
-    meta = {"title": property_text(info.get("/Title")), "author": property_text(info.get("/Author"))}
+    meta = {"title": property_text(info.get("/Title")),
+            "author": property_text(info.get("/Author"))}
     return Extracted("\n\n".join(paras), meta, warnings=warnings)
