@@ -266,15 +266,18 @@ class MainWindow(QMainWindow):
         return self.search.result
 
     def open_article(self, doc_id: str, select: tuple[int, int] | None = None,
-                     terms=None, top: int | None = None, record: bool = True) -> None:
+                     terms=None, top: int | None = None, record: bool = True,
+                     query: str = "") -> None:
         """Load and show an article (in the "article" lane).
 
         Args:
             select: body span to select and scroll to (a mention or a note quote).
             terms: search stems to highlight; the view scrolls to the first match.
+            query: the search the terms come from (a quoted phrase is marked only whole).
             top: document position to scroll to (restoring the last session).
             record: add the article to the Back/Forward history."""
-        self.articles.open_article(doc_id, select=select, terms=terms, top=top, record=record)
+        self.articles.open_article(doc_id, select=select, terms=terms, top=top, record=record,
+                                   query=query)
 
     def load_notes(self) -> None:
         """Reload the Notes tab (e.g. after notes were written outside the window)."""

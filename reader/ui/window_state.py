@@ -59,7 +59,8 @@ def restore_session(win, settings: QSettings) -> None:
     if doc and win.article_model.row_of(doc) is not None:
         top = settings.value("session/top")
         terms = str(settings.value("session/terms", "")).split()
-        win.open_article(doc, top=int(top) if top is not None else None, terms=terms)
+        win.open_article(doc, top=int(top) if top is not None else None, terms=terms,
+                         query=str(settings.value("session/terms_query", "")))
     elif win.article_model.rowCount():
         win.article_view.show_message("Select an article to read it.")
 
@@ -79,7 +80,9 @@ def save(win, settings: QSettings) -> None:
         settings.setValue("session/top", win.article_view.top_pos())
         # Stems are single words (reader.query.highlight_pattern ignores anything else).
         settings.setValue("session/terms", " ".join(win.article_view.terms))
+        settings.setValue("session/terms_query", win.article_view.terms_query)
     else:
         settings.remove("session/top")
         settings.remove("session/terms")
+        settings.remove("session/terms_query")
     settings.sync()

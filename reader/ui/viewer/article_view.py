@@ -54,6 +54,7 @@ class ArticleView(SafeBrowser):
         self._expanded: set[str] = set()
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._terms: tuple[str, ...] = ()
+        self._terms_query = ""  # the search the terms come from (phrases marked whole)
         self._mentions: list[tuple[int, int]] = []
         self._noted = NotedPassages(self)
         self._context_actions: list[QAction] = []
@@ -88,6 +89,7 @@ class ArticleView(SafeBrowser):
         if not same:
             self._expanded = set(expanded or ())
             self._terms = ()
+            self._terms_query = ""
             self._mentions = []
             self._noted.spans = []
             self._layers.clear()
@@ -173,13 +175,20 @@ class ArticleView(SafeBrowser):
         """The search stems highlighted (what `highlight_terms` was last given)."""
         return self._terms
 
-    def highlight_terms(self, terms) -> int:
-        """Mark every word (title and body) starting with one of the search stems; returns
-        the number of marks in the body."""
+    @property
+    def terms_query(self) -> str:
+        """The search the highlighted terms come from (what `highlight_terms` was given)."""
+        return self._terms_query
+
+    def highlight_terms(self, terms, query: str = "") -> int:
+        """Mark every word (title and body) starting with one of the search stems (a quoted
+        phrase of `query` only where the whole phrase stands); returns the number of marks
+        in the body."""
         self._terms = tuple(terms)
+        self._terms_query = query
         body = self._term_ranges()
         spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
-        pattern = highlight_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is not None and self.article is not None:
             title = plain(self.article.title)
             tmap = OffsetMap(title)
@@ -189,7 +198,7 @@ class ArticleView(SafeBrowser):
         return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
-        pattern = highlight_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is None or self.article is None:
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
@@ -232,7 +241,7 @@ class ArticleView(SafeBrowser):
         if self.article is None:
             return
         if self._terms:
-            self.highlight_terms(self._terms)
+            self.highlight_terms(self._terms, self._terms_query)
         if self._mentions:
             self.highlight_mentions(self._mentions)
         if self._noted.spans:
