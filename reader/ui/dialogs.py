@@ -7,7 +7,14 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.ui.viewer import SafeBrowser
 
@@ -103,8 +110,11 @@ def shortcuts_dialog(parent: QWidget, table: list[tuple[str, str, str]]) -> QDia
     dialog.setWindowTitle("Keyboard shortcuts")
     view = SafeBrowser(dialog)
     view.set_safe_html(f"<table cellpadding='3'>{rows}</table>")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.close)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)
+    layout.addWidget(buttons)
     dialog.resize(520, 640)
     dialog.show()
     return dialog

@@ -286,7 +286,12 @@ class MainWindow(QMainWindow):
     def show_tab(self, index: int) -> None:
         self.sidebar_dock.show()
         self.sidebar.setCurrentIndex(index)
-        self.sidebar.currentWidget().setFocus()
+        # Into the tab's list, not onto the tab bar (where typed text is lost); the notes
+        # list is replaced by its empty state while there are no notes: its view menu then.
+        notes = self.notes_panel
+        target = (self.entity_panel.tree, self.policy_panel.view,
+                  notes.list if notes.list.isVisible() else notes.view_combo)[index]
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def zoom(self, delta: int | None) -> None:
         """Zoom the reading pane by `delta` steps (None: back to 100%)."""

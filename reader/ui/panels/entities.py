@@ -41,6 +41,9 @@ class EntityPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter.textChanged.connect(lambda _: self._expand_groups())
+        self._announced: str | None = None  # the entity id entity_selected last carried
+        # A filter that hides the current entity resets the proxy without currentChanged.
+        self.filter.textChanged.connect(lambda _: self._check_current())
 
         self.tree = QTreeView()
         self.tree.setObjectName("entityTree")
@@ -151,7 +154,13 @@ class EntityPanel(QWidget):
     # -- internals -----------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous) -> None:
         ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
+        self._announced = ent.id if ent is not None else None
         self.entity_selected.emit(ent)
+
+    def _check_current(self) -> None:
+        if self._announced is not None and self.current() is None:
+            self._announced = None
+            self.entity_selected.emit(None)
 
     def _expand_groups(self) -> None:
         for row in range(self.proxy.rowCount()):
