@@ -29,6 +29,8 @@ class EntityController:
         # Corrections applied but not yet shown: (edit, entity id to select), announced once
         # the reloaded entity list arrives.
         self._pending_edits: list[tuple[dict, str | None]] = []
+        # The entity selected when the window was last closed: selected on the first load.
+        self.restore_id: str | None = None
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -61,6 +63,8 @@ class EntityController:
         win = self.win
         edits, self._pending_edits = self._pending_edits, []
         keep = next((k for _, k in reversed(edits) if k is not None), None)
+        if keep is None and self.restore_id and entities:
+            keep, self.restore_id = self.restore_id, None
         win.entity_panel.set_entities(entities, keep)  # None: the current one stays
         current = win.entity_panel.current()
         if edits and current is not None:
