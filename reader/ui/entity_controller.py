@@ -29,6 +29,8 @@ class EntityController:
         # Corrections applied but not yet shown: (edit, entity id to select), announced once
         # the reloaded entity list arrives.
         self._pending_edits: list[tuple[dict, str | None]] = []
+        # The entity selected when the window was last closed: selected on the first load.
+        self.restore_id: str | None = None
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -38,6 +40,11 @@ class EntityController:
         policy_panel.policy_selected.connect(self._policy_selected)
         policy_panel.entity_link_activated.connect(self.select_entity)
         win.mention_panel.mention_activated.connect(self.open_mention)
+        # Back on a tab, its selection is the subject again (the mention list, F3 and the
+        # highlights follow what the sidebar shows).
+        win.sidebar.currentChanged.connect(self._tab_changed)
+        entity_panel.tree.clicked.connect(lambda _: self._reassert("entity"))
+        policy_panel.view.clicked.connect(lambda _: self._reassert("policy"))
 
     # -- loading -------------------------------------------------------------------------
     def load_entities(self) -> None:
@@ -56,6 +63,8 @@ class EntityController:
         win = self.win
         edits, self._pending_edits = self._pending_edits, []
         keep = next((k for _, k in reversed(edits) if k is not None), None)
+        if keep is None and self.restore_id and entities:
+            keep, self.restore_id = self.restore_id, None
         win.entity_panel.set_entities(entities, keep)  # None: the current one stays
         current = win.entity_panel.current()
         if edits and current is not None:
@@ -83,11 +92,32 @@ class EntityController:
             panel.filter.clear()
             if not panel.select(ref):
                 self.win.statusBar().showMessage(f"No entity “{ref}” in the library.", 5000)
+                return
+        self._reassert("entity")  # already selected: no currentChanged
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 0:
+            self._reassert("entity")
+        elif index == 1:
+            self._reassert("policy")
+
+    def _reassert(self, kind: str) -> None:
+        """Make the `kind` tab's current entity or policy the subject, if it is not."""
+        obj = (self.win.entity_panel.current() if kind == "entity"
+               else self.win.policy_panel.current())
+        if obj is None or (self.subject is not None and self.subject[0] == kind
+                           and self.subject[1].id == obj.id):
+            return
+        if kind == "entity":
+            self._entity_selected(obj)
+        else:
+            self._set_subject("policy", obj)
 
     def _entity_selected(self, ent: Entity | None) -> None:
         panel = self.win.entity_panel
         if ent is None:
             panel.show_details(None)
+            self._drop_subject("entity")
             return
         self._set_subject("entity", ent)
         panel.show_details(ent)
@@ -103,6 +133,15 @@ class EntityController:
     def _policy_selected(self, pol: Policy | None) -> None:
         if pol is not None:
             self._set_subject("policy", pol)
+        else:
+            self._drop_subject("policy")
+
+    def _drop_subject(self, kind: str) -> None:
+        """The `kind` subject was deselected: its highlights and mention list go."""
+        if self.subject is not None and self.subject[0] == kind:
+            self.subject = None
+            self.win.article_view.highlight_mentions([])
+            self.win.mention_panel.set_contexts(None, "")
 
     def _set_subject(self, kind: str, obj: Entity | Policy) -> None:
         """An entity or policy became the focus: highlight it and list its mentions."""
@@ -131,9 +170,9 @@ class EntityController:
         if not doc or not self.subject:
             self.win.article_view.highlight_mentions([])
             return
+        kind, obj = self.subject
         self.win.article_view.highlight_mentions(
-            [(m.start, m.end) for m in self.subject[1].mentions
-             if m.doc == doc and m.start >= 0])
+            [(m.start, m.end) for m in obj.mentions if m.doc == doc and m.start >= 0], kind)
 
     def open_mention(self, ctx: MentionContext | None) -> None:
         """Open the article of a MentionContext with the mention selected."""
@@ -141,11 +180,17 @@ class EntityController:
             self.win.open_article(ctx.doc, select=(ctx.start, ctx.end))
 
     def step_mention(self, delta: int) -> None:
-        ctx = self.win.mention_panel.step(delta)
+        panel = self.win.mention_panel
+        wraps = panel.wraps(delta)
+        ctx = panel.step(delta)
         if ctx is None:
             self.win.statusBar().showMessage("Select an entity or a policy first: F3 then "
                                              "walks through its mentions.", 5000)
             return
+        if wraps:
+            self.win.statusBar().showMessage(
+                "Back to the first mention." if delta > 0 else "Back to the last mention.",
+                5000)
         self.open_mention(ctx)
 
     # -- corrections (write lane; the entity list reloads on library_changed) --------------

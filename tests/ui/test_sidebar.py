@@ -141,7 +141,7 @@ def test_policy_selection_lists_mentions_with_actors(qtbot, window):
 def test_before_extraction_the_panels_show_what_to_do(qtbot, make_window, built_data_dir):
     win = make_window(built_data_dir, library_cls=Library)  # indexed without NLP
     assert win.entity_panel.stack.is_empty
-    assert "Entities appear after indexing" in win.entity_panel.stack.label.text()
+    assert "No entities yet" in win.entity_panel.stack.label.text()
     assert win.notes_panel.stack.is_empty
     click_article(qtbot, win, "c-munro")
     assert win.article_model.is_read("c-munro")

@@ -18,9 +18,15 @@ class FacetModel(GroupedModel):
               ("year", "Years"))
     LIMIT = 12
 
-    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None) -> None:
+    # The bucket of the articles without a year / a source (their value is "").
+    MISSING = {"year": "Undated", "source": "No source"}
+
+    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None,
+                   total: int = 0) -> None:
         """`label_of(key, value)` gives the display name of an indexed value (the index
-        keeps entity names lower-cased and policy ids), or None to leave the value out."""
+        keeps entity names lower-cased and policy ids), or None to leave the value out.
+        With the search's `total`, the articles without a year or a source are counted in
+        an "Undated" / "No source" bucket (an article has at most one of each)."""
         groups = []
         for key, title in self.GROUPS:
             counts = facets.get(key) or {}
@@ -31,6 +37,9 @@ class FacetModel(GroupedModel):
                     items.append((key, value, n, label))
                 if len(items) == self.LIMIT:
                     break
+            missing = total - sum(counts.values())
+            if key in self.MISSING and counts and missing > 0:
+                items.append((key, "", missing, self.MISSING[key]))
             if items:
                 groups.append((title, items))
         self._set_groups(groups)
@@ -49,6 +58,7 @@ class FacetModel(GroupedModel):
         if role == ID_ROLE:
             return facet_clause(key, value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Narrow the search to {label} ({n} articles)"
+            return (f"Narrow the search to {label} ({n} article{'s' if n != 1 else ''}); "
+                    "click again to remove the filter")
         return None
 

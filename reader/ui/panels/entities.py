@@ -20,6 +20,10 @@ from reader.ui.panels.common import column, filter_box, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack
 
+NO_ENTITIES = ("No entities yet.\n\nPeople, organisations and places named in the articles "
+               "are listed here once the articles have been read; that happens automatically "
+               "after start-up and after an import (the status bar shows its progress).")
+
 
 class EntityPanel(QWidget):
     """Entities grouped by type with counts, a filter box, and the selected one's details."""
@@ -41,6 +45,9 @@ class EntityPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter.textChanged.connect(lambda _: self._expand_groups())
+        self._announced: str | None = None  # the entity id entity_selected last carried
+        # A filter that hides the current entity resets the proxy without currentChanged.
+        self.filter.textChanged.connect(lambda _: self._check_current())
 
         self.tree = QTreeView()
         self.tree.setObjectName("entityTree")
@@ -62,7 +69,7 @@ class EntityPanel(QWidget):
         header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("Mentions") + 28)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._restore_expansion)
-        self.stack = EmptyStack(self.tree, "Entities appear after indexing.")
+        self.stack = EmptyStack(self.tree, NO_ENTITIES)
 
         self.details = SafeBrowser()
         self.details.setObjectName("entityDetails")
@@ -88,9 +95,7 @@ class EntityPanel(QWidget):
         keep = keep if keep is not None else self.current_id()
         self.model.set_entities(entities or [])
         if entities is None or not entities:
-            self.stack.set_empty("Entities appear after indexing.\n\nPeople, organisations and "
-                                 "places named in the articles are listed here once "
-                                 "File > Reindex has finished.")
+            self.stack.set_empty(NO_ENTITIES)
         else:
             self.stack.set_empty(None)
         if keep:
@@ -151,7 +156,13 @@ class EntityPanel(QWidget):
     # -- internals -----------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous) -> None:
         ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
+        self._announced = ent.id if ent is not None else None
         self.entity_selected.emit(ent)
+
+    def _check_current(self) -> None:
+        if self._announced is not None and self.current() is None:
+            self._announced = None
+            self.entity_selected.emit(None)
 
     def _expand_groups(self) -> None:
         for row in range(self.proxy.rowCount()):

@@ -83,6 +83,12 @@ class MentionPanel(QWidget):
         self.set_current_row(row)
         return self.model.context(row)
 
+    def wraps(self, delta: int) -> bool:
+        """Whether `step(delta)` would go round from the last mention to the first (or the
+        first to the last)."""
+        row, rows = self.current_row(), self.model.total
+        return rows > 0 and row >= 0 and not 0 <= row + delta < rows
+
     def set_current_row(self, row: int) -> None:
         self.model.fetch_to(row)
         index = self.model.index(row, 0)

@@ -9,7 +9,7 @@ mentions, find matches) in `highlights`. A click on a noted passage emits `note_
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QFont, QPalette, QTextCursor
+from PySide6.QtGui import QAction, QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
 from reader.domain import Article
@@ -27,6 +27,7 @@ from reader.ui.viewer.document import (
 from reader.ui.viewer.highlights import (
     in_layer_order,
     note_colour,
+    policy_colour,
     role_colour,
     selections,
 )
@@ -54,12 +55,17 @@ class ArticleView(SafeBrowser):
         self._expanded: set[str] = set()
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._terms: tuple[str, ...] = ()
+        self._terms_query = ""  # the search the terms come from (phrases marked whole)
         self._mentions: list[tuple[int, int]] = []
+        self._mention_kind = "entity"  # whose mentions they are: "entity" | "policy"
         self._noted = NotedPassages(self)
         self._context_actions: list[QAction] = []
         self._zoom = 0
         self._base_font = QFont(self.font())
         self._empty_message = ""
+        # A caret, so that a keyboard-only reader can select a passage (and note it).
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.show_message("Select an article to read it.")
 
     def _on_anchor(self, url: QUrl) -> None:
@@ -88,6 +94,7 @@ class ArticleView(SafeBrowser):
         if not same:
             self._expanded = set(expanded or ())
             self._terms = ()
+            self._terms_query = ""
             self._mentions = []
             self._noted.spans = []
             self._layers.clear()
@@ -173,13 +180,20 @@ class ArticleView(SafeBrowser):
         """The search stems highlighted (what `highlight_terms` was last given)."""
         return self._terms
 
-    def highlight_terms(self, terms) -> int:
-        """Mark every word (title and body) starting with one of the search stems; returns
-        the number of marks in the body."""
+    @property
+    def terms_query(self) -> str:
+        """The search the highlighted terms come from (what `highlight_terms` was given)."""
+        return self._terms_query
+
+    def highlight_terms(self, terms, query: str = "") -> int:
+        """Mark every word (title and body) starting with one of the search stems (a quoted
+        phrase of `query` only where the whole phrase stands); returns the number of marks
+        in the body."""
         self._terms = tuple(terms)
+        self._terms_query = query
         body = self._term_ranges()
         spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
-        pattern = highlight_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is not None and self.article is not None:
             title = plain(self.article.title)
             tmap = OffsetMap(title)
@@ -189,17 +203,25 @@ class ArticleView(SafeBrowser):
         return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
-        pattern = highlight_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is None or self.article is None:
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
 
-    def highlight_mentions(self, spans) -> None:
-        """Mark body spans [(start, end)] of the selected entity or policy."""
+    def highlight_mentions(self, spans, kind: str = "entity") -> None:
+        """Mark body spans [(start, end)] of the selected entity or (`kind` "policy")
+        policy: an entity in the palette's highlight, underlined; a policy in green,
+        dotted (notes are yellow, search terms the link colour)."""
         self._mentions = [(s, e) for s, e in spans]
-        self._set_layer("mentions", [(self.body_pos(s), self.body_pos(e))
-                                     for s, e in self._mentions],
-                        self._role_colour(QPalette.ColorRole.Highlight, 90), underline=True)
+        self._mention_kind = kind
+        positions = [(self.body_pos(s), self.body_pos(e)) for s, e in self._mentions]
+        if kind == "policy":
+            self._set_layer("mentions", positions, policy_colour(self.palette()),
+                            underline=QTextCharFormat.UnderlineStyle.DotLine)
+        else:
+            self._set_layer("mentions", positions,
+                            self._role_colour(QPalette.ColorRole.Highlight, 90),
+                            underline=QTextCharFormat.UnderlineStyle.SingleUnderline)
 
     def highlight_notes(self, spans) -> None:
         """Mark noted passages: [(note id, start, end, tooltip)] in body offsets. A click on
@@ -221,7 +243,7 @@ class ArticleView(SafeBrowser):
     def _role_colour(self, role, alpha: int):
         return role_colour(self.palette(), role, alpha)
 
-    def _set_layer(self, name, positions, colour, underline=False, ids=None) -> None:
+    def _set_layer(self, name, positions, colour, underline=None, ids=None) -> None:
         self._layers[name] = selections(self.document(), positions, colour, underline, ids)
         self._apply_extra()
 
@@ -232,9 +254,9 @@ class ArticleView(SafeBrowser):
         if self.article is None:
             return
         if self._terms:
-            self.highlight_terms(self._terms)
+            self.highlight_terms(self._terms, self._terms_query)
         if self._mentions:
-            self.highlight_mentions(self._mentions)
+            self.highlight_mentions(self._mentions, self._mention_kind)
         if self._noted.spans:
             self.highlight_notes(self._noted.spans)
 
@@ -262,6 +284,17 @@ class ArticleView(SafeBrowser):
         menu = self.context_menu(event.pos())
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(event.globalPos())
+
+    def keyPressEvent(self, event):
+        super().keyPressEvent(event)
+        # The caret moves to the very start / end; the page goes all the way too (the
+        # caret alone stops short of the bottom margin).
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            bar = self.verticalScrollBar()
+            if event.key() == Qt.Key.Key_End:
+                bar.setValue(bar.maximum())
+            elif event.key() == Qt.Key.Key_Home:
+                bar.setValue(0)
 
     def mousePressEvent(self, event):
         self._noted.pressed(event)

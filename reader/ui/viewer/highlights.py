@@ -24,6 +24,13 @@ def note_colour(palette: QPalette) -> QColor:
     return colour
 
 
+def policy_colour(palette: QPalette) -> QColor:
+    """A policy's mentions: a translucent green, unlike notes (yellow), an entity's mentions
+    (the palette's Highlight) and search terms (Link)."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    return QColor(60, 200, 120, 90) if dark else QColor(0, 170, 90, 80)
+
+
 def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QColor:
     """The palette's colour for `role`, made translucent."""
     colour = palette.color(role)
@@ -31,9 +38,10 @@ def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QCol
     return colour
 
 
-def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = False,
+def selections(doc: QTextDocument, positions, colour: QColor, underline=None,
                ids=None) -> list[QTextEdit.ExtraSelection]:
-    """Extra selections over document positions [(start, end)] in `colour`; `ids` (one per
+    """Extra selections over document positions [(start, end)] in `colour`, underlined in
+    the `underline` style (a QTextCharFormat.UnderlineStyle) when given; `ids` (one per
     position) are stored on the formats as NOTE_PROPERTY."""
     out = []
     for n, (start, end) in enumerate(positions):
@@ -43,7 +51,7 @@ def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = 
         sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         sel.format.setBackground(colour)
         if underline:
-            sel.format.setFontUnderline(True)
+            sel.format.setUnderlineStyle(underline)
         if ids is not None:
             sel.format.setProperty(NOTE_PROPERTY, ids[n])
         out.append(sel)
