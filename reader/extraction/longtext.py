@@ -16,18 +16,21 @@ from collections.abc import Iterable, Iterator
 
 WHOLE_LIMIT = 100_000  # characters: a text up to this length is analysed whole
 # The longest piece of a longer text: about an article, so a batch of pieces costs what a
-# batch of articles does (spaCy: ~1 GB of working memory per 100,000 characters batched).
+# batch of articles does (spaCy's working memory grows with the characters in a batch).
 PIECE_CHARS = 5_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
 
 Item = tuple[str, tuple[str, int]]  # (text, (text hash, title length))
 
 
-def cut_points(text: str, whole: int = WHOLE_LIMIT, piece: int = PIECE_CHARS
+def cut_points(text: str, whole: int | None = None, piece: int | None = None
                ) -> list[tuple[int, bool]]:
     """[(start of piece, whether it starts after a paragraph break)], the first (0, True).
 
-    Each piece is at most `piece` characters long (a text up to `whole` is one piece)."""
+    Each piece is at most `piece` (PIECE_CHARS) characters long; a text up to `whole`
+    (WHOLE_LIMIT) is one piece."""
+    whole = WHOLE_LIMIT if whole is None else whole
+    piece = PIECE_CHARS if piece is None else piece
     cuts = [(0, True)]
     if len(text) <= whole:
         return cuts
