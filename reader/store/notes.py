@@ -207,34 +207,48 @@ class NoteSaves(NoteQueries):
                          "WHERE id = ?", (start, end, text_hash, int(orphan), note_id))
         return self.get_note(note_id)
 
-    def import_notes(self, notes: Iterable[Note]) -> dict[str, int]:
+    def import_notes(self, notes: Iterable[Note],
+                     problems: list[str] | None = None) -> dict[str, int]:
         """Add notes from notes.parse_annotations in one save, matched on `uid`: an unknown
         uid is added, a known one updated only when the imported copy is newer. Imported
-        notes get an empty text_hash, so the library re-anchors them against the text."""
+        notes get an empty text_hash, so the library re-anchors them against the text.
+        A note the database refuses (a value out of its range) is left out, with a line in
+        `problems`; the others are saved."""
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         with self._write() as conn:
             for note in notes:
-                row = conn.execute("SELECT id, updated FROM notes WHERE uid = ?",
-                                   (note.uid,)).fetchone()
-                if row is None:
-                    cur = conn.execute(
-                        "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, "
-                        "prefix, suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (note.uid or new_uid(), note.doc, "", note.start, note.end, note.quote,
-                         note.prefix, note.suffix, note.body, note.created, note.updated))
-                    note_id = cur.lastrowid
-                    counts["added"] += 1
-                elif note.updated > row[1]:
-                    note_id = row[0]
-                    conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?",
-                                 (note.body, note.updated, note_id))
-                    counts["updated"] += 1
-                else:
-                    counts["unchanged"] += 1
-                    continue
-                self._set_tags(conn, note_id, normalise_tags(note.tags))
-                self._index_note(conn, note_id)
+                conn.execute("SAVEPOINT one_note")
+                try:
+                    kind = self._import_one(conn, note)
+                except (sqlite3.Error, OverflowError, ValueError, TypeError) as exc:
+                    conn.execute("ROLLBACK TO one_note")
+                    if problems is not None:
+                        problems.append(f"annotation {note.uid[:60]}: cannot be saved "
+                                        f"({type(exc).__name__}) (skipped)")
+                    kind = None
+                conn.execute("RELEASE one_note")
+                if kind:
+                    counts[kind] += 1
         return counts
+
+    def _import_one(self, conn: sqlite3.Connection, note: Note) -> str:
+        row = conn.execute("SELECT id, updated FROM notes WHERE uid = ?", (note.uid,)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, prefix, "
+                "suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (note.uid or new_uid(), note.doc, "", note.start, note.end, note.quote,
+                 note.prefix, note.suffix, note.body, note.created, note.updated))
+            note_id, kind = cur.lastrowid, "added"
+        elif note.updated > row[1]:
+            note_id, kind = row[0], "updated"
+            conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?",
+                         (note.body, note.updated, note_id))
+        else:
+            return "unchanged"
+        self._set_tags(conn, note_id, normalise_tags(note.tags))
+        self._index_note(conn, note_id)
+        return kind
 
     def _set_flag(self, note_id: int, column: str, value: bool) -> Note:
         with self._write() as conn:
