@@ -25,6 +25,7 @@ from reader.extraction.nlpcache import (  # noqa: F401 (the cache's names, re-ex
     is_cached,
     is_cached_hash,
     load_cached,
+    store_parts,
     verify_cached,
 )
 
@@ -48,9 +49,9 @@ def load_model():
     return spacy.load(MODEL)
 
 
-def _analysis(joined) -> Analysis:
-    return Analysis(text_hash=joined.text_hash, title_len=joined.title_len,
-                    sents=joined.sents, ents=joined.ents, tokens=joined.tokens)
+def _store_joined(cache_dir: Path, joined) -> None:
+    store_parts(cache_dir, joined.text_hash, joined.title_len, joined.sents, joined.ents,
+                joined.token_parts)
 
 
 def analyse(
@@ -139,7 +140,7 @@ def _pipe(nlp, items: Iterable[tuple[str, tuple[str, int]]], cache_dir: Path,
     if nlp is None:
         nlp = load_model()
     for joined in analyse_items(nlp, _chain(first, pending), batch_size=32):
-        _store(cache_dir, _analysis(joined))
+        _store_joined(cache_dir, joined)
         del joined
         one_done()
         if cancelled and cancelled():
@@ -288,7 +289,7 @@ def _worker(model: str, cache_dir: str, tasks, results, stop) -> None:
                     yield text, (text_hash_, title_len)
 
         for joined in analyse_items(nlp, texts(), batch_size=_WORKER_BATCH):
-            _store(folder, _analysis(joined))
+            _store_joined(folder, joined)
             results.put(("done", joined.text_hash))
             del joined
             if stop.is_set():

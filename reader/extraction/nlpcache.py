@@ -5,13 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.domain import Article
-from reader.textutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,9 @@ def _analysis_from(raw, text_hash_: str) -> Analysis:
     intern = sys.intern
     sents = [(s, e) for s, e in raw["sents"]]
     ents = [(s, e, intern(label)) for s, e, label in raw["ents"]]
-    tokens = [(s, e, intern(lemma), intern(pos), intern(dep), head)
-              for s, e, lemma, pos, dep, head in raw["tokens"]]
+    tokens = raw.pop("tokens")
+    for k, (s, e, lemma, pos, dep, head) in enumerate(tokens):  # in place: each list freed
+        tokens[k] = (s, e, intern(lemma), intern(pos), intern(dep), head)
     n = len(tokens)
     if not (_positions([title_len]) and _positions(x for pair in sents for x in pair)
             and _positions(x for s, e, _ in ents for x in (s, e))
@@ -137,11 +138,28 @@ class CachedAnalyses(Mapping[str, Analysis]):
 
 
 def _store(cache_dir: Path, analysis: Analysis) -> None:
-    data = json.dumps({"text_hash": analysis.text_hash, "title_len": analysis.title_len,
-                       "sents": analysis.sents, "ents": analysis.ents,
-                       "tokens": analysis.tokens}, separators=(",", ":"))
-    atomic_write(_cache_path(cache_dir, analysis.text_hash),
-                 gzip.compress(data.encode("utf-8"), compresslevel=3))
+    store_parts(cache_dir, analysis.text_hash, analysis.title_len, analysis.sents,
+                analysis.ents, [json.dumps(analysis.tokens, separators=(",", ":"))[1:-1]])
+
+
+def store_parts(cache_dir: Path, text_hash_: str, title_len: int, sents: list, ents: list,
+                token_parts: list[str]) -> None:
+    """Write a cache entry whose tokens come as JSON fragments (a long text's pieces: far
+    smaller than token tuples), gzipped as they are written, then moved into place."""
+    path = _cache_path(cache_dir, text_hash_)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=3) as fh:
+            fh.write(json.dumps({"text_hash": text_hash_, "title_len": title_len, "sents": sents,
+                                 "ents": ents}, separators=(",", ":"))[:-1])
+            fh.write(',"tokens":[')
+            fh.write(",".join(p for p in token_parts if p))
+            fh.write("]}")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def is_cached(cache_dir: Path, article: Article) -> bool:
