@@ -91,6 +91,11 @@ class Library:
             return self._reader
 
     @property
+    def store_opened(self) -> bool:
+        """Whether anything has used the user-data store yet (asking opens nothing)."""
+        return self._store is not None
+
+    @property
     def user_data_message(self) -> str:
         """What the user must know about their data store ("restored from a backup",
         "read-only"), or ""."""

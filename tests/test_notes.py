@@ -390,3 +390,13 @@ def test_parse_annotations_accepts_other_shapes_and_reports_problems():
 def test_parse_annotations_rejects_other_files_clearly(text, message):
     with pytest.raises(BadInput, match=message):
         parse_annotations(text)
+
+
+def test_the_markdown_export_never_copies_a_title_as_raw_html():
+    from reader.domain import ArticleInfo, Note
+    from reader.notes import export_markdown
+
+    info = ArticleInfo(id="x", title='<img src=x onerror="alert(1)"> Budget', source="<b>S</b>")
+    text = export_markdown([Note(id=1, doc="x", body="A note")], {"x": info})
+    assert "<img" not in text and "<b>" not in text
+    assert "&lt;img" in text and "Budget" in text

@@ -60,7 +60,7 @@ def open_library(args) -> Iterator[Library]:
         yield lib
     finally:
         # Only when this command opened the store: asking would open it (and back it up).
-        message = lib.user_data_message if lib._store is not None else ""
+        message = lib.user_data_message if lib.store_opened else ""
         lib.close()
         if message:
             print(f"reader: {message}", file=sys.stderr)

@@ -19,7 +19,8 @@ def _meta(articles: Mapping[str, Any], doc: str) -> dict[str, str]:
     if not isinstance(info, Mapping):  # ArticleInfo or Article
         info = {"title": info.title, "source": info.source, "date": info.date,
                 "author": info.author, "date_from": info.date_from}
-    return {k: str(info.get(k, "") or "")
+    # Titles come from imported pages: never let one through as raw HTML in the Markdown.
+    return {k: str(info.get(k, "") or "").replace("<", "&lt;")
             for k in ("title", "source", "date", "author", "date_from")}
 
 
