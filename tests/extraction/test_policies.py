@@ -16,17 +16,17 @@ from reader.extraction.policies import (
 
 from .policy_fakes import CODEBOOK, article, hand_analysis, policy_entry
 
-PROPOSAL_CUES = [  # (sentence, expected cue or None)
+PROPOSAL_CUES = [  # (sentence, expected cue or None: no cue, or no measure proposed)
     ("The council proposes that parking fees should be cut.", "proposes"),
     ("The minister plans to cut parking fees.", "plans to"),
     ("The charity calls for a ban on smacking.", "calls for"),
     ("The report recommends a national register of tutors.", "recommends"),
-    ("Foster carers should be paid more.", "should"),
+    ("Foster carers should be paid more.", None),  # pay whom: carers are not a measure
     ("The bill would see the creation of a new agency.", "would see the creation"),
-    ("Carers will be able to claim travel costs.", "will be able to"),
+    ("Carers will be able to claim travel costs.", None),
     ("The government is considering a ban on energy drinks.", "is considering"),
     ("We need to cut paperwork for social workers.", "We need to"),
-    ("Failing councils may be forced to merge.", "may be forced to"),
+    ("Failing councils may be forced to merge.", None),  # no object
     ("The consultation calls for the views of parents.", None),
     ("The report lists the changes we need to make.", None),
     ("Should councils pay foster carers more?", None),
@@ -90,7 +90,9 @@ def test_proposal_cues(proposal_docs):
         assert got.get(f"c{n}") == cue, sentence
     proposal = next(p for p in table.proposals if p.doc == "c2")
     assert proposal.to_json() == {"doc": "c2", "start": 0, "end": len(PROPOSAL_CUES[2][0]),
-                                  "text": PROPOSAL_CUES[2][0], "cue": "calls for"}
+                                  "text": PROPOSAL_CUES[2][0], "cue": "calls for",
+                                  "object": "ban on smacking", "proposer": None,
+                                  "stance": "proposes", "date": ""}
 
 
 @pytest.fixture(scope="module")
