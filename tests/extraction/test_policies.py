@@ -250,15 +250,17 @@ def test_cached_table_re_resolves_actors(corpus_table):
     assert {"person:michael-gove", "organisation:conservative-party",
             "Department for Education"} <= actors
     assert "Michael Gove" not in actors
-    assert [p.to_json() for p in table.proposals] == [p.to_json() for p in corpus_table.proposals]
+    assert [p.text for p in table.proposals] == [p.text for p in corpus_table.proposals]
+    assert {p.proposer for p in table.proposals} == {"person:michael-gove", "Government"}
 
 
 @pytest.mark.spacy
 def test_corpus_proposals_and_promotion(corpus_table, corpus_articles, corpus_analyses):
     # Unfiled proposals on the corpus: each judged a real proposal (0 false alarms).
-    assert sorted((p.doc[:3], p.cue) for p in corpus_table.proposals) == [
-        ("001", "has to change"), ("001", "has to change"), ("002", "wants to"),
-        ("003", "would be able to")]
+    assert sorted((p.doc[:3], p.cue, p.object) for p in corpus_table.proposals) == [
+        ("001", "has to change", "monolithic model"),
+        ("001", "has to change", "monolithic model"), ("002", "wants to", "illogical approach")]
+    assert {p.proposer for p in corpus_table.proposals} == {"Michael Gove", "Government"}
     assert all(p.cue in p.text for p in corpus_table.proposals)
     reform = next(p for p in corpus_table.proposals if p.cue == "wants to")
     user = promote(reform, "Intervention reform", ["government intervention"])

@@ -99,7 +99,7 @@ def _abbreviates(short: str, words: list[str]) -> bool:
     if len(short) < 2 or len(short) > 5 or " " in short:
         return False
     if len(words) == 1:
-        return words[0] != short and words[0].startswith(short) and len(words[0]) > len(short)
+        return words[0].startswith(short) and len(words[0]) >= len(short) + 3
     return short == "".join(w[0] for w in words)
 
 

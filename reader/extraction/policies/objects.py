@@ -13,6 +13,7 @@ _PREPS = ("on", "of", "for", "to", "against")
 _CLAUSE_DEPS = ("xcomp", "ccomp")
 # "would see the creation of X", "pave the way for X": the proposed thing is the noun's object
 _NOMINAL_ACTIONS = ("creation", "introduction", "establishment", "abolition", "end", "way")
+_INTRANSITIVE = ("change", "end", "go", "stop")
 _ROLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
@@ -51,7 +52,7 @@ def key_of(doc: Document, tokens: list[int]) -> str:
 
 def surface(doc: Document, tokens: list[int]) -> str:
     start, end = doc.an.tokens[tokens[0]][0], doc.an.tokens[tokens[-1]][1]
-    return " ".join(doc.text[start:end].split())
+    return " ".join(doc.text[start:end].replace("“", "").replace("”", "").split()).strip("\"'")
 
 
 def _object_noun(doc: Document, verb: int) -> int | None:
@@ -91,9 +92,14 @@ def proposal_object(doc: Document, cue: list[int], lex: PolicyLexicon) -> Thing 
             for p in doc.kids(verb, "prep"):  # "calls for X", "the creation of X"
                 if doc.lemma[p].lower() in ("for", "on"):
                     noun = next(iter(doc.kids(p, "pobj")), None)
+        action = doc.lemma[verb].lower() if doc.pos[verb] == "VERB" else ""
+        if noun is None and action in _INTRANSITIVE:
+            # "the current model has to change": the subject is what is to change
+            subj = next((c for v in (verb, start) for c in doc.kids(v, "nsubj")), None)
+            if subj is not None and doc.pos[subj] == "NOUN":
+                noun, action = subj, "reform"
         if noun is None:
             continue
-        action = doc.lemma[verb].lower() if doc.pos[verb] == "VERB" else ""
         # "would see the creation of X", "pave the way for X": the noun's own object
         if doc.lemma[noun].lower() in _NOMINAL_ACTIONS:
             for p in doc.kids(noun, "prep"):
