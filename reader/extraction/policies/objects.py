@@ -13,7 +13,7 @@ _PREPS = ("on", "of", "for", "to", "against")
 _CLAUSE_DEPS = ("xcomp", "ccomp")
 # "would see the creation of X", "pave the way for X": the proposed thing is the noun's object
 _NOMINAL_ACTIONS = ("creation", "introduction", "establishment", "abolition", "end", "way")
-_INTRANSITIVE = ("change", "end", "go", "stop")
+_INTRANSITIVE = ("change",)  # "go", "end": "credit must go to", "the Show Must Go On"
 _ROLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
