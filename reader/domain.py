@@ -228,13 +228,18 @@ class PolicyMention:
 
 @dataclass
 class Policy:
-    """A codebook or user policy with its mentions in timeline order."""
+    """A codebook or user policy with its mentions in timeline order.
+
+    A `discovered` policy is a candidate found without a codebook: proposals and the other
+    sentences naming one object ("identity cards"), `variants` its other phrasings."""
 
     id: str
     label: str
     description: str
     mentions: list[PolicyMention] = field(default_factory=list)
     user: bool = False
+    discovered: bool = False
+    variants: list[str] = field(default_factory=list)
 
     @property
     def docs(self) -> list[str]:
@@ -255,24 +260,36 @@ class Policy:
     def to_json(self) -> dict:
         return {"id": self.id, "label": self.label, "description": self.description,
                 "docs": self.docs, "first_date": self.first_date,
-                "last_date": self.last_date, "mentions": [m.to_json() for m in self.mentions]}
+                "last_date": self.last_date, "mentions": [m.to_json() for m in self.mentions],
+                **({"discovered": True, "variants": self.variants} if self.discovered else {})}
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A sentence stating a proposal, plan, recommendation or call that no policy covers.
+    """A sentence proposing a measure that no policy covers.
 
-    `cue` is the key phrase as written ("calls for", "wants to")."""
+    `cue` is the key phrase as written ("calls for", "wants to"); `object` the proposed thing
+    as written ("identity cards"), `key` its normalised form (lemmas: "identity card");
+    `proposer` an entity id when the entity table knew the name, else the name as written
+    (`proposer_name`), None when the text names nobody; `stance` one of STANCES; `date` the
+    article's ("" when undated)."""
 
     doc: str
     start: int
     end: int
     text: str
     cue: str
+    object: str = ""
+    key: str = ""
+    proposer: str | None = None
+    proposer_name: str | None = None
+    stance: str = "proposes"
+    date: str = ""
 
     def to_json(self) -> dict:
         return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
-                "cue": self.cue}
+                "cue": self.cue, "object": self.object, "proposer": self.proposer,
+                "stance": self.stance, "date": self.date}
 
 
 # -- Notes ---------------------------------------------------------------------------------

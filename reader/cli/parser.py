@@ -102,8 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pols = sub.add_parser(
         "policies", parents=[common, js], help="policies: who proposed what, when",
-        description="With no action: every policy of the codebook and your own, with the "
-                    "articles and sentences that mention it, the actor and the stance.")
+        description="With no action: every policy of the codebook and your own, then the "
+                    "candidates discovered from the articles' proposals (marked discovered), "
+                    "with the articles and sentences that mention it, the actor and the "
+                    "stance.")
     pols.add_argument("--doc", metavar="ID", help="only mentions in this article")
     pols.set_defaults(func=cmd_policies)
     psub = pols.add_subparsers(title="actions", metavar="ACTION")
@@ -111,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="policy id or label")
     p.set_defaults(func=cmd_policies_show)
     p = psub.add_parser("proposals", parents=[common, js],
-                        help="proposals no policy covers (unfiled)")
+                        help="proposals no policy covers: object, proposer, stance, date")
     p.add_argument("--doc", metavar="ID")
     p.set_defaults(func=cmd_policies_proposals)
     p = psub.add_parser("add", parents=[common, js], help="add your own policy")

@@ -21,7 +21,7 @@ def _actor_name(lib, actor) -> str:
 def cmd_policies(args) -> int:
     with open_library(args) as lib:
         ensure_index(lib, extraction=True)
-        policies = lib.policies.list()
+        policies = lib.policies.list(discovered=True)
         if args.doc:
             lib.articles.info(args.doc)  # a clear error for an unknown id
             policies = [replace(p, mentions=[m for m in p.mentions if m.doc == args.doc])
@@ -36,7 +36,7 @@ def cmd_policies(args) -> int:
         for p in policies:
             span = f"{p.first_date or '?'} – {p.last_date or '?'}" if p.first_date else "undated"
             actors = sorted({_actor_name(lib, m.actor) for m in p.mentions if m.actor})
-            mine = "  [yours]" if p.user else ""
+            mine = "  [yours]" if p.user else "  [discovered]" if p.discovered else ""
             print(f"{p.id}  {p.label}{mine}\n    {len(p.docs)} articles, {len(p.mentions)} "
                   f"mentions, {span}; actors: {', '.join(actors) or '—'}")
     return 0
@@ -68,13 +68,15 @@ def cmd_policies_proposals(args) -> int:
         if args.doc:
             lib.articles.info(args.doc)
         proposals = lib.policies.proposals(args.doc)
-    if args.json:
-        emit_json([p.to_json() for p in proposals])
-        return 0
-    if not proposals:
-        print("No unfiled proposals: every proposal found is covered by a policy.")
-    for p in proposals:
-        print(f"{p.doc}  [{p.cue}]  “{' '.join(p.text.split())}”")
+        if args.json:
+            emit_json([p.to_json() for p in proposals])
+            return 0
+        if not proposals:
+            print("No unfiled proposals: every proposal found is covered by a policy.")
+        for p in proposals:
+            who = _actor_name(lib, p.proposer) if p.proposer else "—"
+            print(f"{p.doc}  {p.date or 'undated'}  {who} [{p.stance}] {p.object}  ({p.cue})\n"
+                  f"    “{' '.join(p.text.split())}”")
     return 0
 
 

@@ -16,14 +16,18 @@ class PolicyService:
         self._tables = tables
         self._store = store
 
-    def list(self) -> list[Policy]:
-        """Codebook and user policies with their mentions (empty until extraction ran)."""
+    def list(self, discovered: bool = False) -> list[Policy]:
+        """Codebook and user policies with their mentions (empty until extraction ran); with
+        `discovered`, the candidates found without a codebook follow them, ranked."""
         table = self._tables.policies()
-        return table.policies if table is not None else []
+        if table is None:
+            return []
+        return table.policies + (table.candidates if discovered else [])
 
     def get(self, ref: str) -> Policy:
-        """A policy by id or label (case-insensitive). Raises NotFound."""
-        for p in self.list():
+        """A policy or discovered candidate by id or label (case-insensitive). Raises
+        NotFound."""
+        for p in self.list(discovered=True):
             if ref == p.id or ref.lower() in (p.id.lower(), p.label.lower()):
                 return p
         raise NotFound(f"No policy '{ref}'. See `reader policies`.")
@@ -34,7 +38,8 @@ class PolicyService:
         return self._tables.policies().timeline(policy.id)
 
     def proposals(self, doc: str | None = None) -> list[Proposal]:
-        """Sentences that propose something no policy covers ("unfiled proposals")."""
+        """Sentences that propose a measure no policy covers ("unfiled proposals"), each
+        with its object, proposer, stance and date."""
         table = self._tables.policies()
         if table is None:
             return []
@@ -46,7 +51,7 @@ class PolicyService:
         label, a taken one or a malformed pattern."""
         from reader.extraction.policies import validate_policies
 
-        taken = {p.id for p in self.list()}
+        taken = {p.id for p in self.list()}  # (a candidate's id never starts "user-")
         pid = "user-" + (slug(label, 40) or "policy")
         if pid in taken:
             raise BadInput(f"There is already a policy '{label}'.")

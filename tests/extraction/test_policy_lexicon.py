@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -63,10 +64,14 @@ def test_malformed_lexicon_gives_a_clear_error(own_resources, old, new, message)
 
 
 def _one_article():
-    art = article("a", "Councils outsourced services.")
+    art = article("a", "Councils outsourced taxes.")
     words = [("Councils", "council", "NOUN"), ("outsourced", "outsource", "VERB"),
-             ("services", "service", "NOUN"), (".", ".", "PUNCT")]
-    return art, {"a": hand_analysis(art, words)}
+             ("taxes", "tax", "NOUN"), (".", ".", "PUNCT")]
+    analysis = hand_analysis(art, words)
+    deps = ["nsubj", "ROOT", "dobj", "punct"]  # a proposal needs its object
+    tokens = [(s, e, lemma, pos, deps[n], 1)
+              for n, (s, e, lemma, pos, _, _) in enumerate(analysis.tokens)]
+    return art, {"a": replace(analysis, tokens=tokens)}
 
 
 def test_an_edited_lexicon_changes_results_and_invalidates_caches(own_resources):
@@ -78,6 +83,7 @@ def test_an_edited_lexicon_changes_results_and_invalidates_caches(own_resources)
     assert fp == fingerprint([art], book)  # the bundled lexicon, unedited
 
     _edit(own_resources, 'weak = ["we need to"', 'weak = ["outsource:VERB", "we need to"')
+    _edit(own_resources, 'actions = [', 'actions = ["outsource", ')
     assert fingerprint([art], book, resources_dir=own_resources) != fp
     loaded = []
 

@@ -9,7 +9,9 @@ whole sentence (the sentence text is the evidence), one mention per policy per s
     document     one article's analysis: sentences, quotes, the matcher, the parse tree
     lexicon      resources/policy_lexicon.toml: stance words, role words, proposal cues
     attribution  actor and stance of a mention
-    proposals    unfiled proposals
+    proposals    unfiled proposals as records: object, proposer, stance, date
+    objects      what a proposal proposes; noun-phrase keys; roles named beside people
+    discovery    candidate policies grouped from proposals' objects; role resolution
     table        PolicyTable, its JSON cache, timelines
     build        build_policies, fingerprint, reuse of unchanged articles' results
 """

@@ -16,6 +16,13 @@ from reader.errors import BadInput
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.codebook import Pattern, compile_pattern, validate_policies
+from reader.extraction.policies.discovery import (
+    DocFacts,
+    RoleResolver,
+    discover,
+    doc_facts,
+    resolve_roles,
+)
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
 from reader.extraction.policies.proposals import unfiled_proposals
@@ -111,6 +118,8 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
     resolve = resolve_actor or (lambda name: name)
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
     proposals: list[Proposal] = []
+    facts: dict[str, DocFacts] = {}
+    bodies: dict[str, str] = {}  # without `load`: the bodies, for discovery's evidence
     key_cache: dict = {}
     dates: dict[str, str] = {}
     rules = hashlib.sha256(
@@ -123,7 +132,7 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
         if item.id not in analyses:
             continue
         key = _doc_key(item)
-        if reuse.take(item.id, key, found, proposals, resolve):
+        if reuse.take(item.id, key, found, proposals, facts, resolve):
             doc_keys[item.id] = key
             continue
         art = load(item.id) if load is not None else item
@@ -148,13 +157,20 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
                     actor=resolved(name, resolve), stance=stance, date=art.date,
                     actor_name=name))
                 covered.add(ui)
-        proposals += unfiled_proposals(doc, lexicon, covered)
+        proposals += unfiled_proposals(doc, lexicon, covered, attributor)
+        facts[art.id] = doc_facts(doc, lexicon, attributor)
+        if load is None:
+            bodies[art.id] = art.body
     policies = []
     for pol in compiled:
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
         policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
-    return PolicyTable(policies, proposals, problems, rules, doc_keys)
+    proposals = resolve_roles(proposals, RoleResolver(facts), lambda n: resolved(n, resolve))
+    texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
+    candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
+                          lexicon)
+    return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts)
 
 
 def _match(doc: Document, pol: _Compiled) -> dict[int, list[int]]:
@@ -188,6 +204,7 @@ class _Reuse:
         self.keys: dict[str, str] = {}
         self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
         self.proposals: dict[str, list[list]] = defaultdict(list)
+        self.facts: dict[str, list] = {}
         if not previous:
             return
         try:
@@ -199,20 +216,23 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
+            self.facts = dict(previous["facts"])
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             log.info("earlier policy results not reusable (%r); matching every article", exc)
             self.keys = {}
 
     def take(self, doc_id: str, key: str, found: dict[str, list[PolicyMention]],
-             proposals: list[Proposal], resolve: ResolveActor) -> bool:
+             proposals: list[Proposal], facts: dict[str, DocFacts],
+             resolve: ResolveActor) -> bool:
         """Add the earlier results of `doc_id` when its key is unchanged; True if it did."""
         if self.keys.get(doc_id) != key:
             return False
         try:
             mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
             props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
-        except (TypeError, ValueError) as exc:
+            facts[doc_id] = DocFacts.from_row(self.facts[doc_id])
+        except (TypeError, ValueError, KeyError) as exc:
             log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
             return False
         for pid, m in mentions:

@@ -16,7 +16,8 @@ FILE_NAME = "policy_lexicon.toml"
 _WORD_LISTS = ("cue_nouns", "speech", "saying", "speech_forms", "modals", "doc_nouns",
                "spokes", "titles", "first_person")
 _CUE_LISTS = {"cues": "cues", "weak": "weak_cues", "not": "not_cues"}
-_TABLES = ("stance_cues", "words", "generic_actors", "proposal_cues")
+_DISCOVERY_LISTS = ("actions", "soft_actions", "policy_nouns", "vague_heads", "noise_modifiers")
+_TABLES = ("stance_cues", "words", "generic_actors", "proposal_cues", "discovery")
 
 
 def default_resources_dir() -> Path:
@@ -44,6 +45,11 @@ class PolicyLexicon:
     cues: tuple[Pattern, ...]
     weak_cues: tuple[Pattern, ...]
     not_cues: tuple[Pattern, ...]
+    actions: frozenset[str]  # [discovery]: see the file's header
+    soft_actions: frozenset[str]
+    policy_nouns: frozenset[str]
+    vague_heads: frozenset[str]
+    noise_modifiers: frozenset[str]
     digest: str  # of the file's bytes: part of the policy cache's fingerprint
 
     @classmethod
@@ -99,6 +105,11 @@ class PolicyLexicon:
         for key, field in _CUE_LISTS.items():
             texts = _words(cue_tables.get(key), f"proposal_cues.{key}")
             cues[field] = tuple(compile_pattern(t) for t in texts)  # raises BadInput
+        found = tables["discovery"]
+        _no_other(found, _DISCOVERY_LISTS, "[discovery]: unknown list")
+        lists.update({name: frozenset(w.lower() for w in _words(found.get(name),
+                                                                f"discovery.{name}"))
+                      for name in _DISCOVERY_LISTS})
         return cls(stance_of=stance_of, generic=dict(generic), digest=digest, **lists, **cues)
 
 

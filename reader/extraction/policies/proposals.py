@@ -1,28 +1,66 @@
-"""Unfiled proposals: sentences proposing, planning or calling for what no policy covers."""
+"""Unfiled proposals: sentences proposing a measure no policy covers, as structured records."""
 
 from __future__ import annotations
 
 from collections.abc import Set
 
 from reader.domain import Proposal
+from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
+from reader.extraction.policies.objects import proposal_object, surface
 
 
-def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int]) -> list[Proposal]:
+def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
+                      attributor: Attributor) -> list[Proposal]:
     """The proposals of one article in sentence order, but for sentences in `covered`
-    (sentence indices where a policy matched)."""
+    (sentence indices where a policy matched). A cue sentence is a proposal only when it
+    proposes a measure (`objects.proposal_object`); its proposer is the actor attribution
+    finds (speaker, subject, quote's speaker, the previous sentence's for "he said"; a named
+    person who says it rather than "the government" of the sentence), else
+    the role phrase that is the cue's subject ("the Home Secretary"), for the corpus-wide
+    role resolution of `discovery.resolve_roles`. `proposer` is left unresolved here."""
     out = []
-    for ui, cue in sorted(proposal_cues(doc, lex).items()):
-        if ui not in covered:
-            unit = doc.units[ui]
-            out.append(Proposal(doc.article.id, unit.start - doc.offset, unit.end - doc.offset,
-                                doc.text[unit.start:unit.end], cue))
+    for ui, (cue, tokens) in sorted(proposal_cues(doc, lex).items()):
+        if ui in covered:
+            continue
+        thing = proposal_object(doc, tokens, lex)
+        if thing is None:
+            continue
+        actor, stance = attributor.attribute(ui, thing.tokens)
+        speaker = attributor.unit_actor.get(ui, (None, None))[0]
+        if speaker is not None and speaker.person and (
+                actor is None or actor.name in lex.generic.values()):
+            actor = speaker  # "He said the government plans to ...": the named speaker
+        name = actor.name if actor else _role_subject(doc, tokens)
+        unit = doc.units[ui]
+        out.append(Proposal(doc.article.id, unit.start - doc.offset, unit.end - doc.offset,
+                            doc.text[unit.start:unit.end], cue,
+                            object=surface(doc, list(thing.tokens)), key=thing.key,
+                            proposer_name=name,
+                            stance="proposes" if stance == "unknown" else stance,
+                            date=doc.article.date))
     return out
 
 
-def proposal_cues(doc: Document, lex: PolicyLexicon) -> dict[int, str]:
-    """{sentence index: first cue as written} for statements (not questions) with a cue."""
+def _role_subject(doc: Document, tokens: list[int]) -> str | None:
+    """The cue's subject when it is a role named without a person ("the Chancellor")."""
+    for t in tokens:
+        verb = doc.head[t] if doc.pos[t] == "AUX" else t
+        for _ in range(3):
+            for s in doc.kids(verb, "nsubj", "nsubjpass"):
+                if doc.pos[s] in ("NOUN", "PROPN") and doc.tok_text[s][:1].isupper():
+                    mods = [c for c in doc.kids(s, "compound") if c < s]
+                    return " ".join(doc.tok_text[k] for k in [*mods, s])
+                return None
+            if doc.head[verb] == verb:
+                break
+            verb = doc.head[verb]
+    return None
+
+
+def proposal_cues(doc: Document, lex: PolicyLexicon) -> dict[int, tuple[str, list[int]]]:
+    """{sentence index: (first cue as written, its tokens)} for statements (not questions)."""
     blocked = set()
     for pat in lex.not_cues:
         for a, b in doc.find(pat):
@@ -42,5 +80,5 @@ def proposal_cues(doc: Document, lex: PolicyLexicon) -> dict[int, str]:
     for ui, (a, b) in first.items():
         start = doc.an.tokens[doc.content[a]][0]
         end = doc.an.tokens[doc.content[b]][1]
-        out[ui] = doc.text[start:end]
+        out[ui] = (doc.text[start:end], [doc.content[k] for k in range(a, b + 1)])
     return out

@@ -11,7 +11,7 @@ from reader.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 1  # bump when matching or attribution rules change (invalidates caches)
+POLICY_VERSION = 2  # bump when matching or attribution rules change (invalidates caches)
 STANCES = ("proposes", "supports", "opposes", "sceptical", "unknown")
 
 ResolveActor = Callable[[str], "str | None"]
@@ -22,14 +22,18 @@ class PolicyTable:
 
     def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal],
                  problems: Sequence[str] = (), rules: str = "",
-                 doc_keys: Mapping[str, str] | None = None):
+                 doc_keys: Mapping[str, str] | None = None,
+                 candidates: Sequence[Policy] = (), facts: Mapping | None = None):
         self.policies = list(policies)
+        self.candidates = list(candidates)  # discovered policies, ranked
+        # {doc: discovery.DocFacts or its cache row}: what reuse of earlier results needs
+        self.facts = dict(facts or {})
         self.proposals = list(proposals)
         self.problems = list(problems)  # user policies that were skipped, one line each
         # What each article's results depend on (for `build_policies(previous=...)`).
         self.rules = rules
         self.doc_keys = dict(doc_keys or {})
-        self._by_id = {p.id: p for p in self.policies}
+        self._by_id = {p.id: p for p in self.candidates + self.policies}
 
     def __len__(self) -> int:
         return len(self.policies)
@@ -65,7 +69,14 @@ class PolicyTable:
                  "mentions": [mention_row(m) for m in p.mentions]}
                 for p in self.policies
             ],
-            "proposals": [[p.doc, p.start, p.end, p.text, p.cue] for p in self.proposals],
+            "proposals": [proposal_row(p) for p in self.proposals],
+            "candidates": [
+                {"id": c.id, "label": c.label, "description": c.description,
+                 "variants": c.variants, "mentions": [mention_row(m) for m in c.mentions]}
+                for c in self.candidates
+            ],
+            "facts": {doc: f if isinstance(f, list) else f.to_row()
+                      for doc, f in self.facts.items()},
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
@@ -90,11 +101,24 @@ class PolicyTable:
                 policies.append(Policy(str(raw["id"]), str(raw["label"]),
                                        str(raw["description"]), mentions, bool(raw["user"])))
             proposals = [proposal_from_row(row) for row in data["proposals"]]
+            candidates = []
+            for raw in data["candidates"]:
+                mentions = [mention_from_row(row) for row in raw["mentions"]]
+                candidates.append(Policy(str(raw["id"]), str(raw["label"]),
+                                         str(raw["description"]), mentions, discovered=True,
+                                         variants=[str(v) for v in raw["variants"]]))
+            if resolve_actor is not None:
+                proposals = [replace(p, proposer=resolved(p.proposer_name, resolve_actor))
+                             for p in proposals]
+                candidates = [replace(c, mentions=[
+                    replace(m, actor=resolved(m.actor_name, resolve_actor))
+                    for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
-                   {str(k): str(v) for k, v in dict(data.get("docs", {})).items()})
+                   {str(k): str(v) for k, v in dict(data.get("docs", {})).items()},
+                   candidates, dict(data.get("facts") or {}))
 
 
 # -- cache rows (shared with build.py's reuse of earlier results) ------------------------
@@ -111,10 +135,17 @@ def mention_from_row(row: Sequence) -> PolicyMention:
                          str(date), name)
 
 
+def proposal_row(p: Proposal) -> list:
+    return [p.doc, p.start, p.end, p.text, p.cue, p.object, p.key, p.proposer_name,
+            p.proposer, p.stance, p.date]
+
+
 def proposal_from_row(row: Sequence) -> Proposal:
     """Raises TypeError/ValueError for a malformed row."""
-    doc, start, end, text, cue = row
-    return Proposal(str(doc), int(start), int(end), str(text), str(cue))
+    doc, start, end, text, cue, obj, key, name, proposer, stance, date = row
+    return Proposal(str(doc), int(start), int(end), str(text), str(cue), str(obj), str(key),
+                    proposer, name, str(stance), str(date))
+
 
 
 def resolved(name: str | None, resolve_actor: ResolveActor) -> str | None:

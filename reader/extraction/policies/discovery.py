@@ -1,0 +1,194 @@
+"""Discovery: candidate policies grouped from proposals' objects, with every sentence naming
+them, and role phrases ("the Home Secretary") resolved to the person the corpus names."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from reader.domain import Policy, PolicyMention, Proposal
+from reader.extraction.policies.attribution import Attributor
+from reader.extraction.policies.document import Document
+from reader.extraction.policies.lexicon import PolicyLexicon
+from reader.extraction.policies.objects import noun_phrase_keys, role_pairs
+from reader.textutil import slug
+
+MIN_ARTICLES = 3  # a candidate is named in at least this many articles
+ID_PREFIX = "discovered-"
+
+
+@dataclass
+class DocFacts:
+    """What discovery keeps of one article: its sentences (body offsets, actor as written,
+    stance), which sentences name which noun-phrase keys, and the roles it names."""
+
+    units: list[list] = field(default_factory=list)  # [start, end, actor name, stance]
+    keys: dict[str, list[int]] = field(default_factory=dict)  # key -> unit indices
+    roles: list[list[str]] = field(default_factory=list)  # [role, person]
+
+    def to_row(self) -> list:
+        return [self.units, self.keys, self.roles]
+
+    @classmethod
+    def from_row(cls, row) -> DocFacts:
+        """Raises TypeError/ValueError for a malformed row."""
+        units, keys, roles = row
+        return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
+                   {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
+                   [[str(r), str(p)] for r, p in roles])
+
+
+def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
+    facts = DocFacts(roles=[list(p) for p in role_pairs(doc, lex)])
+    keys: dict[str, list[int]] = defaultdict(list)
+    for ui, unit in enumerate(doc.units):
+        own = attributor.unit_actor.get(ui, (None, None))[0] or attributor.unit_speaker.get(ui)
+        facts.units.append([unit.start - doc.offset, unit.end - doc.offset,
+                            own.name if own else None, _stance(doc, lex, attributor, unit)])
+        for key in noun_phrase_keys(doc, ui, lex):
+            keys[key].append(ui)
+    facts.keys = dict(keys)
+    return facts
+
+
+def _stance(doc: Document, lex: PolicyLexicon, attributor: Attributor, unit) -> str:
+    """The sentence's plainest stance word (a verb or adjective), negation flipping support."""
+    for i in unit.tokens:
+        stance = lex.stance_of.get(doc.lemma[i].lower())
+        if stance and doc.pos[i] in ("VERB", "ADJ") and attributor._is_cue(i):
+            if stance in ("supports", "proposes") and doc.kids(i, "neg"):
+                return "opposes"
+            return stance
+    return "unknown"
+
+
+class RoleResolver:
+    """Role phrase -> person: the article's own "Home Secretary Charles Clarke" first, else
+    the person the corpus most often names in that role."""
+
+    def __init__(self, facts: Mapping[str, DocFacts]):
+        self.by_doc: dict[str, dict[str, str]] = {}
+        self.corpus: dict[str, Counter] = defaultdict(Counter)
+        for doc, f in facts.items():
+            self.by_doc[doc] = {r: p for r, p in f.roles}
+            for r, p in f.roles:
+                self.corpus[r][p] += 1
+
+    def __call__(self, doc: str, name: str | None) -> str | None:
+        if not name:
+            return name
+        role = " ".join(w for w in name.lower().split() if w != "the")
+        person = self.by_doc.get(doc, {}).get(role)
+        if person is None and self.corpus.get(role):
+            person = self.corpus[role].most_common(1)[0][0]
+        return person or name
+
+
+def resolve_roles(proposals: Iterable[Proposal], roles: RoleResolver,
+                  resolve: Callable[[str | None], str | None]) -> list[Proposal]:
+    out = []
+    for p in proposals:
+        name = roles(p.doc, p.proposer_name)
+        out.append(replace(p, proposer_name=name, proposer=resolve(name)))
+    return out
+
+
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """"id" for ["identity"], "vat" for ["value", "added"]: an abbreviation of the words."""
+    if len(short) < 2 or len(short) > 5 or " " in short:
+        return False
+    if len(words) == 1:
+        return words[0].startswith(short) and len(words[0]) >= len(short) + 3
+    return short == "".join(w[0] for w in words)
+
+
+def variant_groups(keys: Iterable[str], known: Iterable[str]) -> dict[str, set[str]]:
+    """{key: its variants among `known`}: the same phrase with its first modifier written as
+    an abbreviation or in full ("id card" / "identity card")."""
+    by_tail: dict[str, list[list[str]]] = defaultdict(list)
+    for k in known:
+        words = k.split()
+        for n in range(1, min(len(words), 4)):
+            by_tail[" ".join(words[n:])].append(words[:n])
+    out: dict[str, set[str]] = {}
+    for key in keys:
+        words = key.split()
+        found = {key}
+        for n in range(1, min(len(words), 4)):
+            tail, head = " ".join(words[n:]), words[:n]
+            for other in by_tail.get(tail, ()):
+                if (len(head) == 1 and _abbreviates(head[0], other)) or (
+                        len(other) == 1 and _abbreviates(other[0], head)):
+                    found.add(" ".join(other + [tail]))
+        out[key] = found
+    return out
+
+
+def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
+             dates: Mapping[str, str], resolve: Callable[[str | None], str | None],
+             texts: Callable[[str], str], lex: PolicyLexicon) -> list[Policy]:
+    """Candidate policies ranked by articles then actors: each proposed object (and its
+    variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
+    its key has several words (a one-word key must be a policy noun: "tax", not "music").
+    `texts(doc)` gives an article's body (for the evidence)."""
+    roles = RoleResolver(facts)
+    by_key: dict[str, list[Proposal]] = defaultdict(list)
+    for p in proposals:
+        if p.key:
+            by_key[p.key].append(p)
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for doc, f in facts.items():
+        for k in f.keys:
+            docs_of[k].add(doc)
+    groups = variant_groups(by_key, docs_of)
+    taken: set[str] = set()
+    candidates = []
+    order = sorted(by_key, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
+                                          k))
+    for key in order:
+        variants = groups[key] - taken
+        if key in taken:
+            continue
+        props = [p for v in variants for p in by_key.get(v, ())]
+        docs = set().union(*(docs_of.get(v, set()) for v in variants)) | {p.doc for p in props}
+        proposing = {p.doc for p in props}
+        single = len(key.split()) == 1
+        if len(docs) < MIN_ARTICLES or (single and (
+                len(proposing) < 2 or key not in lex.policy_nouns)):
+            continue
+        taken |= variants
+        candidates.append(_candidate(key, variants, props, docs, facts, dates, roles,
+                                     resolve, texts))
+    candidates.sort(key=lambda c: (-len(c.docs), -len({m.actor for m in c.mentions
+                                                        if m.actor}), c.label))
+    return candidates
+
+
+def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) -> Policy:
+    by_span = {(p.doc, p.start): p for p in props}
+    mentions = []
+    for doc in sorted(docs):
+        f = facts.get(doc)
+        units = sorted({u for v in variants for u in (f.keys.get(v, ()) if f else ())})
+        spans = [(f.units[u][0], f.units[u][1], f.units[u][2], f.units[u][3]) for u in units]
+        spans += [(p.start, p.end, None, "") for p in props
+                  if p.doc == doc and (p.start, p.end) not in {s[:2] for s in spans}]
+        body = texts(doc) if spans else ""
+        for start, end, name, stance in spans:
+            prop = by_span.get((doc, start))
+            if prop is not None:
+                name, stance = prop.proposer_name, prop.stance
+            name = roles(doc, name)
+            mentions.append(PolicyMention(doc, start, end, body[start:end], resolve(name),
+                                          stance, dates.get(doc, ""), name))
+    mentions.sort(key=lambda m: (not m.date, m.date, m.doc, m.start))
+    surfaces = Counter(p.object for p in props if p.key == key) or Counter(
+        p.object for p in props)
+    label = surfaces.most_common(1)[0][0]
+    label = label[:1].upper() + label[1:]
+    others = sorted({p.object.lower() for p in props} - {label.lower()})
+    others += sorted(v for v in variants - {key} if v not in {p.key for p in props})
+    return Policy(ID_PREFIX + (slug(key, 50) or "policy"), label,
+                  f"Discovered: proposed in {len({p.doc for p in props})} of {len(docs)} "
+                  "articles naming it.", mentions, discovered=True, variants=others)
