@@ -43,6 +43,17 @@ class Group:
     type: str = ""
     name: str = ""
     lexicon_name: str = ""
+    # canonical()'s answer for (type, lexicon name) as they were; reset by every change of
+    # `cands` (change them only through `add` and `drop`).
+    shown: tuple[str, str, str] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, cands) -> None:
+        self.cands.extend(cands)
+        self.shown = None
+
+    def drop(self, cand: Cand) -> None:
+        self.cands.remove(cand)
+        self.shown = None
 
     def docs(self) -> set[str]:
         """Articles naming it, headlines included (they help resolve surnames)."""
@@ -105,15 +116,24 @@ class Corpus:
         lw = self.lex.words
         surnames = {N.surname(c.text, lw) for c in self.cands
                     if c.label == PERSON and len(c.text.split()) > 1}
+        named: dict[str, bool] = {}  # text -> a name whatever the corpus writes
 
         def exempt(c: Cand) -> bool:
-            return (c.label in (DATE, MONEY) or c.strong or self.lex.known(c.text)
-                    or N.is_acronym(c.text) or c.text in surnames)
+            if c.label in (DATE, MONEY) or c.strong:
+                return True
+            text = c.text
+            known = named.get(text)
+            if known is None:
+                known = named[text] = (self.lex.known(text) or N.is_acronym(text)
+                                       or text in surnames)
+            return known
 
-        common = self._common({c.text for c in self.cands if not exempt(c)})
+        flags = [exempt(c) for c in self.cands]
+        common = self._common({c.text for c, ex in zip(self.cands, flags, strict=True)
+                               if not ex})
         kept = []
-        for c in self.cands:
-            if exempt(c) or c.text not in common:
+        for c, ex in zip(self.cands, flags, strict=True):
+            if ex or c.text not in common:
                 kept.append(c)
             else:
                 log.debug("not a name (the corpus writes it in lower case): %r", c.text)
@@ -139,7 +159,10 @@ class Corpus:
     def _group(self, cands: list[Cand]) -> dict[str, Group]:
         groups: dict[str, Group] = {}
         for c in cands:
-            groups.setdefault(c.key, Group(c.key)).cands.append(c)
+            g = groups.get(c.key)
+            if g is None:
+                g = groups[c.key] = Group(c.key)
+            g.cands.append(c)  # nothing shown yet: no `add` needed
         for g in groups.values():
             self._vote(g)
         return groups
@@ -170,16 +193,16 @@ class Corpus:
         src = groups.pop(source)
         for c in src.cands:
             c.key = target
-        groups[target].cands.extend(src.cands)
+        groups[target].add(src.cands)
 
     @staticmethod
     def _move(groups: dict[str, Group], key: str, moved: list[tuple[Cand, str]]) -> None:
         """Move single candidates of group `key` to other groups; drop `key` if emptied."""
         g = groups[key]
         for c, target in moved:
-            g.cands.remove(c)
+            g.drop(c)
             c.key = target
-            groups[target].cands.append(c)
+            groups[target].add((c,))
         if not g.cands:
             del groups[key]
 
@@ -314,6 +337,14 @@ def canonical(g: Group, lw: NameWords) -> str:
     spelling (persons: most words; organisations: an expansion before its acronym)."""
     if g.lexicon_name:
         return g.lexicon_name
+    if g.shown is not None and g.shown[:2] == (g.type, g.lexicon_name):
+        return g.shown[2]
+    name = _canonical(g, lw)
+    g.shown = (g.type, g.lexicon_name, name)
+    return name
+
+
+def _canonical(g: Group, lw: NameWords) -> str:
     first = g.cands[0].name if g.cands else ""
     if all(c.name == first for c in g.cands):  # most groups: one spelling
         best = first
