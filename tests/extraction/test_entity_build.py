@@ -270,3 +270,35 @@ def test_chained_incremental_builds_equal_full_builds(resources_dir):
         assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
         assert loaded == ["d"]
         previous = json.loads(json.dumps(again.to_cache()))
+
+
+@pytest.mark.parametrize("doc", [
+    # a second full name with the surname "Gove": "Gove" in other articles is ambiguous
+    ("d", "Ed Balls met Lucy Gove in 2008.",
+     [("Ed Balls", "PERSON"), ("Lucy Gove", "PERSON"), ("2008", "DATE")]),
+    # an acronym defined: "LGA" elsewhere now merges by the definition
+    ("d", "The Leeds Governance Alliance (LGA) met Ed Balls.",
+     [("Leeds Governance Alliance", "ORG"), ("Ed Balls", "PERSON")]),
+    # new words in lower case (the set every article's common-phrase test reads)
+    ("d", "The tories said leeds and ofsted and main case reviews.", [("Tories", "NORP")]),
+    # a new name that another body writes in lower case ("case reviews" in c): dropped
+    ("d", "Ed Balls met Case Reviews at length.",
+     [("Ed Balls", "PERSON"), ("Case Reviews", "ORG")]),
+    # a new name other bodies hold without a candidate: found again there
+    ("d", "Eileen Munro met Haringey Council and Lord Laming.",
+     [("Eileen Munro", "PERSON"), ("Haringey Council", "ORG")]),
+    # nothing left
+    ("d", "Nothing here.", []),
+])
+def test_a_change_of_corpus_wide_inputs_equals_a_full_build(doc, resources_dir):
+    """Changes whose effects reach other articles (surname targets, acronym definitions,
+    the words written in lower case, the names looked for again), then back again."""
+    previous = _previous(resources_dir)
+    for docs in ([*_DOCS[:3], doc], list(_DOCS)):
+        arts, analyses = corpus(*docs)
+        again, loaded = _incremental(arts, analyses, previous, resources_dir)
+        full = build_entities(arts, analyses, resources_dir)
+        assert _cache(again) == _cache(full)
+        assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
+        assert loaded == ["d"]
+        previous = json.loads(json.dumps(again.to_cache()))

@@ -305,16 +305,21 @@ class Corpus:
 def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
     by_id: dict[str, Entity] = {}
     for g in groups.values():
-        body = [c for c in g.cands if not c.in_title]
+        body = [(c.doc.id, c.start, c) for c in g.cands if c.start >= c.doc.off]
         if not body:
             continue  # only in a headline: not a body mention
         name = canonical(g, lw)
         id_ = f"{g.type.lower()}:{slug(name)}"
         mentions = {}
-        for c in sorted(body, key=lambda c: (c.doc.id, c.start)):
-            s, e = c.start - c.doc.off, c.end - c.doc.off
-            mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.text, c.form)
-        aliases = {x for c in g.cands for x in (c.text, c.form, c.also) if x}
+        if len(body) > 1:
+            body.sort(key=_first_two)
+        for doc, start, c in body:
+            off = c.doc.off
+            s, e = start - off, c.end - off
+            mentions[(doc, s, e)] = Mention(doc, s, e, c.text, c.form)
+        aliases = {c.text for c in g.cands}
+        aliases.update(x for c in g.cands for x in (c.form, c.also) if x)
+        aliases.discard("")
         if id_ in by_id:  # two groups that name themselves alike: one entity
             old = by_id[id_]
             mentions.update({(m.doc, m.start, m.end): m for m in old.mentions})
@@ -325,6 +330,10 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
             aliases=tuple(sorted(a for a in aliases if a)),
             mentions=tuple(sorted(mentions.values(), key=lambda m: (m.doc, m.start))))
     return list(by_id.values())
+
+
+def _first_two(item: tuple) -> tuple:
+    return item[0], item[1]
 
 
 def display(g: Group, lw: NameWords) -> str:
