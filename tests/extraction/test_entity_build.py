@@ -4,6 +4,7 @@ and incremental builds (an unchanged article's results reused from the previous 
 from __future__ import annotations
 
 import json
+import marshal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -195,7 +196,7 @@ def test_an_unchanged_corpus_loads_no_article_and_no_analysis(resources_dir):
 
 
 @pytest.mark.parametrize("garbage", [
-    None, {}, [], "x", {"format": 3}, {"format": 3, "rules": "x", "state": ""},
+    None, {}, [], "x", {"format": 4}, {"format": 4, "rules": "x", "state": ""},
     "rules-but-broken-docs", "not-packed", "broken-record", "broken-memo",
 ])
 def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_dir):
@@ -209,11 +210,14 @@ def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_
         garbage = {**good, "state": "not base64!"}
     elif garbage == "broken-record":
         docs = dict(state["docs"])
-        own, hits, matches = docs["a"]
-        docs["a"] = ((*own[:4], b"not zlib", *own[5:]), hits, matches)  # lower words
-        docs["b"] = ((*own[:5], ((1,),), *own[6:]), hits, matches)
+        (text_hash, blob), hits, matches = docs["a"]
+        own = marshal.loads(blob)
+        docs["a"] = ((text_hash, marshal.dumps((*own[:3], b"not zlib", *own[4:]))),
+                     hits, matches)  # lower words
+        docs["b"] = ((docs["b"][0][0], marshal.dumps((*own[:4], ((1,),), *own[5:]))),
+                     hits, matches)
         docs["c"] = "nonsense"
-        docs["d"] = (docs["d"][0][:3], None, None)
+        docs["d"] = ((docs["d"][0][0], b"not marshal"), None, None)
         garbage = {**good, "state": pack({**state, "docs": docs})}
     elif garbage == "broken-memo":
         docs = {d: (own, ("x",), (None, 5)) for d, (own, _, _) in state["docs"].items()}

@@ -40,14 +40,16 @@ def unpack(text: str):
         raise ValueError(f"not a packed value: {exc!r}") from exc
 
 
-def record(text_hash: str, res: ArticleResult) -> tuple:
-    """One article's own results: (hash, body offset, zlib text, zlib token spans, zlib
-    lower-case words, candidates, acronyms, sentences)."""
+def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
+    """One article's own results: (hash, marshalled (body offset, zlib text, zlib token
+    spans, zlib lower-case words, candidates, acronyms, sentences)). Kept marshalled, so a
+    reused article's record is written back as it was read, not packed again."""
     text_z, spans_z = res.doc.packed
-    return (text_hash, res.doc.off, text_z, spans_z, res.lower,
-            tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
-                  for c in res.cands),
-            tuple(res.acronyms), tuple(res.sentences))
+    own = (res.doc.off, text_z, spans_z, res.lower,
+           tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
+                 for c in res.cands),
+           tuple(res.acronyms), tuple(res.sentences))
+    return text_hash, marshal.dumps(own, MARSHAL_VERSION)
 
 
 class Reuse:
@@ -76,7 +78,9 @@ class Reuse:
             return None
         try:
             own = rec[0]
-            h, off, text_z, spans_z, lower, cands, acronyms, sentences = own
+            if len(own) != 2 or not isinstance(own[1], bytes):
+                raise TypeError("record is not (hash, marshalled results)")
+            off, text_z, spans_z, lower, cands, acronyms, sentences = marshal.loads(own[1])
             if not all(isinstance(b, bytes) for b in (text_z, spans_z, lower)):
                 raise TypeError("packed text is not bytes")
             # Blobs that do not decompress fail the build later, which then starts over

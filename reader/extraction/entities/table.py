@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import starmap
+from operator import attrgetter
 
 from reader.domain import Entity, Mention, Related
 from reader.errors import NotFound
@@ -13,7 +15,8 @@ from reader.extraction.entities.state import pack, unpack
 from reader.extraction.names import slug, strip_titles
 from reader.extraction.overlay import apply_edits
 
-CACHE_FORMAT = 3  # 2: per-article results for incremental builds; 3: packed, scans' memo
+CACHE_FORMAT = 4  # 2: per-article results for incremental builds; 3: packed, scans' memo;
+# 4: each article's results marshalled apart (reused ones are not packed again)
 
 
 class EntityTable:
@@ -139,8 +142,8 @@ class EntityTable:
         """JSON-able extraction (edits are not included: they live in the user's store).
         "table" is what `from_cache` reads; "state" only what the next build reuses, so
         neither start-up nor an incremental build decodes the other's part."""
-        table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
-                        tuple((m.doc, m.start, m.end, m.text, m.form) for m in e.mentions))
+        fields = attrgetter("doc", "start", "end", "text", "form")
+        table = (tuple((e.id, e.name, e.type, tuple(e.aliases), tuple(map(fields, e.mentions)))
                        for e in self._extracted),
                  {doc: tuple(spans) for doc, spans in self._sentences.items()})
         state = self._state if isinstance(self._state, str) else pack(self._state)
@@ -160,7 +163,7 @@ class EntityTable:
             extracted, sentences = unpack(data["table"])
             entities = [
                 Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                       mentions=tuple(Mention(*m) for m in mentions))
+                       mentions=tuple(starmap(Mention, mentions)))
                 for id_, name, type_, aliases, mentions in extracted
             ]
             sentences = {doc: [tuple(s) for s in spans] for doc, spans in sentences.items()}
