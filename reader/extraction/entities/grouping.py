@@ -168,14 +168,14 @@ class Corpus:
         return groups
 
     def _vote(self, g: Group) -> None:
-        names = {c.name for c in g.cands}
-        lexicon = next((self.lex.resolve(n) for n in names if self.lex.resolve(n)), None)
+        # Every name of a fresh group folds to one slug: its key's (after any label).
+        folded = slug(g.cands[0].name)
+        lexicon = self.lex.canonical.get(folded)
         if lexicon:
             g.lexicon_name, g.type = lexicon
             return
         titled = any(c.form and c.label == PERSON and c.strong for c in g.cands)
-        fixed = next((self.lex.types[slug(n)] for n in names if slug(n) in self.lex.types),
-                     None)
+        fixed = self.lex.types.get(folded)
         if fixed and not titled:
             g.type = fixed
             return
@@ -280,14 +280,15 @@ class Corpus:
                 full[slug(N.surname(name, lw))].append(key)
         if not full:
             return
-        # Articles of each full name as they are before any move (only targets are asked).
-        docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
+        # Articles of each full name some group may move to, as they are before any move.
+        asked = {k for key in groups.keys() & full.keys() for k in full[key] if k != key}
+        docs_of = {k: groups[k].docs() for k in asked}
         for key, g in list(groups.items()):
+            targets = [k for k in full.get(key, ()) if k != key]
+            if not targets:
+                continue
             words = display(g, lw).split()
             if len(words) > 1 and not any(p in words for p in lw.particles):
-                continue
-            targets = [k for k in full.get(key, []) if k != key]
-            if not targets:
                 continue
             moved = []
             for c in g.cands:

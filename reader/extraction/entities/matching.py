@@ -12,6 +12,8 @@ from reader.extraction.entities.grouping import Group, display
 from reader.extraction.entities.state import Memo
 from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, WORK, Lexicon, slug
 
+_FIRST_WORD = re.compile(r"\w+")
+
 
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
               lower_words: set[str], memo: Memo | None = None) -> None:
@@ -80,7 +82,7 @@ def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
     forms, surname_forms = _forms(groups, lex, lower_words)
     by_first: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for form, keys in forms.items():
-        first = re.match(r"\w+", form)
+        first = _FIRST_WORD.match(form)
         if not first or "\n" in form:
             continue
         if len(keys) == 1:
