@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -78,9 +77,7 @@ class Corpus:
         self.cands.extend(result.cands)
         for key, expansion in result.acronyms:
             self.acronym_defs[key].add(expansion)
-        words = zlib.decompress(result.lower).decode("utf-8", "surrogatepass").split()
-        self.lower_words.update(words)
-        self.lower_words.discard("|")
+        self.lower_words.update(result.words)
         self._lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
@@ -321,15 +318,16 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
         aliases = {c.text for c in g.cands}
         aliases.update(x for c in g.cands for x in (c.form, c.also) if x)
         aliases.discard("")
+        ordered = mentions.values()  # in (article, start) order already
         if id_ in by_id:  # two groups that name themselves alike: one entity
             old = by_id[id_]
             mentions.update({(m.doc, m.start, m.end): m for m in old.mentions})
             aliases |= set(old.aliases)
+            ordered = sorted(mentions.values(), key=lambda m: (m.doc, m.start))
         aliases.discard(name)
         by_id[id_] = Entity(
             id=id_, name=name, type=g.type,
-            aliases=tuple(sorted(a for a in aliases if a)),
-            mentions=tuple(sorted(mentions.values(), key=lambda m: (m.doc, m.start))))
+            aliases=tuple(sorted(a for a in aliases if a)), mentions=tuple(ordered))
     return list(by_id.values())
 
 

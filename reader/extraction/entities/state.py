@@ -42,13 +42,14 @@ def unpack(text: str):
 
 def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
     """One article's own results: (hash, marshalled (body offset, zlib text, zlib token
-    spans, zlib lower-case words, candidates, acronyms, sentences)). Kept marshalled, so a
-    reused article's record is written back as it was read, not packed again."""
+    spans, zlib lower-case words, candidates, acronyms, sentences, distinct lower-case
+    words)). Kept marshalled, so a reused article's record is written back as it was read,
+    not packed again."""
     text_z, spans_z = res.doc.packed
     own = (res.doc.off, text_z, spans_z, res.lower,
            tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
                  for c in res.cands),
-           tuple(res.acronyms), tuple(res.sentences))
+           tuple(res.acronyms), tuple(res.sentences), tuple(res.words))
     return text_hash, marshal.dumps(own, MARSHAL_VERSION)
 
 
@@ -80,16 +81,19 @@ class Reuse:
             own = rec[0]
             if len(own) != 2 or not isinstance(own[1], bytes):
                 raise TypeError("record is not (hash, marshalled results)")
-            off, text_z, spans_z, lower, cands, acronyms, sentences = marshal.loads(own[1])
-            if not all(isinstance(b, bytes) for b in (text_z, spans_z, lower)):
+            (off, text_z, spans_z, lower, cands, acronyms, sentences,
+             words) = marshal.loads(own[1])
+            if not isinstance(words, tuple) or \
+                    not all(isinstance(b, bytes) for b in (text_z, spans_z, lower)):
                 raise TypeError("packed text is not bytes")
-            # Blobs that do not decompress fail the build later, which then starts over
-            # without this state (build.build_entities): checking here costs ~0.1 s a build.
+            # Blobs (text, spans, lower-case words) that do not decompress fail the build
+            # when used, which then starts over without this state (build.build_entities):
+            # checking them here would cost ~0.1 s a build.
             doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
             cand_list = [Cand(doc, s, e, t, label, source, strong, form, also)
                          for s, e, t, label, source, strong, form, also in cands]
             result = ArticleResult(doc, cand_list, [(str(k), str(x)) for k, x in acronyms],
-                                   lower, [(int(s), int(e)) for s, e in sentences])
+                                   lower, [(int(s), int(e)) for s, e in sentences], words)
         except _BAD as exc:
             log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
             return None
