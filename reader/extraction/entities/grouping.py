@@ -33,6 +33,7 @@ from reader.extraction.names import (
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W\d_]+")
+_ORDER = {t: i for i, t in enumerate(TYPES)}  # the vote's tie-break
 
 
 @dataclass
@@ -176,12 +177,11 @@ class Corpus:
         if fixed and not titled:
             g.type = fixed
             return
-        votes: Counter[str] = Counter()
+        votes: dict[str, int] = {}
         for c in g.cands:
-            if c.label in TYPES:
-                votes[c.label] += 3 if c.strong else 1
-        order = {t: i for i, t in enumerate(TYPES)}
-        g.type = min(votes, key=lambda t: (-votes[t], order[t])) if votes else ORGANISATION
+            if c.label in _ORDER:
+                votes[c.label] = votes.get(c.label, 0) + (3 if c.strong else 1)
+        g.type = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
 
     @staticmethod
     def _merge(groups: dict[str, Group], source: str, target: str) -> None:
@@ -354,7 +354,7 @@ def canonical(g: Group, lw: NameWords) -> str:
 
 def _canonical(g: Group, lw: NameWords) -> str:
     first = g.cands[0].name if g.cands else ""
-    if all(c.name == first for c in g.cands):  # most groups: one spelling
+    if len({c.name for c in g.cands}) <= 1:  # most groups: one spelling
         best = first
     else:
         counts = Counter(c.name for c in g.cands)
