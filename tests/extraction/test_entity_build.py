@@ -212,7 +212,7 @@ def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_
         docs = dict(state["docs"])
         (text_hash, blob), hits, matches = docs["a"]
         own = marshal.loads(blob)
-        docs["a"] = ((text_hash, marshal.dumps((*own[:7], None))), hits, matches)  # words
+        docs["a"] = ((text_hash, marshal.dumps((*own[:7], ("x",)))), hits, matches)  # words
         docs["b"] = ((docs["b"][0][0], marshal.dumps((*own[:4], ((1,),), *own[5:]))),
                      hits, matches)
         docs["c"] = "nonsense"

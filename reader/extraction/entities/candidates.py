@@ -122,7 +122,7 @@ class ArticleResult:
     acronyms: list[tuple[str, str]]  # (acronym key, expansion defined in the text)
     lower: bytes  # zlib: the body's words, lower-case ones as written, "|" for the others
     sentences: list[tuple[int, int]]
-    words: tuple[str, ...]  # the body's lower-case words, each once, in order
+    words: bytes  # zlib: the body's lower-case words, each once, space-separated
 
 
 def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:
@@ -134,7 +134,8 @@ def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:
     toks = [t if t.islower() else "|" for t in _WORD.findall(doc.body)]
     lower = zlib.compress(" ".join(toks).encode("utf-8", "surrogatepass"), 1)
     doc.pack()
-    words = tuple(w for w in dict.fromkeys(toks) if w != "|")
+    words = " ".join(w for w in dict.fromkeys(toks) if w != "|")
+    words = zlib.compress(words.encode("utf-8", "surrogatepass"), 1)
     return ArticleResult(doc, cands, acronyms, lower, sentences, words)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
@@ -43,8 +45,7 @@ class Group:
     type: str = ""
     name: str = ""
     lexicon_name: str = ""
-    # canonical()'s answer for (type, lexicon name) as they were; reset by every change of
-    # `cands` (change them only through `add` and `drop`).
+    # canonical()'s answer for (type, lexicon name); change `cands` by `add`/`drop` only.
     shown: tuple[str, str, str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, cands) -> None:
@@ -78,7 +79,8 @@ class Corpus:
         self.cands.extend(result.cands)
         for key, expansion in result.acronyms:
             self.acronym_defs[key].add(expansion)
-        self.lower_words.update(result.words)
+        self.lower_words.update(
+            zlib.decompress(result.words).decode("utf-8", "surrogatepass").split())
         self._lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
@@ -310,7 +312,7 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
         id_ = f"{g.type.lower()}:{slug(name)}"
         mentions = {}
         if len(body) > 1:
-            body.sort(key=_first_two)
+            body.sort(key=itemgetter(0, 1))  # not the Cand
         for doc, start, c in body:
             off = c.doc.off
             s, e = start - off, c.end - off
@@ -329,10 +331,6 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
             id=id_, name=name, type=g.type,
             aliases=tuple(sorted(a for a in aliases if a)), mentions=tuple(ordered))
     return list(by_id.values())
-
-
-def _first_two(item: tuple) -> tuple:
-    return item[0], item[1]
 
 
 def display(g: Group, lw: NameWords) -> str:

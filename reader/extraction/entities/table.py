@@ -11,7 +11,7 @@ from operator import attrgetter
 from reader.domain import Entity, Mention, Related
 from reader.errors import NotFound
 from reader.extraction.entities.cooccurrence import Cooccurrence
-from reader.extraction.entities.state import pack, unpack
+from reader.extraction.entities.state import gc_paused, pack, unpack
 from reader.extraction.names import slug, strip_titles
 from reader.extraction.overlay import apply_edits
 
@@ -143,10 +143,11 @@ class EntityTable:
         "table" is what `from_cache` reads; "state" only what the next build reuses, so
         neither start-up nor an incremental build decodes the other's part."""
         fields = attrgetter("doc", "start", "end", "text", "form")
-        table = (tuple((e.id, e.name, e.type, tuple(e.aliases), tuple(map(fields, e.mentions)))
-                       for e in self._extracted),
-                 {doc: tuple(spans) for doc, spans in self._sentences.items()})
-        state = self._state if isinstance(self._state, str) else pack(self._state)
+        with gc_paused():
+            table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
+                            tuple(map(fields, e.mentions))) for e in self._extracted),
+                     {doc: tuple(spans) for doc, spans in self._sentences.items()})
+            state = self._state if isinstance(self._state, str) else pack(self._state)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
                 "table": pack(table), "state": state}
 
@@ -160,13 +161,15 @@ class EntityTable:
             if data.get("format") != CACHE_FORMAT:
                 raise ValueError(f"entity cache format {data.get('format')!r} is not "
                                  f"{CACHE_FORMAT}")
-            extracted, sentences = unpack(data["table"])
-            entities = [
-                Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                       mentions=tuple(starmap(Mention, mentions)))
-                for id_, name, type_, aliases, mentions in extracted
-            ]
-            sentences = {doc: [tuple(s) for s in spans] for doc, spans in sentences.items()}
+            with gc_paused():
+                extracted, sentences = unpack(data["table"])
+                entities = [
+                    Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
+                           mentions=tuple(starmap(Mention, mentions)))
+                    for id_, name, type_, aliases, mentions in extracted
+                ]
+                sentences = {doc: [tuple(s) for s in spans]
+                             for doc, spans in sentences.items()}
             state = data.get("state", "")
             if not isinstance(state, str):
                 raise TypeError("state is not a packed string")
