@@ -100,7 +100,10 @@ class DerivedTables:
         yet are left out."""
         with self._lock:
             if self._entities is None:
-                self._entities = self._load_entities(build)
+                from reader.extraction.entities.state import gc_paused
+
+                with gc_paused():  # many objects, no cycles: see gc_paused
+                    self._entities = self._load_entities(build)
             return self._entities
 
     def _load_entities(self, build: bool):
@@ -155,7 +158,10 @@ class DerivedTables:
         """The PolicyTable (codebook + user policies); None when stale and not `build`."""
         with self._lock:
             if self._policies is None:
-                self._policies = self._load_policies(build)
+                from reader.extraction.entities.state import gc_paused
+
+                with gc_paused():
+                    self._policies = self._load_policies(build)
             return self._policies
 
     def _load_policies(self, build: bool):

@@ -9,7 +9,9 @@ reading the previous entities cache to the finished table, and checks it equal t
 build of the changed corpus. (2) appends the sentence to the article's file and times
 `update()` in a fresh Library, against the same `update()` with the table caches deleted.
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
-Run by hand; prints one line per figure.
+(3) chains `--random N` random changes (a paragraph of another article appended, the last
+paragraph cut, an article removed or put back), each built incrementally from the previous
+build's cache and compared with a full build. Run by hand; prints one line per figure.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import tempfile
 import time
@@ -30,6 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    parser.add_argument("--random", type=int, default=6, metavar="N",
+                        help="chained random changes checked against full builds (default 6)")
+    parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
@@ -37,6 +43,7 @@ def main() -> None:
         shutil.copytree(args.data_dir, data)
         _tables(data, args.repeat)
         _reindex(data, args.repeat)
+        _random_changes(data, args.random, args.seed)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -55,7 +62,6 @@ def _tables(data: Path, repeat: int) -> None:
     from reader.domain import Article
     from reader.extraction import entities as ent
     from reader.extraction import nlp
-    from reader.extraction.entities.state import unpack
     from reader.library import Library
 
     lib = Library.open(data_dir=data)
@@ -95,11 +101,7 @@ def _tables(data: Path, repeat: int) -> None:
           f"{inc_w:.3f} s wall = {100 * inc_w / full_w:.1f} %, {inc_c:.3f} s CPU = "
           f"{100 * inc_c / full_c:.1f} % of the full build")
 
-    def unpacked(t):
-        data = t.to_cache()
-        return {**data, "table": unpack(data["table"]), "state": unpack(data["state"])}
-
-    same = unpacked(inc) == unpacked(ent.build_entities(changed, lazy, res, (), load=load))
+    same = _unpacked(inc) == _unpacked(ent.build_entities(changed, lazy, res, (), load=load))
     print(f"incremental == full build of the changed corpus: {same}")
     if not same:
         raise SystemExit(1)
@@ -155,6 +157,71 @@ def _reindex(data: Path, repeat: int) -> None:
           f"{min(walls):.3f} s wall = {100 * min(walls) / full_w:.1f} %, {min(cpus):.3f} s "
           f"CPU = {100 * min(cpus) / full_c:.1f} % of the full table build; spaCy on that "
           f"article (model load included): {min(nlps):.1f} s wall")
+
+
+def _unpacked(table) -> dict:
+    """A table's cache with its packed parts unpacked (equal values may pack differently)."""
+    from reader.extraction.entities.state import unpack
+
+    data = json.loads(json.dumps(table.to_cache()))
+    return {**data, "table": unpack(data["table"]), "state": unpack(data["state"])}
+
+
+def _random_changes(data: Path, steps: int, seed: int) -> None:
+    """Chained random changes, each incremental build checked against a full build."""
+    from reader.extraction import entities as ent
+    from reader.extraction import nlp
+    from reader.library import Library
+
+    lib = Library.open(data_dir=data)
+    res, cache = lib.paths.resources_dir, lib.paths.cache_dir
+    listed = lib.articles.list()
+    analysed = nlp.CachedAnalyses(cache, {i.id: i.text_hash for i in listed})
+    order = [i.id for i in listed if i.id in analysed]
+    entries = {i.id: i for i in listed}
+    texts: dict = {}  # id -> the changed Article
+
+    def load(doc_id: str):
+        return texts.get(doc_id) or lib.articles.get(doc_id)
+
+    def build(current, previous=None):
+        lazy = nlp.CachedAnalyses(cache, {i.id: i.text_hash for i in current})
+        return ent.build_entities(current, lazy, res, (), previous=previous, load=load)
+
+    rng = random.Random(seed)
+    present = list(order)
+    removed: list[str] = []
+    previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
+    for step in range(1, steps + 1):
+        kind = rng.choice(["append", "append", "cut", "remove", "restore"])
+        doc = rng.choice(present)
+        if kind == "remove" and len(present) > 2:
+            present.remove(doc)
+            removed.append(doc)
+        elif kind == "restore" and removed:
+            doc = removed.pop(rng.randrange(len(removed)))
+            present.insert(min(order.index(doc), len(present)), doc)
+        else:
+            old = load(doc)
+            paras = old.body.split("\n\n")
+            if kind == "cut" and len(paras) > 1:
+                body = "\n\n".join(paras[:-1])
+            else:
+                kind = "append"
+                other = load(rng.choice(present)).body.split("\n\n")
+                body = old.body + "\n\n" + rng.choice(other)
+            texts[doc] = replace(old, body=body)
+            entries[doc] = replace(entries[doc], text_hash=texts[doc].text_hash)
+            nlp.analyse([texts[doc]], cache, n_process=1)
+        current = [entries[d] for d in present]
+        inc = build(current, previous)
+        same = _unpacked(inc) == _unpacked(build(current))
+        print(f"random change {step}/{steps} ({kind} {doc}): incremental == full build: "
+              f"{same}")
+        if not same:
+            raise SystemExit(1)
+        previous = json.loads(json.dumps(inc.to_cache()))
+    lib.close()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ and incremental builds (an unchanged article's results reused from the previous 
 from __future__ import annotations
 
 import json
+import marshal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -195,7 +196,7 @@ def test_an_unchanged_corpus_loads_no_article_and_no_analysis(resources_dir):
 
 
 @pytest.mark.parametrize("garbage", [
-    None, {}, [], "x", {"format": 3}, {"format": 3, "rules": "x", "state": ""},
+    None, {}, [], "x", {"format": 4}, {"format": 4, "rules": "x", "state": ""},
     "rules-but-broken-docs", "not-packed", "broken-record", "broken-memo",
 ])
 def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_dir):
@@ -209,11 +210,13 @@ def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_
         garbage = {**good, "state": "not base64!"}
     elif garbage == "broken-record":
         docs = dict(state["docs"])
-        own, hits, matches = docs["a"]
-        docs["a"] = ((*own[:4], b"not zlib", *own[5:]), hits, matches)  # lower words
-        docs["b"] = ((*own[:5], ((1,),), *own[6:]), hits, matches)
+        (text_hash, blob), hits, matches = docs["a"]
+        own = marshal.loads(blob)
+        docs["a"] = ((text_hash, marshal.dumps((*own[:7], ("x",)))), hits, matches)  # words
+        docs["b"] = ((docs["b"][0][0], marshal.dumps((*own[:4], ((1,),), *own[5:]))),
+                     hits, matches)
         docs["c"] = "nonsense"
-        docs["d"] = (docs["d"][0][:3], None, None)
+        docs["d"] = ((docs["d"][0][0], b"not marshal"), None, None)
         garbage = {**good, "state": pack({**state, "docs": docs})}
     elif garbage == "broken-memo":
         docs = {d: (own, ("x",), (None, 5)) for d, (own, _, _) in state["docs"].items()}
@@ -268,5 +271,37 @@ def test_chained_incremental_builds_equal_full_builds(resources_dir):
         arts, analyses = corpus(*docs)
         again, loaded = _incremental(arts, analyses, previous, resources_dir)
         assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+        assert loaded == ["d"]
+        previous = json.loads(json.dumps(again.to_cache()))
+
+
+@pytest.mark.parametrize("doc", [
+    # a second full name with the surname "Gove": "Gove" in other articles is ambiguous
+    ("d", "Ed Balls met Lucy Gove in 2008.",
+     [("Ed Balls", "PERSON"), ("Lucy Gove", "PERSON"), ("2008", "DATE")]),
+    # an acronym defined: "LGA" elsewhere now merges by the definition
+    ("d", "The Leeds Governance Alliance (LGA) met Ed Balls.",
+     [("Leeds Governance Alliance", "ORG"), ("Ed Balls", "PERSON")]),
+    # new words in lower case (the set every article's common-phrase test reads)
+    ("d", "The tories said leeds and ofsted and main case reviews.", [("Tories", "NORP")]),
+    # a new name that another body writes in lower case ("case reviews" in c): dropped
+    ("d", "Ed Balls met Case Reviews at length.",
+     [("Ed Balls", "PERSON"), ("Case Reviews", "ORG")]),
+    # a new name other bodies hold without a candidate: found again there
+    ("d", "Eileen Munro met Haringey Council and Lord Laming.",
+     [("Eileen Munro", "PERSON"), ("Haringey Council", "ORG")]),
+    # nothing left
+    ("d", "Nothing here.", []),
+])
+def test_a_change_of_corpus_wide_inputs_equals_a_full_build(doc, resources_dir):
+    """Changes whose effects reach other articles (surname targets, acronym definitions,
+    the words written in lower case, the names looked for again), then back again."""
+    previous = _previous(resources_dir)
+    for docs in ([*_DOCS[:3], doc], list(_DOCS)):
+        arts, analyses = corpus(*docs)
+        again, loaded = _incremental(arts, analyses, previous, resources_dir)
+        full = build_entities(arts, analyses, resources_dir)
+        assert _cache(again) == _cache(full)
+        assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
         assert loaded == ["d"]
         previous = json.loads(json.dumps(again.to_cache()))

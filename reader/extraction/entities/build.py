@@ -12,7 +12,7 @@ from reader.domain import Article, ArticleInfo, Entity
 from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.grouping import Corpus, entities
 from reader.extraction.entities.matching import find_more
-from reader.extraction.entities.state import DAMAGED, Memo, Reuse, record
+from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
 from reader.extraction.names import Lexicon
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
@@ -58,13 +58,14 @@ def build_entities(articles: Iterable[Article | ArticleInfo], analyses: Mapping[
             (ArticleInfo: `.id` and `.text_hash` are read) and only the articles whose
             results are not reusable are loaded.
     """
-    if previous:
-        articles = list(articles)
-        try:
-            return _build(articles, analyses, resources_dir, edits, previous, load)
-        except DAMAGED as exc:  # a damaged earlier state: start over without it
-            log.info("earlier entity results damaged (%r); reading every article", exc)
-    return _build(articles, analyses, resources_dir, edits, None, load)
+    with gc_paused():
+        if previous:
+            articles = list(articles)
+            try:
+                return _build(articles, analyses, resources_dir, edits, previous, load)
+            except DAMAGED as exc:  # a damaged earlier state: start over without it
+                log.info("earlier entity results damaged (%r); reading every article", exc)
+        return _build(articles, analyses, resources_dir, edits, None, load)
 
 
 def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Analysis],

@@ -122,6 +122,7 @@ class ArticleResult:
     acronyms: list[tuple[str, str]]  # (acronym key, expansion defined in the text)
     lower: bytes  # zlib: the body's words, lower-case ones as written, "|" for the others
     sentences: list[tuple[int, int]]
+    words: bytes  # zlib: the body's lower-case words, each once, space-separated
 
 
 def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:
@@ -130,10 +131,12 @@ def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:
     sentences = doc.sentences(an)
     acronyms: list[tuple[str, str]] = []
     cands = _candidates(doc, an, lex, acronyms)
-    part = " ".join(t if t.islower() else "|" for t in _WORD.findall(doc.body))
-    lower = zlib.compress(part.encode("utf-8", "surrogatepass"), 1)
+    toks = [t if t.islower() else "|" for t in _WORD.findall(doc.body)]
+    lower = zlib.compress(" ".join(toks).encode("utf-8", "surrogatepass"), 1)
     doc.pack()
-    return ArticleResult(doc, cands, acronyms, lower, sentences)
+    words = " ".join(w for w in dict.fromkeys(toks) if w != "|")
+    words = zlib.compress(words.encode("utf-8", "surrogatepass"), 1)
+    return ArticleResult(doc, cands, acronyms, lower, sentences, words)
 
 
 def _candidates(doc: Doc, an: Analysis, lex: N.Lexicon,

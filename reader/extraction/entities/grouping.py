@@ -12,6 +12,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
@@ -34,6 +35,7 @@ from reader.extraction.names import (
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W\d_]+")
+_ORDER = {t: i for i, t in enumerate(TYPES)}  # the vote's tie-break
 
 
 @dataclass
@@ -43,6 +45,16 @@ class Group:
     type: str = ""
     name: str = ""
     lexicon_name: str = ""
+    # canonical()'s answer for (type, lexicon name); change `cands` by `add`/`drop` only.
+    shown: tuple[str, str, str] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, cands) -> None:
+        self.cands.extend(cands)
+        self.shown = None
+
+    def drop(self, cand: Cand) -> None:
+        self.cands.remove(cand)
+        self.shown = None
 
     def docs(self) -> set[str]:
         """Articles naming it, headlines included (they help resolve surnames)."""
@@ -67,9 +79,8 @@ class Corpus:
         self.cands.extend(result.cands)
         for key, expansion in result.acronyms:
             self.acronym_defs[key].add(expansion)
-        words = zlib.decompress(result.lower).decode("utf-8", "surrogatepass").split()
-        self.lower_words.update(words)
-        self.lower_words.discard("|")
+        self.lower_words.update(
+            zlib.decompress(result.words).decode("utf-8", "surrogatepass").split())
         self._lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
@@ -105,15 +116,24 @@ class Corpus:
         lw = self.lex.words
         surnames = {N.surname(c.text, lw) for c in self.cands
                     if c.label == PERSON and len(c.text.split()) > 1}
+        named: dict[str, bool] = {}  # text -> a name whatever the corpus writes
 
         def exempt(c: Cand) -> bool:
-            return (c.label in (DATE, MONEY) or c.strong or self.lex.known(c.text)
-                    or N.is_acronym(c.text) or c.text in surnames)
+            if c.label in (DATE, MONEY) or c.strong:
+                return True
+            text = c.text
+            known = named.get(text)
+            if known is None:
+                known = named[text] = (self.lex.known(text) or N.is_acronym(text)
+                                       or text in surnames)
+            return known
 
-        common = self._common({c.text for c in self.cands if not exempt(c)})
+        flags = [exempt(c) for c in self.cands]
+        common = self._common({c.text for c, ex in zip(self.cands, flags, strict=True)
+                               if not ex})
         kept = []
-        for c in self.cands:
-            if exempt(c) or c.text not in common:
+        for c, ex in zip(self.cands, flags, strict=True):
+            if ex or c.text not in common:
                 kept.append(c)
             else:
                 log.debug("not a name (the corpus writes it in lower case): %r", c.text)
@@ -139,29 +159,31 @@ class Corpus:
     def _group(self, cands: list[Cand]) -> dict[str, Group]:
         groups: dict[str, Group] = {}
         for c in cands:
-            groups.setdefault(c.key, Group(c.key)).cands.append(c)
+            g = groups.get(c.key)
+            if g is None:
+                g = groups[c.key] = Group(c.key)
+            g.cands.append(c)  # nothing shown yet: no `add` needed
         for g in groups.values():
             self._vote(g)
         return groups
 
     def _vote(self, g: Group) -> None:
-        names = {c.name for c in g.cands}
-        lexicon = next((self.lex.resolve(n) for n in names if self.lex.resolve(n)), None)
+        # Every name of a fresh group folds to one slug: its key's (after any label).
+        folded = slug(g.cands[0].name)
+        lexicon = self.lex.canonical.get(folded)
         if lexicon:
             g.lexicon_name, g.type = lexicon
             return
         titled = any(c.form and c.label == PERSON and c.strong for c in g.cands)
-        fixed = next((self.lex.types[slug(n)] for n in names if slug(n) in self.lex.types),
-                     None)
+        fixed = self.lex.types.get(folded)
         if fixed and not titled:
             g.type = fixed
             return
-        votes: Counter[str] = Counter()
+        votes: dict[str, int] = {}
         for c in g.cands:
-            if c.label in TYPES:
-                votes[c.label] += 3 if c.strong else 1
-        order = {t: i for i, t in enumerate(TYPES)}
-        g.type = min(votes, key=lambda t: (-votes[t], order[t])) if votes else ORGANISATION
+            if c.label in _ORDER:
+                votes[c.label] = votes.get(c.label, 0) + (3 if c.strong else 1)
+        g.type = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
 
     @staticmethod
     def _merge(groups: dict[str, Group], source: str, target: str) -> None:
@@ -170,16 +192,16 @@ class Corpus:
         src = groups.pop(source)
         for c in src.cands:
             c.key = target
-        groups[target].cands.extend(src.cands)
+        groups[target].add(src.cands)
 
     @staticmethod
     def _move(groups: dict[str, Group], key: str, moved: list[tuple[Cand, str]]) -> None:
         """Move single candidates of group `key` to other groups; drop `key` if emptied."""
         g = groups[key]
         for c, target in moved:
-            g.cands.remove(c)
+            g.drop(c)
             c.key = target
-            groups[target].cands.append(c)
+            groups[target].add((c,))
         if not g.cands:
             del groups[key]
 
@@ -257,14 +279,15 @@ class Corpus:
                 full[slug(N.surname(name, lw))].append(key)
         if not full:
             return
-        # Articles of each full name as they are before any move (only targets are asked).
-        docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
+        # Articles of each full name some group may move to, as they are before any move.
+        asked = {k for key in groups.keys() & full.keys() for k in full[key] if k != key}
+        docs_of = {k: groups[k].docs() for k in asked}
         for key, g in list(groups.items()):
+            targets = [k for k in full.get(key, ()) if k != key]
+            if not targets:
+                continue
             words = display(g, lw).split()
             if len(words) > 1 and not any(p in words for p in lw.particles):
-                continue
-            targets = [k for k in full.get(key, []) if k != key]
-            if not targets:
                 continue
             moved = []
             for c in g.cands:
@@ -282,25 +305,31 @@ class Corpus:
 def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
     by_id: dict[str, Entity] = {}
     for g in groups.values():
-        body = [c for c in g.cands if not c.in_title]
+        body = [(c.doc.id, c.start, c) for c in g.cands if c.start >= c.doc.off]
         if not body:
             continue  # only in a headline: not a body mention
         name = canonical(g, lw)
         id_ = f"{g.type.lower()}:{slug(name)}"
         mentions = {}
-        for c in sorted(body, key=lambda c: (c.doc.id, c.start)):
-            s, e = c.start - c.doc.off, c.end - c.doc.off
-            mentions[(c.doc.id, s, e)] = Mention(c.doc.id, s, e, c.text, c.form)
-        aliases = {x for c in g.cands for x in (c.text, c.form, c.also) if x}
+        if len(body) > 1:
+            body.sort(key=itemgetter(0, 1))  # not the Cand
+        for doc, start, c in body:
+            off = c.doc.off
+            s, e = start - off, c.end - off
+            mentions[(doc, s, e)] = Mention(doc, s, e, c.text, c.form)
+        aliases = {c.text for c in g.cands}
+        aliases.update(x for c in g.cands for x in (c.form, c.also) if x)
+        aliases.discard("")
+        ordered = mentions.values()  # in (article, start) order already
         if id_ in by_id:  # two groups that name themselves alike: one entity
             old = by_id[id_]
             mentions.update({(m.doc, m.start, m.end): m for m in old.mentions})
             aliases |= set(old.aliases)
+            ordered = sorted(mentions.values(), key=lambda m: (m.doc, m.start))
         aliases.discard(name)
         by_id[id_] = Entity(
             id=id_, name=name, type=g.type,
-            aliases=tuple(sorted(a for a in aliases if a)),
-            mentions=tuple(sorted(mentions.values(), key=lambda m: (m.doc, m.start))))
+            aliases=tuple(sorted(a for a in aliases if a)), mentions=tuple(ordered))
     return list(by_id.values())
 
 
@@ -314,8 +343,16 @@ def canonical(g: Group, lw: NameWords) -> str:
     spelling (persons: most words; organisations: an expansion before its acronym)."""
     if g.lexicon_name:
         return g.lexicon_name
+    if g.shown is not None and g.shown[:2] == (g.type, g.lexicon_name):
+        return g.shown[2]
+    name = _canonical(g, lw)
+    g.shown = (g.type, g.lexicon_name, name)
+    return name
+
+
+def _canonical(g: Group, lw: NameWords) -> str:
     first = g.cands[0].name if g.cands else ""
-    if all(c.name == first for c in g.cands):  # most groups: one spelling
+    if len({c.name for c in g.cands}) <= 1:  # most groups: one spelling
         best = first
     else:
         counts = Counter(c.name for c in g.cands)

@@ -12,6 +12,8 @@ from reader.extraction.entities.grouping import Group, display
 from reader.extraction.entities.state import Memo
 from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, WORK, Lexicon, slug
 
+_FIRST_WORD = re.compile(r"\w+")
+
 
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
               lower_words: set[str], memo: Memo | None = None) -> None:
@@ -45,7 +47,7 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
             if not key:  # an ambiguous surname: its own group, resolved per article later
                 c.key = slug(form)
                 groups.setdefault(c.key, Group(c.key, type=PERSON))
-            groups[c.key].cands.append(c)
+            groups[c.key].add((c,))
 
 
 def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple]) -> tuple:
@@ -80,7 +82,7 @@ def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
     forms, surname_forms = _forms(groups, lex, lower_words)
     by_first: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for form, keys in forms.items():
-        first = re.match(r"\w+", form)
+        first = _FIRST_WORD.match(form)
         if not first or "\n" in form:
             continue
         if len(keys) == 1:
@@ -99,21 +101,20 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
     forms: dict[str, set[str]] = defaultdict(set)  # form -> group keys
     surname_forms: set[str] = set()
 
+    usable: dict[str, str] = {}  # form as given -> as looked for, "" when never
+
     def add(form: str, key: str) -> None:
-        form = form.strip()
-        if len(form) < 2 or not form[0].isalnum() or slug(form) in lex.ignore:
-            return
-        if len(form.split()) == 1 and not N.is_acronym(form) and \
-                form.lower() in lower_words:
-            return  # "Brown", "May": too often an ordinary word
-        forms[form].add(key)
+        found = usable.get(form)
+        if found is None:
+            found = usable[form] = _usable(form, lex, lower_words)
+        if found:
+            forms[found].add(key)
 
     for key, g in groups.items():
         if g.type in (DATE, MONEY):
             continue
-        for c in g.cands:
-            if c.source != "match":
-                add(c.text, key)
+        for text in dict.fromkeys(c.text for c in g.cands if c.source != "match"):
+            add(text, key)
         name = display(g, lw)
         if g.type == PERSON and len(name.split()) > 1:
             sur = N.surname(name, lw)
@@ -128,3 +129,13 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
             if len(acr) >= 3 and acr not in lw.not_acronyms:
                 add(acr, key)
     return forms, surname_forms
+
+
+def _usable(form: str, lex: Lexicon, lower_words: set[str]) -> str:
+    """`form` stripped, or "" when it is not worth looking for."""
+    form = form.strip()
+    if len(form) < 2 or not form[0].isalnum() or slug(form) in lex.ignore:
+        return ""
+    if len(form.split()) == 1 and not N.is_acronym(form) and form.lower() in lower_words:
+        return ""  # "Brown", "May": too often an ordinary word
+    return form

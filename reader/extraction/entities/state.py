@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gc
 import logging
 import marshal
 import zlib
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 
 from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
 
@@ -25,6 +27,20 @@ MARSHAL_VERSION = 4
 _BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, binascii.Error, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
 DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
+
+
+@contextmanager
+def gc_paused():
+    """For bulk work that makes many objects and no garbage cycles (a build, a cache packed
+    or read): the cyclic collector would otherwise walk every live object, spaCy's and the
+    previous table's included, again and again (a third of an incremental build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def pack(obj) -> str:
@@ -40,14 +56,17 @@ def unpack(text: str):
         raise ValueError(f"not a packed value: {exc!r}") from exc
 
 
-def record(text_hash: str, res: ArticleResult) -> tuple:
-    """One article's own results: (hash, body offset, zlib text, zlib token spans, zlib
-    lower-case words, candidates, acronyms, sentences)."""
+def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
+    """One article's own results: (hash, marshalled (body offset, zlib text, zlib token
+    spans, zlib lower-case words, candidates, acronyms, sentences, zlib distinct lower-case
+    words)). Kept marshalled, so a reused article's record is written back as it was read,
+    not packed again."""
     text_z, spans_z = res.doc.packed
-    return (text_hash, res.doc.off, text_z, spans_z, res.lower,
-            tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
-                  for c in res.cands),
-            tuple(res.acronyms), tuple(res.sentences))
+    own = (res.doc.off, text_z, spans_z, res.lower,
+           tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
+                 for c in res.cands),
+           tuple(res.acronyms), tuple(res.sentences), res.words)
+    return text_hash, marshal.dumps(own, MARSHAL_VERSION)
 
 
 class Reuse:
@@ -76,16 +95,20 @@ class Reuse:
             return None
         try:
             own = rec[0]
-            h, off, text_z, spans_z, lower, cands, acronyms, sentences = own
-            if not all(isinstance(b, bytes) for b in (text_z, spans_z, lower)):
+            if len(own) != 2 or not isinstance(own[1], bytes):
+                raise TypeError("record is not (hash, marshalled results)")
+            (off, text_z, spans_z, lower, cands, acronyms, sentences,
+             words) = marshal.loads(own[1])
+            if not all(isinstance(b, bytes) for b in (text_z, spans_z, lower, words)):
                 raise TypeError("packed text is not bytes")
-            # Blobs that do not decompress fail the build later, which then starts over
-            # without this state (build.build_entities): checking here costs ~0.1 s a build.
+            # Blobs (text, spans, lower-case words) that do not decompress fail the build
+            # when used, which then starts over without this state (build.build_entities):
+            # checking them here would cost ~0.1 s a build.
             doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
             cand_list = [Cand(doc, s, e, t, label, source, strong, form, also)
                          for s, e, t, label, source, strong, form, also in cands]
             result = ArticleResult(doc, cand_list, [(str(k), str(x)) for k, x in acronyms],
-                                   lower, [(int(s), int(e)) for s, e in sentences])
+                                   lower, [(int(s), int(e)) for s, e in sentences], words)
         except _BAD as exc:
             log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
             return None

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import starmap
+from operator import attrgetter
 
 from reader.domain import Entity, Mention, Related
 from reader.errors import NotFound
 from reader.extraction.entities.cooccurrence import Cooccurrence
-from reader.extraction.entities.state import pack, unpack
+from reader.extraction.entities.state import gc_paused, pack, unpack
 from reader.extraction.names import slug, strip_titles
 from reader.extraction.overlay import apply_edits
 
-CACHE_FORMAT = 3  # 2: per-article results for incremental builds; 3: packed, scans' memo
+CACHE_FORMAT = 4  # 2: per-article results for incremental builds; 3: packed, scans' memo;
+# 4: each article's results marshalled apart (reused ones are not packed again)
 
 
 class EntityTable:
@@ -139,11 +142,12 @@ class EntityTable:
         """JSON-able extraction (edits are not included: they live in the user's store).
         "table" is what `from_cache` reads; "state" only what the next build reuses, so
         neither start-up nor an incremental build decodes the other's part."""
-        table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
-                        tuple((m.doc, m.start, m.end, m.text, m.form) for m in e.mentions))
-                       for e in self._extracted),
-                 {doc: tuple(spans) for doc, spans in self._sentences.items()})
-        state = self._state if isinstance(self._state, str) else pack(self._state)
+        fields = attrgetter("doc", "start", "end", "text", "form")
+        with gc_paused():
+            table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
+                            tuple(map(fields, e.mentions))) for e in self._extracted),
+                     {doc: tuple(spans) for doc, spans in self._sentences.items()})
+            state = self._state if isinstance(self._state, str) else pack(self._state)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
                 "table": pack(table), "state": state}
 
@@ -157,13 +161,15 @@ class EntityTable:
             if data.get("format") != CACHE_FORMAT:
                 raise ValueError(f"entity cache format {data.get('format')!r} is not "
                                  f"{CACHE_FORMAT}")
-            extracted, sentences = unpack(data["table"])
-            entities = [
-                Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                       mentions=tuple(Mention(*m) for m in mentions))
-                for id_, name, type_, aliases, mentions in extracted
-            ]
-            sentences = {doc: [tuple(s) for s in spans] for doc, spans in sentences.items()}
+            with gc_paused():
+                extracted, sentences = unpack(data["table"])
+                entities = [
+                    Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
+                           mentions=tuple(starmap(Mention, mentions)))
+                    for id_, name, type_, aliases, mentions in extracted
+                ]
+                sentences = {doc: [tuple(s) for s in spans]
+                             for doc, spans in sentences.items()}
             state = data.get("state", "")
             if not isinstance(state, str):
                 raise TypeError("state is not a packed string")
