@@ -1,0 +1,149 @@
+"""Snippets: the query's words in <b>…</b>, in up to two fragments of the article body.
+
+`Snippets.make` gives exactly what Whoosh's `hit.highlights("body", top=2)` gives with
+`word_fragmenter` and `Bold` (the reference path in reader.search.reference), with one regex
+pass over the text and a per-word stem cache instead of the analyzer chain per token.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import deque
+
+from whoosh.analysis import Token
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    ContextFragmenter,
+    Formatter,
+    Fragment,
+    get_text,
+    top_fragments,
+)
+
+MAXCHARS, SURROUND, WIDEN = 240, 60, 20
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Fragments end on whole words: tokens split "children’s" into "children" + "s", so a
+    fragment could otherwise start at "s services". At most WIDEN characters each way."""
+    s, e = start, end
+    while s > 0 and not text[s - 1].isspace() and start - s < WIDEN:
+        s -= 1
+    while e < len(text) and not text[e].isspace() and e - end < WIDEN:
+        e += 1
+    return s, e
+
+
+class WordFragmenter(ContextFragmenter):
+    """Whoosh's ContextFragmenter, with fragments widened to whole words."""
+
+    def __init__(self):
+        super().__init__(maxchars=MAXCHARS, surround=SURROUND)
+        self.charlimit = None  # else highlights() is '' when the first match is past 32 KB
+
+    def fragment_tokens(self, text, tokens):
+        for frag in super().fragment_tokens(text, tokens):
+            frag.startchar, frag.endchar = _widen(text, frag.startchar, frag.endchar)
+            yield frag
+
+
+class Bold(Formatter):
+    """Matches in <b>…</b>, everything else HTML-escaped."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return f"<b>{html.escape(get_text(text, token, replace))}</b>"
+
+    def _text(self, text):
+        return html.escape(text)
+
+
+def lead(body: str, n: int = 200) -> str:
+    """The article's opening words: the snippet when no query word is in the body."""
+    if len(body) <= n:
+        return body
+    cut = body.rfind(" ", 0, n)
+    return body[: cut if cut > 0 else n] + " …"
+
+
+class Snippets:
+    """Snippet maker for one schema's body analyzer (RegexTokenizer | Lowercase | Charset |
+    Stop | Stem), reproducing its tokens' text without building a Token per word."""
+
+    def __init__(self, analyzer):
+        tokenizer, _lower, charset, stop, stem = analyzer.items
+        self._rx = tokenizer.expression
+        self._charmap = charset.charmap
+        self._stops, self._min, self._max = stop.stops, stop.min, stop.max
+        self._stem, self._ignore = stem.stemfn, stem.ignore
+        self._keys: dict[str, str] = {}
+        self._scorer = BasicFragmentScorer()
+        self._formatter = Bold()
+
+    def _key(self, word: str) -> str:
+        key = self._keys.get(word)
+        if key is None:
+            t = word.lower().translate(self._charmap)
+            stopped = (len(t) < self._min or (self._max and len(t) > self._max)
+                       or t in self._stops)
+            key = t if stopped or t in self._ignore else self._stem(t)
+            if len(self._keys) < 200_000:
+                self._keys[word] = key
+        return key
+
+    def make(self, text: str, words: frozenset[str]) -> str:
+        """The snippet HTML ('' when no word of `words` is in `text`)."""
+        frags = self._fragments(text, words)
+        return self._formatter.format(top_fragments(frags, 2, self._scorer, FIRST, minscore=1))
+
+    def _fragments(self, text: str, words: frozenset[str]) -> list:
+        # ContextFragmenter.fragment_tokens, inlined: only matched words become Tokens.
+        first, firsts, countdown, currentlen = None, deque(), -1, 0
+        tks: list = []
+        endchar = None
+        out = []
+        key = self._key
+        for m in self._rx.finditer(text):
+            startchar, endchar = m.span()
+            tlength = endchar - startchar
+            k = key(m.group())
+            matched = k in words
+            if countdown < 0 and not matched:
+                firsts.append(startchar)
+                while firsts and endchar - firsts[0] > SURROUND:
+                    firsts.popleft()
+            elif currentlen + tlength > MAXCHARS:
+                countdown = 0
+            elif matched:
+                countdown = SURROUND
+                if first is None:
+                    if firsts:
+                        first = firsts[0]
+                    else:
+                        first = startchar
+                        countdown += SURROUND
+                t = Token(positions=False, chars=True, text=k, boost=1.0)
+                t.startchar, t.endchar, t.matched = startchar, endchar, True
+                tks.append(t)
+            if countdown >= 0:
+                currentlen += tlength
+                countdown -= tlength
+                if countdown <= 0:
+                    out.append(_fragment(text, tks, first, endchar))
+                    tks, firsts, first, currentlen = [], deque(), None, 0
+        if tks:
+            out.append(_fragment(text, tks, first, endchar))
+        return out
+
+
+def _fragment(text, tks, startchar, endchar):
+    # As ContextFragmenter's mkfrag, then widened like WordFragmenter.
+    if startchar is None:
+        startchar = tks[0].startchar if tks else 0
+    if endchar is None:
+        endchar = tks[-1].endchar if tks else len(text)
+    frag = Fragment(text, tks, max(0, startchar), min(len(text), endchar))
+    frag.startchar, frag.endchar = _widen(text, frag.startchar, frag.endchar)
+    return frag
