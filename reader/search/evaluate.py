@@ -150,23 +150,34 @@ class Evaluator:
         return hit
 
     def multiterm(self, q):
-        """Prefix, wildcard, fuzzy: the union of the expansions, scored as Whoosh does."""
-        btexts = [self._bytes(q.fieldname, b) for b in q._btexts(self.arrays.reader) if b]
-        btexts = [b for b in btexts if b is not None]
+        """Prefix, wildcard, fuzzy: the union of the expansions, scored as Whoosh does: per
+        segment, since Whoosh expands the query against each segment's own lexicon."""
         mask, score = self.empty()
-        if len(btexts) == 1:  # Whoosh uses the lone Term's matcher: the node's boost is lost
-            return self.term(q.fieldname, btexts[0])
-        for btext in btexts:
-            ids, scores = self._term_scores(q.fieldname, btext)
-            mask[ids] = True
-            score[ids] += scores
-        # Whoosh's Or picks a preloaded ArrayUnionMatcher for indexes of <= 5000 documents
-        # with > 2 clauses (or >= 1024 clauses); unscored, as constantscore asks, every
-        # match then scores 1 — while the binary tree of unions scores BM25 anyway.
-        if q.constantscore and len(btexts) > 1 and (
-                (self.n <= 5000 and len(btexts) > 2) or len(btexts) >= wq.Or.TOO_MANY_CLAUSES):
-            return mask, mask.astype(np.float64)
-        return mask, _boosted(score, q.boost)
+        field = q.fieldname
+        for sub, offset in self.arrays.leaves:
+            btexts = [self._bytes(field, b) for b in q._btexts(sub.reader()) if b]
+            btexts = [b for b in btexts if b is not None]
+            size = sub.doc_count_all()
+            # Whoosh's Or picks a preloaded ArrayUnionMatcher for (segments of) <= 5000
+            # documents with > 2 clauses, or >= 1024 clauses; unscored, as constantscore
+            # asks, every match then scores 1, while the binary tree of unions scores BM25.
+            constant = q.constantscore and len(btexts) > 1 and (
+                (size <= 5000 and len(btexts) > 2) or len(btexts) >= wq.Or.TOO_MANY_CLAUSES)
+            part = np.zeros(self.n, np.float64)
+            for btext in btexts:
+                ids, scores = self._term_scores(field, btext)
+                if len(self.arrays.leaves) > 1:
+                    keep = (ids >= offset) & (ids < offset + size)
+                    ids, scores = ids[keep], scores[keep]
+                mask[ids] = True
+                part[ids] += 1.0 if constant else scores
+            # A lone expansion is Whoosh's plain Term matcher: the node's boost is lost.
+            if len(btexts) > 1 and not constant:
+                part = _boosted(part, q.boost)
+            elif constant:
+                part = np.minimum(part, 1.0)
+            score += part
+        return mask, score
 
     # -- phrases -------------------------------------------------------------------------
     def phrase(self, q):
