@@ -167,7 +167,7 @@ def test_generated_queries_identical(index):
     ix, docs = index
     queries = generated_queries(docs, 400, seed=11)
     results = [_compare(ix, q, limit=rng_limit) for q, rng_limit in
-               zip(queries, [10, 50, 3, 1] * 100)]
+               zip(queries, [10, 50, 3, 1] * 100, strict=True)]
     matched = [r for r in results if r is not None and r.total]
     assert len(matched) >= 250
     assert ix._evaluator.fallbacks < len(queries)  # most of it is the numpy path

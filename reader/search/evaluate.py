@@ -193,7 +193,7 @@ class Evaluator:
             ids, scores = self._term_scores(field, btext)
             mask &= self._mask_of(ids)
             score[ids] += scores
-        pairs = list(zip(words, words[1:]))
+        pairs = list(zip(words, words[1:], strict=False))
         bigram = field + BIGRAM
         for a, b in pairs:
             if a in self.common and b in self.common:
