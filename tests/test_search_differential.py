@@ -176,11 +176,12 @@ def test_generated_queries_identical(index):
 def test_several_segments_and_deletions_identical(tmp_path):
     """SearchIndex.update leaves one segment, but the evaluator must not depend on it: an
     index with a second segment and deleted documents gives Whoosh's results too."""
-    from reader.search.schema import fields_of
+    from reader.search.schema import DocumentFields
 
     docs = make_docs(260, seed=3)
     ix = SearchIndex(tmp_path / "index")
     ix.update(docs[:200])
+    fields_of = DocumentFields(ix.open().schema)
     with ix.open().writer() as writer:
         writer.merge = False
         for doc in docs[200:]:

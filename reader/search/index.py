@@ -146,8 +146,9 @@ class SearchIndex:
         except LockError:
             raise IndexBusy("Another reader process is updating the search index right now; "
                             "try again when it has finished.") from None
-        from reader.search.schema import fields_of
+        from reader.search.schema import DocumentFields
 
+        fields_of = DocumentFields(ix.schema)
         n = 0
         try:
             for doc_id in remove:

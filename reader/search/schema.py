@@ -6,14 +6,15 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from whoosh.analysis import Filter  # imported only when the index is opened (see __init__)
+from whoosh.analysis import Token, Tokenizer  # imported only with the index (see index.py)
 
 from reader.search.doc import STAMP_SEP, IndexDoc
+from reader.search.stems import FastStems
 
 # A stem is "common" when at least this share of the first build's articles hold it; a
 # phrase of two common stems is then one posting list of the bigram field (common-grams).
 COMMON_SHARE = 0.05
-COMMON_SAMPLE = 2000  # articles looked at to choose the common stems
+COMMON_SAMPLE = 500  # articles looked at to choose them (any choice gives exact results)
 
 
 def analyzer():
@@ -34,41 +35,52 @@ def analyzer():
             | StopFilter(stoplist=(), minsize=2) | StemFilter(cachesize=50000))
 
 
-class CommonBigramFilter(Filter):
-    """Joins two consecutive stems into one token "a b" (at the first one's position) when
-    both are common stems. Pickled with the schema, so the set is fixed for the index's life."""
+class CommonBigrams(Tokenizer):
+    """The analyzer of a common-grams field (title_bi, body_bi). A pair of consecutive stems
+    that are both common is one token "a b" at the first one's position, so a phrase of
+    common words is one posting list. The field is given `slots(stems)`, the pairs already
+    made from the stems the main field's analysis gives (no second analysis of the text).
+    Pickled with the schema, so the common stems are fixed for the index's life."""
 
     def __init__(self, common: Iterable[str] = ()):
         self.common = frozenset(common)
 
-    def __call__(self, tokens):
+    def slots(self, stems: list[str]) -> str:
+        """One slot per position: "a|b" for a pair of common stems, else "-"."""
         common = self.common
-        prev = prev_pos = None
-        for token in tokens:
-            text, pos = token.text, token.pos if token.positions else None
-            if prev is not None and prev in common and text in common:
-                token.text = f"{prev} {text}"
-                if token.positions:
-                    token.pos = prev_pos
-                yield token
-            prev, prev_pos = text, pos
+        return " ".join(f"{a}|{b}" if a in common and b in common else "-"
+                        for a, b in zip(stems, stems[1:], strict=False))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, slot in enumerate(value.split(" ") if value else ()):
+            if slot == "-":
+                continue
+            token.text = slot.replace("|", " ")
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = token.endchar = start_char
+            yield token
 
 
 def common_of(schema) -> frozenset[str]:
     """The common stems the schema's bigram fields were built with."""
-    for item in getattr(schema["body_bi"].analyzer, "items", ()):
-        if isinstance(item, CommonBigramFilter):
-            return item.common
-    return frozenset()
+    return getattr(schema["body_bi"].analyzer, "common", frozenset())
 
 
 def common_stems(docs: list[IndexDoc]) -> frozenset[str]:
     """Stems held by at least COMMON_SHARE of (a sample of) the articles, and by two or more."""
     sample = docs[:COMMON_SAMPLE]
-    ana = analyzer()
+    stems = FastStems(analyzer())
     df: Counter[str] = Counter()
     for doc in sample:
-        df.update({t.text for t in ana(f"{doc.title}\n{doc.body}")})
+        df.update(set(stems.stems(doc.title)) | set(stems.stems(doc.body)))
     least = max(2, COMMON_SHARE * len(sample))
     return frozenset(w for w, n in df.items() if n >= least)
 
@@ -79,7 +91,7 @@ def schema(common: Iterable[str] = ()):
     from whoosh.support.charset import accent_map
 
     stem = analyzer()
-    bigram = analyzer() | CommonBigramFilter(common)
+    bigram = CommonBigrams(common)
     plain = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -103,27 +115,34 @@ def schema(common: Iterable[str] = ()):
     )
 
 
-def fields_of(doc: IndexDoc) -> dict:
-    """The Whoosh document for one article."""
-    out = {
-        "id": doc.id,
-        "title": doc.title,
-        "body": doc.body,
-        "title_bi": doc.title,
-        "body_bi": doc.body,
-        "words": f"{doc.title}\n{doc.body}",
-        "source": doc.source,
-        "site": doc.source,
-        "author": doc.author,
-        "entity": ",".join(e.replace(",", " ") for e in doc.entities),
-        "policy": ",".join(p.replace(",", " ") for p in doc.policies),
-        "stampkey": f"{doc.id}{STAMP_SEP}{doc.stamp}",
-    }
-    if doc.date:
-        try:
-            d = dt.date.fromisoformat(doc.date)
-            out["date"] = dt.datetime(d.year, d.month, d.day)
-            out["year"] = str(d.year)
-        except ValueError:
-            pass
-    return out
+class DocumentFields:
+    """IndexDoc -> the Whoosh document, for one index's schema."""
+
+    def __init__(self, schema):
+        self._bigrams = schema["body_bi"].analyzer
+        self._stems = FastStems(schema["body"].analyzer)
+
+    def __call__(self, doc: IndexDoc) -> dict:
+        slots, stems = self._bigrams.slots, self._stems.stems
+        out = {
+            "id": doc.id,
+            "title": doc.title,
+            "body": doc.body,
+            "title_bi": slots(stems(doc.title)),
+            "body_bi": slots(stems(doc.body)),
+            "words": f"{doc.title}\n{doc.body}",
+            "source": doc.source,
+            "site": doc.source,
+            "author": doc.author,
+            "entity": ",".join(e.replace(",", " ") for e in doc.entities),
+            "policy": ",".join(p.replace(",", " ") for p in doc.policies),
+            "stampkey": f"{doc.id}{STAMP_SEP}{doc.stamp}",
+        }
+        if doc.date:
+            try:
+                d = dt.date.fromisoformat(doc.date)
+                out["date"] = dt.datetime(d.year, d.month, d.day)
+                out["year"] = str(d.year)
+            except ValueError:
+                pass
+        return out

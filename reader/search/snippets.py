@@ -1,8 +1,9 @@
 """Snippets: the query's words in <b>…</b>, in up to two fragments of the article body.
 
 `Snippets.make` gives exactly what Whoosh's `hit.highlights("body", top=2)` gives with
-`word_fragmenter` and `Bold` (the reference path in reader.search.reference), with one regex
-pass over the text and a per-word stem cache instead of the analyzer chain per token.
+`WordFragmenter` and `Bold` (the reference path in reader.search.reference), with one regex
+pass over the text and a per-word stem cache (reader.search.stems) instead of the analyzer
+chain per token.
 """
 
 from __future__ import annotations
@@ -69,29 +70,14 @@ def lead(body: str, n: int = 200) -> str:
 
 
 class Snippets:
-    """Snippet maker for one schema's body analyzer (RegexTokenizer | Lowercase | Charset |
-    Stop | Stem), reproducing its tokens' text without building a Token per word."""
+    """Snippet maker for one schema's body analyzer."""
 
     def __init__(self, analyzer):
-        tokenizer, _lower, charset, stop, stem = analyzer.items
-        self._rx = tokenizer.expression
-        self._charmap = charset.charmap
-        self._stops, self._min, self._max = stop.stops, stop.min, stop.max
-        self._stem, self._ignore = stem.stemfn, stem.ignore
-        self._keys: dict[str, str] = {}
+        from reader.search.stems import FastStems
+
+        self._stems = FastStems(analyzer)
         self._scorer = BasicFragmentScorer()
         self._formatter = Bold()
-
-    def _key(self, word: str) -> str:
-        key = self._keys.get(word)
-        if key is None:
-            t = word.lower().translate(self._charmap)
-            stopped = (len(t) < self._min or (self._max and len(t) > self._max)
-                       or t in self._stops)
-            key = t if stopped or t in self._ignore else self._stem(t)
-            if len(self._keys) < 200_000:
-                self._keys[word] = key
-        return key
 
     def make(self, text: str, words: frozenset[str]) -> str:
         """The snippet HTML ('' when no word of `words` is in `text`)."""
@@ -104,11 +90,11 @@ class Snippets:
         tks: list = []
         endchar = None
         out = []
-        key = self._key
-        for m in self._rx.finditer(text):
+        key = self._stems.key
+        for m in self._stems.regex.finditer(text):
             startchar, endchar = m.span()
             tlength = endchar - startchar
-            k = key(m.group())
+            k = key(m.group())[0]
             matched = k in words
             if countdown < 0 and not matched:
                 firsts.append(startchar)
