@@ -1,5 +1,4 @@
-"""Per-searcher numpy views of a Whoosh index: field lengths, posting lists, dates, facet
-values and positions, decoded lazily once and kept until the searcher is replaced."""
+"""Per-searcher numpy arrays of a Whoosh index: lengths, postings, dates, facets, positions."""
 
 from __future__ import annotations
 

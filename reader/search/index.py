@@ -1,8 +1,4 @@
-"""SearchIndex: one Whoosh index directory, its writer and its searches.
-
-The index is derived data: any error opening it means it is deleted and rebuilt. Whoosh
-parses queries and keeps the postings; reader.search.evaluate scores them with numpy.
-"""
+"""SearchIndex: one Whoosh index directory, its writer and its searches."""
 
 from __future__ import annotations
 
@@ -33,7 +29,10 @@ ENGINES = ("numpy", "whoosh")  # numpy: reader.search.evaluate; whoosh: Whoosh's
 
 
 class SearchIndex:
-    """One Whoosh index directory. Thread-safe for searching; one writer at a time."""
+    """One Whoosh index directory. Thread-safe for searching; one writer at a time.
+
+    The index is derived data: any error opening it means it is deleted and rebuilt. Whoosh
+    parses queries and keeps the postings; reader.search.evaluate scores them with numpy."""
 
     def __init__(self, index_dir: Path):
         self.dir = Path(index_dir)
@@ -252,6 +251,7 @@ class SearchIndex:
 
         if self._evaluator is None:
             self._evaluator = Evaluator(s)
+        self._evaluator.remember_expansions(q)
         mask, total, top = self._evaluator.top(q, limit)
         out = []
         if top[:n_snip]:

@@ -1,5 +1,4 @@
-"""Whoosh's own evaluation of a parsed query (collectors and matchers): the reference that
-reader.search.evaluate must reproduce, kept for the differential tests and for checking."""
+"""Whoosh's own evaluation of a query (collectors, matchers): what evaluate must reproduce."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""Snippets: the query's words in <b>…</b>, in up to two fragments of the article body.
-
-`Snippets.make` gives exactly what Whoosh's `hit.highlights("body", top=2)` gives with
-`WordFragmenter` and `Bold` (the reference path in reader.search.reference), with one regex
-pass over the text and a per-word stem cache (reader.search.stems) instead of the analyzer
-chain per token.
-"""
+"""Snippets: the query's words in <b>…</b>, in up to two fragments of the article body."""
 
 from __future__ import annotations
 
@@ -70,7 +64,11 @@ def lead(body: str, n: int = 200) -> str:
 
 
 class Snippets:
-    """Snippet maker for one schema's body analyzer."""
+    """Snippet maker for one schema's body analyzer.
+
+    `make` gives exactly what Whoosh's `hit.highlights("body", top=2)` gives with
+    `WordFragmenter` and `Bold` (reader.search.reference), with one regex pass over the text
+    and a per-word stem cache (reader.search.stems) instead of the analyzer chain per token."""
 
     def __init__(self, analyzer):
         from reader.search.stems import FastStems

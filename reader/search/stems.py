@@ -1,5 +1,4 @@
-"""The stemming analyzer's output without its per-token machinery: one regex pass and a
-per-word cache, for snippets and for the bigram fields (both must equal the analyzer's)."""
+"""The stemming analyzer's output from one regex pass and a per-word cache."""
 
 from __future__ import annotations
 
