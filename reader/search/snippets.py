@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from collections import deque
+from itertools import accumulate
 
 from whoosh.analysis import Token
 from whoosh.highlight import (
@@ -83,17 +85,38 @@ class Snippets:
         return self._formatter.format(top_fragments(frags, 2, self._scorer, FIRST, minscore=1))
 
     def _fragments(self, text: str, words: frozenset[str]) -> list:
-        # ContextFragmenter.fragment_tokens, inlined: only matched words become Tokens.
+        """Whoosh's ContextFragmenter.fragment_tokens over the analyzer's tokens, run token by
+        token only near matched words: elsewhere (outside a fragment) a token only moves the
+        window of possible fragment starts, which is recomputed when the next match comes."""
+        parts = self._stems.splitter.split(text)
+        cum = list(accumulate(map(len, parts)))
+        tokens = parts[1::2]
+        # parts: gap, word, gap, word, ..., gap; word i spans cum[2i] to cum[2i + 1].
+        starts, ends = cum[0::2][:len(tokens)], cum[1::2]
+        keys = self._stems.keys(tokens)
+        matches = [i for i, k in enumerate(keys) if k in words]
+        out: list = []
+        if not matches:
+            return out
         first, firsts, countdown, currentlen = None, deque(), -1, 0
         tks: list = []
-        endchar = None
-        out = []
-        key = self._stems.key
-        for m in self._stems.regex.finditer(text):
-            startchar, endchar = m.span()
+        i, n, next_match = 0, len(tokens), 0
+        while i < n:
+            if countdown < 0:
+                while next_match < len(matches) and matches[next_match] < i:
+                    next_match += 1
+                if next_match == len(matches):
+                    break  # no fragment open and no match left: nothing more can happen
+                j = matches[next_match]
+                if j > i:  # tokens i..j-1 only slide the window of starts
+                    low = ends[j - 1] - SURROUND
+                    while firsts and firsts[0] < low:
+                        firsts.popleft()
+                    firsts.extend(starts[bisect_left(starts, low, i, j):j])
+                    i = j
+            startchar, endchar = starts[i], ends[i]
             tlength = endchar - startchar
-            k = key(m.group())[0]
-            matched = k in words
+            matched = keys[i] in words
             if countdown < 0 and not matched:
                 firsts.append(startchar)
                 while firsts and endchar - firsts[0] > SURROUND:
@@ -108,7 +131,7 @@ class Snippets:
                     else:
                         first = startchar
                         countdown += SURROUND
-                t = Token(positions=False, chars=True, text=k, boost=1.0)
+                t = Token(positions=False, chars=True, text=keys[i], boost=1.0)
                 t.startchar, t.endchar, t.matched = startchar, endchar, True
                 tks.append(t)
             if countdown >= 0:
@@ -117,8 +140,9 @@ class Snippets:
                 if countdown <= 0:
                     out.append(_fragment(text, tks, first, endchar))
                     tks, firsts, first, currentlen = [], deque(), None, 0
-        if tks:
-            out.append(_fragment(text, tks, first, endchar))
+            i += 1
+        if tks:  # Whoosh closes the last fragment at the text's last token
+            out.append(_fragment(text, tks, first, ends[-1]))
         return out
 
 

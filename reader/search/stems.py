@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class FastStems:
     """Reproduces `RegexTokenizer | LowercaseFilter | CharsetFilter | StopFilter | StemFilter`
@@ -13,6 +15,9 @@ class FastStems:
     def __init__(self, analyzer):
         tokenizer, _lower, charset, stop, stem = analyzer.items
         self.regex = tokenizer.expression
+        # The same words as one capturing group: re.split gives [gap, word, gap, word, ..., gap].
+        self.splitter = re.compile("(" + re.sub(r"\((?!\?)", "(?:", self.regex.pattern) + ")",
+                                   self.regex.flags)
         self._charmap = charset.charmap
         self._stops, self._min, self._max = stop.stops, stop.min, stop.max
         self._stem, self._ignore = stem.stemfn, stem.ignore
@@ -29,6 +34,11 @@ class FastStems:
             if len(self._keys) < self.MAX_CACHE:
                 self._keys[word] = got
         return got
+
+    def keys(self, words: list[str]) -> list[str]:
+        """Each word's key (stem, or folded text when the index drops the word)."""
+        cached = self._keys.get
+        return [(cached(w) or self.key(w))[0] for w in words]
 
     def stems(self, text: str) -> list[str]:
         """The stems the index holds for `text`, in order: the i-th is at position i."""
