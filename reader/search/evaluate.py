@@ -205,7 +205,8 @@ class Evaluator:
     # -- phrases -------------------------------------------------------------------------
     def phrase(self, q):
         """A slop-1 phrase through the common-grams field: a pair of common stems is one
-        posting list there; anything else is checked on the words' positions."""
+        posting list there (exact for two words); longer phrases and pairs with a rarer word
+        are checked on the words' positions in the documents left."""
         field, words = q.fieldname, list(q.words)
         mask, score = self.empty()
         btexts = [self._bytes(field, w) for w in words]
@@ -222,13 +223,8 @@ class Evaluator:
             if a in self.common and b in self.common:
                 mask &= self.arrays.mask(bigram, f"{a} {b}".encode())
         all_common = all(a in self.common and b in self.common for a, b in pairs)
-        if len(words) > 2 and mask.any():
-            if all_common:  # consecutive bigrams at consecutive positions
-                mask = self._verify(bigram, [f"{a} {b}".encode() for a, b in pairs], mask)
-            else:
-                mask = self._verify(field, btexts, mask)
-        elif not all_common and mask.any():
-            mask = self._verify(field, btexts, mask)
+        if mask.any() and (len(words) > 2 or not all_common):
+            mask = self._verify(field, btexts, mask)  # the bigrams narrowed the candidates
         return mask, _boosted(score * mask, q.boost)
 
     def _verify(self, field: str, btexts: list[bytes], mask: np.ndarray) -> np.ndarray:

@@ -98,8 +98,8 @@ def schema(common: Iterable[str] = ()):
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
         body=fields.TEXT(stored=True, analyzer=stem),
         # Only for phrase search (reader.search.evaluate): never queried by the parser.
-        title_bi=fields.TEXT(analyzer=bigram),
-        body_bi=fields.TEXT(analyzer=bigram),
+        title_bi=fields.TEXT(analyzer=bigram, phrase=False),
+        body_bi=fields.TEXT(analyzer=bigram, phrase=False),
         # Unstemmed words of title and body, only for "did you mean" (Whoosh's own
         # spelling=True breaks fuzzy queries on a stemmed field: terms_within then reads the
         # unstemmed spelling words but is given a stemmed term).
