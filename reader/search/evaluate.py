@@ -45,6 +45,18 @@ class Evaluator:
         self._expansions: OrderedDict = OrderedDict()
         self.fallbacks = 0  # subtrees Whoosh evaluated (for tests and profiling)
 
+    def warm(self) -> None:
+        """Read what every search needs (title/body lengths, dates, facet values) now rather
+        than in the first search after an index change (about 0.3 s at 10k articles)."""
+        for field in ("title", "body"):
+            self.arrays.lengths(field)
+        if "date" in self.schema:
+            self.arrays.numeric("date")
+        nothing = np.zeros(self.n, bool)
+        for field in ("site", "year", "entity", "policy"):
+            if field in self.schema:
+                self.arrays.facet(field, nothing)
+
     # -- results -------------------------------------------------------------------------
     def remember_expansions(self, q) -> None:
         """Make the query's fuzzy, prefix and wildcard leaves expand each segment's lexicon

@@ -161,7 +161,19 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.warm()
         return n
+
+    def warm(self) -> None:
+        """Open the searcher and read its per-document arrays, so that the first search after
+        an index change does not pay for them (update() does this after its commit)."""
+        from reader.search.evaluate import Evaluator
+
+        with self._lock:
+            s = self._current_searcher()
+            if self._evaluator is None:
+                self._evaluator = Evaluator(s)
+            self._evaluator.warm()
 
     # -- searching -----------------------------------------------------------------------
     def _current_searcher(self):
