@@ -1,9 +1,11 @@
-"""The catalogue: which article files exist (bundled corpus + user imports) and their metadata.
+"""The catalogue: which articles exist (bundled corpus + user imports), their metadata,
+duplicates and near-duplicates, and the clean-article cache.
 
 Listing is cheap: parsed metadata is cached by (path, size, mtime) in the data dir, so a
 start-up with 10k unchanged files only stats them. Each file is parsed once per content: the
-clean article is kept in the cache (`cache/articles/`, keyed by the file's hash, its id and
-the importer's version) and read from there by `load`.
+clean articles are kept in the cache (`cache/articles/`, keyed by the file's hash, the
+article's id and the importer's version) and read from there by `load`. One file may hold
+several articles (a news-database export): each has its own id, `<file id>-<n>`.
 """
 
 from __future__ import annotations
@@ -14,18 +16,20 @@ import logging
 import os
 import shutil
 import tomllib
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
 from reader import importer
 from reader.domain import Article, ArticleInfo, ImportOutcome
 from reader.errors import BadInput, NotFound
+from reader.importer.fingerprint import NEAR_DUPLICATE, fingerprint, resemblance
 from reader.paths import Paths
 from reader.textutil import atomic_write, slug
 
 log = logging.getLogger(__name__)
 
-CATALOG_VERSION = 2  # bump when importer rules change, so every file is parsed again
+CATALOG_VERSION = 3  # bump when importer rules change, so every file is parsed again
 
 
 def _info(article: Article) -> ArticleInfo:
@@ -36,12 +40,63 @@ def _info(article: Article) -> ArticleInfo:
     )
 
 
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
 def _files(folder: Path) -> list[Path]:
+    """The article files of a catalogue folder (supported types, hidden ones left out)."""
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*")
                   if p.is_file() and p.suffix.lower() in importer.SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+                  and not _hidden(p, folder))
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
+    """Every file of a folder given to import, and a line for each hidden file or folder
+    (not searched: .git, .DS_Store)."""
+    files: list[Path] = []
+    hidden: list[ImportOutcome] = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel[:-1]):
+            continue  # inside a hidden folder, already reported
+        if rel[-1].startswith("."):
+            kind = "folder" if path.is_dir() else "file"
+            hidden.append(ImportOutcome(str(path), "skipped", f"hidden {kind}; not imported"))
+        elif path.is_file():
+            files.append(path)
+    return files, hidden
+
+
+class NearIndex:
+    """Fingerprints of the articles seen so far; `match` finds the most similar one."""
+
+    def __init__(self) -> None:
+        self._by_hash: dict[str, list[str]] = {}
+        self._fps: dict[str, str] = {}
+
+    def match(self, fp: str) -> tuple[str, float] | None:
+        """(id, resemblance) of the closest article at or above the threshold, or None."""
+        shared = Counter(doc for h in {fp[i:i + 8] for i in range(0, len(fp), 8)}
+                         for doc in self._by_hash.get(h, ()))
+        best = None
+        for doc, _ in shared.most_common(8):
+            score = resemblance(fp, self._fps[doc])
+            if score >= NEAR_DUPLICATE and (best is None or score > best[1]):
+                best = (doc, score)
+        return best
+
+    def add(self, doc_id: str, fp: str) -> None:
+        self._fps[doc_id] = fp
+        for i in range(0, len(fp), 8):
+            self._by_hash.setdefault(fp[i:i + 8], []).append(doc_id)
+
+
+def _near_warning(match: tuple[str, float]) -> str:
+    return (f"near-duplicate of {match[0]} (resemblance {match[1]:.2f}): the same story, "
+            "perhaps updated; both are kept")
 
 
 class Catalog:
@@ -50,9 +105,12 @@ class Catalog:
     def __init__(self, paths: Paths):
         self.paths = paths
         self._cache_file = paths.cache_dir / "catalog.json"
-        self._entries: dict[str, dict] = {}  # path -> {"size","mtime","info"} (or "error")
+        self._entries: dict[str, dict] = {}  # path -> {"size","mtime","articles"} (or "error")
         self._infos: dict[str, ArticleInfo] = {}
-        self.problems: list[str] = []  # one line per file that could not be read
+        self._fps: dict[str, str] = {}  # id -> text fingerprint
+        self.problems: list[str] = []  # one line per file or article that could not be listed
+        # id -> (id of the earlier article it nearly repeats, resemblance): shown, not hidden
+        self.near_duplicates: dict[str, tuple[str, float]] = {}
         self.manifest = self._read_manifest()
 
     def _read_manifest(self) -> dict:
@@ -90,13 +148,33 @@ class Catalog:
         except OSError as exc:  # a read-only data dir still lists articles
             log.info("Could not save the catalogue cache: %s", exc)
 
+    def _parse(self, path: Path, bundled: bool) -> dict:
+        """A catalogue entry for one file: its articles' infos and fingerprints, or its error."""
+        st = path.stat()
+        entry: dict = {"size": st.st_size, "mtime": st.st_mtime_ns}
+        try:
+            arts = importer.parse_file_all(path, manifest=self._overrides(path.stem),
+                                           bundled=bundled)
+        except (BadInput, OSError) as exc:
+            entry["error"] = str(exc)
+            return entry
+        entry["articles"] = [{"info": asdict(_info(a)), "fp": fingerprint(a.body)}
+                             for a in arts]
+        for art in arts:
+            self._keep(art)
+        return entry
+
     def refresh(self) -> list[ArticleInfo]:
         """Rescan both folders; parse only new or changed files. Newest first."""
         if not self._entries:
             self._load_cache()
         entries: dict[str, dict] = {}
         infos: dict[str, ArticleInfo] = {}
+        fps: dict[str, str] = {}
         by_sha: dict[str, str] = {}
+        by_text: dict[str, str] = {}
+        near = NearIndex()
+        near_duplicates: dict[str, tuple[str, float]] = {}
         problems: list[str] = []
         changed = False
         sources = [(self.paths.corpus_dir, True), (self.paths.imports_dir, False)]
@@ -111,31 +189,42 @@ class Catalog:
                 entry = self._entries.get(key)
                 if not entry or entry["size"] != st.st_size or entry["mtime"] != st.st_mtime_ns:
                     changed = True
-                    entry = {"size": st.st_size, "mtime": st.st_mtime_ns}
                     try:
-                        art = importer.parse_file(path, manifest=self._overrides(path.stem),
-                                                  bundled=bundled)
-                        entry["info"] = asdict(_info(art))
-                        self._keep(art)
-                    except (BadInput, OSError) as exc:
-                        entry["error"] = str(exc)
+                        entry = self._parse(path, bundled)
+                    except OSError as exc:
+                        problems.append(f"{path.name}: {exc.strerror}")
+                        continue
                 entries[key] = entry
                 if "error" in entry:
                     problems.append(entry["error"])
                     continue
-                info = ArticleInfo(**entry["info"])
-                if info.sha in by_sha:
-                    problems.append(f"{path.name}: same content as {by_sha[info.sha]}; skipped")
+                sha = entry["articles"][0]["info"]["sha"]
+                if sha in by_sha:
+                    problems.append(f"{path.name}: same content as {by_sha[sha]}; skipped")
                     continue
-                if info.id in infos:
-                    problems.append(f"{path.name}: id {info.id} already used; skipped")
-                    continue
-                by_sha[info.sha] = info.id
-                infos[info.id] = info
+                for item in entry["articles"]:
+                    info = ArticleInfo(**item["info"])
+                    if info.id in infos:
+                        problems.append(f"{path.name}: id {info.id} already used; skipped")
+                        continue
+                    if info.text_hash in by_text:
+                        problems.append(f"{info.id}: same text as {by_text[info.text_hash]}; "
+                                        "skipped")
+                        continue
+                    match = near.match(item["fp"])
+                    if match:
+                        near_duplicates[info.id] = match
+                    near.add(info.id, item["fp"])
+                    by_sha.setdefault(sha, info.id)
+                    by_text[info.text_hash] = info.id
+                    infos[info.id] = info
+                    fps[info.id] = item["fp"]
         if changed or entries.keys() != self._entries.keys():
             self._entries = entries
             self._save_cache()
         self._infos = infos
+        self._fps = fps
+        self.near_duplicates = near_duplicates
         self.problems = problems
         return self.infos()
 
@@ -183,61 +272,84 @@ class Catalog:
         art = self._kept(info)
         if art is not None:
             return art
+        path = Path(info.path)
         try:
-            art = importer.parse_file(Path(info.path), manifest=self._overrides(doc_id),
-                                      bundled=info.bundled)
+            arts = importer.parse_file_all(path, manifest=self._overrides(path.stem),
+                                           bundled=info.bundled)
         except (OSError, BadInput) as exc:
             raise NotFound(f"Article '{doc_id}' can no longer be read: {exc}") from exc
-        self._keep(art)
-        return art
+        for art in arts:
+            self._keep(art)
+        for art in arts:
+            if art.id == doc_id:
+                return art
+        raise NotFound(f"Article '{doc_id}' is no longer in {path.name}")
 
     # -- import --------------------------------------------------------------------------
     def import_paths(self, paths: list[str | os.PathLike]) -> list[ImportOutcome]:
-        """Copy files (folders: their supported files) into the imports dir.
+        """Copy files (folders: every file in them) into the imports dir.
 
-        Each file gets an outcome; one bad file never stops the batch."""
+        Each file gets an outcome (each article of a news-database export its own), an
+        unsupported or hidden one included; one bad file never stops the batch."""
         if not self._infos:
             self.refresh()
         known = {i.sha: i.id for i in self._infos.values()}
+        known_text = {i.text_hash: i.id for i in self._infos.values()}
+        near = NearIndex()
+        for doc_id, fp in self._fps.items():
+            near.add(doc_id, fp)
         outcomes: list[ImportOutcome] = []
         files: list[Path] = []
         for given in paths:
             p = Path(given).expanduser()
             if p.is_dir():
-                found = _files(p)
-                if not found:
-                    outcomes.append(ImportOutcome(str(p), "skipped",
-                                                  "folder holds no .txt, .md or .html files"))
+                found, hidden = _walk(p)
+                outcomes.extend(hidden)
+                if not found and not hidden:
+                    outcomes.append(ImportOutcome(str(p), "skipped", "empty folder"))
                 files.extend(found)
             elif p.exists():
                 files.append(p)
             else:
                 outcomes.append(ImportOutcome(str(p), "failed", "no such file or folder"))
         for path in files:
-            outcomes.append(self._import_one(path, known))
+            outcomes.extend(self._import_one(path, known, known_text, near))
         if any(o.status == "imported" for o in outcomes):
             self.refresh()
         return outcomes
 
-    def _import_one(self, path: Path, known: dict[str, str]) -> ImportOutcome:
+    def _import_one(self, path: Path, known: dict[str, str], known_text: dict[str, str],
+                    near: NearIndex) -> list[ImportOutcome]:
+        where = str(path)
         try:
-            if path.suffix.lower() not in importer.SUFFIXES:
-                raise BadInput(f"unsupported file type '{path.suffix or 'none'}' "
-                               f"(use {', '.join(importer.SUFFIXES)})")
-            if path.stat().st_size > importer.MAX_BYTES:
-                raise BadInput(f"over the {importer.MAX_BYTES // 2**20} MB limit for one article")
+            reason = importer.unsupported_reason(path.name)
+            if reason:
+                return [ImportOutcome(where, "failed", reason)]
+            limit = importer.max_bytes(path.suffix)
+            if path.stat().st_size > limit:
+                raise BadInput(f"over the {limit // 2**20} MB limit for one file")
             raw = path.read_bytes()
             sha = importer.sha256(raw)
             if sha in known:
-                return ImportOutcome(str(path), "skipped",
-                                     f"duplicate: same content as {known[sha]}", known[sha])
+                return [ImportOutcome(where, "skipped",
+                                      f"duplicate: same content as {known[sha]}", known[sha])]
             doc_id = f"{slug(path.stem, 40) or 'article'}-{sha[:8]}"
-            art = importer.parse_bytes(raw, path.name, doc_id)
+            arts = importer.parse_bytes_all(raw, path.name, doc_id)
         except BadInput as exc:
-            reason = str(exc).removeprefix(f"{path.name}: ")
-            return ImportOutcome(str(path), "failed", reason)
+            return [ImportOutcome(where, "failed", str(exc).removeprefix(f"{path.name}: "))]
         except OSError as exc:
-            return ImportOutcome(str(path), "failed", exc.strerror or str(exc))
+            return [ImportOutcome(where, "failed", exc.strerror or str(exc))]
+        outcomes: list[ImportOutcome] = []
+        fresh: list[tuple[Article, str]] = []
+        for art in arts:
+            if art.text_hash in known_text:
+                outcomes.append(ImportOutcome(where, "skipped", "duplicate: same text as "
+                                              f"{known_text[art.text_hash]}",
+                                              known_text[art.text_hash]))
+            else:
+                fresh.append((art, fingerprint(art.body)))
+        if not fresh:
+            return outcomes
         dest = self.paths.imports_dir / f"{doc_id}{path.suffix.lower()}"
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +357,15 @@ class Catalog:
             shutil.copyfile(path, tmp)
             os.replace(tmp, dest)
         except OSError as exc:
-            return ImportOutcome(str(path), "failed",
-                                 f"could not copy into the data dir: {exc.strerror or exc}")
+            return [ImportOutcome(where, "failed",
+                                  f"could not copy into the data dir: {exc.strerror or exc}")]
         known[sha] = doc_id
-        return ImportOutcome(str(path), "imported", "", doc_id, art.warnings)
+        for art, fp in fresh:
+            warnings = list(art.warnings)
+            match = near.match(fp)
+            if match:
+                warnings.append(_near_warning(match))
+            near.add(art.id, fp)
+            known_text[art.text_hash] = art.id
+            outcomes.append(ImportOutcome(where, "imported", "", art.id, tuple(warnings)))
+        return outcomes

@@ -202,7 +202,7 @@ def test_invalid_utf8_decoded_with_fallback_and_warning():
 
 def test_unsupported_type_rejected():
     with pytest.raises(BadInput, match="unsupported"):
-        parse_bytes(b"Title\n\nBody", "doc.pdf", "doc")
+        parse_bytes(b"Title\n\nBody", "doc.xyz", "doc")
 
 
 def test_only_chrome_rejected():

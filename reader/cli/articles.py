@@ -19,6 +19,8 @@ def cmd_app(args) -> int:
 
 def cmd_index(args) -> int:
     with open_library(args) as lib, progress_bar() as bar:
+        if args.rebuild and not args.no_nlp:
+            _drop_damaged_analyses(lib)
         report = lib.indexing.update(rebuild=args.rebuild, progress=bar, nlp=not args.no_nlp)
         problems = lib.articles.problems
     for msg in report.messages:
@@ -32,6 +34,17 @@ def cmd_index(args) -> int:
               f"{report.removed} removed, {report.unchanged} unchanged; "
               f"{report.analysed} analysed by NLP.")
     return 0
+
+
+def _drop_damaged_analyses(lib) -> None:
+    """A rebuild reads every NLP cache entry first, so a damaged one is analysed again now
+    (otherwise it is dropped only when a table build reads it, and redone by the next run)."""
+    from reader.extraction import nlp
+
+    dropped = nlp.verify_cached(lib.paths.cache_dir, [i.text_hash for i in lib.articles.list()])
+    if dropped:
+        print(f"{dropped} damaged NLP cache entr{'y' if dropped == 1 else 'ies'} dropped; "
+              "analysing again.", file=sys.stderr)
 
 
 def cmd_list(args) -> int:

@@ -53,12 +53,17 @@ def progress_bar() -> Iterator[Progress]:
 @contextlib.contextmanager
 def open_library(args) -> Iterator[Library]:
     """The library for `--data-dir` / `--corpus`, closed at the end (its store takes the
-    exit backup then)."""
+    exit backup then); what the store had to do at open (restored a backup, read-only) is
+    printed on stderr."""
     lib = Library.open(args.data_dir, args.corpus)
     try:
         yield lib
     finally:
+        # Only when this command opened the store: asking would open it (and back it up).
+        message = lib.user_data_message if lib._store is not None else ""
         lib.close()
+        if message:
+            print(f"reader: {message}", file=sys.stderr)
 
 
 def ensure_index(lib: Library, extraction: bool = False) -> None:

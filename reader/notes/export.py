@@ -15,22 +15,27 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 def _meta(articles: Mapping[str, Any], doc: str) -> dict[str, str]:
     info = articles.get(doc)
     if info is None:
-        return {"title": "", "source": "", "date": "", "author": ""}
+        return {"title": "", "source": "", "date": "", "author": "", "date_from": ""}
     if not isinstance(info, Mapping):  # ArticleInfo or Article
         info = {"title": info.title, "source": info.source, "date": info.date,
-                "author": info.author}
-    return {k: str(info.get(k, "") or "") for k in ("title", "source", "date", "author")}
+                "author": info.author, "date_from": info.date_from}
+    return {k: str(info.get(k, "") or "")
+            for k in ("title", "source", "date", "author", "date_from")}
 
 
 def citation(meta: Mapping[str, str], doc: str) -> str:
-    """`Author, “Title”, *Source*, date.` with whatever parts are known."""
+    """`Author, “Title”, *Source*, date.` with whatever parts are known; a date the
+    importer took from a reader comment (`date_from` "comment") says so."""
     parts = []
     if meta.get("author"):
         parts.append(meta["author"])
     parts.append(f"“{meta.get('title') or doc}”")
     if meta.get("source"):
         parts.append(f"*{meta['source']}*")
-    parts.append(meta.get("date") or "n.d.")
+    date = meta.get("date") or "n.d."
+    if meta.get("date") and meta.get("date_from") == "comment":
+        date += " (date from a reader comment)"
+    parts.append(date)
     return ", ".join(parts) + "."
 
 

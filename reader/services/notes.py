@@ -123,7 +123,7 @@ class NoteService:
         """Restore notes from a JSON export; known notes are not duplicated. `changes.counts`
         says how many were added and skipped, with the problems found."""
         notes, problems = notes_mod.parse_annotations(text)
-        counts = self._store().import_notes(notes)
+        counts = self._store().import_notes(notes, problems)
         return Changes(counts={**counts, "problems": problems})
 
 

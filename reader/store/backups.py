@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 
 KEEP_BACKUPS = 5
 BACKUP_EVERY = timedelta(days=1)  # `backup_if_due` (called at open) backs up at most daily
-# `close` also backs up a session that changed something, unless the newest backup is this
-# recent: a burst of CLI commands must not rotate yesterday's backups away.
+# `close` also backs up a session that changed something; when the newest backup is this
+# recent, the new one replaces it: a burst of CLI commands must not rotate yesterday's
+# backups away, and every command's changes still reach a backup at exit.
 CLOSE_BACKUP_GAP = timedelta(hours=1)
 _BACKUP_NAME = re.compile(r"^reader-(\d{8}-\d{6})\.sqlite3$")
 _STAMP = "%Y%m%d-%H%M%S"
@@ -78,13 +79,16 @@ class Backups:
         return age is None or not timedelta(0) <= age < BACKUP_EVERY
 
     def _backup_at_close(self) -> None:
-        """Back up if due, or if this session saved something and the newest backup is over
-        CLOSE_BACKUP_GAP old. Never raises."""
-        newest = self._newest_backup_time()
+        """Back up if due, or if this session saved something (replacing the newest backup
+        when it is under CLOSE_BACKUP_GAP old). Never raises."""
+        backups = self.backups()
+        newest = backup_time(backups[-1]) if backups else None
         recent = newest is not None and \
             timedelta(0) <= datetime.now() - newest < CLOSE_BACKUP_GAP
-        if self._due(newest) or (self._changed and not recent):
+        if self._due(newest):
             self._safe_backup()
+        elif self._changed:
+            self._safe_backup(replacing=backups[-1] if recent else None)
 
     def backup_if_due(self, now: datetime | None = None) -> Path | None:
         """Back up when the newest backup is a day old (or there is none). Never raises: a
@@ -94,17 +98,19 @@ class Backups:
                 return None
             return self._safe_backup(now)
 
-    def _safe_backup(self, now: datetime | None = None) -> Path | None:
+    def _safe_backup(self, now: datetime | None = None,
+                     replacing: Path | None = None) -> Path | None:
         try:
-            return self.backup(now)
+            return self.backup(now, replacing)
         except (ReaderError, OSError) as exc:
             log.warning("notes backup failed: %s", exc)
             return None
 
-    def backup(self, now: datetime | None = None) -> Path:
+    def backup(self, now: datetime | None = None, replacing: Path | None = None) -> Path:
         """Write a verified backup now (`backups/reader-<local time>.sqlite3`) and keep the
-        newest KEEP_BACKUPS. Older ones are pruned only after the new one passed
-        integrity_check. Raises ReaderError/OSError when the backup fails."""
+        newest KEEP_BACKUPS. Older ones (and `replacing`, a backup this one supersedes) are
+        deleted only after the new one passed integrity_check. Raises ReaderError/OSError
+        when the backup fails."""
         with self._lock:
             if self.readonly:
                 raise ReadOnly("Cannot back up: the data folder is read-only.")
@@ -138,6 +144,8 @@ class Backups:
             os.replace(partial, final)
             sql.fsync(folder)
             self._changed = False
+            if replacing is not None and replacing != final:
+                replacing.unlink(missing_ok=True)
             for old in self.backups()[:-KEEP_BACKUPS]:
                 old.unlink(missing_ok=True)
             log.info("notes backed up to %s", final)

@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,40 @@ from reader.store.readers import StoreReader
 from reader.store.schema import SCHEMA_VERSION, migrate, user_version
 
 log = logging.getLogger(__name__)
+
+OPEN_LOCK_TIMEOUT = 60.0  # seconds a start waits for another process's check or recovery
+
+
+@contextmanager
+def _open_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (`<db>.lock`, flock) while one opens the
+    database. Where flock does not exist (Windows) or the lock file cannot be made, no
+    lock: the open goes on as before."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        log.warning("cannot create the notes database's lock file: %s", exc)
+        yield
+        return
+    try:
+        deadline = time.monotonic() + OPEN_LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReaderError("The notes database is being checked or repaired by "
+                                      "another reader process. Try again in a moment.") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class Database(Backups):
@@ -75,13 +110,25 @@ class Database(Backups):
                             "can be read but not changed.")
         if readonly:
             return cls._open_readonly(path, messages)
+        # Check, recover and set up under one lock between processes: several starting at
+        # once on a damaged file must not each move aside what another just restored, nor
+        # create an empty database while the backup is being copied in.
+        with _open_lock(path):
+            conn = cls._checked_connection(path, messages)
+            return cls._set_up(conn, path, messages)
+
+    @classmethod
+    def _checked_connection(cls, path: Path, messages: list[str]) -> sqlite3.Connection:
         try:
             damage = cls._damage(path)
             if damage:
                 messages.append(cls._recover(path, damage))
-            conn = sql.connect(str(path))
+            return sql.connect(str(path))
         except sqlite3.Error as exc:
             raise (sql.translate(exc) or ReaderError(f"Cannot open {path}: {exc}")) from exc
+
+    @classmethod
+    def _set_up(cls, conn: sqlite3.Connection, path: Path, messages: list[str]) -> Self:
         try:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable
 
 from reader.domain import Anchor, Note
-from reader.errors import BadInput, NotFound
+from reader.errors import BadInput, NotFound, ReaderError
 from reader.notes.fields import new_uid, normalise_tags, now_iso
 from reader.store.connection import Connected
+
+log = logging.getLogger(__name__)
 
 _NOTE_SELECT = """
     SELECT n.id, n.doc, n.text_hash, n.pos_start, n.pos_end, n.quote, n.prefix, n.suffix,
@@ -19,23 +22,76 @@ _NOTE_SELECT = """
     FROM notes n"""
 
 
+class _Damaged(Exception):
+    """A note row whose values are not what the schema says (bytes that pass
+    integrity_check but are not text, or a value of another type)."""
+
+
 def _note(row) -> Note:
+    """The Note of a row; raises _Damaged for a row of the wrong types."""
     (note_id, doc, text_hash, start, end, quote, prefix, suffix, body, tags, created, updated,
      trashed, orphan, uid) = row
+    texts = (doc, text_hash, quote, prefix, suffix, body, created, updated, uid)
+    if not all(type(v) is str for v in texts) or not (tags is None or type(tags) is str) \
+            or not all(v is None or type(v) is int for v in (start, end)) \
+            or not all(type(v) is int for v in (trashed, orphan)):
+        raise _Damaged("a value of the wrong type")
     return Note(id=note_id, doc=doc, text_hash=text_hash, start=start, end=end, quote=quote,
                 prefix=prefix, suffix=suffix, body=body,
                 tags=tuple(tags.split("\x1f")) if tags else (), created=created,
                 updated=updated, trashed=bool(trashed), orphan=bool(orphan), uid=uid)
 
 
+def _reason(exc: Exception) -> str:
+    """Why a row cannot be read, without its bad bytes."""
+    return "a value is not valid UTF-8 text" if "decode" in str(exc) else str(exc)
+
+
+def _skipped(note_id, exc: Exception) -> None:
+    log.warning("Note %s is damaged and cannot be read (%s); it is skipped (it stays in the "
+                "database).", note_id, _reason(exc))
+
+
 class NoteQueries(Connected):
     """Reading notes and tags."""
 
     def get_note(self, note_id: int) -> Note:
-        rows = self._read(_NOTE_SELECT + " WHERE n.id = ?", (note_id,))
-        if not rows:
-            raise NotFound(f"There is no note {note_id}.")
-        return _note(rows[0])
+        """Raises NotFound, or ReaderError for a note whose stored values are damaged."""
+        try:
+            rows = self._read(_NOTE_SELECT + " WHERE n.id = ?", (note_id,))
+            if rows:
+                return _note(rows[0])
+        except (_Damaged, sqlite3.OperationalError, ValueError) as exc:
+            raise ReaderError(f"Note {note_id} is damaged and cannot be read "
+                              f"({_reason(exc)}).") from None
+        raise NotFound(f"There is no note {note_id}.")
+
+    def _notes(self, rest: str, params: Iterable = ()) -> list[Note]:
+        """The notes `_NOTE_SELECT + rest` selects, without those whose stored values are
+        damaged: each is skipped with a warning naming its id (it stays in the database)."""
+        params = tuple(params)
+        try:
+            rows = self._read(_NOTE_SELECT + rest, params)
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise
+            # A value that is not UTF-8 fails the whole query: read note by note instead.
+            ids = [r[0] for r in self._read("SELECT n.id FROM notes n" + rest, params)]
+            return [n for n in map(self._note_or_none, ids) if n is not None]
+        out = []
+        for row in rows:
+            try:
+                out.append(_note(row))
+            except (_Damaged, ValueError) as exc:
+                _skipped(row[0], exc)
+        return out
+
+    def _note_or_none(self, note_id: int) -> Note | None:
+        try:
+            return _note(self._read(_NOTE_SELECT + " WHERE n.id = ?", (note_id,))[0])
+        except (_Damaged, sqlite3.OperationalError, ValueError) as exc:
+            _skipped(note_id, exc)
+            return None
 
     def list_notes(self, doc: str | None = None, tag: str | None = None,
                    include_trashed: bool = False) -> list[Note]:
@@ -49,8 +105,8 @@ class NoteQueries(Connected):
             params.append(" ".join(tag.strip().lstrip("#").split()))
         if not include_trashed:
             where.append("n.trashed = 0")
-        sql = _NOTE_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-        return [_note(r) for r in self._read(sql + " ORDER BY n.created, n.id", params)]
+        rest = " WHERE " + " AND ".join(where) if where else ""
+        return self._notes(rest + " ORDER BY n.created, n.id", params)
 
     def search_notes(self, text: str, include_trashed: bool = False) -> list[Note]:
         """Notes whose text, quote or tags contain every word of `text` (word prefixes
@@ -59,16 +115,24 @@ class NoteQueries(Connected):
         if not words:
             return []
         match = " ".join(f'"{w}"*' for w in words)
-        sql = _NOTE_SELECT + " JOIN notes_fts f ON f.rowid = n.id WHERE notes_fts MATCH ?"
+        rest = " JOIN notes_fts f ON f.rowid = n.id WHERE notes_fts MATCH ?"
         if not include_trashed:
-            sql += " AND n.trashed = 0"
-        return [_note(r) for r in self._read(sql + " ORDER BY bm25(notes_fts)", (match,))]
+            rest += " AND n.trashed = 0"
+        return self._notes(rest + " ORDER BY bm25(notes_fts)", (match,))
 
     def tags(self) -> list[tuple[str, int]]:
         """(tag, number of notes) over notes not in the trash, alphabetical."""
-        rows = self._read("SELECT t.tag, count(*) FROM tags t JOIN notes n ON n.id = t.note_id "
-                          "WHERE n.trashed = 0 GROUP BY t.tag ORDER BY t.tag")
-        return [(tag, count) for tag, count in rows]
+        # As bytes: a damaged tag (not UTF-8) is skipped here, not a failed query.
+        rows = self._read("SELECT CAST(t.tag AS BLOB), count(*) FROM tags t JOIN notes n "
+                          "ON n.id = t.note_id WHERE n.trashed = 0 GROUP BY t.tag "
+                          "ORDER BY t.tag")
+        out = []
+        for tag, count in rows:
+            try:
+                out.append((bytes(tag).decode("utf-8"), count))
+            except (UnicodeDecodeError, TypeError):
+                log.warning("A damaged tag (not text) was skipped.")
+        return out
 
 
 class NoteSaves(NoteQueries):
@@ -143,34 +207,48 @@ class NoteSaves(NoteQueries):
                          "WHERE id = ?", (start, end, text_hash, int(orphan), note_id))
         return self.get_note(note_id)
 
-    def import_notes(self, notes: Iterable[Note]) -> dict[str, int]:
+    def import_notes(self, notes: Iterable[Note],
+                     problems: list[str] | None = None) -> dict[str, int]:
         """Add notes from notes.parse_annotations in one save, matched on `uid`: an unknown
         uid is added, a known one updated only when the imported copy is newer. Imported
-        notes get an empty text_hash, so the library re-anchors them against the text."""
+        notes get an empty text_hash, so the library re-anchors them against the text.
+        A note the database refuses (a value out of its range) is left out, with a line in
+        `problems`; the others are saved."""
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         with self._write() as conn:
             for note in notes:
-                row = conn.execute("SELECT id, updated FROM notes WHERE uid = ?",
-                                   (note.uid,)).fetchone()
-                if row is None:
-                    cur = conn.execute(
-                        "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, "
-                        "prefix, suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (note.uid or new_uid(), note.doc, "", note.start, note.end, note.quote,
-                         note.prefix, note.suffix, note.body, note.created, note.updated))
-                    note_id = cur.lastrowid
-                    counts["added"] += 1
-                elif note.updated > row[1]:
-                    note_id = row[0]
-                    conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?",
-                                 (note.body, note.updated, note_id))
-                    counts["updated"] += 1
-                else:
-                    counts["unchanged"] += 1
-                    continue
-                self._set_tags(conn, note_id, normalise_tags(note.tags))
-                self._index_note(conn, note_id)
+                conn.execute("SAVEPOINT one_note")
+                try:
+                    kind = self._import_one(conn, note)
+                except (sqlite3.Error, OverflowError, ValueError, TypeError) as exc:
+                    conn.execute("ROLLBACK TO one_note")
+                    if problems is not None:
+                        problems.append(f"annotation {note.uid[:60]}: cannot be saved "
+                                        f"({type(exc).__name__}) (skipped)")
+                    kind = None
+                conn.execute("RELEASE one_note")
+                if kind:
+                    counts[kind] += 1
         return counts
+
+    def _import_one(self, conn: sqlite3.Connection, note: Note) -> str:
+        row = conn.execute("SELECT id, updated FROM notes WHERE uid = ?", (note.uid,)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO notes (uid, doc, text_hash, pos_start, pos_end, quote, prefix, "
+                "suffix, body, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (note.uid or new_uid(), note.doc, "", note.start, note.end, note.quote,
+                 note.prefix, note.suffix, note.body, note.created, note.updated))
+            note_id, kind = cur.lastrowid, "added"
+        elif note.updated > row[1]:
+            note_id, kind = row[0], "updated"
+            conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?",
+                         (note.body, note.updated, note_id))
+        else:
+            return "unchanged"
+        self._set_tags(conn, note_id, normalise_tags(note.tags))
+        self._index_note(conn, note_id)
+        return kind
 
     def _set_flag(self, note_id: int, column: str, value: bool) -> Note:
         with self._write() as conn:

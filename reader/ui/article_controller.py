@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QItemSelectionModel
 
-from reader.domain import Changes
+from reader.domain import Article, ArticleInfo, Changes
 from reader.ui.models import ID_ROLE
 from reader.ui.operations import articles as ops
 
@@ -36,7 +36,7 @@ class ArticleController:
         return art.id if art is not None else None
 
     # -- the list ------------------------------------------------------------------------
-    def set_articles(self, infos) -> None:
+    def set_articles(self, infos: list[ArticleInfo]) -> None:
         win, current = self.win, self.current_doc
         win.article_model.set_articles(infos)
         dates = sorted(i.date for i in infos if i.date)
@@ -103,7 +103,8 @@ class ArticleController:
 
     # -- opening -------------------------------------------------------------------------
     def open_article(self, doc_id: str, select: tuple[int, int] | None = None,
-                     terms=None, top: int | None = None, record: bool = True) -> None:
+                     terms=None, top: int | None = None, record: bool = True,
+                     query: str = "") -> None:
         """See MainWindow.open_article."""
         if record and (not self.history or self.history[self.history_pos] != doc_id):
             del self.history[self.history_pos + 1:]
@@ -111,16 +112,17 @@ class ArticleController:
             self.history_pos = len(self.history) - 1
         terms = tuple(terms or ())
         ops.load_article(self.win.runner, self.win.library, doc_id,
-                         done=lambda art: self._loaded(art, select, terms, top),
+                         done=lambda art: self._loaded(art, select, terms, top, query),
                          failed=self._failed)
 
-    def _loaded(self, article, select, terms, top) -> None:
+    def _loaded(self, article: Article, select: tuple[int, int] | None,
+                terms: tuple[str, ...], top: int | None, query: str = "") -> None:
         win = self.win
         view = win.article_view
         view.show_article(article, expanded={"chrome", "comments"}
                           if win.actions_by_name["toggle_extras"].isChecked() else None)
         win.setWindowTitle(f"{article.title} — reader")
-        view.highlight_terms(terms)
+        view.highlight_terms(terms, query)
         win.entities.highlight_subject()
         win.notes_panel.set_current_doc(article.id)
         win.notes.highlight()

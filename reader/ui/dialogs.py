@@ -7,7 +7,14 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.ui.viewer import SafeBrowser
 
@@ -20,7 +27,12 @@ class ImportReport(QDialog):
         self.setObjectName("importReport")
         self.setWindowTitle("Import")
         rows = []
-        for o in outcomes:
+        counts = {s: sum(1 for o in outcomes if o.status == s)
+                  for s in ("imported", "skipped", "failed")}
+        summary = (f"{counts['imported']} imported, {counts['skipped']} skipped, "
+                   f"{counts['failed']} failed.")
+        order = {"failed": 0, "skipped": 1}  # what needs the user's eye first
+        for o in sorted(outcomes, key=lambda o: order.get(o.status, 2)):
             detail = o.reason or (f"as {o.id}" if o.id else "")
             if o.warnings:
                 detail += " — " + "; ".join(o.warnings)
@@ -30,7 +42,8 @@ class ImportReport(QDialog):
         if not rows:
             rows.append("<tr><td>Nothing to import.</td></tr>")
         self.view = SafeBrowser(self)
-        self.view.set_safe_html(f"<table cellpadding='3'>{''.join(rows)}</table>")
+        self.view.set_safe_html(f"<p><b>{summary}</b></p>"
+                                f"<table cellpadding='3'>{''.join(rows)}</table>")
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         layout = QVBoxLayout(self)
@@ -103,8 +116,11 @@ def shortcuts_dialog(parent: QWidget, table: list[tuple[str, str, str]]) -> QDia
     dialog.setWindowTitle("Keyboard shortcuts")
     view = SafeBrowser(dialog)
     view.set_safe_html(f"<table cellpadding='3'>{rows}</table>")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.close)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)
+    layout.addWidget(buttons)
     dialog.resize(520, 640)
     dialog.show()
     return dialog

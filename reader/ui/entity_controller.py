@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from reader.domain import Changes
+from reader.domain import Changes, Entity, MentionContext, Policy, Related
 from reader.ui.actions import ENTITY_MENU, add_to_menu
 from reader.ui.models import TYPE_ORDER
 from reader.ui.operations import entities as ops
@@ -24,10 +24,13 @@ class EntityController:
 
     def __init__(self, win):
         self.win = win
-        self.subject = None  # ("entity" | "policy", object) selected in the sidebar
+        # The entity or policy selected in the sidebar: ("entity", Entity) | ("policy", Policy).
+        self.subject: tuple[str, Entity | Policy] | None = None
         # Corrections applied but not yet shown: (edit, entity id to select), announced once
         # the reloaded entity list arrives.
         self._pending_edits: list[tuple[dict, str | None]] = []
+        # The entity selected when the window was last closed: selected on the first load.
+        self.restore_id: str | None = None
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -37,6 +40,11 @@ class EntityController:
         policy_panel.policy_selected.connect(self._policy_selected)
         policy_panel.entity_link_activated.connect(self.select_entity)
         win.mention_panel.mention_activated.connect(self.open_mention)
+        # Back on a tab, its selection is the subject again (the mention list, F3 and the
+        # highlights follow what the sidebar shows).
+        win.sidebar.currentChanged.connect(self._tab_changed)
+        entity_panel.tree.clicked.connect(lambda _: self._reassert("entity"))
+        policy_panel.view.clicked.connect(lambda _: self._reassert("policy"))
 
     # -- loading -------------------------------------------------------------------------
     def load_entities(self) -> None:
@@ -51,10 +59,12 @@ class EntityController:
         if changes.derived:
             self.load_policies()
 
-    def _entities_ready(self, entities) -> None:
+    def _entities_ready(self, entities: list[Entity]) -> None:
         win = self.win
         edits, self._pending_edits = self._pending_edits, []
         keep = next((k for _, k in reversed(edits) if k is not None), None)
+        if keep is None and self.restore_id and entities:
+            keep, self.restore_id = self.restore_id, None
         win.entity_panel.set_entities(entities, keep)  # None: the current one stays
         current = win.entity_panel.current()
         if edits and current is not None:
@@ -66,7 +76,7 @@ class EntityController:
             win.statusBar().showMessage(_describe(edit) + " Undo with Ctrl+Z.", 6000)
             win.entities_edited.emit(edit)
 
-    def _policies_ready(self, policies) -> None:
+    def _policies_ready(self, policies: list[Policy]) -> None:
         self.win.policy_panel.set_policies(policies, self.win.articles.corpus_span)
 
     def _entity_name(self, entity_id: str) -> str | None:
@@ -82,11 +92,32 @@ class EntityController:
             panel.filter.clear()
             if not panel.select(ref):
                 self.win.statusBar().showMessage(f"No entity “{ref}” in the library.", 5000)
+                return
+        self._reassert("entity")  # already selected: no currentChanged
 
-    def _entity_selected(self, ent) -> None:
+    def _tab_changed(self, index: int) -> None:
+        if index == 0:
+            self._reassert("entity")
+        elif index == 1:
+            self._reassert("policy")
+
+    def _reassert(self, kind: str) -> None:
+        """Make the `kind` tab's current entity or policy the subject, if it is not."""
+        obj = (self.win.entity_panel.current() if kind == "entity"
+               else self.win.policy_panel.current())
+        if obj is None or (self.subject is not None and self.subject[0] == kind
+                           and self.subject[1].id == obj.id):
+            return
+        if kind == "entity":
+            self._entity_selected(obj)
+        else:
+            self._set_subject("policy", obj)
+
+    def _entity_selected(self, ent: Entity | None) -> None:
         panel = self.win.entity_panel
         if ent is None:
             panel.show_details(None)
+            self._drop_subject("entity")
             return
         self._set_subject("entity", ent)
         panel.show_details(ent)
@@ -94,20 +125,29 @@ class EntityController:
         ops.load_related(self.win.runner, self.win.library, entity_id,
                          done=lambda related: self._related_ready(entity_id, related))
 
-    def _related_ready(self, entity_id: str, related) -> None:
+    def _related_ready(self, entity_id: str, related: list[Related]) -> None:
         ent = self.win.entity_panel.current()
         if ent is not None and ent.id == entity_id:
             self.win.entity_panel.show_details(ent, related)
 
-    def _policy_selected(self, pol) -> None:
+    def _policy_selected(self, pol: Policy | None) -> None:
         if pol is not None:
             self._set_subject("policy", pol)
+        else:
+            self._drop_subject("policy")
 
-    def _set_subject(self, kind: str, obj) -> None:
+    def _drop_subject(self, kind: str) -> None:
+        """The `kind` subject was deselected: its highlights and mention list go."""
+        if self.subject is not None and self.subject[0] == kind:
+            self.subject = None
+            self.win.article_view.highlight_mentions([])
+            self.win.mention_panel.set_contexts(None, "")
+
+    def _set_subject(self, kind: str, obj: Entity | Policy) -> None:
         """An entity or policy became the focus: highlight it and list its mentions."""
         self.subject = (kind, obj)
         self.highlight_subject()
-        name = obj.name if kind == "entity" else obj.label
+        name = obj.name if isinstance(obj, Entity) else obj.label
         self.win.mention_panel.show_loading(name)
         ops.load_mentions(self.win.runner, self.win.library, obj.mentions,
                           done=lambda contexts: self._mentions_ready(name, contexts))
@@ -120,7 +160,7 @@ class EntityController:
             self.win.article_view.highlight_mentions([])
             self.win.mention_panel.set_contexts(None, "")
 
-    def _mentions_ready(self, name: str, contexts) -> None:
+    def _mentions_ready(self, name: str, contexts: list[MentionContext]) -> None:
         self.win.mention_panel.set_contexts(contexts, name)
         self.win.mentions_loaded.emit(len(contexts))
 
@@ -130,21 +170,27 @@ class EntityController:
         if not doc or not self.subject:
             self.win.article_view.highlight_mentions([])
             return
+        kind, obj = self.subject
         self.win.article_view.highlight_mentions(
-            [(m.start, m.end) for m in self.subject[1].mentions
-             if m.doc == doc and m.start >= 0])
+            [(m.start, m.end) for m in obj.mentions if m.doc == doc and m.start >= 0], kind)
 
-    def open_mention(self, ctx) -> None:
+    def open_mention(self, ctx: MentionContext | None) -> None:
         """Open the article of a MentionContext with the mention selected."""
         if ctx is not None:
             self.win.open_article(ctx.doc, select=(ctx.start, ctx.end))
 
     def step_mention(self, delta: int) -> None:
-        ctx = self.win.mention_panel.step(delta)
+        panel = self.win.mention_panel
+        wraps = panel.wraps(delta)
+        ctx = panel.step(delta)
         if ctx is None:
             self.win.statusBar().showMessage("Select an entity or a policy first: F3 then "
                                              "walks through its mentions.", 5000)
             return
+        if wraps:
+            self.win.statusBar().showMessage(
+                "Back to the first mention." if delta > 0 else "Back to the last mention.",
+                5000)
         self.open_mention(ctx)
 
     # -- corrections (write lane; the entity list reloads on library_changed) --------------
@@ -176,7 +222,7 @@ class EntityController:
             return
         others = [e for e in panel.selected() if e.id != target.id]
         if not others:
-            names = sorted((e for e in panel.model._by_id.values() if e.id != target.id),
+            names = sorted((e for e in panel.model.entities() if e.id != target.id),
                            key=lambda e: e.name.casefold())
             labels = [f"{e.name} ({e.type})" for e in names]
             if not labels:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from reader.domain import Changes
+from reader.domain import Changes, IndexReport
 from reader.errors import ReaderError
 from reader.ui.dialogs import ImportReport
-from reader.ui.operations.articles import import_paths
+from reader.ui.operations.articles import import_paths, index_import
 from reader.ui.operations.indexing import update_index
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class IndexController:
         self.task = None
         self.win.progress_status.stop()
 
-    def _index_done(self, report) -> None:
+    def _index_done(self, report: IndexReport | None) -> None:
         win = self.win
         self._finished()
         changed = report.added or report.updated or report.removed or report.analysed
@@ -84,9 +84,21 @@ class IndexController:
         """Import files/folders and index them in the write lane; report each file."""
         plural = "s" if len(paths) != 1 else ""
         self.win.progress_status.start(f"Importing {len(paths)} item{plural}…")
-        self.task = import_paths(self.win.runner, self.win.library, paths, nlp=self.win.nlp,
+        self.task = import_paths(self.win.runner, self.win.library, paths,
+                                 done=self._copied, failed=self._failed)
+
+    def _copied(self, changes: Changes) -> None:
+        """The files are in the library: list them now (a long import is searchable once
+        it is indexed), then index them."""
+        win = self.win
+        if changes.articles:
+            win.articles.set_articles(win.library.articles.list())
+            win.statusBar().showMessage(
+                f"Indexing {len(changes.articles)} imported article"
+                f"{'s' if len(changes.articles) != 1 else ''}…")
+        self.task = index_import(win.runner, win.library, changes, nlp=win.nlp,
                                  done=self._import_done, failed=self._failed,
-                                 progress=self.win.progress_status.report)
+                                 progress=win.progress_status.report)
 
     def _import_done(self, value) -> None:
         changes, _report = value
@@ -102,6 +114,6 @@ class IndexController:
         win.import_report = ImportReport(outcomes, win)
         win.import_report.show()
         imported = [o.id for o in outcomes if o.status == "imported" and o.id]
-        if imported:
+        if imported and win.current_doc is None:  # never replace the article being read
             win.open_article(imported[0])
         win.import_finished.emit(outcomes)

@@ -266,15 +266,18 @@ class MainWindow(QMainWindow):
         return self.search.result
 
     def open_article(self, doc_id: str, select: tuple[int, int] | None = None,
-                     terms=None, top: int | None = None, record: bool = True) -> None:
+                     terms=None, top: int | None = None, record: bool = True,
+                     query: str = "") -> None:
         """Load and show an article (in the "article" lane).
 
         Args:
             select: body span to select and scroll to (a mention or a note quote).
             terms: search stems to highlight; the view scrolls to the first match.
+            query: the search the terms come from (a quoted phrase is marked only whole).
             top: document position to scroll to (restoring the last session).
             record: add the article to the Back/Forward history."""
-        self.articles.open_article(doc_id, select=select, terms=terms, top=top, record=record)
+        self.articles.open_article(doc_id, select=select, terms=terms, top=top, record=record,
+                                   query=query)
 
     def load_notes(self) -> None:
         """Reload the Notes tab (e.g. after notes were written outside the window)."""
@@ -283,7 +286,12 @@ class MainWindow(QMainWindow):
     def show_tab(self, index: int) -> None:
         self.sidebar_dock.show()
         self.sidebar.setCurrentIndex(index)
-        self.sidebar.currentWidget().setFocus()
+        # Into the tab's list, not onto the tab bar (where typed text is lost); the notes
+        # list is replaced by its empty state while there are no notes: its view menu then.
+        notes = self.notes_panel
+        target = (self.entity_panel.tree, self.policy_panel.view,
+                  notes.list if notes.list.isVisible() else notes.view_combo)[index]
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def zoom(self, delta: int | None) -> None:
         """Zoom the reading pane by `delta` steps (None: back to 100%)."""

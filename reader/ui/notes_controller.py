@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from reader.domain import Changes
+from reader.domain import Changes, Note
 from reader.errors import ReaderError
 from reader.ui.dialogs import notes_import_summary, show_notes_import_report
 from reader.ui.models import note_label
@@ -162,7 +162,7 @@ class NotesController:
         operation(self.win.runner, self.win.library, note_id, done=done,
                   failed=self.win.report_write_failure)
 
-    def open_note(self, note) -> None:
+    def open_note(self, note: Note) -> None:
         """Open a note's article at its passage, and the note in the Notes tab."""
         panel = self.win.notes_panel
         if panel.note(note.id) is None:  # e.g. added by `reader note` meanwhile

@@ -6,8 +6,9 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
-from reader.domain import Changes
+from reader.domain import Changes, Note, SearchResult
 from reader.errors import ReaderError
+from reader.query import NO_SOURCE, UNDATED, facet_clauses, toggle_clause, without_clause
 from reader.ui.operations import search as ops
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ class SearchController(QObject):
     def __init__(self, win):
         super().__init__(win)
         self.win = win
-        self.result = None  # the SearchResult shown
+        self.result: SearchResult | None = None  # the result shown
         self._open_first_pending = False  # Enter was pressed before the result arrived
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -35,7 +36,8 @@ class SearchController(QObject):
         field.installEventFilter(self)
         panel = win.search_panel
         panel.hit_activated.connect(self.open_hit)
-        panel.facet_activated.connect(self._add_facet)
+        panel.facet_activated.connect(self._toggle_facet)
+        panel.chip_removed.connect(self._remove_clause)
         panel.suggestion_activated.connect(field.setText)
 
     def focus(self) -> None:
@@ -73,10 +75,12 @@ class SearchController(QObject):
         ops.search_notes(win.runner, win.library, query, done=self._notes_found,
                          failed=self._note_search_failed)
 
-    def _done(self, result) -> None:
+    def _done(self, result: SearchResult) -> None:
         win = self.win
         self.result = result
         win.search_panel.show_result(result, self._facet_label)
+        win.search_panel.set_chips([(c, self._chip_label(c))
+                                    for c in dict.fromkeys(facet_clauses(result.query))])
         win.left.setCurrentIndex(1)
         win.search_finished.emit(result)
         if self._open_first_pending:
@@ -91,9 +95,10 @@ class SearchController(QObject):
         if not user_error:
             log.error("search failed", exc_info=(type(exc), exc, exc.__traceback__))
         self.win.search_panel.show_error(query, message)
+        self.win.search_panel.set_chips([])
         self.win.search_failed.emit(query, message)
 
-    def _notes_found(self, notes) -> None:
+    def _notes_found(self, notes: list[Note]) -> None:
         self.win.search_panel.show_notes(notes, self.win.articles.titles)
         self.win.notes_found.emit(list(notes))
 
@@ -116,6 +121,16 @@ class SearchController(QObject):
             return value if row is None else model.policy(row).label
         return value
 
+    def _chip_label(self, clause: str) -> str:
+        """A filter clause as its chip says it: the facet's label."""
+        if clause in (UNDATED, NO_SOURCE):
+            return "Undated" if clause == UNDATED else "No source"
+        key, value = clause.split(":", 1)
+        value = value.strip("'\"")
+        if key in ("entity", "policy"):
+            return self._facet_label(key, value) or value
+        return value
+
     def _enter(self) -> None:
         win = self.win
         query = win.search_field.text().strip()
@@ -133,13 +148,20 @@ class SearchController(QObject):
 
     def open_hit(self, doc_id: str) -> None:
         terms = self.result.terms if self.result else ()
-        self.win.open_article(doc_id, terms=terms)
+        query = self.result.query if self.result else ""
+        self.win.open_article(doc_id, terms=terms, query=query)
         self.win.article_view.setFocus()
 
-    def _add_facet(self, clause: str) -> None:
-        text = self.win.search_field.text().strip()
-        if clause not in text:
-            self.win.search_field.setText(f"{text} {clause}".strip())
+    def _toggle_facet(self, clause: str) -> None:
+        """A facet was clicked: narrow to it, or, when the query has it, widen again."""
+        self._set_query(toggle_clause(self.win.search_field.text().strip(), clause))
+
+    def _remove_clause(self, clause: str) -> None:
+        self._set_query(without_clause(self.win.search_field.text().strip(), clause))
+
+    def _set_query(self, query: str) -> None:
+        self.win.search_field.setText(query)
+        if query:
             self.run()
 
     def eventFilter(self, obj, event):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QPushButton, QStatusBar
 
+LOADING_MODEL = "Loading the language model…"
 STAGE_LABELS = {"index": "Indexing", "nlp": "Reading entities", "extract": "Extracting"}
 
 
@@ -41,6 +42,13 @@ class ProgressStatus(QObject):
     def report(self, stage: str, done: int, total: int) -> None:
         self.bar.show()
         self.cancel_button.show()
+        if stage == "extract" and done == 0:
+            # Until the first article is analysed, the time goes into loading spaCy's model
+            # (~10 s): a busy bar that says so, not a frozen "0/5".
+            self.bar.setRange(0, 0)
+            self.bar.setFormat(LOADING_MODEL)
+            self.status_bar.showMessage(LOADING_MODEL)
+            return
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(done)
         self.bar.setFormat(f"{STAGE_LABELS.get(stage, stage.capitalize())} {done}/{total}")

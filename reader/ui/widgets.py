@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractProxyModel, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QLabel,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
-from reader.ui.models import HTML_ROLE, OBJECT_ROLE
+from reader.domain import Policy
+from reader.ui.models import HTML_ROLE, OBJECT_ROLE, PolicyModel
 
 
 class _NoResources(QTextDocument):
@@ -77,11 +81,11 @@ class HtmlDelegate(QStyledItemDelegate):
 
     def _column_width(self, option, index) -> float:
         view = self.parent()
-        if view is not None and hasattr(view, "columnWidth") and index.column() >= 0:
+        if isinstance(view, (QTreeView, QTableView)) and index.column() >= 0:
             width = view.columnWidth(index.column())
             if width > 0:
                 return width
-        if view is not None and hasattr(view, "viewport"):
+        if isinstance(view, QAbstractScrollArea):
             return view.viewport().width()
         return option.rect.width() or 300
 
@@ -90,14 +94,13 @@ class TimelineDelegate(QStyledItemDelegate):
     """Paints a policy's mention dates as ticks on the corpus's date axis."""
 
     def paint(self, painter, option, index):
-        policy = index.data(OBJECT_ROLE)
+        policy: Policy | None = index.data(OBJECT_ROLE)
         model = index.model()
-        while hasattr(model, "sourceModel") and model.sourceModel() is not None:
+        while isinstance(model, QAbstractProxyModel) and model.sourceModel() is not None:
             model = model.sourceModel()
-        span = getattr(model, "date_span", ("", ""))
-        dates = sorted({(getattr(m, "date", "") or "")[:10]
-                        for m in getattr(policy, "mentions", ()) or ()} - {""})
-        if policy is None or not dates or not all(span):
+        span = model.date_span if isinstance(model, PolicyModel) else ("", "")
+        dates = sorted({m.date[:10] for m in policy.mentions} - {""}) if policy else []
+        if not dates or not all(span):
             return super().paint(painter, option, index)
         opt = _draw_item_background(self, painter, option, index)
         lo, hi = _day(span[0]), _day(span[1])

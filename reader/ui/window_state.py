@@ -1,6 +1,6 @@
 """What the window remembers between runs, in `ui.ini` in the data dir: geometry, docks,
-splitters, the article list's columns, zoom, and the session (last search, open article and
-its scroll position)."""
+splitters, the article list's columns, zoom, the notes filter, and the session (last search,
+open article with its scroll position and highlighted search terms, the selected entity)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def restore_layout(win, settings: QSettings) -> None:
     if header is not None:
         win.article_table.horizontalHeader().restoreState(header)
     win.sidebar.setCurrentIndex(int(settings.value("sidebar/tab", 0)))
+    view = settings.value("notes/view", "")
+    if view:
+        win.notes_panel.set_view(str(view))
+    tag = str(settings.value("notes/tag", "") or "")
+    if tag:  # a choice of its own until the notes' tags arrive (it stays chosen)
+        win.notes_panel.set_tags([(tag, 0)])
+        win.notes_panel.set_tag_filter(tag)
     win.article_view.set_zoom(int(settings.value("view/zoom", 0)))
     actions = win.actions_by_name
     actions["toggle_extras"].setChecked(settings.value("view/extras", False) in (True, "true"))
@@ -49,8 +56,10 @@ def restore_layout(win, settings: QSettings) -> None:
 
 
 def restore_session(win, settings: QSettings) -> None:
-    """The last search and the open article at its scroll position (once the event loop
-    runs: both load in the background)."""
+    """The last search and the open article at its scroll position, its search terms marked
+    (once the event loop runs: both load in the background)."""
+    # Selected once the entity list arrives.
+    win.entities.restore_id = str(settings.value("entities/selected", "") or "") or None
     query = settings.value("session/search", "")
     if query:
         win.search_field.setText(query)
@@ -58,7 +67,9 @@ def restore_session(win, settings: QSettings) -> None:
     doc = settings.value("session/article", "")
     if doc and win.article_model.row_of(doc) is not None:
         top = settings.value("session/top")
-        win.open_article(doc, top=int(top) if top is not None else None)
+        terms = str(settings.value("session/terms", "")).split()
+        win.open_article(doc, top=int(top) if top is not None else None, terms=terms,
+                         query=str(settings.value("session/terms_query", "")))
     elif win.article_model.rowCount():
         win.article_view.show_message("Select an article to read it.")
 
@@ -70,12 +81,20 @@ def save(win, settings: QSettings) -> None:
         settings.setValue(f"splitters/{name}", splitter.saveState())
     settings.setValue("articles/header", win.article_table.horizontalHeader().saveState())
     settings.setValue("sidebar/tab", win.sidebar.currentIndex())
+    settings.setValue("notes/view", win.notes_panel.view_combo.currentData() or "")
+    settings.setValue("notes/tag", win.notes_panel.tag_combo.currentData() or "")
+    settings.setValue("entities/selected", win.entity_panel.current_id() or "")
     settings.setValue("view/zoom", win.article_view.zoom)
     settings.setValue("view/extras", win.actions_by_name["toggle_extras"].isChecked())
     settings.setValue("session/search", win.search_field.text())
     settings.setValue("session/article", win.current_doc or "")
     if win.current_doc:
         settings.setValue("session/top", win.article_view.top_pos())
+        # Stems are single words (reader.query.highlight_pattern ignores anything else).
+        settings.setValue("session/terms", " ".join(win.article_view.terms))
+        settings.setValue("session/terms_query", win.article_view.terms_query)
     else:
         settings.remove("session/top")
+        settings.remove("session/terms")
+        settings.remove("session/terms_query")
     settings.sync()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -99,3 +100,103 @@ def test_nothing_to_do_loads_no_model(tmp_path, monkeypatch):
     seen = []
     out = analyse(arts, tmp_path, progress=lambda d, t: seen.append((d, t)))
     assert sorted(out) == ["a0", "a1"] and seen[-1] == (2, 2)
+
+
+# -- long texts: bounded pieces, offsets into the whole text -------------------------------
+
+def test_cut_points_bound_every_piece_and_prefer_paragraphs():
+    from reader.extraction.longtext import cut_points
+
+    text = ("A sentence here. Another one there. " * 20 + "\n\n") * 30
+    cuts = cut_points(text, whole=1000, piece=900)
+    starts = [c for c, _ in cuts] + [len(text)]
+    assert all(0 < b - a <= 900 for a, b in zip(starts, starts[1:], strict=False))
+    assert all(para for _, para in cuts)  # a paragraph break in reach: always cut there
+    assert cut_points(text[:1000], whole=1000, piece=10) == [(0, True)]  # short: one piece
+    one_para = "Word word. " * 500
+    cuts = cut_points(one_para, whole=100, piece=100)
+    assert all(not para and one_para[c - 2:c] == ". " for c, para in cuts[1:])
+    no_space = "x" * 1000
+    assert [c for c, _ in cut_points(no_space, whole=100, piece=300)] == [0, 300, 600, 900]
+
+
+class _Span:
+    def __init__(self, start, end, label=""):
+        self.start_char, self.end_char, self.label_ = start, end, label
+
+
+class _Token:
+    def __init__(self, idx, text, head):
+        self.idx, self.text, self.lemma_, self.pos_, self.dep_ = idx, text, text, "X", "dep"
+        self.head = type("H", (), {"i": head})()
+
+
+class _Doc:
+    def __init__(self, tokens, ents, sents):
+        self.tokens, self.ents, self.sents = tokens, ents, sents
+
+    def __iter__(self):
+        return iter(self.tokens)
+
+
+def test_pieces_join_with_shifted_offsets_heads_and_split_entities():
+    from reader.extraction.longtext import _Joiner
+
+    text = "New York is big. New York "  # cut after "New " inside one paragraph
+    joiner = _Joiner("h", 0)
+    joiner.add(_Doc([_Token(0, "New", 1), _Token(4, "York", 1)], [_Span(17, 21, "GPE")],
+                    [_Span(0, 16)]), 0, True, text)
+    joiner.add(_Doc([_Token(0, "York", 0)], [_Span(0, 4, "GPE")], [_Span(0, 4)]),
+               21, False, text)
+    assert joiner.ents == [(17, 25, "GPE")] and text[17:25] == "New York"
+    tokens = json.loads("[" + ",".join(joiner.token_parts) + "]")
+    assert [(s, e, head) for s, e, *_, head in tokens] == [(0, 3, 1), (4, 8, 1), (21, 25, 2)]
+    assert joiner.sents == [(0, 16), (21, 25)]
+    joiner = _Joiner("h", 0)  # at a paragraph break the two stay apart
+    joiner.add(_Doc([], [_Span(0, 4, "GPE")], []), 0, True, "Kent\n\nYork")
+    joiner.add(_Doc([], [_Span(0, 4, "GPE")], []), 6, True, "Kent\n\nYork")
+    assert joiner.ents == [(0, 4, "GPE"), (6, 10, "GPE")]
+
+
+def _long_article(chars: int) -> Article:
+    """Real sentences padded with spaces: over `chars` characters, few tokens (fast)."""
+    para = ("Lord Laming visited Leeds on Monday. Michael Gove spoke in London."
+            + " " * 1900 + "\n\n")
+    return Article(id="long", title="A long report", body=para * (chars // len(para) + 1))
+
+
+@pytest.mark.spacy
+def test_text_over_spacys_limit_is_analysed_in_both_paths(nlp, tmp_path):
+    art = _long_article(1_200_000)
+    text = nlp_mod.full_text(art)
+    assert len(text) > nlp.max_length  # one pass would raise E088
+    here = analyse([art], tmp_path / "here", nlp=nlp, n_process=1)["long"]
+    names = {text[s:e] for s, e, _ in here.ents}
+    assert {"Leeds", "Michael Gove", "London", "Monday"} <= names
+    assert sum(text[s:e] == "Michael Gove" for s, e, _ in here.ents) > 500
+    toks = here.tokens
+    assert all(a[1] <= b[0] for a, b in zip(toks, toks[1:], strict=False))  # in order
+    assert toks[-1][1] <= len(text) and all(0 <= t[5] < len(toks) for t in toks)
+    words = {text[s:e] for s, e, *_ in toks if text[s:e].strip()}
+    assert words == {"A", "long", "report", "Lord", "Laming", "visited", "Leeds", "on",
+                     "Monday", ".", "Michael", "Gove", "spoke", "in", "London"}
+    body_ents = [(here.to_body(s), here.to_body(e)) for s, e, _ in here.ents if s > 20]
+    assert all(art.body[s:e] in names for s, e in body_ents)
+    spawned = analyse([art], tmp_path / "workers", n_process=2)["long"]
+    assert spawned == here
+
+
+@pytest.mark.spacy
+def test_pieces_find_what_one_pass_finds(nlp, tmp_path, monkeypatch):
+    from reader.extraction import longtext
+
+    arts = _articles(12)
+    body = "\n\n".join(a.body for a in arts)
+    art = Article(id="joined", title="Reports", body=body)
+    whole = analyse([art], tmp_path / "whole", nlp=nlp)["joined"]
+    monkeypatch.setattr(longtext, "WHOLE_LIMIT", 400)
+    monkeypatch.setattr(longtext, "PIECE_CHARS", 300)
+    pieces = analyse([art], tmp_path / "pieces", nlp=nlp)["joined"]
+    assert len(longtext.cut_points(nlp_mod.full_text(art))) > 5
+    assert pieces.ents == whole.ents
+    assert [t[:2] for t in pieces.tokens] == [t[:2] for t in whole.tokens]

@@ -30,7 +30,7 @@ def test_damaged_database_is_set_aside_and_the_backup_restored(db, damage):
     opened = Store.open(db)
     saved = _fill(opened)
     opened.backup()
-    opened.add_note("doc", body="after the backup")  # lost with the damaged file
+    last = opened.add_note("doc", body="after the backup")  # the exit backup keeps it
     opened.close()
     data = db.read_bytes()
     assert len(data) > 40_000
@@ -49,7 +49,7 @@ def test_damaged_database_is_set_aside_and_the_backup_restored(db, damage):
         [aside] = _damaged_copies(db)
         assert aside.name in message
         assert aside.read_bytes() == ruined  # never overwritten
-        assert sorted(n.id for n in recovered.list_notes()) == saved
+        assert sorted(n.id for n in recovered.list_notes()) == saved + [last.id]
         assert recovered.integrity_check() == "ok"
         assert recovered.add_note("doc", body="works again").body == "works again"
     finally:
@@ -135,12 +135,13 @@ def test_backup_if_due_is_daily(store):
     assert store.backups() == [first, made]
 
 
-def test_close_backs_up_changes_unless_a_backup_is_recent(db):
+def test_close_backs_up_changes_replacing_a_recent_backup(db):
     opened = Store.open(db)
     assert len(opened.backups()) == 1
     opened.add_note("doc", body="x")
-    opened.close()  # backup from this very session: recent, so none more
-    assert len(Store._backups(db)) == 1
+    opened.close()  # the backup from this very session is recent: replaced, not joined
+    [backup] = Store._backups(db)
+    assert [n.body for n in Store.open(backup, readonly=True).list_notes()] == ["x"]
 
     # Pretend the newest backup is two hours old.
     [only] = Store._backups(db)

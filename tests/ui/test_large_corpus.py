@@ -106,7 +106,7 @@ class ManyMentions(ContractLibrary):
 
 
 def test_f3_in_the_window_goes_past_the_first_batch(qtbot, make_window, built_data_dir):
-    from .test_main_window import select_entity
+    from .test_sidebar import select_entity
 
     win = make_window(built_data_dir, library_cls=ManyMentions)
     started = time.perf_counter()

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from reader.domain import ArticleInfo, Entity, Hit, Mention, MentionContext, Policy, PolicyMention
+from reader.query import facet_clause
 from reader.ui.models import (
     HTML_ROLE,
     ID_ROLE,
@@ -21,7 +22,6 @@ from reader.ui.models import (
     PolicyModel,
     TreeFilterProxy,
     actors_of,
-    facet_clause,
     note_label,
     short_time,
 )

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from reader.library import Library
 
-from .test_main_window import entity_index, select_entity
+from .test_sidebar import entity_index, select_entity
 
 pytestmark = pytest.mark.spacy
 

@@ -88,24 +88,12 @@ def test_sanitiser_strips_active_content():
 
 
 def test_offsets_survive_astral_characters(qtbot):
-    from dataclasses import dataclass
-
+    from reader.domain import Article
     from reader.ui.viewer import ArticleView
-
-    @dataclass
-    class Art:
-        id: str = "x"
-        title: str = "Emoji 😀 title"
-        body: str = "Ab 😀😀 cd\n\nSecond 🎉 para with Leeds in it.\r\nend"
-        source: str = ""
-        author: str = ""
-        date: str = ""
-        chrome: str = ""
-        comments: str = ""
 
     view = ArticleView()
     qtbot.addWidget(view)
-    art = Art()
+    art = Article("x", "Emoji 😀 title", "Ab 😀😀 cd\n\nSecond 🎉 para with Leeds in it.\r\nend")
     view.show_article(art)
     start = art.body.index("Leeds")
     view.select_body(start, start + 5)

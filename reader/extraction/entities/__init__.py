@@ -16,6 +16,9 @@ Pipeline (`build_entities`, build.py):
     full names;
  4. user edits (reader.extraction.overlay) on top: the table (table.py) keeps the extracted
     entities, so a new edit list applies without re-running anything.
+The table's cache also keeps what the next build reuses (state.py): every article's own
+results, and a memo of the corpus-wide scans (common phrases, names found again), so after a
+change only the articles whose answers could differ are scanned again.
 Every mention's offsets index `Article.body`: body[start:end] == text. The word lists the
 rules read are resources/entity_lexicon.toml (reader.extraction.lexicon).
 """

@@ -3,18 +3,16 @@ from the previous table's cache, then the corpus-wide passes; and the cache fing
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import logging
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reader.domain import Article, ArticleInfo, Entity
-from reader.extraction.entities.candidates import ArticleResult, Cand, Doc, read_article
+from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.grouping import Corpus, entities
 from reader.extraction.entities.matching import find_more
+from reader.extraction.entities.state import DAMAGED, Memo, Reuse, record
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
 from reader.extraction.names import Lexicon
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
@@ -52,27 +50,42 @@ def build_entities(articles: Iterable[Article | ArticleInfo], analyses: Mapping[
         analyses: {article id: Analysis}.
         previous: an earlier table's `to_cache()` (stale, None or garbage all do): an
             article whose text is unchanged, under the same rules and resources, takes its
-            own results from there instead of being read and analysed again. The corpus-wide
-            passes always run, so the table equals a build from scratch.
+            own results from there instead of being read and analysed again, and the
+            corpus-wide scans re-scan only the articles whose answers could differ
+            (state.Memo). The corpus-wide passes always run, so the table equals a build
+            from scratch.
         load: article id -> Article; with it, `articles` may be catalogue entries
             (ArticleInfo: `.id` and `.text_hash` are read) and only the articles whose
             results are not reusable are loaded.
     """
+    if previous:
+        articles = list(articles)
+        try:
+            return _build(articles, analyses, resources_dir, edits, previous, load)
+        except DAMAGED as exc:  # a damaged earlier state: start over without it
+            log.info("earlier entity results damaged (%r); reading every article", exc)
+    return _build(articles, analyses, resources_dir, edits, None, load)
+
+
+def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Analysis],
+           resources_dir: Path | None, edits: Sequence[dict], previous: Mapping | None,
+           load: Callable[[str], Article] | None) -> EntityTable:
     lex = Lexicon.load(resources_dir)
     rules = _rules(lex)
-    reuse = _Reuse(previous, rules)
-    corpus = Corpus(lex)
+    reuse = Reuse(previous, rules, CACHE_FORMAT)
     keys: list[ArticleInfo] = []
     sentences: dict[str, list[tuple[int, int]]] = {}
-    docs: dict[str, dict] = {}
-    fresh = 0
+    own: dict[str, tuple] = {}
+    reused: dict[str, tuple] = {}
+    results: list[ArticleResult] = []
     for item in articles:
         if item.id not in analyses:
             log.info("No NLP analysis for %s; its entities are left out", item.id)
             continue
         taken = reuse.take(item.id, item.text_hash)
         if taken is not None:
-            result, docs[item.id] = taken
+            result, own[item.id] = taken
+            reused[item.id] = reuse.scans(item.id)
         else:
             art = load(item.id) if load is not None else item
             an = analyses.get(art.id)
@@ -84,21 +97,28 @@ def build_entities(articles: Iterable[Article | ArticleInfo], analyses: Mapping[
                             "out", art.id)
                 continue
             result = read_article(art, an, lex)
-            docs[art.id] = _record(art.text_hash, result)
-            fresh += 1
-        corpus.add(result)
+            own[art.id] = record(art.text_hash, result)
+        results.append(result)
         sentences[item.id] = result.sentences
         keys.append(ArticleInfo(id=item.id, title="", text_hash=item.text_hash))
-    log.debug("entities: %d articles read, %d reused", fresh, len(keys) - fresh)
+    log.debug("entities: %d articles read, %d reused", len(keys) - len(reused), len(reused))
+    memo = Memo(reuse.memo, reused)
+    if len(own) != len(keys):
+        memo.forget()  # two articles share an id: one answer per id would not do
+    corpus = Corpus(lex, memo)
+    for result in results:
+        corpus.add(result)
     extracted = _run(corpus)
+    state = {"docs": {d: (rec, *memo.of_doc(d)) for d, rec in own.items()},
+             "memo": memo.to_state()}
     return EntityTable(extracted, sentences, edits, fingerprint(keys, resources_dir), rules,
-                       docs)
+                       state)
 
 
 def _run(corpus: Corpus) -> list[Entity]:
     """Steps 2-4: corpus rules, grouping and merging, mentions found again, entities."""
     groups = corpus.grouped()
-    find_more(groups, corpus.docs, corpus.lex, corpus.lower_words)
+    find_more(groups, corpus.docs, corpus.lex, corpus.lower_words, corpus.memo)
     corpus.resolve_surnames(groups)
     return entities(groups, corpus.lex.words)
 
@@ -107,58 +127,3 @@ def _rules(lex: Lexicon) -> str:
     """What every article's own results depend on besides its text."""
     key = f"entities-v{ENTITIES_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}-{lex.digest}"
     return hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-# -- per-article results in the cache ----------------------------------------------------------
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _record(text_hash: str, res: ArticleResult) -> dict:
-    """One article's results, JSON-ready (the table's cache keeps them under "docs")."""
-    text_z, spans_z = res.doc.packed
-    return {
-        "hash": text_hash, "off": res.doc.off,
-        "text": _b64(text_z), "spans": _b64(spans_z), "lower": _b64(res.lower),
-        "cands": [[c.start, c.end, c.text, c.label, c.source, int(c.strong), c.form, c.also]
-                  for c in res.cands],
-        "acronyms": [[k, x] for k, x in res.acronyms],
-    }
-
-
-class _Reuse:
-    """An earlier table's per-article results, for articles whose text is unchanged."""
-
-    def __init__(self, previous: Mapping | None, rules: str):
-        self.docs: Mapping = {}
-        self.sentences: Mapping = {}
-        try:
-            if (not previous or previous.get("format") != CACHE_FORMAT
-                    or previous.get("rules") != rules):
-                return
-            docs, sentences = previous["docs"], previous["sentences"]
-            if isinstance(docs, Mapping) and isinstance(sentences, Mapping):
-                self.docs, self.sentences = docs, sentences
-        except (AttributeError, KeyError, TypeError) as exc:
-            log.info("earlier entity results not reusable (%r); reading every article", exc)
-
-    def take(self, doc_id: str, text_hash: str) -> tuple[ArticleResult, dict] | None:
-        """(results, their record) of `doc_id` when its text is unchanged, else None."""
-        rec = self.docs.get(doc_id)
-        if not isinstance(rec, dict) or rec.get("hash") != text_hash:
-            return None
-        try:
-            doc = Doc(doc_id, int(rec["off"]),
-                      packed=(base64.b64decode(rec["text"]), base64.b64decode(rec["spans"])))
-            lower = base64.b64decode(rec["lower"])
-            for blob in (*doc.packed, lower):
-                zlib.decompress(blob)  # a damaged record is read again, never a crash later
-            cands = [Cand(doc, int(s), int(e), str(t), str(label), str(source), bool(strong),
-                          str(form), str(also))
-                     for s, e, t, label, source, strong, form, also in rec["cands"]]
-            acronyms = [(str(k), str(x)) for k, x in rec["acronyms"]]
-            sentences = [(int(s), int(e)) for s, e in self.sentences[doc_id]]
-        except (KeyError, TypeError, ValueError, binascii.Error, zlib.error) as exc:
-            log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
-            return None
-        return ArticleResult(doc, cands, acronyms, lower, sentences), rec

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
+from reader.extraction.entities.state import Memo
 from reader.extraction.names import (
     DATE,
     LAW,
@@ -51,13 +52,14 @@ class Group:
 class Corpus:
     """One extraction run over a set of articles (steps 2-4 of the package's pipeline)."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, memo: Memo | None = None):
         self.docs: list[Doc] = []
         self.lex = lex
+        self.memo = memo if memo is not None else Memo()  # the scans' earlier answers
         self.cands: list[Cand] = []
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
-        self._lower_parts: list[bytes] = []  # per body: lower-case words, "|" for others
+        self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
 
     def add(self, result: ArticleResult) -> None:
         """Take one article in (its order in the run matters: keep the articles' order)."""
@@ -68,7 +70,7 @@ class Corpus:
         words = zlib.decompress(result.lower).decode("utf-8", "surrogatepass").split()
         self.lower_words.update(words)
         self.lower_words.discard("|")
-        self._lower_parts.append(result.lower)
+        self._lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
         """Steps 2 and 3 up to the mentions found again (reader...entities.matching):
@@ -95,16 +97,8 @@ class Corpus:
                 out.add(name)
             else:
                 phrases[ws].append(name)
-        lengths: dict[str, set[int]] = defaultdict(set)  # first word -> phrase lengths
-        for ws in phrases:
-            lengths[ws[0]].add(len(ws))
-        for part in self._lower_parts if phrases else ():
-            toks = zlib.decompress(part).decode("utf-8", "surrogatepass").split()
-            for i, tok in enumerate(toks):
-                for n in lengths.get(tok, ()):
-                    found = phrases.get(tuple(toks[i:i + n]))
-                    if found:
-                        out.update(found)
+        for ws in self.memo.phrase_hits(phrases, self._lower_parts):
+            out.update(phrases[ws])
         return out
 
     def _filter_common(self) -> None:
@@ -263,7 +257,8 @@ class Corpus:
                 full[slug(N.surname(name, lw))].append(key)
         if not full:
             return
-        docs_of = {key: g.docs() for key, g in groups.items()}
+        # Articles of each full name as they are before any move (only targets are asked).
+        docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
         for key, g in list(groups.items()):
             words = display(g, lw).split()
             if len(words) > 1 and not any(p in words for p in lw.particles):
@@ -319,10 +314,11 @@ def canonical(g: Group, lw: NameWords) -> str:
     spelling (persons: most words; organisations: an expansion before its acronym)."""
     if g.lexicon_name:
         return g.lexicon_name
-    counts = Counter(c.name for c in g.cands)
-    if len(counts) == 1:  # most groups: one spelling
-        best = next(iter(counts))
+    first = g.cands[0].name if g.cands else ""
+    if all(c.name == first for c in g.cands):  # most groups: one spelling
+        best = first
     else:
+        counts = Counter(c.name for c in g.cands)
         first_seen = {}
         for i, c in enumerate(sorted(g.cands, key=lambda c: (c.doc.id, c.start))):
             first_seen.setdefault(c.name, i)

@@ -9,58 +9,87 @@ from collections.abc import Sequence
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import Cand, Doc
 from reader.extraction.entities.grouping import Group, display
+from reader.extraction.entities.state import Memo
 from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, WORK, Lexicon, slug
 
 
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
-              lower_words: set[str]) -> None:
+              lower_words: set[str], memo: Memo | None = None) -> None:
     """Known names (and surnames, "Baby P"-style initials, acronyms of known names) found
-    again in every body, where nothing else is; added to `groups` as "match" candidates."""
-    forms, surname_forms = _forms(groups, lex, lower_words)
-    by_first: dict[str, list[str]] = defaultdict(list)
-    for form in forms:
-        first = re.match(r"\w+", form)
-        if first:
-            by_first[first.group(0)].append(form)
-    for lst in by_first.values():
-        lst.sort(key=len, reverse=True)
+    again in every body, where nothing else is; added to `groups` as "match" candidates.
+
+    An article's matches depend only on its text, its own candidates and the name lists
+    its words look up, so `memo` gives an unchanged article its previous matches when
+    none of those changed."""
+    memo = memo if memo is not None else Memo()
+    lookups = _lookups(groups, lex, lower_words)
+    changed = memo.changed_lookups(lookups)
     by_doc: dict[str, list[Cand]] = defaultdict(list)
     for g in groups.values():
         for c in g.cands:
             by_doc[c.doc.id].append(c)
     for doc in docs:
-        text, spans = doc.unpacked()
-        taken = bytearray(len(text))
-        for c in by_doc.get(doc.id, ()):
-            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-        for k in range(0, len(spans), 2):
-            ts = spans[k]
-            if ts >= len(text) or taken[ts]:
+        own = by_doc.get(doc.id, ())
+        taken_sig = tuple(sorted((c.start, c.end) for c in own))
+        text = spans = None
+        if changed:
+            text, spans = doc.unpacked()
+        found = memo.matches_of(doc.id, taken_sig, changed, text)
+        if found is None:
+            if text is None:
+                text, spans = doc.unpacked()
+            found = _scan(text, spans, own, lookups)
+        memo.matches[doc.id] = (taken_sig, found)
+        for ts, te, form, key, label in found:
+            c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
+            if not key:  # an ambiguous surname: its own group, resolved per article later
+                c.key = slug(form)
+                groups.setdefault(c.key, Group(c.key, type=PERSON))
+            groups[c.key].cands.append(c)
+
+
+def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple]) -> tuple:
+    """((start, end, form, group key or "", label), ...) found again in one article."""
+    taken = bytearray(len(text))
+    for c in own:
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+    out = []
+    for k in range(0, len(spans), 2):
+        ts = spans[k]
+        if ts >= len(text) or taken[ts]:
+            continue
+        candidates = lookups.get(text[ts:spans[k + 1]])
+        if not candidates:
+            continue
+        for form, key, label in candidates:
+            te = ts + len(form)
+            if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
                 continue
-            candidates = by_first.get(text[ts:spans[k + 1]])
-            if not candidates:
+            if any(taken[ts:te]):
                 continue
-            for form in candidates:
-                te = ts + len(form)
-                if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
-                    continue
-                if any(taken[ts:te]) or "\n" in form:
-                    continue
-                keys = forms[form]
-                if len(keys) == 1:
-                    key = next(iter(keys))
-                    label = groups[key].type
-                elif form in surname_forms:
-                    key, label = "", PERSON  # ambiguous surname: resolved per article
-                else:
-                    continue
-                c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
-                if not key:
-                    c.key = slug(form)
-                    groups.setdefault(c.key, Group(c.key, type=PERSON))
-                groups[c.key].cands.append(c)
-                taken[ts:te] = b"\x01" * (te - ts)
-                break
+            out.append((ts, te, form, key, label))
+            taken[ts:te] = b"\x01" * (te - ts)
+            break
+    return tuple(out)
+
+
+def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
+             ) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """{first word: ((form, group key or "" when an ambiguous surname, label), ...)},
+    longest form first; forms that could never be taken are left out."""
+    forms, surname_forms = _forms(groups, lex, lower_words)
+    by_first: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for form, keys in forms.items():
+        first = re.match(r"\w+", form)
+        if not first or "\n" in form:
+            continue
+        if len(keys) == 1:
+            key = next(iter(keys))
+            by_first[first.group(0)].append((form, key, groups[key].type))
+        elif form in surname_forms:
+            by_first[first.group(0)].append((form, "", PERSON))
+    return {w: tuple(sorted(lst, key=lambda x: len(x[0]), reverse=True))
+            for w, lst in by_first.items()}
 
 
 def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]

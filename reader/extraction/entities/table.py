@@ -1,5 +1,5 @@
 """The entity table: extracted entities with the user's edits on top, its lookups and its
-JSON cache."""
+cache (JSON holding two packed strings: the table, and the state the next build reuses)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from collections.abc import Mapping, Sequence
 from reader.domain import Entity, Mention, Related
 from reader.errors import NotFound
 from reader.extraction.entities.cooccurrence import Cooccurrence
+from reader.extraction.entities.state import pack, unpack
 from reader.extraction.names import slug, strip_titles
 from reader.extraction.overlay import apply_edits
 
-CACHE_FORMAT = 2  # 2: per-article results ("docs") for incremental builds
+CACHE_FORMAT = 3  # 2: per-article results for incremental builds; 3: packed, scans' memo
 
 
 class EntityTable:
@@ -23,14 +24,15 @@ class EntityTable:
 
     def __init__(self, extracted: Sequence[Entity], sentences: dict[str, list[tuple[int, int]]],
                  edits: Sequence[dict] = (), fingerprint: str = "", rules: str = "",
-                 docs: Mapping[str, dict] | None = None):
+                 state: Mapping | None = None):
         self._extracted = list(extracted)
         self._sentences = sentences
         self.fingerprint = fingerprint
-        # What `build_entities(previous=...)` reuses: the rules' digest and each article's
-        # own results, JSON-ready (opaque here; reader.extraction.entities.build owns them).
+        # What `build_entities(previous=...)` reuses: the rules' digest, each article's own
+        # results and the scans' memo (opaque here; reader.extraction.entities.state owns
+        # them), or the packed string as read from a cache.
         self.rules = rules
-        self._docs = dict(docs or {})
+        self._state = state if state is not None else {}
         self.edits = [dict(e) for e in edits]
         entities, self._redirects, self.skipped = apply_edits(self._extracted, self.edits)
         self.entities: list[Entity] = sorted(
@@ -46,7 +48,7 @@ class EntityTable:
         """The same extraction under another edit list (cheap: no NLP, no rules re-run).
         Undo is `with_edits(edits[:-1])`."""
         return EntityTable(self._extracted, self._sentences, edits, self.fingerprint,
-                           self.rules, self._docs)
+                           self.rules, self._state)
 
     @property
     def extracted(self) -> list[Entity]:
@@ -134,20 +136,16 @@ class EntityTable:
 
     # -- cache --------------------------------------------------------------------------------
     def to_cache(self) -> dict:
-        """JSON-able extraction (edits are not included: they live in the user's store)."""
-        return {
-            "format": CACHE_FORMAT,
-            "fingerprint": self.fingerprint,
-            "entities": [
-                {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                 "mentions": [[m.doc, m.start, m.end, m.text, m.form] for m in e.mentions]}
-                for e in self._extracted
-            ],
-            "sentences": {doc: [list(s) for s in spans]
-                          for doc, spans in self._sentences.items()},
-            "rules": self.rules,
-            "docs": self._docs,
-        }
+        """JSON-able extraction (edits are not included: they live in the user's store).
+        "table" is what `from_cache` reads; "state" only what the next build reuses, so
+        neither start-up nor an incremental build decodes the other's part."""
+        table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
+                        tuple((m.doc, m.start, m.end, m.text, m.form) for m in e.mentions))
+                       for e in self._extracted),
+                 {doc: tuple(spans) for doc, spans in self._sentences.items()})
+        state = self._state if isinstance(self._state, str) else pack(self._state)
+        return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
+                "table": pack(table), "state": state}
 
     @classmethod
     def from_cache(cls, data: dict, edits: Sequence[dict] = ()) -> EntityTable:
@@ -159,19 +157,17 @@ class EntityTable:
             if data.get("format") != CACHE_FORMAT:
                 raise ValueError(f"entity cache format {data.get('format')!r} is not "
                                  f"{CACHE_FORMAT}")
+            extracted, sentences = unpack(data["table"])
             entities = [
-                Entity(id=e["id"], name=e["name"], type=e["type"],
-                       aliases=tuple(e["aliases"]),
-                       mentions=tuple(Mention(d, int(s), int(t), x, f)
-                                      for d, s, t, x, f in e["mentions"]))
-                for e in data["entities"]
+                Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
+                       mentions=tuple(Mention(*m) for m in mentions))
+                for id_, name, type_, aliases, mentions in extracted
             ]
-            sentences = {doc: [(int(s), int(t)) for s, t in spans]
-                         for doc, spans in data["sentences"].items()}
-            docs = data.get("docs") or {}
-            if not isinstance(docs, dict):
-                raise TypeError("docs is not a mapping")
+            sentences = {doc: [tuple(s) for s in spans] for doc, spans in sentences.items()}
+            state = data.get("state", "")
+            if not isinstance(state, str):
+                raise TypeError("state is not a packed string")
             return cls(entities, sentences, edits, str(data.get("fingerprint", "")),
-                       str(data.get("rules", "")), docs)
-        except (KeyError, TypeError, AttributeError) as exc:
+                       str(data.get("rules", "")), state)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"entity cache is unreadable: {exc!r}") from exc

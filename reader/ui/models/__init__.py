@@ -14,13 +14,12 @@ from reader.ui.models.common import (
     SORT_ROLE,
     FlatTable,
     bold_span,
-    count_of,
     local_time,
     note_label,
     short_time,
 )
 from reader.ui.models.entities import ENTITY_MIME, TYPE_ORDER, EntityModel
-from reader.ui.models.facets import FacetModel, facet_clause
+from reader.ui.models.facets import FacetModel
 from reader.ui.models.grouped import GroupedModel, TreeFilterProxy
 from reader.ui.models.hits import HitModel
 from reader.ui.models.mentions import MentionModel
@@ -32,6 +31,6 @@ __all__ = [
     "ENTITY_MIME", "HTML_ROLE", "ID_ROLE", "OBJECT_ROLE", "ORPHAN_TIP", "SORT_ROLE",
     "TYPE_ORDER", "ArticleModel", "ArticleProxy", "EntityModel", "FacetModel", "FlatTable",
     "GroupedModel", "HitModel", "MentionModel", "NoteHitModel", "NoteModel", "NoteProxy",
-    "PolicyModel", "TreeFilterProxy", "actors_of", "bold_span", "count_of", "date_range",
-    "facet_clause", "local_time", "note_label", "plain_line", "short_time",
+    "PolicyModel", "TreeFilterProxy", "actors_of", "bold_span", "date_range",
+    "local_time", "note_label", "plain_line", "short_time",
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
+from reader.domain import ArticleInfo
 from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, FlatTable
 
 
@@ -16,17 +19,17 @@ class ArticleModel(FlatTable):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []
+        self._rows: list[ArticleInfo] = []
         self._row_of: dict[str, int] = {}
         self._read: set[str] = set()
 
-    def set_articles(self, infos) -> None:
+    def set_articles(self, infos: Iterable[ArticleInfo]) -> None:
         self.beginResetModel()
         self._rows = list(infos)
         self._row_of = {info.id: n for n, info in enumerate(self._rows)}
         self.endResetModel()
 
-    def set_read_docs(self, docs) -> None:
+    def set_read_docs(self, docs: Iterable[str]) -> None:
         self._read = set(docs)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2),
@@ -42,7 +45,7 @@ class ArticleModel(FlatTable):
     def is_read(self, doc_id: str) -> bool:
         return doc_id in self._read
 
-    def info(self, doc_id: str):
+    def info(self, doc_id: str) -> ArticleInfo | None:
         row = self._row_of.get(doc_id)
         return None if row is None else self._rows[row]
 

@@ -11,6 +11,7 @@ import html
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from reader.domain import Note
 from reader.markup import plain_line
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -20,13 +21,6 @@ OBJECT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 ROOT = QModelIndex()  # the invisible root, as a default argument
-
-
-def count_of(value) -> int:
-    """`Entity.docs` / `Policy.docs` may be a count or a collection of ids."""
-    if value is None:
-        return 0
-    return value if isinstance(value, int) else len(value)
 
 
 def bold_span(text: str, start: int, end: int) -> str:
@@ -56,7 +50,7 @@ class FlatTable(QAbstractTableModel):
         return None
 
 
-def note_label(note) -> str:
+def note_label(note: Note) -> str:
     """One line for lists: the note's first line (as plain text), else its quote."""
     lines = (plain_line(line) for line in (note.body or "").splitlines())
     first = next((line for line in lines if line), "")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, count_of
+from reader.domain import Entity
+from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE
 from reader.ui.models.grouped import GroupedModel
 
 ENTITY_MIME = "application/x-reader-entity"
@@ -25,23 +28,27 @@ class EntityModel(GroupedModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._by_id: dict[str, object] = {}
+        self._by_id: dict[str, Entity] = {}
 
-    def set_entities(self, entities) -> None:
-        by_type: dict[str, list] = {}
-        for ent in entities or ():
+    def set_entities(self, entities: Iterable[Entity]) -> None:
+        by_type: dict[str, list[Entity]] = {}
+        for ent in entities:
             by_type.setdefault(ent.type or "Other", []).append(ent)
         order = {t: n for n, t in enumerate(TYPE_ORDER)}
-        groups = [(t, sorted(items, key=lambda e: (-mention_count(e), e.name.casefold())))
+        groups = [(t, sorted(items, key=lambda e: (-e.count, e.name.casefold())))
                   for t, items in sorted(by_type.items(),
                                          key=lambda kv: (order.get(kv[0], 99), kv[0]))]
         self._by_id = {e.id: e for _, items in groups for e in items}
         self._set_groups(groups)
 
-    def entity(self, entity_id: str):
+    def entity(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
 
-    def find(self, ref: str):
+    def entities(self) -> list[Entity]:
+        """Every listed entity (hidden ones too when the list has them), by type group."""
+        return list(self._by_id.values())
+
+    def find(self, ref: str) -> Entity | None:
         """The entity with id `ref`, else the one named (or also written) `ref`."""
         if ref in self._by_id:
             return self._by_id[ref]
@@ -50,7 +57,7 @@ class EntityModel(GroupedModel):
             if ent.name.casefold() == key:
                 return ent
         for ent in self._by_id.values():
-            if any(a.casefold() == key for a in getattr(ent, "aliases", ()) or ()):
+            if any(a.casefold() == key for a in ent.aliases):
                 return ent
         return None
 
@@ -64,17 +71,17 @@ class EntityModel(GroupedModel):
                     return self.createIndex(r, 0, g + 1)
         return QModelIndex()
 
-    def item_data(self, ent, column, role):
+    def item_data(self, ent: Entity, column, role):
         if role == DISPLAY:
-            return ent.name if column == 0 else str(mention_count(ent))
+            return ent.name if column == 0 else str(ent.count)
         if role == SORT_ROLE:
-            return ent.name.casefold() if column == 0 else mention_count(ent)
+            return ent.name.casefold() if column == 0 else ent.count
         if role == Qt.ItemDataRole.ToolTipRole:
-            aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
-            docs = count_of(getattr(ent, "docs", None))
-            tip = f"{ent.name} ({ent.type}): {mention_count(ent)} mentions in {docs} articles"
+            aliases = [a for a in ent.aliases if a != ent.name]
+            tip = (f"{ent.name} ({ent.type}): {ent.count} mentions in {len(ent.docs)} "
+                   "articles")
             return tip + (f"\nAlso: {', '.join(aliases)}" if aliases else "")
-        if role == Qt.ItemDataRole.FontRole and getattr(ent, "hidden", False):
+        if role == Qt.ItemDataRole.FontRole and ent.hidden:
             font = QFont()
             font.setItalic(True)
             return font
@@ -121,9 +128,3 @@ class EntityModel(GroupedModel):
         # False: the view must not delete the dragged rows; the window reloads the model.
         return False
 
-
-def mention_count(ent) -> int:
-    """An entity's number of mentions: its `count` when the library gave one, else the length
-    of its mention list."""
-    count = getattr(ent, "count", None)
-    return count if isinstance(count, int) else len(getattr(ent, "mentions", ()) or ())

@@ -1,9 +1,10 @@
-"""Facet counts of a search (entities, policies, sources, years) and the query clause of each."""
+"""Facet counts of a search (entities, policies, sources, years), each with its query clause."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from reader.query import facet_clause
 from reader.ui.models.common import DISPLAY, ID_ROLE, SORT_ROLE
 from reader.ui.models.grouped import GroupedModel
 
@@ -17,9 +18,15 @@ class FacetModel(GroupedModel):
               ("year", "Years"))
     LIMIT = 12
 
-    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None) -> None:
+    # The bucket of the articles without a year / a source (their value is "").
+    MISSING = {"year": "Undated", "source": "No source"}
+
+    def set_facets(self, facets: dict[str, dict[str, int]], label_of=None,
+                   total: int = 0) -> None:
         """`label_of(key, value)` gives the display name of an indexed value (the index
-        keeps entity names lower-cased and policy ids), or None to leave the value out."""
+        keeps entity names lower-cased and policy ids), or None to leave the value out.
+        With the search's `total`, the articles without a year or a source are counted in
+        an "Undated" / "No source" bucket (an article has at most one of each)."""
         groups = []
         for key, title in self.GROUPS:
             counts = facets.get(key) or {}
@@ -30,6 +37,9 @@ class FacetModel(GroupedModel):
                     items.append((key, value, n, label))
                 if len(items) == self.LIMIT:
                     break
+            missing = total - sum(counts.values())
+            if key in self.MISSING and counts and missing > 0:
+                items.append((key, "", missing, self.MISSING[key]))
             if items:
                 groups.append((title, items))
         self._set_groups(groups)
@@ -48,15 +58,7 @@ class FacetModel(GroupedModel):
         if role == ID_ROLE:
             return facet_clause(key, value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Narrow the search to {label} ({n} articles)"
+            return (f"Narrow the search to {label} ({n} article{'s' if n != 1 else ''}); "
+                    "click again to remove the filter")
         return None
 
-
-def facet_clause(key: str, value: str) -> str:
-    """The query clause selecting one facet value (entity/policy are exact keyword terms)."""
-    if key == "year":
-        return f"date:{value}"
-    if key == "source":
-        return f'source:"{value}"' if " " in value else f"source:{value}"
-    quoted = value.replace("'", " ")
-    return f"{key}:'{quoted}'"

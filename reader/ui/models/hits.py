@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractListModel, Qt
 
+from reader.domain import Hit
 from reader.markup import bold_only
 from reader.ui.models.common import DISPLAY, HTML_ROLE, ID_ROLE, OBJECT_ROLE, ROOT
 
@@ -15,14 +17,14 @@ class HitModel(QAbstractListModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._hits: list = []
+        self._hits: list[Hit] = []
 
-    def set_hits(self, hits) -> None:
+    def set_hits(self, hits: Iterable[Hit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
         self.endResetModel()
 
-    def hit(self, row: int):
+    def hit(self, row: int) -> Hit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
     def rowCount(self, parent=ROOT):

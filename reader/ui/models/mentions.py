@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from reader.domain import MentionContext
 from reader.ui.models.common import (
     DISPLAY,
     HTML_ROLE,
@@ -31,11 +33,11 @@ class MentionModel(FlatTable):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []  # every context; the first `_fetched` are in the model
+        self._rows: list[MentionContext] = []  # all; the first `_fetched` are in the model
         self._fetched = 0
         self._inserting = False
 
-    def set_contexts(self, contexts) -> None:
+    def set_contexts(self, contexts: Iterable[MentionContext] | None) -> None:
         self.beginResetModel()
         self._rows = list(contexts or ())
         self._fetched = min(len(self._rows), self.BATCH)
@@ -45,11 +47,11 @@ class MentionModel(FlatTable):
     def total(self) -> int:
         return len(self._rows)
 
-    def context(self, row: int):
+    def context(self, row: int) -> MentionContext | None:
         """The context at `row` of all mentions (fetched or not)."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def contexts(self) -> list:
+    def contexts(self) -> list[MentionContext]:
         return list(self._rows)
 
     def canFetchMore(self, parent=ROOT):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractListModel, Qt
 
+from reader.domain import Note
 from reader.ui.models.common import DISPLAY, HTML_ROLE, ID_ROLE, OBJECT_ROLE, ROOT, note_label
 
 
@@ -14,16 +16,16 @@ class NoteHitModel(QAbstractListModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._notes: list = []
+        self._notes: list[Note] = []
         self._titles: dict[str, str] = {}
 
-    def set_notes(self, notes, titles: dict[str, str] | None = None) -> None:
+    def set_notes(self, notes: Iterable[Note] | None, titles: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._notes = list(notes or ())
         self._titles = dict(titles or {})
         self.endResetModel()
 
-    def note(self, row: int):
+    def note(self, row: int) -> Note | None:
         return self._notes[row] if 0 <= row < len(self._notes) else None
 
     def rowCount(self, parent=ROOT):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
+from reader.domain import Note
 from reader.ui.models.common import (
     DISPLAY,
     ID_ROLE,
@@ -29,12 +32,12 @@ class NoteModel(FlatTable):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []
+        self._rows: list[Note] = []
         self._titles: dict[str, str] = {}
 
-    def set_notes(self, notes, titles: dict[str, str] | None = None) -> None:
+    def set_notes(self, notes: Iterable[Note], titles: dict[str, str] | None = None) -> None:
         self.beginResetModel()
-        self._rows = list(notes or ())
+        self._rows = list(notes)
         if titles is not None:
             self._titles = dict(titles)
         self.endResetModel()
@@ -48,23 +51,23 @@ class NoteModel(FlatTable):
     def title(self, doc: str) -> str:
         return self._titles.get(doc) or f"{doc} (no longer in the library)"
 
-    def notes(self) -> list:
+    def notes(self) -> list[Note]:
         return list(self._rows)
 
-    def note(self, row: int):
+    def note(self, row: int) -> Note | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, note_id) -> int | None:
+    def row_of(self, note_id: int) -> int | None:
         for n, note in enumerate(self._rows):
             if note.id == note_id:
                 return n
         return None
 
-    def find(self, note_id):
+    def find(self, note_id: int) -> Note | None:
         row = self.row_of(note_id)
         return None if row is None else self._rows[row]
 
-    def replace(self, note) -> None:
+    def replace(self, note: Note) -> None:
         """Show the saved version of a note in place (added at the end if it is new)."""
         row = self.row_of(note.id)
         if row is None:
@@ -80,7 +83,7 @@ class NoteModel(FlatTable):
             return None
         note = self._rows[index.row()]
         col = index.column()
-        orphan = bool(getattr(note, "orphan", False))
+        orphan = note.orphan
         if role == DISPLAY:
             if col == self.NOTE:
                 return ("⚠ " if orphan else "") + note_label(note)
@@ -136,11 +139,11 @@ class NoteProxy(QSortFilterProxyModel):
             self.tag = tag.casefold() if tag else None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def accepts(self, note) -> bool:
+    def accepts(self, note: Note) -> bool:
         if self.view == "trash":
             if not note.trashed:
                 return False
-        elif getattr(note, "trashed", False):
+        elif note.trashed:
             return False
         elif self.view == "article" and note.doc != self.doc:
             return False

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 
+from reader.domain import Policy
 from reader.ui.models.common import (
     DISPLAY,
     HTML_ROLE,
@@ -14,8 +16,11 @@ from reader.ui.models.common import (
     OBJECT_ROLE,
     SORT_ROLE,
     FlatTable,
-    count_of,
 )
+
+# (actor entity id or "", actor name, {stance: count}, total mentions): one actor of a policy.
+ActorRow = tuple[str, str, dict[str, int], int]
+NameOf = Callable[[str], str | None]  # entity id -> the entity's canonical name, or None
 
 
 class PolicyModel(FlatTable):
@@ -26,16 +31,17 @@ class PolicyModel(FlatTable):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []
+        self._rows: list[Policy] = []
         self.date_span: tuple[str, str] = ("", "")  # the corpus's date range, for the timeline
 
-    def set_policies(self, policies, span: tuple[str, str] = ("", "")) -> None:
+    def set_policies(self, policies: Iterable[Policy],
+                     span: tuple[str, str] = ("", "")) -> None:
         self.beginResetModel()
-        self._rows = sorted(policies or (), key=lambda p: (-count_of(p.docs), p.label))
+        self._rows = sorted(policies, key=lambda p: (-len(p.docs), p.label))
         self.date_span = span
         self.endResetModel()
 
-    def policy(self, row: int):
+    def policy(self, row: int) -> Policy | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, policy_id: str) -> int | None:
@@ -55,12 +61,12 @@ class PolicyModel(FlatTable):
             if col == self.LABEL:
                 return pol.label
             if col == self.ARTICLES:
-                return str(count_of(pol.docs))
+                return str(len(pol.docs))
             return date_range(pol.first_date, pol.last_date)
         if role == SORT_ROLE:
-            return (pol.label.casefold(), count_of(pol.docs), pol.first_date or "")[col]
+            return (pol.label.casefold(), len(pol.docs), pol.first_date or "")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return getattr(pol, "description", "") or pol.label
+            return pol.description or pol.label
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.ARTICLES:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ID_ROLE:
@@ -79,20 +85,19 @@ def date_range(first: str, last: str) -> str:
     return f"{first} – {last}" if first else last
 
 
-def actors_of(policy, name_of=None) -> list[tuple[str, str, dict[str, int], int]]:
+def actors_of(policy: Policy, name_of: NameOf | None = None) -> list[ActorRow]:
     """(actor entity id, actor name, {stance: count}, total) of a policy's mentions, most
     frequent actor first; mentions without an actor are left out and an "unknown" stance
     is not listed. Actors are grouped by entity id and named by `name_of(entity id)` (the
     entity's canonical name) when it knows them, else as first written."""
     actors: dict[str, tuple[str, str, Counter]] = {}
-    for m in getattr(policy, "mentions", ()) or ():
-        actor = getattr(m, "actor", "") or ""
-        name = (name_of(actor) if actor and name_of else None) \
-            or getattr(m, "actor_name", "") or actor
+    for m in policy.mentions:
+        actor = m.actor or ""
+        name = (name_of(actor) if actor and name_of else None) or m.actor_name or actor
         if not name:
             continue
         _, _, stances = actors.setdefault(actor or name, (actor, name, Counter()))
-        stances[getattr(m, "stance", "") or "unknown"] += 1
+        stances[m.stance or "unknown"] += 1
     rows = [(actor, name, {s: n for s, n in stances.most_common() if s != "unknown"},
              sum(stances.values())) for actor, name, stances in actors.values()]
     return sorted(rows, key=lambda r: (-r[3], r[1].casefold()))

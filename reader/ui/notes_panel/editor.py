@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.domain import Note
 from reader.ui.models import ORPHAN_TIP, local_time
 from reader.ui.viewer import SafeBrowser
 
@@ -65,7 +66,7 @@ class NoteEditorBox(QWidget):
         QWidget.setTabOrder(self.tags, self.restore_button)
         QWidget.setTabOrder(self.restore_button, self.trash_button)
 
-    def show_meta(self, note, title_of) -> None:
+    def show_meta(self, note: Note | None, title_of) -> None:
         """The meta line and quote of `note` (None: hidden); `title_of(doc)` names its
         article."""
         if note is None:
@@ -92,7 +93,7 @@ class NoteEditorBox(QWidget):
         self.quote.setText(f"“{quote}”" if quote else "On the whole article.")
         self.quote.show()
 
-    def update_enabled(self, note, readonly: bool) -> bool:
+    def update_enabled(self, note: Note | None, readonly: bool) -> bool:
         """Enable what `note` (None: no note) allows; returns whether it can be edited."""
         editable = note is not None and not readonly and not note.trashed
         for widget in (self.editor, self.tags):
@@ -109,7 +110,7 @@ class NoteEditorBox(QWidget):
         self.restore_button.setEnabled(note is not None and not readonly)
         return editable
 
-    def show_preview(self, note, render) -> None:
+    def show_preview(self, note: Note | None, render) -> None:
         """The editor's text rendered by `render(markdown) -> safe HTML` (None: the text as
         it is) in the preview; empty when there is no note."""
         text = self.editor.toPlainText()

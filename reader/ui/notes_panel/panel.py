@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from reader.domain import Note
 from reader.ui.models import OBJECT_ROLE, NoteModel, local_time
 from reader.ui.notes_panel.editor import NoteEditorBox
 from reader.ui.notes_panel.edits import Edit, same_tags, tags_text
@@ -153,7 +154,7 @@ class NotesPanel(QWidget):
         else:
             self._show(note)
 
-    def replace(self, note) -> None:
+    def replace(self, note: Note) -> None:
         """A note changed outside the editor (trashed, restored, created): show it."""
         self.model.replace(note)
         if self._current is not None and self._current.id == note.id:
@@ -329,7 +330,7 @@ class NotesPanel(QWidget):
             self._show(self.model.note(row))
         return True
 
-    def _show(self, note) -> None:
+    def _show(self, note: Note | None) -> None:
         """Put `note` (or nothing) in the editor; an unsaved edit of it wins over the
         stored text."""
         self._autosave.stop()
@@ -345,7 +346,7 @@ class NotesPanel(QWidget):
         self._update_enabled()
         self._update_preview()
 
-    def _show_meta(self, note) -> None:
+    def _show_meta(self, note: Note | None) -> None:
         self.editor_box.show_meta(note, self.model.title)
 
     def _update_enabled(self) -> None:

@@ -23,12 +23,17 @@ def set_read(runner, lib, doc_id: str, read: bool, *, done=None):
     return runner.submit(WRITE, lambda ctx: lib.articles.set_read(doc_id, read), done=done)
 
 
-def import_paths(runner, lib, paths: list[str], *, nlp: bool, done, failed=None,
-                 progress=None):
-    """Copy files/folders into the library and index what was imported; reports
-    (Changes with the outcomes, IndexReport or None when nothing was imported)."""
+def import_paths(runner, lib, paths: list[str], *, done, failed=None):
+    """Copy files/folders into the library (quick: the articles can be listed at once);
+    reports the Changes with the outcomes. `index_import` then makes them searchable."""
+    return runner.submit(WRITE, lambda ctx: lib.articles.import_paths(paths),
+                         done=done, failed=failed)
+
+
+def index_import(runner, lib, changes, *, nlp: bool, done, failed=None, progress=None):
+    """Index what an import brought (`changes`); reports (changes, IndexReport or None
+    when nothing was imported)."""
     def work(ctx):
-        changes = lib.articles.import_paths(paths)
         if not changes.articles:
             return changes, None
         if nlp:

@@ -14,17 +14,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy, count_of
-from reader.ui.models.entities import mention_count
+from reader.domain import Entity, Related
+from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy
 from reader.ui.panels.common import column, filter_box, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack
+
+NO_ENTITIES = ("No entities yet.\n\nPeople, organisations and places named in the articles "
+               "are listed here once the articles have been read; that happens automatically "
+               "after start-up and after an import (the status bar shows its progress).")
 
 
 class EntityPanel(QWidget):
     """Entities grouped by type with counts, a filter box, and the selected one's details."""
 
-    # The current entity changed: (entity object, or None).
+    # The current entity changed: (the Entity, or None).
     entity_selected = Signal(object)
     # The tree was right-clicked: (position in the tree's viewport). The window owns the
     # entity actions (menus, shortcuts) and shows them.
@@ -41,6 +45,9 @@ class EntityPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter.textChanged.connect(lambda _: self._expand_groups())
+        self._announced: str | None = None  # the entity id entity_selected last carried
+        # A filter that hides the current entity resets the proxy without currentChanged.
+        self.filter.textChanged.connect(lambda _: self._check_current())
 
         self.tree = QTreeView()
         self.tree.setObjectName("entityTree")
@@ -62,7 +69,7 @@ class EntityPanel(QWidget):
         header.resizeSection(1, self.tree.fontMetrics().horizontalAdvance("Mentions") + 28)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._restore_expansion)
-        self.stack = EmptyStack(self.tree, "Entities appear after indexing.")
+        self.stack = EmptyStack(self.tree, NO_ENTITIES)
 
         self.details = SafeBrowser()
         self.details.setObjectName("entityDetails")
@@ -83,14 +90,12 @@ class EntityPanel(QWidget):
         self.show_details(None)
 
     # -- data ----------------------------------------------------------------------------
-    def set_entities(self, entities, keep: str | None = None) -> None:
+    def set_entities(self, entities: list[Entity] | None, keep: str | None = None) -> None:
         """Replace the list; `None` means the feature is unavailable. Re-selects `keep`."""
         keep = keep if keep is not None else self.current_id()
         self.model.set_entities(entities or [])
         if entities is None or not entities:
-            self.stack.set_empty("Entities appear after indexing.\n\nPeople, organisations and "
-                                 "places named in the articles are listed here once "
-                                 "File > Reindex has finished.")
+            self.stack.set_empty(NO_ENTITIES)
         else:
             self.stack.set_empty(None)
         if keep:
@@ -111,7 +116,7 @@ class EntityPanel(QWidget):
         self.tree.scrollTo(index)
         return True
 
-    def current(self):
+    def current(self) -> Entity | None:
         index = self.tree.currentIndex()
         return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
 
@@ -119,34 +124,30 @@ class EntityPanel(QWidget):
         ent = self.current()
         return ent.id if ent is not None else None
 
-    def selected(self) -> list:
+    def selected(self) -> list[Entity]:
         rows = self.tree.selectionModel().selectedRows(0)
         out = [self.proxy.data(i, OBJECT_ROLE) for i in rows]
         return [e for e in out if e is not None]
 
-    def show_details(self, ent, related=None) -> None:
+    def show_details(self, ent: Entity | None, related: list[Related] | None = None) -> None:
         if ent is None:
             self.details.set_safe_html("<p>Select an entity to see where it is mentioned. "
                                        "Drag one entity onto another to merge them; right-click "
                                        "for rename, hide and type.</p>")
             return
-        aliases = [a for a in (getattr(ent, "aliases", ()) or ()) if a != ent.name]
-        docs = count_of(getattr(ent, "docs", None))
+        aliases = [a for a in ent.aliases if a != ent.name]
         parts = [f"<h3>{html.escape(ent.name)}</h3>",
-                 f"<p>{html.escape(ent.type)} · {plural(mention_count(ent), 'mention')} in "
-                 f"{plural(docs, 'article')}</p>"]
+                 f"<p>{html.escape(ent.type)} · {plural(ent.count, 'mention')} in "
+                 f"{plural(len(ent.docs), 'article')}</p>"]
         if aliases:
             parts.append("<p><b>Also written</b> " + ", ".join(html.escape(a) for a in aliases)
                          + "</p>")
         # Dates and sums co-occur with everything: as "related" they are noise.
-        related = [r for r in related or () if getattr(getattr(r, "entity", r), "type", "")
-                   not in ("Date", "Money")] if related is not None else None
+        related = [r for r in related if r.entity.type not in ("Date", "Money")] \
+            if related is not None else None
         if related:
-            links = []
-            for rel in related:
-                other = getattr(rel, "entity", rel)
-                links.append(f'<a href="entity:{html.escape(other.id)}">'
-                             f"{html.escape(other.name)}</a>")
+            links = [f'<a href="entity:{html.escape(r.entity.id)}">'
+                     f"{html.escape(r.entity.name)}</a>" for r in related]
             parts.append("<p><b>Related</b> " + ", ".join(links) + "</p>")
         elif related is not None:
             parts.append("<p><b>Related</b> none found</p>")
@@ -155,7 +156,13 @@ class EntityPanel(QWidget):
     # -- internals -----------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous) -> None:
         ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
+        self._announced = ent.id if ent is not None else None
         self.entity_selected.emit(ent)
+
+    def _check_current(self) -> None:
+        if self._announced is not None and self.current() is None:
+            self._announced = None
+            self.entity_selected.emit(None)
 
     def _expand_groups(self) -> None:
         for row in range(self.proxy.rowCount()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
 
+from reader.domain import MentionContext
 from reader.ui.models import OBJECT_ROLE, MentionModel
 from reader.ui.panels.common import plural
 from reader.ui.widgets import EmptyStack, HtmlDelegate
@@ -49,7 +50,7 @@ class MentionPanel(QWidget):
         self.subject = ""
         self.set_contexts(None, "")
 
-    def set_contexts(self, contexts, subject: str) -> None:
+    def set_contexts(self, contexts: list[MentionContext] | None, subject: str) -> None:
         """Show `contexts` for `subject` (an entity or policy name); None: nothing selected."""
         self.subject = subject
         self.model.set_contexts(contexts or [])
@@ -71,7 +72,7 @@ class MentionPanel(QWidget):
         index = self.view.currentIndex()
         return index.row() if index.isValid() else -1
 
-    def step(self, delta: int) -> object | None:
+    def step(self, delta: int) -> MentionContext | None:
         """Move the current row by `delta` over all mentions (wrapping; rows not fetched
         yet are fetched) and return its context."""
         rows = self.model.total
@@ -81,6 +82,12 @@ class MentionPanel(QWidget):
         row = (0 if delta > 0 else rows - 1) if row < 0 else (row + delta) % rows
         self.set_current_row(row)
         return self.model.context(row)
+
+    def wraps(self, delta: int) -> bool:
+        """Whether `step(delta)` would go round from the last mention to the first (or the
+        first to the last)."""
+        row, rows = self.current_row(), self.model.total
+        return rows > 0 and row >= 0 and not 0 <= row + delta < rows
 
     def set_current_row(self, row: int) -> None:
         self.model.fetch_to(row)

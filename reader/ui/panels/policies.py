@@ -7,7 +7,9 @@ import html
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTreeView, QVBoxLayout, QWidget
 
-from reader.ui.models import OBJECT_ROLE, SORT_ROLE, PolicyModel, actors_of, count_of, date_range
+from reader.domain import Policy
+from reader.ui.models import OBJECT_ROLE, SORT_ROLE, PolicyModel, actors_of, date_range
+from reader.ui.models.policies import NameOf
 from reader.ui.panels.common import column, filter_box, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack, HtmlDelegate, TimelineDelegate
@@ -16,7 +18,7 @@ from reader.ui.widgets import EmptyStack, HtmlDelegate, TimelineDelegate
 class PolicyPanel(QWidget):
     """Policies with article counts and a timeline; the selected one's actors below."""
 
-    # The current policy changed: (policy object, or None).
+    # The current policy changed: (the Policy, or None).
     policy_selected = Signal(object)
     # An actor (entity: link) in the details was clicked: (entity id).
     entity_link_activated = Signal(str)
@@ -24,7 +26,7 @@ class PolicyPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("policyPanel")
-        self._name_of = None  # entity id -> canonical name (set_entity_names)
+        self._name_of: NameOf | None = None  # see set_entity_names
         self.filter = filter_box("Filter policies", "policyFilter")
         self.model = PolicyModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -64,7 +66,8 @@ class PolicyPanel(QWidget):
         layout.addWidget(self.splitter)
         self.show_details(None)
 
-    def set_policies(self, policies, span=("", "")) -> None:
+    def set_policies(self, policies: list[Policy] | None,
+                     span: tuple[str, str] = ("", "")) -> None:
         keep = self.current()
         self.model.set_policies(policies or [], span)
         if not policies:
@@ -83,25 +86,24 @@ class PolicyPanel(QWidget):
         self.view.setCurrentIndex(index)
         return index.isValid()
 
-    def current(self):
+    def current(self) -> Policy | None:
         index = self.view.currentIndex()
         return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
 
-    def set_entity_names(self, name_of) -> None:
+    def set_entity_names(self, name_of: NameOf) -> None:
         """`name_of(entity id)`: the entity's canonical name, or None (actors are listed by
         it; the window answers from the entity list it has loaded)."""
         self._name_of = name_of
 
-    def show_details(self, pol) -> None:
+    def show_details(self, pol: Policy | None) -> None:
         if pol is None:
             self.details.set_safe_html("<p>Select a policy to see its mentions, when it was "
                                        "discussed and who argued for or against it.</p>")
             return
         parts = [f"<h3>{html.escape(pol.label)}</h3>"]
-        desc = getattr(pol, "description", "")
-        if desc:
-            parts.append(f"<p>{html.escape(desc)}</p>")
-        parts.append(f"<p>{plural(count_of(pol.docs), 'article')} · "
+        if pol.description:
+            parts.append(f"<p>{html.escape(pol.description)}</p>")
+        parts.append(f"<p>{plural(len(pol.docs), 'article')} · "
                      f"{html.escape(date_range(pol.first_date, pol.last_date))}</p>")
         actors = actors_of(pol, self._name_of)
         if actors:

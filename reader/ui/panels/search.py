@@ -7,17 +7,20 @@ import html
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.domain import Note, SearchResult
 from reader.ui.models import ID_ROLE, OBJECT_ROLE, FacetModel, HitModel, NoteHitModel
-from reader.ui.panels.common import column
+from reader.ui.panels.common import column, plural
 from reader.ui.widgets import EmptyStack, HtmlDelegate
 
 
@@ -26,8 +29,11 @@ class SearchPanel(QWidget):
 
     # A hit was activated (click or Enter): (article id).
     hit_activated = Signal(str)
-    # A facet value was activated: (query clause to add, e.g. "date:2014").
+    # A facet value was activated: (its query clause, e.g. "date:2014": added to the query,
+    # or taken out when the query has it).
     facet_activated = Signal(str)
+    # A filter chip's remove button was clicked: (the query clause to take out).
+    chip_removed = Signal(str)
     # The "Did you mean" link was clicked: (suggested query).
     suggestion_activated = Signal(str)
     # A note found by the search was activated: (Note).
@@ -39,7 +45,20 @@ class SearchPanel(QWidget):
         self.header = QLabel()
         self.header.setObjectName("searchHeader")
         self.header.setWordWrap(True)
+        # Always rich text, escaped once: on AutoText a header without a tag would show
+        # its escaped quotes as "&quot;".
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.linkActivated.connect(self._on_link)
+        # The query's filters (facet clauses) as chips, each removable with a click.
+        self.chip_bar = QWidget()
+        self.chip_bar.setObjectName("filterChips")
+        self._chip_layout = QHBoxLayout(self.chip_bar)
+        self._chip_layout.setContentsMargins(0, 0, 0, 0)
+        self._chip_layout.setSpacing(4)
+        self._chip_layout.addStretch(1)
+        self.chip_bar.hide()
+        self._notes_found = 0  # notes matching the query shown (their own list)
+        self._error = ""  # the query's error message, when it failed
 
         self.hits = HitModel(self)
         self.results = QListView()
@@ -71,6 +90,7 @@ class SearchPanel(QWidget):
         self.note_hits = NoteHitModel(self)
         self.note_header = QLabel()
         self.note_header.setObjectName("noteResultsHeader")
+        self.note_header.setTextFormat(Qt.TextFormat.PlainText)
         self.note_results = QListView()
         self.note_results.setObjectName("noteResults")
         self.note_results.setModel(self.note_hits)
@@ -96,24 +116,42 @@ class SearchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
+        layout.addWidget(self.chip_bar)
         layout.addWidget(self.splitter)
         self.result = None
 
     def show_pending(self, query: str) -> None:
         self.header.setText(f"Searching for “{html.escape(query)}”…")
 
-    def show_result(self, result, label_of=None) -> None:
+    def show_result(self, result: SearchResult, label_of=None) -> None:
         """Show a SearchResult; `label_of` names facet values (see FacetModel)."""
         self.result = result
+        self._error = ""
         self.hits.set_hits(result.hits)
-        self.facets.set_facets(result.facets or {}, label_of)
+        self.facets.set_facets(result.facets or {}, label_of, result.total)
+        self._update_header()
+        if result.hits:
+            self.results.setCurrentIndex(self.hits.index(0, 0))
+
+    def _update_header(self) -> None:
+        """The header line and the empty state, from the result, the notes found and the
+        error (notes arrive on their own: a search may find only notes)."""
+        result, notes = self.result, self._notes_found
+        if result is None:
+            return
         query = html.escape(result.query)
+        found_notes = f"{plural(notes, 'note')} {'matches' if notes == 1 else 'match'}"
         if result.total:
             shown = len(result.hits)
             more = f" (showing {shown})" if shown < result.total else ""
-            text = (f"{result.total} article{'s' if result.total != 1 else ''} match "
-                    f"“{query}”{more}. Enter opens the first.")
+            verb = "matches" if result.total == 1 else "match"
+            text = (f"{plural(result.total, 'article')} {verb} “{query}”{more}. "
+                    "Enter opens the first.")
             self.results_stack.set_empty(None)
+        elif notes:
+            text = f"No articles match “{query}”; {found_notes} (listed below)."
+            self.results_stack.set_empty(f"No articles match “{result.query}”.\n\n"
+                                         f"{found_notes}: see the notes below.")
         else:
             text = f"No results for “{query}”."
             self.results_stack.set_empty(
@@ -123,11 +161,10 @@ class SearchPanel(QWidget):
             sug = html.escape(result.suggestion)
             text += f' Did you mean <a href="suggest:{sug}">{sug}</a>?'
         self.header.setText(text)
-        if result.hits:
-            self.results.setCurrentIndex(self.hits.index(0, 0))
 
     def show_error(self, query: str, message: str) -> None:
         self.result = None
+        self._error = message
         self.hits.set_hits([])
         self.facets.set_facets({})
         self.header.setText(html.escape(message))
@@ -135,18 +172,43 @@ class SearchPanel(QWidget):
         self.results_stack.set_empty(message)
         self._repolish(self.header)
 
-    def show_notes(self, notes, titles=None) -> None:
+    def show_notes(self, notes: list[Note], titles: dict[str, str] | None = None) -> None:
         """The notes matching the query (None: notes cannot be searched)."""
         notes = list(notes or ())
         self.note_hits.set_notes(notes, titles)
         self.note_header.setText(f"Notes ({len(notes)})")
         self.note_box.setVisible(bool(notes))
+        self._notes_found = len(notes)
+        self._update_header()
+
+    def set_chips(self, chips: list[tuple[str, str]]) -> None:
+        """The query's filters as removable chips: [(clause, label)]."""
+        for chip in self.chips():
+            self._chip_layout.removeWidget(chip)
+            chip.hide()
+            chip.deleteLater()
+        for n, (clause, label) in enumerate(chips):
+            chip = QToolButton()
+            chip.setObjectName("filterChip")
+            chip.setText(f"{label} ✕")
+            chip.setToolTip(f"Remove the filter {clause}")
+            chip.setAutoRaise(False)
+            chip.clicked.connect(lambda _=False, c=clause: self.chip_removed.emit(c))
+            self._chip_layout.insertWidget(n, chip)
+        self.chip_bar.setVisible(bool(chips))
+
+    def chips(self) -> list[QToolButton]:
+        """The filter chips shown, in order."""
+        return [item.widget() for item in (self._chip_layout.itemAt(i)
+                                           for i in range(self._chip_layout.count()))
+                if item is not None and isinstance(item.widget(), QToolButton)]
 
     def clear(self) -> None:
         self.result = None
         self.hits.set_hits([])
         self.show_notes([])
         self.facets.set_facets({})
+        self.set_chips([])
         self.header.setText("")
         self.results_stack.set_empty(None)
 

@@ -2,15 +2,18 @@
 
 Everything is in body offsets. The document's layout and the offset map are in `document`;
 the highlight layers (noted passages, search terms, the selected entity's or policy's
-mentions, find matches) in `highlights`. A click on a noted passage emits `note_clicked`.
+mentions, find matches) in `highlights`. A click on a noted passage emits `note_clicked`
+(the pointer over noted passages is handled by `noted`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QFont, QPalette, QTextCursor
-from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip
+from PySide6.QtGui import QAction, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextEdit
 
+from reader.domain import Article
+from reader.query import highlight_pattern
 from reader.ui.viewer.browser import SafeBrowser
 from reader.ui.viewer.document import (
     TOGGLE,
@@ -24,10 +27,11 @@ from reader.ui.viewer.document import (
 from reader.ui.viewer.highlights import (
     in_layer_order,
     note_colour,
+    policy_colour,
     role_colour,
     selections,
-    stem_pattern,
 )
+from reader.ui.viewer.noted import NotedPassages
 
 READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
 ZOOM_STEP = 0.1
@@ -40,26 +44,28 @@ class ArticleView(SafeBrowser):
     # The zoom step changed: (step).
     zoom_changed = Signal(int)
     # A noted passage was clicked (or "Open note" chosen in its context menu): (note id).
-    note_clicked = Signal(object)
+    note_clicked = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("articleView")
-        self.article = None
+        self.article: Article | None = None
         self.body_start = 0
         self._map = OffsetMap("")
         self._expanded: set[str] = set()
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._terms: tuple[str, ...] = ()
+        self._terms_query = ""  # the search the terms come from (phrases marked whole)
         self._mentions: list[tuple[int, int]] = []
-        self._notes: list[tuple[object, int, int, str]] = []  # (id, start, end, tooltip)
-        self._context_actions: list = []
-        self._press: QPoint | None = None
-        self._hand = False  # the pointing-hand cursor is shown over a noted passage
-        self._cursor_before = self.viewport().cursor()  # put back when the pointer leaves
+        self._mention_kind = "entity"  # whose mentions they are: "entity" | "policy"
+        self._noted = NotedPassages(self)
+        self._context_actions: list[QAction] = []
         self._zoom = 0
         self._base_font = QFont(self.font())
         self._empty_message = ""
+        # A caret, so that a keyboard-only reader can select a passage (and note it).
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.show_message("Select an article to read it.")
 
     def _on_anchor(self, url: QUrl) -> None:
@@ -74,13 +80,13 @@ class ArticleView(SafeBrowser):
         self.article = None
         self._map = OffsetMap("")
         self._layers.clear()
-        self._notes = []
+        self._noted.spans = []
         self._empty_message = text
         self.setProperty("empty", True)
         write_message(self.document(), text, self.palette())
         self._apply_extra()
 
-    def show_article(self, article, expanded: set[str] | None = None) -> None:
+    def show_article(self, article: Article, expanded: set[str] | None = None) -> None:
         """Render `article` (title, meta, plain-text body, collapsed chrome/comments)."""
         same = self.article is not None and self.article.id == article.id
         self.article = article
@@ -88,8 +94,9 @@ class ArticleView(SafeBrowser):
         if not same:
             self._expanded = set(expanded or ())
             self._terms = ()
+            self._terms_query = ""
             self._mentions = []
-            self._notes = []
+            self._noted.spans = []
             self._layers.clear()
         self._render()
 
@@ -168,13 +175,25 @@ class ArticleView(SafeBrowser):
         bar.setValue(max(0, target))
 
     # -- highlights ----------------------------------------------------------------------
-    def highlight_terms(self, terms) -> int:
-        """Mark every word (title and body) starting with one of the search stems; returns
-        the number of marks in the body."""
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The search stems highlighted (what `highlight_terms` was last given)."""
+        return self._terms
+
+    @property
+    def terms_query(self) -> str:
+        """The search the highlighted terms come from (what `highlight_terms` was given)."""
+        return self._terms_query
+
+    def highlight_terms(self, terms, query: str = "") -> int:
+        """Mark every word (title and body) starting with one of the search stems (a quoted
+        phrase of `query` only where the whole phrase stands); returns the number of marks
+        in the body."""
         self._terms = tuple(terms)
+        self._terms_query = query
         body = self._term_ranges()
         spans = [(self.body_pos(s), self.body_pos(e)) for s, e in body]
-        pattern = stem_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is not None and self.article is not None:
             title = plain(self.article.title)
             tmap = OffsetMap(title)
@@ -184,48 +203,38 @@ class ArticleView(SafeBrowser):
         return len(body)
 
     def _term_ranges(self) -> list[tuple[int, int]]:
-        pattern = stem_pattern(self._terms)
+        pattern = highlight_pattern(self._terms, self._terms_query)
         if pattern is None or self.article is None:
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
 
-    def highlight_mentions(self, spans) -> None:
-        """Mark body spans [(start, end)] of the selected entity or policy."""
+    def highlight_mentions(self, spans, kind: str = "entity") -> None:
+        """Mark body spans [(start, end)] of the selected entity or (`kind` "policy")
+        policy: an entity in the palette's highlight, underlined; a policy in green,
+        dotted (notes are yellow, search terms the link colour)."""
         self._mentions = [(s, e) for s, e in spans]
-        self._set_layer("mentions", [(self.body_pos(s), self.body_pos(e))
-                                     for s, e in self._mentions],
-                        self._role_colour(QPalette.ColorRole.Highlight, 90), underline=True)
+        self._mention_kind = kind
+        positions = [(self.body_pos(s), self.body_pos(e)) for s, e in self._mentions]
+        if kind == "policy":
+            self._set_layer("mentions", positions, policy_colour(self.palette()),
+                            underline=QTextCharFormat.UnderlineStyle.DotLine)
+        else:
+            self._set_layer("mentions", positions,
+                            self._role_colour(QPalette.ColorRole.Highlight, 90),
+                            underline=QTextCharFormat.UnderlineStyle.SingleUnderline)
 
     def highlight_notes(self, spans) -> None:
         """Mark noted passages: [(note id, start, end, tooltip)] in body offsets. A click on
         one emits `note_clicked` (the innermost note when passages overlap)."""
-        body = len(self.article.body) if self.article is not None else 0
-        self._notes = sorted(((nid, s, e, tip) for nid, s, e, tip in spans
-                              if 0 <= s < e <= body), key=lambda n: (n[1], n[2]))
+        noted = self._noted
+        noted.set_spans(spans, len(self.article.body) if self.article is not None else 0)
         self._set_layer("notes", [(self.body_pos(s), self.body_pos(e))
-                                  for _, s, e, _ in self._notes],
-                        note_colour(self.palette()), ids=[n[0] for n in self._notes])
+                                  for _, s, e, _ in noted.spans],
+                        note_colour(self.palette()), ids=[n[0] for n in noted.spans])
 
-    def note_spans(self) -> list[tuple[object, int, int]]:
+    def note_spans(self) -> list[tuple[int, int, int]]:
         """The highlighted noted passages: [(note id, start, end)] in body offsets."""
-        return [(nid, s, e) for nid, s, e, _ in self._notes]
-
-    def note_at(self, pos: int):
-        """The id of the note whose passage holds document position `pos`, or None."""
-        if self.article is None or pos < self.body_start or not self._notes:
-            return None
-        offset = self.body_offset(pos)
-        inside = [n for n in self._notes if n[1] <= offset < n[2]]
-        return min(inside, key=lambda n: n[2] - n[1])[0] if inside else None
-
-    def _note_under(self, point: QPoint):
-        """The note under a viewport point (not past the end of a line), or None."""
-        cursor = self.cursorForPosition(point)
-        rect = self.cursorRect(cursor)
-        if abs(rect.center().x() - point.x()) > 2 * self.fontMetrics().averageCharWidth() \
-                and cursor.atBlockEnd():
-            return None  # right of the line's end: nothing is under the pointer
-        return self.note_at(cursor.position())
+        return [(nid, s, e) for nid, s, e, _ in self._noted.spans]
 
     def term_selections(self) -> list[tuple[int, int]]:
         """Body spans currently highlighted as search terms (tests and status bar)."""
@@ -234,7 +243,7 @@ class ArticleView(SafeBrowser):
     def _role_colour(self, role, alpha: int):
         return role_colour(self.palette(), role, alpha)
 
-    def _set_layer(self, name, positions, colour, underline=False, ids=None) -> None:
+    def _set_layer(self, name, positions, colour, underline=None, ids=None) -> None:
         self._layers[name] = selections(self.document(), positions, colour, underline, ids)
         self._apply_extra()
 
@@ -245,11 +254,11 @@ class ArticleView(SafeBrowser):
         if self.article is None:
             return
         if self._terms:
-            self.highlight_terms(self._terms)
+            self.highlight_terms(self._terms, self._terms_query)
         if self._mentions:
-            self.highlight_mentions(self._mentions)
-        if self._notes:
-            self.highlight_notes(self._notes)
+            self.highlight_mentions(self._mentions, self._mention_kind)
+        if self._noted.spans:
+            self.highlight_notes(self._noted.spans)
 
     # -- mouse: clicks on noted passages, the context menu -------------------------------
     def set_context_actions(self, actions) -> None:
@@ -266,7 +275,7 @@ class ArticleView(SafeBrowser):
             menu.addSeparator()
             for action in self._context_actions:
                 menu.addAction(action)
-        note_id = self._note_under(point)
+        note_id = self._noted.note_under(point)
         if note_id is not None:
             menu.addAction("Open &note", lambda: self.note_clicked.emit(note_id))
         return menu
@@ -276,44 +285,34 @@ class ArticleView(SafeBrowser):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(event.globalPos())
 
+    def keyPressEvent(self, event):
+        super().keyPressEvent(event)
+        # The caret moves to the very start / end; the page goes all the way too (the
+        # caret alone stops short of the bottom margin).
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            bar = self.verticalScrollBar()
+            if event.key() == Qt.Key.Key_End:
+                bar.setValue(bar.maximum())
+            elif event.key() == Qt.Key.Key_Home:
+                bar.setValue(0)
+
     def mousePressEvent(self, event):
-        self._press = event.position().toPoint() \
-            if event.button() == Qt.MouseButton.LeftButton else None
+        self._noted.pressed(event)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event):
-        super().mouseReleaseEvent(event)
-        point = event.position().toPoint()
-        press, self._press = self._press, None
-        if (event.button() != Qt.MouseButton.LeftButton or press is None
-                or (point - press).manhattanLength() >= QApplication.startDragDistance()
-                or self.textCursor().hasSelection() or self.anchorAt(point)):
-            return  # a drag (selecting text) or a link: not a click on a note
-        note_id = self._note_under(point)
+        super().mouseReleaseEvent(event)  # first: a click inside a selection clears it
+        note_id = self._noted.clicked(event)
         if note_id is not None:
             self.note_clicked.emit(note_id)
 
     def mouseMoveEvent(self, event):
-        super().mouseMoveEvent(event)
-        if event.buttons() != Qt.MouseButton.NoButton:
-            return
-        point = event.position().toPoint()
-        over = bool(self._notes) and not self.anchorAt(point) \
-            and self._note_under(point) is not None
-        if over and not self._hand:
-            self._cursor_before = self.viewport().cursor()
-            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-        elif not over and self._hand:
-            self.viewport().setCursor(self._cursor_before)
-        self._hand = over
+        super().mouseMoveEvent(event)  # first: over a link the browser sets its own cursor
+        self._noted.hovered(event)
 
     def viewportEvent(self, event):
-        if event.type() == QEvent.Type.ToolTip and self._notes:
-            note_id = self._note_under(event.pos())
-            tip = next((n[3] for n in self._notes if n[0] == note_id), "")
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
-                return True
+        if event.type() == QEvent.Type.ToolTip and self._noted.tooltip(event):
+            return True
         return super().viewportEvent(event)
 
     # -- find in article -----------------------------------------------------------------

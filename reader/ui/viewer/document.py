@@ -22,12 +22,13 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from reader.domain import Article, ArticleInfo
+
 TOGGLE = "reader:toggle/"  # href prefix of the links that expand/collapse chrome and comments
 # Characters QTextCursor.insertText turns into block or frame boundaries. The body is split
 # on "\n" by us; these are shown as a space so that one body char stays one position.
 _SPECIAL = str.maketrans({"\r": " ", "\u2029": " ", "\ufdd0": " ", "\ufdd1": " ",
                           "\x00": " "})
-EXTRAS = (("chrome", "Page chrome"), ("comments", "Reader comments"))
 
 
 class OffsetMap:
@@ -57,7 +58,7 @@ def write_message(doc: QTextDocument, text: str, palette: QPalette) -> None:
     cursor.insertText(text, char)
 
 
-def write_article(doc: QTextDocument, article, expanded: set[str], palette: QPalette,
+def write_article(doc: QTextDocument, article: Article, expanded: set[str], palette: QPalette,
                   font: QFont) -> int:
     """Replace the document with `article` in `font` (title, meta, plain-text body, then
     chrome and comments, open when their key is in `expanded`); returns `body_start`."""
@@ -92,8 +93,9 @@ def write_article(doc: QTextDocument, article, expanded: set[str], palette: QPal
         if line:
             cursor.insertText(line.translate(_SPECIAL))
 
-    for key, label in EXTRAS:
-        extra = getattr(article, key, "") or ""
+    extras = (("chrome", "Page chrome", article.chrome),
+              ("comments", "Reader comments", article.comments))
+    for key, label, extra in extras:
         if extra.strip():
             _write_extra(cursor, key, label, extra, key in expanded, palette)
     return body_start
@@ -141,9 +143,9 @@ def next_match(matches, start: int, end: int, backward: bool, again: bool) -> in
     return after[0] if after else 0
 
 
-def meta_line(article) -> str:
+def meta_line(article: Article | ArticleInfo) -> str:
     parts = [article.date or "Undated", article.source, article.author]
-    if getattr(article, "date_from", "") == "comment":
+    if article.date_from == "comment":
         parts[0] += " (date from a reader comment)"
     return " · ".join(p for p in parts if p)
 

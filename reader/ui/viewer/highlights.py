@@ -1,12 +1,10 @@
-"""Highlight layers of the reading pane: extra selections, colours, order, search stems.
+"""Highlight layers of the reading pane: extra selections, colours, order.
 
 Layers are drawn in `LAYER_ORDER` (later on top). Noted passages carry their note id on the
 selection's char format (`NOTE_PROPERTY`).
 """
 
 from __future__ import annotations
-
-import re
 
 from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtWidgets import QTextEdit
@@ -26,6 +24,13 @@ def note_colour(palette: QPalette) -> QColor:
     return colour
 
 
+def policy_colour(palette: QPalette) -> QColor:
+    """A policy's mentions: a translucent green, unlike notes (yellow), an entity's mentions
+    (the palette's Highlight) and search terms (Link)."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    return QColor(60, 200, 120, 90) if dark else QColor(0, 170, 90, 80)
+
+
 def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QColor:
     """The palette's colour for `role`, made translucent."""
     colour = palette.color(role)
@@ -33,28 +38,10 @@ def role_colour(palette: QPalette, role: QPalette.ColorRole, alpha: int) -> QCol
     return colour
 
 
-def stem_pattern(terms) -> re.Pattern | None:
-    """Words starting with any of the search stems, case-insensitively.
-
-    The index stems words (Porter): "policies" -> "polici", so a stem ending in "i" also
-    matches the "y" spelling ("policy")."""
-    alts = set()
-    for term in terms:
-        term = term.strip().lower()
-        if not term or not re.fullmatch(r"\w+", term):
-            continue
-        alts.add(re.escape(term))
-        if term.endswith("i") and len(term) > 2:
-            alts.add(re.escape(term[:-1] + "y"))
-    if not alts:
-        return None
-    return re.compile(r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\w*",
-                      re.IGNORECASE)
-
-
-def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = False,
+def selections(doc: QTextDocument, positions, colour: QColor, underline=None,
                ids=None) -> list[QTextEdit.ExtraSelection]:
-    """Extra selections over document positions [(start, end)] in `colour`; `ids` (one per
+    """Extra selections over document positions [(start, end)] in `colour`, underlined in
+    the `underline` style (a QTextCharFormat.UnderlineStyle) when given; `ids` (one per
     position) are stored on the formats as NOTE_PROPERTY."""
     out = []
     for n, (start, end) in enumerate(positions):
@@ -64,7 +51,7 @@ def selections(doc: QTextDocument, positions, colour: QColor, underline: bool = 
         sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         sel.format.setBackground(colour)
         if underline:
-            sel.format.setFontUnderline(True)
+            sel.format.setUnderlineStyle(underline)
         if ids is not None:
             sel.format.setProperty(NOTE_PROPERTY, ids[n])
         out.append(sel)

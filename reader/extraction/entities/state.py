@@ -1,0 +1,193 @@
+"""What an entity build keeps for the next one: each article's own results and what the
+corpus-wide scans found in it, packed (marshal, base64) into the table's cache.
+
+A record is a tuple (see `record`); the scans' memo (`Memo`) says, per article, which
+common phrases its body holds and which known names were found again in it, and what those
+answers depended on corpus-wide, so the next build re-scans only the articles whose answer
+could differ. Nothing here decides anything: grouping.py and matching.py do, and ask the
+memo only for answers that are provably the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import marshal
+import zlib
+from collections.abc import Iterable, Mapping
+
+from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
+
+log = logging.getLogger(__name__)
+
+MARSHAL_VERSION = 4
+_BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, binascii.Error, zlib.error)
+# What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
+DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
+
+
+def pack(obj) -> str:
+    """Plain tuples, lists, dicts, str, bytes and ints as one JSON-able string."""
+    return base64.b64encode(marshal.dumps(obj, MARSHAL_VERSION)).decode("ascii")
+
+
+def unpack(text: str):
+    """`pack`'s inverse. Raises ValueError on anything else."""
+    try:
+        return marshal.loads(base64.b64decode(text, validate=True))
+    except (TypeError, ValueError, EOFError, binascii.Error) as exc:
+        raise ValueError(f"not a packed value: {exc!r}") from exc
+
+
+def record(text_hash: str, res: ArticleResult) -> tuple:
+    """One article's own results: (hash, body offset, zlib text, zlib token spans, zlib
+    lower-case words, candidates, acronyms, sentences)."""
+    text_z, spans_z = res.doc.packed
+    return (text_hash, res.doc.off, text_z, spans_z, res.lower,
+            tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
+                  for c in res.cands),
+            tuple(res.acronyms), tuple(res.sentences))
+
+
+class Reuse:
+    """An earlier build's state: per-article results for articles whose text is unchanged,
+    and the memo of its corpus-wide scans."""
+
+    def __init__(self, previous: Mapping | None, rules: str, cache_format: int):
+        self.docs: Mapping = {}
+        self.memo: dict = {}
+        try:
+            if (not previous or previous.get("format") != cache_format
+                    or previous.get("rules") != rules):
+                return
+            state = unpack(previous["state"])
+            docs, memo = state["docs"], state["memo"]
+            if isinstance(docs, dict) and isinstance(memo, dict):
+                self.docs, self.memo = docs, memo
+        except (AttributeError, *_BAD) as exc:
+            log.info("earlier entity results not reusable (%r); reading every article", exc)
+
+    def take(self, doc_id: str, text_hash: str) -> tuple[ArticleResult, tuple] | None:
+        """(results, their record) of `doc_id` when its text is unchanged, else None."""
+        rec = self.docs.get(doc_id)
+        if not isinstance(rec, tuple) or len(rec) != 3 or not isinstance(rec[0], tuple) \
+                or not rec[0] or rec[0][0] != text_hash:
+            return None
+        try:
+            own = rec[0]
+            h, off, text_z, spans_z, lower, cands, acronyms, sentences = own
+            if not all(isinstance(b, bytes) for b in (text_z, spans_z, lower)):
+                raise TypeError("packed text is not bytes")
+            # Blobs that do not decompress fail the build later, which then starts over
+            # without this state (build.build_entities): checking here costs ~0.1 s a build.
+            doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
+            cand_list = [Cand(doc, s, e, t, label, source, strong, form, also)
+                         for s, e, t, label, source, strong, form, also in cands]
+            result = ArticleResult(doc, cand_list, [(str(k), str(x)) for k, x in acronyms],
+                                   lower, [(int(s), int(e)) for s, e in sentences])
+        except _BAD as exc:
+            log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
+            return None
+        return result, own
+
+    def scans(self, doc_id: str):
+        """The memo of the scans of a reused article (valid with `self.memo` only)."""
+        return self.docs[doc_id][1], self.docs[doc_id][2]
+
+
+class Memo:
+    """The corpus-wide scans' answers per article, the previous build's and this one's.
+
+    Phrases (grouping.Corpus._common): per article, which capitalised-but-common phrases
+    (tuples of lower-case words) occur in its body. An unchanged article's answer for a
+    phrase the previous build also asked about is the same; only new phrases are scanned.
+    Matches (matching.find_more): per article, the names found again; the same when the
+    article, its own surviving candidates and every name list its words could look up are
+    the same (`lookups`, keyed by first word)."""
+
+    def __init__(self, previous: Mapping | None = None,
+                 reused: Mapping[str, tuple] | None = None):
+        prev = previous or {}
+        phrases, lookups = prev.get("phrases"), prev.get("lookups")
+        self.old_phrases = set(phrases) if isinstance(phrases, (list, tuple)) else None
+        self.old_lookups = lookups if isinstance(lookups, dict) else None
+        self.old_hits: dict[str, set] = {}
+        self.old_matches: dict[str, tuple] = {}
+        for doc_id, (hits, matches) in (reused or {}).items():
+            if isinstance(hits, tuple):
+                self.old_hits[doc_id] = set(hits)
+            if isinstance(matches, tuple) and len(matches) == 2:
+                self.old_matches[doc_id] = matches
+        self.phrases: tuple = ()
+        self.lookups: dict = {}
+        self.hits: dict[str, tuple] = {}
+        self.matches: dict[str, tuple] = {}
+
+    def forget(self) -> None:
+        """Use no earlier answer (e.g. two articles share an id)."""
+        self.old_phrases = self.old_lookups = None
+        self.old_hits, self.old_matches = {}, {}
+
+    # -- phrases ---------------------------------------------------------------------------
+    def phrase_hits(self, phrases: Iterable[tuple[str, ...]],
+                    parts: Iterable[tuple[str, bytes]]) -> set[tuple[str, ...]]:
+        """The phrases that occur in some body; `parts`: (article id, zlib lower-case words
+        with "|" for the others, space-separated)."""
+        wanted = set(phrases)
+        new = wanted - self.old_phrases if self.old_phrases is not None else wanted
+        found: set[tuple[str, ...]] = set()
+        for doc_id, part in parts:
+            old = self.old_hits.get(doc_id) if self.old_phrases is not None else None
+            hits, todo = (wanted & old, new) if old is not None else (set(), wanted)
+            if todo:
+                hits |= _scan(zlib.decompress(part).decode("utf-8", "surrogatepass"), todo)
+            self.hits[doc_id] = tuple(sorted(hits))
+            found |= hits
+        self.phrases = tuple(sorted(wanted))
+        return found
+
+    # -- matches ---------------------------------------------------------------------------
+    def changed_lookups(self, lookups: dict) -> set[str] | None:
+        """First words whose name lists differ from the previous build's; None when there
+        is no previous build to compare with."""
+        self.lookups = lookups
+        old = self.old_lookups
+        if old is None:
+            return None
+        return {w for w in lookups.keys() | old.keys() if lookups.get(w) != old.get(w)}
+
+    def matches_of(self, doc_id: str, taken: tuple, changed: set[str] | None,
+                   text: str | None = None) -> tuple | None:
+        """The previous build's matches in an unchanged article when still valid, else
+        None. `text` is needed when `changed` is not empty."""
+        old = self.old_matches.get(doc_id)
+        if old is None or changed is None or old[0] != taken:
+            return None
+        if changed and (text is None or any(w in text for w in changed)):
+            return None  # a word whose lookup changed may occur here: scan again
+        return old[1]
+
+    def to_state(self) -> dict:
+        return {"phrases": self.phrases, "lookups": self.lookups}
+
+    def of_doc(self, doc_id: str) -> tuple:
+        return self.hits.get(doc_id), self.matches.get(doc_id)
+
+
+def _scan(text: str, phrases: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """The phrases whose words follow each other in `text` (space-separated words)."""
+    if len(phrases) <= 16:  # a few: substring search (words hold no spaces)
+        padded = f" {text} "
+        return {ws for ws in phrases if f" {' '.join(ws)} " in padded}
+    lengths: dict[str, set[int]] = {}
+    for ws in phrases:
+        lengths.setdefault(ws[0], set()).add(len(ws))
+    out = set()
+    toks = text.split()
+    for i, tok in enumerate(toks):
+        for n in lengths.get(tok, ()):
+            ws = tuple(toks[i:i + n])
+            if ws in phrases:
+                out.add(ws)
+    return out

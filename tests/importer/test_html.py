@@ -1,0 +1,69 @@
+"""Web pages through trafilatura: main text, the page's own metadata, chrome and comments
+kept aside, and nothing fetched."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from reader.importer import parse_bytes
+
+PAGE = """<!doctype html><html><head><title>Council votes | The Northshire Gazette</title>
+<meta property="og:site_name" content="The Northshire Gazette">
+<meta property="og:title" content="Council votes to outsource children's services">
+<meta name="author" content="Ann Writer">
+<meta property="article:published_time" content="2014-04-17T09:30:00+01:00">
+<link rel="stylesheet" href="https://example.org/site.css">
+<script src="https://example.org/track.js"></script></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></nav>
+<article><h1>Council votes to outsource children's services</h1>
+<p>The council voted on Wednesday to hand its children's services to an independent trust,
+after a debate that ran late into the night at the civic centre.</p>
+<p>Opponents said the decision was rushed, that families had not been asked and that the
+trust had no record of running services of this size or this complexity.</p>
+<p>Did you enjoy this article?</p>
+<p>The leader of the council said the move would protect front-line jobs and bring in fresh
+leadership within the year, and promised a review after twelve months.</p>
+<img src="https://example.org/photo.jpg" alt="The civic centre"></article>
+<div id="comments" class="comments"><h3>2 Comments</h3>
+<div class="comment"><p>Sam: This is a terrible idea and nobody asked us.</p></div>
+<div class="comment"><p>Jo: About time something changed here.</p></div></div>
+<footer><p>Copyright 2014 Northshire Media. All rights reserved.</p></footer>
+</body></html>"""
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    import trafilatura  # noqa: F401 - imported before the patch: urllib3 subclasses socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the importer tried to open a network connection")
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_page_text_and_its_metadata(no_network):
+    art = parse_bytes(PAGE.encode(), "page.html", "doc")
+    assert art.title == "Council votes to outsource children's services"
+    assert (art.source, art.author, art.date, art.date_from) == (
+        "The Northshire Gazette", "Ann Writer", "2014-04-17", "text")
+    paras = art.body.split("\n\n")
+    assert len(paras) == 3
+    assert paras[0].startswith("The council voted") and paras[2].endswith("twelve months.")
+
+
+def test_chrome_and_comments_kept_aside(no_network):
+    art = parse_bytes(PAGE.encode(), "page.html", "doc")
+    for furniture in ("Home", "Did you enjoy", "Copyright", "terrible idea"):
+        assert furniture not in art.body
+    assert "Did you enjoy this article?" in art.chrome  # reader's own rule, after trafilatura
+    assert "Copyright 2014" in art.chrome
+    assert art.comments.startswith("2 Comments") and "terrible idea" in art.comments
+
+
+def test_page_without_date_metadata_stays_undated(no_network):
+    page = PAGE.replace('<meta property="article:published_time" '
+                        'content="2014-04-17T09:30:00+01:00">', "")
+    page = page.replace("Copyright 2014", "Copyright")
+    assert parse_bytes(page.encode(), "page.html", "doc").date == ""
