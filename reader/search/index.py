@@ -129,7 +129,15 @@ class SearchIndex:
         process holds the write lock."""
         from whoosh.index import LockError
 
+        def writer_of(ix):
+            try:
+                return ix.writer(timeout=2.0, limitmb=128)
+            except LockError:
+                raise IndexBusy("Another reader process is updating the search index right "
+                                "now; try again when it has finished.") from None
+
         ix = self.open()
+        writer = writer_of(ix)  # the lock first: an index being written is never recreated
         docs = iter(docs)
         if ix.doc_count_all() == 0:
             from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
@@ -137,14 +145,11 @@ class SearchIndex:
             sample = list(itertools.islice(docs, COMMON_SAMPLE))
             common = common_stems(sample)
             if sample and common != common_of(ix.schema):
+                writer.cancel()
                 with self._lock:
                     ix = self._create(common)
+                writer = writer_of(ix)
             docs = itertools.chain(sample, docs)
-        try:
-            writer = ix.writer(timeout=2.0, limitmb=128)
-        except LockError:
-            raise IndexBusy("Another reader process is updating the search index right now; "
-                            "try again when it has finished.") from None
         from reader.search.schema import DocumentFields
 
         fields_of = DocumentFields(ix.schema)
