@@ -14,7 +14,7 @@ README = PKG.parent / "README.md"
 # top-level module -> where it may be imported (paths relative to reader/)
 ALLOWED = {
     "PySide6": lambda rel: rel.startswith("ui/"),
-    "whoosh": lambda rel: rel == "search.py",
+    "whoosh": lambda rel: rel.startswith("search/"),
     "spacy": lambda rel: rel.startswith("extraction/"),
     "sqlite3": lambda rel: rel.startswith("store/"),
 }

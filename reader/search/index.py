@@ -1,0 +1,355 @@
+"""SearchIndex: one Whoosh index directory, its writer and its searches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import html
+import itertools
+import json
+import logging
+import re
+import shutil
+import threading
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from reader.domain import Hit, SearchResult
+from reader.errors import BadQuery, IndexBusy
+from reader.query import validate
+from reader.search.doc import STAMP_SEP, IndexDoc
+
+log = logging.getLogger(__name__)
+
+# Bump on any schema or analyzer change: the index is then rebuilt.
+# 4: no stop list ("US", "May" searchable), common-grams bigram fields for phrases.
+SCHEMA_VERSION = 4
+ENGINES = ("numpy", "whoosh")  # numpy: reader.search.evaluate; whoosh: Whoosh's matchers
+
+
+class SearchIndex:
+    """One Whoosh index directory. Thread-safe for searching; one writer at a time.
+
+    The index is derived data: any error opening it means it is deleted and rebuilt. Whoosh
+    parses queries and keeps the postings; reader.search.evaluate scores them with numpy."""
+
+    def __init__(self, index_dir: Path):
+        self.dir = Path(index_dir)
+        self.rebuilt_reason = ""  # set when a damaged or outdated index was replaced
+        self._ix = None
+        self._searcher = None
+        self._evaluator = None  # reader.search.evaluate.Evaluator of self._searcher
+        self._snippets = None
+        self._parser = None
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------
+    def _stamp_file(self) -> Path:
+        return self.dir / "reader-index.json"
+
+    def open(self):
+        """Open the index, creating it or rebuilding it from scratch when it is unusable."""
+        if self._ix is not None:
+            return self._ix
+        from whoosh import index
+
+        # whoosh-reloaded leaves a damaged index's files open when open_dir fails; they are
+        # closed when the exception is dropped: keep that from surfacing as a ResourceWarning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                meta = json.loads(self._stamp_file().read_text())
+                if meta.get("schema") != SCHEMA_VERSION:
+                    raise ValueError(f"schema version {meta.get('schema')} != {SCHEMA_VERSION}")
+                ix = index.open_dir(str(self.dir))
+                with ix.searcher() as s:  # touch the segments: a damaged index fails here
+                    s.doc_count()
+                self._ix = ix
+                return ix
+            except FileNotFoundError:
+                if self.dir.exists() and any(self.dir.iterdir()):
+                    self.rebuilt_reason = "The search index was incomplete and has been rebuilt."
+            except Exception as exc:  # any failure means: rebuild the cache
+                log.warning("Search index unusable (%s); rebuilding it", str(exc))
+                self.rebuilt_reason = ("The search index could not be opened "
+                                       f"({exc.__class__.__name__}) and has been rebuilt.")
+            gc.collect()
+        return self._create()
+
+    def _create(self, common: Iterable[str] = ()):
+        from whoosh import index
+
+        from reader.search.schema import schema
+
+        self.close()
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        self._ix = index.create_in(str(self.dir), schema(common))
+        self._stamp_file().write_text(json.dumps({"schema": SCHEMA_VERSION}))
+        return self._ix
+
+    def clear(self) -> None:
+        """Drop everything (for `reader index --rebuild`)."""
+        with self._lock:
+            self._create()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = self._evaluator = self._snippets = None
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+        self._parser = None
+
+    # -- writing -------------------------------------------------------------------------
+    def stamps(self) -> dict[str, str]:
+        """{doc id: stamp} for every indexed document, read from the lexicon (no stored fields)."""
+        ix = self.open()
+        out = {}
+        with ix.reader() as r:
+            for term in r.lexicon("stampkey"):
+                doc_id, _, stamp = term.decode("utf-8").partition(STAMP_SEP)
+                out[doc_id] = stamp
+        return out
+
+    def update(self, docs: Iterable[IndexDoc], remove: Iterable[str] = (),
+               progress: Callable[[int], None] | None = None) -> int:
+        """Add or replace `docs`, delete ids in `remove`, in one commit.
+
+        Whoosh's merge policy may leave a few segments: merging everything into one rewrites
+        every posting (41 s for one changed article at 1k articles, against 0.7 s). Searches
+        expand fuzzy and wildcard words segment by segment, so several segments cost little
+        (Whoosh's own MultiReader expansion is a Python edit distance: 50x slower).
+
+        The first documents given to an empty index choose its common stems (the phrase
+        bigrams); they stay until the index is rebuilt. Raises IndexBusy when another
+        process holds the write lock."""
+        from whoosh.index import LockError
+
+        def writer_of(ix):
+            try:
+                return ix.writer(timeout=2.0, limitmb=128)
+            except LockError:
+                raise IndexBusy("Another reader process is updating the search index right "
+                                "now; try again when it has finished.") from None
+
+        ix = self.open()
+        writer = writer_of(ix)  # the lock first: an index being written is never recreated
+        docs = iter(docs)
+        if ix.doc_count_all() == 0:
+            from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
+
+            sample = list(itertools.islice(docs, COMMON_SAMPLE))
+            common = common_stems(sample)
+            if sample and common != common_of(ix.schema):
+                writer.cancel()
+                with self._lock:
+                    ix = self._create(common)
+                writer = writer_of(ix)
+            docs = itertools.chain(sample, docs)
+        from reader.search.schema import DocumentFields
+
+        fields_of = DocumentFields(ix.schema)
+        n = 0
+        try:
+            for doc_id in remove:
+                writer.delete_by_term("id", doc_id)
+            for doc in docs:
+                writer.update_document(**fields_of(doc))
+                n += 1
+                if progress:
+                    progress(n)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self.warm()
+        return n
+
+    def warm(self) -> None:
+        """Open the searcher and read its per-document arrays, so that the first search after
+        an index change does not pay for them (update() does this after its commit)."""
+        from reader.search.evaluate import Evaluator
+
+        with self._lock:
+            s = self._current_searcher()
+            if self._evaluator is None:
+                self._evaluator = Evaluator(s)
+            self._evaluator.warm()
+
+    # -- searching -----------------------------------------------------------------------
+    def _current_searcher(self):
+        ix = self.open()
+        s = self._searcher
+        # A fresh searcher, never refresh(): whoosh-reloaded's refresh() returns duplicated
+        # documents after another writer merged segments.
+        if s is None or not s.up_to_date():
+            if s is not None:
+                s.close()
+            s = self._searcher = ix.searcher()
+            self._evaluator = self._snippets = None
+        return s
+
+    def _query_parser(self, schema):
+        if self._parser is None:
+            from whoosh.qparser import FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+            from whoosh.qparser.dateparse import DateParserPlugin
+
+            parser = MultifieldParser(["title", "body"], schema)
+            parser.add_plugin(FuzzyTermPlugin())
+            parser.add_plugin(GtLtPlugin())
+            parser.add_plugin(DateParserPlugin(free=False))
+            self._parser = parser
+        return self._parser
+
+    def parse(self, query: str):
+        validate(query)
+        ix = self.open()
+        try:
+            q = self._query_parser(ix.schema).parse(query)
+        except Exception as exc:  # Whoosh raises bare Exception for bad dates
+            raise BadQuery(f"Could not understand '{query}': {exc}. Dates look like date:2014, "
+                           "date:20140417 or date:[2011 TO 2013].") from None
+        from whoosh import query as wq
+
+        if q is wq.NullQuery:
+            if re.search(r"\bdate:", query):
+                raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+                               "date:2014, date:20140417 or date:[2011 TO 2013].")
+            raise BadQuery(f"'{query}' has no searchable words (single letters are not "
+                           "indexed).")
+        if re.search(r"\bdate:", query) and not any(
+                leaf.field() == "date" for leaf in q.leaves() if hasattr(leaf, "field")):
+            raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+                           "date:2014, date:20140417 or date:[2011 TO 2013].")
+        return q
+
+    def search(self, query: str, limit: int = 20, facets: bool = False,
+               snippets: int | None = None, engine: str = "numpy") -> SearchResult:
+        """Ranked hits; snippets for the first `snippets` hits (default: all returned).
+
+        `engine="whoosh"` evaluates with Whoosh's own matchers: the reference the numpy
+        evaluator must equal (tests/test_search_differential.py)."""
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}")
+        q = self.parse(query)
+        with self._lock:
+            s = self._current_searcher()
+            n_snip = limit if snippets is None else snippets
+            from reader.search.evaluate import handles
+
+            if engine == "whoosh" or not handles(q):
+                from reader.search import reference
+
+                total, top, groups = reference.run(s, q, limit, facets, n_snip)
+            else:
+                total, top, groups = self._evaluate(s, q, limit, facets, n_snip)
+            hits = []
+            for i, (docnum, score, snippet) in enumerate(top):
+                stored = s.stored_fields(docnum)
+                if i < n_snip and not snippet:
+                    from reader.search.snippets import lead
+
+                    snippet = html.escape(lead(stored["body"]))
+                hits.append(Hit(id=stored["id"], title=stored["title"], score=score,
+                                snippet=snippet or "", source=stored.get("source", ""),
+                                date=_iso(stored.get("date"))))
+            terms = tuple(sorted(_per_segment(s, lambda r: _query_words(q, r))))
+            suggestion = self._suggest(s, query) if total < 3 else ""
+        return SearchResult(query=query, total=total, hits=hits, suggestion=suggestion,
+                            facets=groups, terms=terms)
+
+    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int):
+        from reader.search.evaluate import Evaluator
+        from reader.search.snippets import Snippets
+
+        if self._evaluator is None:
+            self._evaluator = Evaluator(s)
+        self._evaluator.remember_expansions(q)
+        mask, total, top = self._evaluator.top(q, limit)
+        out = []
+        if top[:n_snip]:
+            if self._snippets is None:
+                self._snippets = Snippets(s.schema["body"].analyzer)
+            body = s.schema["body"]
+            # Exactly the words Whoosh's highlighter looks for, expanded once per search.
+            words = frozenset(body.from_bytes(t[1]) for t in _per_segment(
+                s, lambda r: q.existing_terms(r, expand=True, fieldname="body")))
+        for i, (docnum, score) in enumerate(top):
+            snippet = (self._snippets.make(s.stored_fields(docnum)["body"], words)
+                       if i < n_snip else None)
+            out.append((docnum, score, snippet))
+        groups = {}
+        if facets:
+            arrays = self._evaluator.arrays
+            groups = {name: arrays.facet(field, mask) for name, field in (
+                ("source", "site"), ("year", "year"), ("entity", "entity"),
+                ("policy", "policy"))}
+        return total, out, groups
+
+    def _suggest(self, searcher, query: str) -> str:
+        """The query with each unknown plain word replaced by the closest indexed word."""
+        changed = False
+        out = []
+        reader = searcher.reader()
+        for token in re.split(r"(\s+)", query):
+            word = token.strip("\"()").lower()
+            if (not word.isalpha() or len(word) < 4 or token.upper() in ("AND", "OR", "NOT")
+                    or reader.doc_frequency("words", word)):
+                out.append(token)
+                continue
+            cands = searcher.suggest("words", word, limit=1, maxdist=2, prefix=1)
+            if cands and cands[0] != word:
+                out.append(token.lower().replace(word, cands[0]))
+                changed = True
+            else:
+                out.append(token)
+        return "".join(out) if changed else ""
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return self._current_searcher().doc_count()
+
+
+def _per_segment(searcher, terms: Callable) -> set:
+    """The union of `terms(reader)` over the searcher's segments: the same set as on the
+    whole index, without Whoosh's slow fuzzy expansion over several segments."""
+    if searcher.is_atomic():
+        return set(terms(searcher.reader()))
+    return set().union(*(terms(sub.reader()) for sub, _ in searcher.leaf_searchers()))
+
+
+def _query_words(q, reader) -> set[str]:
+    """Indexed title/body terms the query searches for (wildcards and fuzzy terms expanded),
+    leaving out words under NOT."""
+    from whoosh import query as wq
+
+    def positive(node):
+        if isinstance(node, wq.Not):
+            return
+        if node.is_leaf():
+            yield node
+        else:
+            for child in node.children():
+                yield from positive(child)
+
+    words = set()
+    for leaf in positive(q):
+        if leaf.field() not in ("title", "body"):
+            continue
+        field = reader.schema[leaf.field()]
+        for name, text in leaf.expanded_terms(reader):
+            try:
+                btext = field.to_bytes(text)
+            except ValueError:
+                continue
+            if (name, btext) in reader:
+                words.add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
+    return words
+
+
+def _iso(value) -> str:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else ""

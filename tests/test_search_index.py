@@ -1,0 +1,43 @@
+"""SearchIndex's life: the schema version bump rebuilds, the common stems are chosen once."""
+
+from __future__ import annotations
+
+import json
+
+from reader.search import SCHEMA_VERSION, IndexDoc, SearchIndex
+from reader.search.schema import common_of
+
+DOCS = [IndexDoc(id=f"d{i}", title=f"Social workers report {i}",
+                 body=f"Social workers and child protection services met on day {i}. "
+                      + ("Rare words here." if i == 0 else "The council agreed."))
+        for i in range(6)]
+
+
+def test_an_index_of_the_previous_schema_is_rebuilt(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.update(DOCS)
+    index.close()
+    stamp = tmp_path / "index" / "reader-index.json"
+    stamp.write_text(json.dumps({"schema": SCHEMA_VERSION - 1}))
+    again = SearchIndex(tmp_path / "index")
+    assert again.doc_count() == 0 and "rebuilt" in again.rebuilt_reason
+    assert json.loads(stamp.read_text())["schema"] == SCHEMA_VERSION
+
+
+def test_common_stems_come_from_the_first_documents_and_stay(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.update(DOCS[:4])
+    common = common_of(index.open().schema)
+    assert {"social", "worker", "child", "protect"} <= common and "rare" not in common
+    index.update([IndexDoc(id="new", title="Rare rare", body="Rare words, rare things.")])
+    assert common_of(index.open().schema) == common and index.doc_count() == 5
+    result = index.search('"social workers"')
+    assert result.total == 4 and index._evaluator.fallbacks == 0  # the bigram list, no Whoosh
+
+
+def test_phrase_with_a_rare_word_is_checked_on_positions(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.update(DOCS)
+    assert index.search('"rare words"').total == 1
+    assert index.search('"words rare"').total == 0
+    assert index.search('"agreed council"').total == 0
