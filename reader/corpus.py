@@ -109,8 +109,7 @@ class Catalog:
         self._infos: dict[str, ArticleInfo] = {}
         self._fps: dict[str, str] = {}  # id -> text fingerprint
         self.problems: list[str] = []  # one line per file or article that could not be listed
-        # id -> (id of the earlier article it nearly repeats, resemblance): shown, not hidden
-        self.near_duplicates: dict[str, tuple[str, float]] = {}
+        self._near: dict[str, tuple[str, float]] | None = None  # see near_duplicates
         self.manifest = self._read_manifest()
 
     def _read_manifest(self) -> dict:
@@ -173,8 +172,6 @@ class Catalog:
         fps: dict[str, str] = {}
         by_sha: dict[str, str] = {}
         by_text: dict[str, str] = {}
-        near = NearIndex()
-        near_duplicates: dict[str, tuple[str, float]] = {}
         problems: list[str] = []
         changed = False
         sources = [(self.paths.corpus_dir, True), (self.paths.imports_dir, False)]
@@ -211,10 +208,6 @@ class Catalog:
                         problems.append(f"{info.id}: same text as {by_text[info.text_hash]}; "
                                         "skipped")
                         continue
-                    match = near.match(item["fp"])
-                    if match:
-                        near_duplicates[info.id] = match
-                    near.add(info.id, item["fp"])
                     by_sha.setdefault(sha, info.id)
                     by_text[info.text_hash] = info.id
                     infos[info.id] = info
@@ -222,11 +215,27 @@ class Catalog:
         if changed or entries.keys() != self._entries.keys():
             self._entries = entries
             self._save_cache()
+        if fps != self._fps:
+            self._near = None  # worked out again when asked for
         self._infos = infos
         self._fps = fps
-        self.near_duplicates = near_duplicates
         self.problems = problems
         return self.infos()
+
+    @property
+    def near_duplicates(self) -> dict[str, tuple[str, float]]:
+        """Article id -> (id of the earlier article it nearly repeats, resemblance), in
+        catalogue order; computed when first asked for after the articles changed (a listing
+        never pays for it)."""
+        if self._near is None:
+            near, found = NearIndex(), {}
+            for doc_id, fp in self._fps.items():
+                match = near.match(fp)
+                if match:
+                    found[doc_id] = match
+                near.add(doc_id, fp)
+            self._near = found
+        return self._near
 
     # -- clean articles, parsed once per content ---------------------------------------------
     def _article_file(self, sha: str, doc_id: str, path: str, bundled: bool) -> Path:
