@@ -44,13 +44,16 @@ class Article:
         return text_hash(self.title, self.body)
 
     def summary(self) -> dict:
-        return {
+        record = {
             "id": self.id,
             "title": self.title,
             "source": self.source,
             "author": self.author,
             "date": self.date,
         }
+        if self.user_set:
+            record["set_by_user"] = list(self.user_set)
+        return record
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,11 @@ class ArticleInfo:
     user_set: tuple[str, ...] = ()  # the META_FIELDS whose value the user set
 
     def summary(self) -> dict:
-        return {"id": self.id, "title": self.title, "source": self.source,
-                "author": self.author, "date": self.date}
+        record = {"id": self.id, "title": self.title, "source": self.source,
+                  "author": self.author, "date": self.date}
+        if self.user_set:
+            record["set_by_user"] = list(self.user_set)  # only when set: listings stay as they were
+        return record
 
 
 # -- Entities ------------------------------------------------------------------------------
