@@ -67,7 +67,7 @@ def build_actions(win) -> dict[str, QAction]:
         tip="Note the passage selected in the article")
     add("article_note", "&Note on this article", notes.new_article_note, ["Ctrl+Alt+N"],
         tip="A note on the whole open article")
-    add("edit_details", "Edit &details…", lambda *_: reading.edit_details(),
+    add("edit_details", "Edit &details…", lambda *_: reading.edit_details(), ["Ctrl+Shift+D"],
         tip="Set this article's date, source, author or title")
     add("undo_entity", "&Undo entity edit", entities.undo_edit, ["Ctrl+Z"])
     add("rename_entity", "&Rename entity…", entities.rename, ["F2"])
