@@ -1,6 +1,9 @@
 """The catalogue: which articles exist (bundled corpus + user imports), their metadata,
 duplicates and near-duplicates, and the clean-article cache.
 
+The metadata the user set (`reader meta`, kept in the store) is laid over the parsed one in
+`infos`, `info` and `load`; everything else (cache, duplicates) sees the parsed metadata.
+
 Listing is cheap: parsed metadata is cached by (path, size, mtime) in the data dir, so a
 start-up with 10k unchanged files only stats them. Each file is parsed once per content: the
 clean articles are kept in the cache (`cache/articles/`, keyed by the file's hash, the
@@ -16,18 +19,21 @@ import logging
 import os
 import shutil
 import tomllib
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from reader import importer
-from reader.domain import Article, ArticleInfo, ImportOutcome
+from reader.domain import Article, ArticleInfo, ImportOutcome, text_hash
 from reader.errors import BadInput, NotFound
-from reader.importer.fingerprint import NEAR_DUPLICATE, fingerprint, resemblance
+from reader.importer.fingerprint import NearIndex, fingerprint
+from reader.metadata import overlay_article, overlay_info
 from reader.paths import Paths
 from reader.textutil import atomic_write, slug
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Catalog", "NearIndex"]
 
 CATALOG_VERSION = 3  # bump when importer rules change, so every file is parsed again
 
@@ -70,30 +76,6 @@ def _walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
     return files, hidden
 
 
-class NearIndex:
-    """Fingerprints of the articles seen so far; `match` finds the most similar one."""
-
-    def __init__(self) -> None:
-        self._by_hash: dict[str, list[str]] = {}
-        self._fps: dict[str, str] = {}
-
-    def match(self, fp: str) -> tuple[str, float] | None:
-        """(id, resemblance) of the closest article at or above the threshold, or None."""
-        shared = Counter(doc for h in {fp[i:i + 8] for i in range(0, len(fp), 8)}
-                         for doc in self._by_hash.get(h, ()))
-        best = None
-        for doc, _ in shared.most_common(8):
-            score = resemblance(fp, self._fps[doc])
-            if score >= NEAR_DUPLICATE and (best is None or score > best[1]):
-                best = (doc, score)
-        return best
-
-    def add(self, doc_id: str, fp: str) -> None:
-        self._fps[doc_id] = fp
-        for i in range(0, len(fp), 8):
-            self._by_hash.setdefault(fp[i:i + 8], []).append(doc_id)
-
-
 def _near_warning(match: tuple[str, float]) -> str:
     return (f"near-duplicate of {match[0]} (resemblance {match[1]:.2f}): the same story, "
             "perhaps updated; both are kept")
@@ -102,8 +84,11 @@ def _near_warning(match: tuple[str, float]) -> str:
 class Catalog:
     """Articles of one corpus folder plus the data dir's imports."""
 
-    def __init__(self, paths: Paths):
+    def __init__(self, paths: Paths, user_meta: Callable[[], dict[str, dict]] | None = None):
         self.paths = paths
+        self._user_meta_source = user_meta  # doc id -> {field: value} the user set
+        self._meta: dict[str, dict] | None = None  # read again after each refresh
+        self._titled: dict[tuple[str, str, str], str] = {}  # text hash under a user's title
         self._cache_file = paths.cache_dir / "catalog.json"
         self._entries: dict[str, dict] = {}  # path -> {"size","mtime","articles"} (or "error")
         self._infos: dict[str, ArticleInfo] = {}
@@ -167,6 +152,7 @@ class Catalog:
         """Rescan both folders; parse only new or changed files. Newest first."""
         if not self._entries:
             self._load_cache()
+        self._meta = None
         entries: dict[str, dict] = {}
         infos: dict[str, ArticleInfo] = {}
         fps: dict[str, str] = {}
@@ -200,7 +186,7 @@ class Catalog:
                     problems.append(f"{path.name}: same content as {by_sha[sha]}; skipped")
                     continue
                 for item in entry["articles"]:
-                    info = ArticleInfo(**item["info"])
+                    info = ArticleInfo(**{**item["info"], "user_set": ()})
                     if info.id in infos:
                         problems.append(f"{path.name}: id {info.id} already used; skipped")
                         continue
@@ -256,6 +242,7 @@ class Catalog:
             raw = json.loads(self._article_file(info.sha, info.id, info.path, info.bundled)
                              .read_text(encoding="utf-8"))
             raw["warnings"] = tuple(raw["warnings"])
+            raw["user_set"] = ()  # parsed articles only; the user's values are laid on top
             art = Article(**raw)
         except FileNotFoundError:
             return None
@@ -264,10 +251,36 @@ class Catalog:
             return None
         return art if art.text_hash == info.text_hash else None
 
-    def infos(self) -> list[ArticleInfo]:
-        return sorted(self._infos.values(), key=lambda i: (i.date or "0000", i.id), reverse=True)
+    # -- the user's metadata ---------------------------------------------------------------
+    def user_meta(self) -> dict[str, dict]:
+        """doc id -> {field: value} the user set (read once per refresh or change)."""
+        meta = self._meta
+        if meta is None:
+            meta = self._user_meta_source() if self._user_meta_source else {}
+            self._meta = meta
+        return meta
 
-    def info(self, doc_id: str) -> ArticleInfo:
+    def meta_changed(self) -> None:
+        """The user's metadata changed: read it again."""
+        self._meta = None
+
+    def _user_info(self, info: ArticleInfo) -> ArticleInfo:
+        fields = self.user_meta().get(info.id)
+        if not fields:
+            return info
+        hashed = info.text_hash
+        title = fields.get("title")
+        if title is not None and title != info.title:
+            key = (info.id, info.text_hash, title)
+            hashed = self._titled.get(key) or text_hash(title, self._load_parsed(info).body)
+            self._titled[key] = hashed
+        return overlay_info(info, fields, hashed)
+
+    def infos(self) -> list[ArticleInfo]:
+        return sorted((self._user_info(i) for i in self._infos.values()),
+                      key=lambda i: (i.date or "0000", i.id), reverse=True)
+
+    def _parsed_info(self, doc_id: str) -> ArticleInfo:
         if not self._infos:
             self.refresh()
         try:
@@ -275,9 +288,18 @@ class Catalog:
         except KeyError:
             raise NotFound(f"No article with id '{doc_id}'") from None
 
+    def info(self, doc_id: str) -> ArticleInfo:
+        """An article's entry, with the metadata the user set. Raises NotFound."""
+        return self._user_info(self._parsed_info(doc_id))
+
     def load(self, doc_id: str) -> Article:
-        """The clean article: from the cache, else parsed from its file (and kept)."""
-        info = self.info(doc_id)
+        """The clean article (with the metadata the user set): from the cache, else parsed
+        from its file (and kept)."""
+        art = self._load_parsed(self._parsed_info(doc_id))
+        return overlay_article(art, self.user_meta().get(doc_id) or {})
+
+    def _load_parsed(self, info: ArticleInfo) -> Article:
+        doc_id = info.id
         art = self._kept(info)
         if art is not None:
             return art

@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
+META_FIELDS = ("date", "source", "author", "title")  # what `reader meta` lets the user set
+
 
 def text_hash(title: str, body: str) -> str:
     """Hash of the text that extraction and note anchoring depend on."""
@@ -28,26 +30,30 @@ class Article:
     source: str = ""
     author: str = ""
     date: str = ""  # ISO yyyy-mm-dd, or "" when the text does not say
-    date_from: str = ""  # "text" | "comment" (fallback, flagged) | ""
+    date_from: str = ""  # "text" | "comment" (fallback, flagged) | "user" | ""
     chrome: str = ""
     comments: str = ""
     path: str = ""
     sha: str = ""  # sha256 of the raw file bytes (duplicate detection)
     warnings: tuple[str, ...] = ()
     bundled: bool = False
+    user_set: tuple[str, ...] = ()  # the META_FIELDS whose value the user set (reader meta)
 
     @property
     def text_hash(self) -> str:
         return text_hash(self.title, self.body)
 
     def summary(self) -> dict:
-        return {
+        record = {
             "id": self.id,
             "title": self.title,
             "source": self.source,
             "author": self.author,
             "date": self.date,
         }
+        if self.user_set:
+            record["set_by_user"] = list(self.user_set)
+        return record
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,14 @@ class ArticleInfo:
     text_hash: str = ""
     bundled: bool = False
     words: int = 0
+    user_set: tuple[str, ...] = ()  # the META_FIELDS whose value the user set
 
     def summary(self) -> dict:
-        return {"id": self.id, "title": self.title, "source": self.source,
-                "author": self.author, "date": self.date}
+        record = {"id": self.id, "title": self.title, "source": self.source,
+                  "author": self.author, "date": self.date}
+        if self.user_set:
+            record["set_by_user"] = list(self.user_set)  # only when set: listings stay as they were
+        return record
 
 
 # -- Entities ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ reads such as `articles.list()`).
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from reader.corpus import Catalog
@@ -30,13 +31,15 @@ from reader.services.notes import NoteService
 from reader.services.policies import PolicyService
 from reader.services.search import SearchService
 
+log = logging.getLogger(__name__)
+
 
 class Library:
     """A corpus folder + the user's data dir. Open one per process."""
 
     def __init__(self, paths: Paths):
         self.paths = paths
-        self._catalog = Catalog(paths)
+        self._catalog = Catalog(paths, user_meta=self._user_meta)
         self._index = SearchIndex(paths.index_dir)
         self._store = None
         self._reader = None
@@ -89,6 +92,20 @@ class Library:
             if self._reader is None:
                 self._reader = store.reader()
             return self._reader
+
+    def _user_meta(self) -> dict[str, dict]:
+        """The article metadata the user set, for the catalogue: {} while there is no store
+        file yet (a fresh data dir opens nothing), or when the store cannot be read (its
+        message is shown by `user_data_message`)."""
+        from reader.errors import ReaderError
+
+        if self._store is None and not self.paths.db_path.exists():
+            return {}
+        try:
+            return self._read().article_meta()
+        except ReaderError as exc:
+            log.warning("The metadata you set cannot be read: %s", exc)
+            return {}
 
     @property
     def store_opened(self) -> bool:

@@ -57,7 +57,8 @@ def cmd_list(args) -> int:
         print("No articles. Add some with: reader import PATH…")
     for i in infos:
         meta = " · ".join(x for x in (i.date or "undated", i.source, i.author) if x)
-        print(f"{i.id}  {i.title}\n    {meta}")
+        mine = f"  [set by you: {', '.join(i.user_set)}]" if i.user_set else ""
+        print(f"{i.id}  {i.title}\n    {meta}{mine}")
     return 0
 
 
@@ -69,7 +70,8 @@ def cmd_show(args) -> int:
         emit_json(record)
     else:
         meta = " · ".join(x for x in (art.date or "undated", art.source, art.author) if x)
-        print(f"{art.title}\n{meta}\n\n{art.body}")
+        mine = f"  [set by you: {', '.join(art.user_set)}]" if art.user_set else ""
+        print(f"{art.title}\n{meta}{mine}\n\n{art.body}")
     return 0
 
 

@@ -7,6 +7,7 @@ import argparse
 from reader import __version__
 from reader.cli.articles import cmd_app, cmd_import, cmd_index, cmd_list, cmd_search, cmd_show
 from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_related
+from reader.cli.meta import cmd_meta
 from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
 from reader.cli.policies import (
     cmd_policies,
@@ -15,6 +16,7 @@ from reader.cli.policies import (
     cmd_policies_remove,
     cmd_policies_show,
 )
+from reader.domain import META_FIELDS
 from reader.extraction.lexicon import TYPE_ALIASES, TYPES
 
 
@@ -60,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "meta", parents=[common, js], help="show or set an article's date, source, author, title",
+        description="With no option: the article's metadata, marking what you set. Your values "
+                    "are kept in your data dir (they survive a re-import and `reader index "
+                    "--rebuild`) and laid over what the file says.")
+    p.add_argument("id", help="article id (see `reader list`)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help='the publication date ("" = undated)')
+    p.add_argument("--source", metavar="S")
+    p.add_argument("--author", metavar="A")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--clear", action="append", choices=META_FIELDS, metavar="FIELD",
+                   help=f"back to the file's own value: {', '.join(META_FIELDS)} (repeatable)")
+    p.add_argument("--undo", action="store_true", help="take back your last change here")
+    p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.set_defaults(func=cmd_meta)
 
     ents = sub.add_parser(
         "entities", parents=[common, js], help="people, organisations, places, dates",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
+from collections import Counter
 from functools import lru_cache
 
 SHINGLE = 5  # words
@@ -52,3 +53,27 @@ def resemblance(first: str, second: str) -> float:
         return 0.0
     union = heapq.nsmallest(SKETCH, a | b)
     return sum(1 for h in union if h in a and h in b) / len(union)
+
+
+class NearIndex:
+    """Fingerprints of the articles seen so far; `match` finds the most similar one."""
+
+    def __init__(self) -> None:
+        self._by_hash: dict[str, list[str]] = {}
+        self._fps: dict[str, str] = {}
+
+    def match(self, fp: str) -> tuple[str, float] | None:
+        """(id, resemblance) of the closest article at or above the threshold, or None."""
+        shared = Counter(doc for h in {fp[i:i + 8] for i in range(0, len(fp), 8)}
+                         for doc in self._by_hash.get(h, ()))
+        best = None
+        for doc, _ in shared.most_common(8):
+            score = resemblance(fp, self._fps[doc])
+            if score >= NEAR_DUPLICATE and (best is None or score > best[1]):
+                best = (doc, score)
+        return best
+
+    def add(self, doc_id: str, fp: str) -> None:
+        self._fps[doc_id] = fp
+        for i in range(0, len(fp), 8):
+            self._by_hash.setdefault(fp[i:i + 8], []).append(doc_id)

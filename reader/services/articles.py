@@ -1,4 +1,4 @@
-"""Articles: the catalogue (bundled corpus + imports), clean article text, imports, read state."""
+"""Articles: the catalogue (bundled corpus + imports), clean text, imports, read state, metadata."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from reader.corpus import Catalog
 from reader.domain import Article, ArticleInfo, Changes
+from reader.metadata import clean_fields
 
 
 class ArticleService:
-    """Reads are cheap (the catalogue is cached); `import_paths` and `set_read` write."""
+    """Reads are cheap (the catalogue is cached); `import_paths`, `set_read`, `set_meta` and
+    `undo_meta` write."""
 
     def __init__(self, catalog: Catalog, store: Callable, reader: Callable):
         self._catalog = catalog
@@ -46,3 +48,27 @@ class ArticleService:
     def set_read(self, doc_id: str, read: bool = True) -> Changes:
         self._store().set_read(doc_id, read)
         return Changes(read=frozenset({doc_id}))
+
+    # -- metadata the user sets ------------------------------------------------------------
+    def meta(self, doc_id: str) -> dict[str, str]:
+        """The metadata the user set on an article ({field: value}). Raises NotFound."""
+        self._catalog.info(doc_id)
+        return dict(self._catalog.user_meta().get(doc_id) or {})
+
+    def set_meta(self, doc_id: str, values: dict[str, str | None]) -> Changes:
+        """Set (a value) or clear (None: back to the file's own) an article's date, source,
+        author or title; kept in the store, laid over the parsed metadata everywhere, undone
+        by `undo_meta`. Raises NotFound, BadInput (a one-line reason)."""
+        self._catalog.info(doc_id)
+        fields = clean_fields(values)
+        self._store().add_article_meta(doc_id, fields)
+        self._catalog.meta_changed()
+        return Changes(articles=frozenset({doc_id}))
+
+    def undo_meta(self, doc_id: str) -> Changes:
+        """Take back the newest metadata edit of an article; Changes() when there was none."""
+        self._catalog.info(doc_id)
+        if self._store().undo_article_meta(doc_id) is None:
+            return Changes()
+        self._catalog.meta_changed()
+        return Changes(articles=frozenset({doc_id}))

@@ -7,6 +7,7 @@ The only package that imports sqlite3. Its modules, one concern each:
     backups     verified, rotating backups in `<data dir>/backups/`
     notes       notes, tags and note search
     edits       entity corrections, user policies, read state
+    meta        article metadata the user set (undoable)
     readers     `Store.reader()`: the queries on a connection that cannot write
 """
 
@@ -16,6 +17,7 @@ from reader.store.backups import BACKUP_EVERY, CLOSE_BACKUP_GAP, KEEP_BACKUPS
 from reader.store.connection import BUSY_TIMEOUT
 from reader.store.database import Database
 from reader.store.edits import EditSaves
+from reader.store.meta import MetaSaves
 from reader.store.notes import NoteSaves
 from reader.store.readers import StoreReader
 from reader.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -24,7 +26,7 @@ __all__ = ["BACKUP_EVERY", "BUSY_TIMEOUT", "CLOSE_BACKUP_GAP", "KEEP_BACKUPS", "
            "SCHEMA_VERSION", "Store", "StoreReader"]
 
 
-class Store(Database, NoteSaves, EditSaves):
+class Store(Database, NoteSaves, EditSaves, MetaSaves):
     """The open user-data database. Open one per process with `Store.open`; `close()` it
     (or use `with`). Thread-safe: every call holds the store's lock; `reader()` gives a
     read-only view for reading off the write lane.

@@ -62,6 +62,16 @@ MIGRATIONS: list[tuple[str, ...]] = [
                   COALESCE((SELECT group_concat(tag, ' ') FROM tags WHERE note_id = notes.id), '')
            FROM notes""",
     ),
+    (  # 3: article metadata the user set (date, source, author, title), undoable
+        """CREATE TABLE article_meta (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            created TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX article_meta_doc ON article_meta(doc_id)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

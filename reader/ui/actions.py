@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMenuBar
 MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
     ("&File", ["import_files", "import_folder", None, "reindex", None,
                "export_notes", "import_notes", None, "quit"]),
-    ("&Edit", ["search", "find", None, "new_note", "article_note", None, "rename_entity",
-               "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
+    ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
+               "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
     ("&View", ["zoom_in", "zoom_out", "zoom_reset", None, "tab_entities",
                "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
                "toggle_extras"]),
@@ -67,6 +67,8 @@ def build_actions(win) -> dict[str, QAction]:
         tip="Note the passage selected in the article")
     add("article_note", "&Note on this article", notes.new_article_note, ["Ctrl+Alt+N"],
         tip="A note on the whole open article")
+    add("edit_details", "Edit &details…", lambda *_: reading.edit_details(), ["Ctrl+Shift+D"],
+        tip="Set this article's date, source, author or title")
     add("undo_entity", "&Undo entity edit", entities.undo_edit, ["Ctrl+Z"])
     add("rename_entity", "&Rename entity…", entities.rename, ["F2"])
     add("merge_entity", "&Merge entities…", entities.merge_selected, ["Ctrl+M"],

@@ -1,12 +1,15 @@
-"""The article list and the reading pane: opening articles, Back/Forward, read state, find."""
+"""The article list and the reading pane: opening articles, Back/Forward, read state, find,
+the details the user sets."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QMenu
 
 from reader.domain import Article, ArticleInfo, Changes
+from reader.ui.meta_dialog import MetaDialog
 from reader.ui.models import ID_ROLE
 from reader.ui.operations import articles as ops
 
@@ -29,6 +32,9 @@ class ArticleController:
         win.article_view.link_activated.connect(self._internal_link)
         win.find_bar.find_requested.connect(self._find)
         win.find_bar.closed.connect(self._find_closed)
+        win.article_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        win.article_table.customContextMenuRequested.connect(self._list_menu_requested)
+        self.meta_dialog: MetaDialog | None = None
 
     @property
     def current_doc(self) -> str | None:
@@ -53,6 +59,10 @@ class ArticleController:
     def on_library_changed(self, changes: Changes) -> None:
         if changes.articles:
             self.set_articles(self.win.library.articles.list())
+            current = self.current_doc
+            if current in changes.articles:  # its details changed: show them
+                self.open_article(current, record=False,
+                                  top=self.win.article_view.top_pos())
 
     def _update_empty_state(self) -> None:
         win = self.win
@@ -160,6 +170,51 @@ class ArticleController:
         elif url.scheme() == "note" and url.path().isdigit():
             self.win.show_tab(2)
             self.win.notes_panel.reveal(int(url.path()))
+
+    # -- details the user sets ---------------------------------------------------------------
+    def list_menu(self, doc_id: str) -> QMenu:
+        """The article list's context menu for one article."""
+        menu = QMenu(self.win.article_table)
+        menu.setObjectName("articleListMenu")
+        menu.addAction("Edit &details…", lambda: self.edit_details(doc_id))
+        return menu
+
+    def _list_menu_requested(self, point) -> None:
+        index = self.win.article_table.indexAt(point)
+        if not index.isValid():
+            return
+        menu = self.list_menu(self.win.article_proxy.data(index, ID_ROLE))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.win.article_table.viewport().mapToGlobal(point))
+
+    def edit_details(self, doc_id: str | None = None) -> MetaDialog | None:
+        """Open the "Edit details…" dialog on an article (the open one by default)."""
+        win = self.win
+        doc_id = doc_id or self.current_doc
+        if not doc_id:
+            win.statusBar().showMessage("Open an article first.", 3000)
+            return None
+        try:
+            info, mine = win.library.articles.info(doc_id), win.library.articles.meta(doc_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
+            win.show_message(str(exc))
+            return None
+        dialog = self.meta_dialog = MetaDialog(info, mine, win)
+        dialog.saved.connect(lambda values: ops.set_meta(
+            win.runner, win.library, doc_id, values, nlp=win.nlp, done=self._details_saved,
+            failed=lambda exc: win.show_message(str(exc))))
+        dialog.undo_requested.connect(lambda: ops.undo_meta(
+            win.runner, win.library, doc_id, nlp=win.nlp, done=self._details_saved,
+            failed=lambda exc: win.show_message(str(exc))))
+        dialog.open()
+        return dialog
+
+    def _details_saved(self, changes: Changes) -> None:
+        if changes.articles:
+            self.win.statusBar().showMessage("Details saved.", 3000)
+            self.win.library_changed.emit(changes)
+        else:
+            self.win.statusBar().showMessage("Nothing to undo.", 3000)
 
     # -- read state ----------------------------------------------------------------------
     def load_read_state(self) -> None:

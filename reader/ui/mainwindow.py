@@ -114,7 +114,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_actions(self)
         build_menus(self.menuBar(), self.actions_by_name)
         self.article_view.set_context_actions([self.actions_by_name["new_note"],
-                                               self.actions_by_name["article_note"]])
+                                               self.actions_by_name["article_note"],
+                                               self.actions_by_name["edit_details"]])
         self.notes_panel.set_article_action(self.actions_by_name["article_note"])
         window_state.restore_layout(self, self.settings)
 

@@ -10,12 +10,16 @@ from PySide6.QtGui import QFont
 from reader.domain import ArticleInfo
 from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, FlatTable
 
+USER_MARK = " ✎"  # after a value the user set (Edit details…)
+
 
 class ArticleModel(FlatTable):
-    """Every article: title, source, date; unread ones in bold."""
+    """Every article: title, source, date; unread ones in bold; a value the user set marked
+    with USER_MARK."""
 
     TITLE, SOURCE, DATE = range(3)
     HEADERS = ("Title", "Source", "Date")
+    FIELDS = ("title", "source", "date")  # the metadata field each column shows
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,9 +65,11 @@ class ArticleModel(FlatTable):
         info = self._rows[index.row()]
         col = index.column()
         if role == DISPLAY:
-            return (info.title or "Untitled", info.source, info.date or "Undated")[col]
+            text = (info.title or "Untitled", info.source, info.date or "Undated")[col]
+            return text + USER_MARK if self.FIELDS[col] in info.user_set else text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return " · ".join(x for x in (info.title, info.source, info.author, info.date) if x)
+            tip = " · ".join(x for x in (info.title, info.source, info.author, info.date) if x)
+            return tip + (f" ({', '.join(info.user_set)} set by you)" if info.user_set else "")
         if role == Qt.ItemDataRole.FontRole and info.id not in self._read:
             font = QFont()
             font.setBold(True)

@@ -1,4 +1,4 @@
-"""Article operations: open an article, the read state, imports."""
+"""Article operations: open an article, the read state, imports, the details the user sets."""
 
 from __future__ import annotations
 
@@ -45,3 +45,34 @@ def index_import(runner, lib, changes, *, nlp: bool, done, failed=None, progress
         return changes, report
 
     return runner.submit(WRITE, work, done=done, failed=failed, progress=progress)
+
+
+def _follow(lib, changes, nlp: bool, ctx) -> None:
+    if not changes.articles:
+        return
+    if nlp:
+        lib.indexing.apply(changes, cancelled=ctx.cancelled)
+    else:  # without spaCy (tests, --no-nlp): the index's text and metadata only
+        lib.indexing.update(cancelled=ctx.cancelled, nlp=False)
+
+
+def set_meta(runner, lib, doc_id: str, values: dict, *, nlp: bool, done, failed=None):
+    """Store the details the user set on an article and bring the index, tables and
+    timelines up to date; reports the Changes."""
+    def work(ctx):
+        changes = lib.articles.set_meta(doc_id, values)
+        _follow(lib, changes, nlp, ctx)
+        return changes
+
+    return runner.submit(WRITE, work, done=done, failed=failed)
+
+
+def undo_meta(runner, lib, doc_id: str, *, nlp: bool, done, failed=None):
+    """Take back the user's last change of an article's details; reports the Changes
+    (empty when there was nothing to undo)."""
+    def work(ctx):
+        changes = lib.articles.undo_meta(doc_id)
+        _follow(lib, changes, nlp, ctx)
+        return changes
+
+    return runner.submit(WRITE, work, done=done, failed=failed)

@@ -147,6 +147,11 @@ def meta_line(article: Article | ArticleInfo) -> str:
     parts = [article.date or "Undated", article.source, article.author]
     if article.date_from == "comment":
         parts[0] += " (date from a reader comment)"
+    elif "date" in article.user_set:
+        parts[0] += " (set by you)"
+    mine = [f for f in article.user_set if f != "date"]
+    if mine:
+        parts.append(f"({', '.join(mine)} set by you)")
     return " · ".join(p for p in parts if p)
 
 
