@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reader.cli.common import emit_json, open_library
 from reader.errors import BadInput
+from reader.textutil import atomic_write
 
 
 def _notes_json(notes) -> list[dict]:
@@ -53,7 +54,7 @@ def cmd_notes_export(args) -> int:
         count = len(lib.notes.list())
     if args.output and args.output != "-":
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            atomic_write(Path(args.output), text)  # never a half-written export
         except OSError as exc:
             raise BadInput(f"Cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"Exported {count} notes to {args.output}.", file=sys.stderr)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import BadInput
+from reader.textutil import atomic_write
 from reader.ui.tasks import WRITE
 
 
@@ -65,7 +66,7 @@ def export_notes(runner, lib, fmt: str, path: str, *, done, failed=None):
     def work(ctx):
         text = lib.notes.export(fmt)
         try:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write(Path(path), text)  # never a half-written export
         except OSError as exc:
             raise BadInput(f"Could not write {path}: {exc.strerror or exc}") from None
         return path
