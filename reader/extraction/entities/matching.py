@@ -113,7 +113,12 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
     for key, g in groups.items():
         if g.type in (DATE, MONEY):
             continue
-        for text in dict.fromkeys(c.text for c in g.cands if c.source != "match"):
+        own = [c for c in g.cands if c.source != "match"]
+        if "~" in key:
+            own = []  # "Mr Kennedy": found by its title (candidates.py), not its bare surname
+        elif len({c.label for c in own}) > 1 or len(own) < 2:  # a one-off single word
+            own = [c for c in own if c.strong or " " in c.text or N.is_acronym(c.text)]
+        for text in dict.fromkeys(c.text for c in own):
             add(text, key)
         name = display(g, lw)
         if g.type == PERSON and len(name.split()) > 1:
@@ -138,4 +143,9 @@ def _usable(form: str, lex: Lexicon, lower_words: set[str]) -> str:
         return ""
     if len(form.split()) == 1 and not N.is_acronym(form) and form.lower() in lower_words:
         return ""  # "Brown", "May": too often an ordinary word
+    lw = lex.words
+    if (N.is_month_or_day(form) or N.is_title_only(form, lw) or N.is_nationality(form, lw)
+            or N.acronym_key(form.rstrip("s")) in lw.not_acronyms
+            or form.split()[0] in lw.not_first):
+        return ""  # "Sunday", "Mr", "German", "MPs", "Following ...": never a name
     return form
