@@ -183,6 +183,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
     form = also = ""
     line_start = max(text.rfind("\n", 0, s) + 1, s - 120)  # titles are short
     before = text[line_start:s]
+    if N.is_month_or_day(text[s:e]):
+        return None  # "Sunday", "December": not a thing to browse, whatever the label
     if type_ == DATE:
         return Cand(doc, s, e, text[s:e], DATE, "ner") if N.keep_date(text[s:e]) else None
     if type_ == MONEY:
@@ -196,7 +198,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         also = span
         e = s + cut
         span = text[s:e]
-    if N.is_title_only(span, lw) and not lex.known(span):
+    if (N.is_title_only(span, lw) or span in lw.suffix_titles
+            or (span.endswith("s") and span[:-1] in lw.suffix_titles)) and not lex.known(span):
         return None  # "Mr", "Home Secretary": a title, never an entity
     lead = 0 if lex.known(span) else N.leading_title_end(span, lw)
     if lead and (type_ in (PERSON, ORGANISATION) or span.split()[0] in lw.honorifics):
@@ -208,7 +211,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         type_, strong = PERSON, True
     # Titles before the span ("Education Secretary Michael Gove").
     title = N.title_before(before, lw)
-    if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and not lex.known(span):
+    if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and (
+            not lex.known(span) or title.split()[-1] in lw.honorifics):  # Baroness Scotland
         form = f"{title} {form or span}"
         type_, strong = PERSON, True
     suffix = N.suffix_after(text, e, lw)

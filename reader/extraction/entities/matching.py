@@ -121,7 +121,7 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
         for text in dict.fromkeys(c.text for c in own):
             add(text, key)
         name = display(g, lw)
-        if g.type == PERSON and len(name.split()) > 1:
+        if g.type == PERSON and len(name.split()) > 1 and "~" not in key:
             sur = N.surname(name, lw)
             if len(sur) > 2:
                 add(sur, key)
@@ -145,7 +145,7 @@ def _usable(form: str, lex: Lexicon, lower_words: set[str]) -> str:
         return ""  # "Brown", "May": too often an ordinary word
     lw = lex.words
     if (N.is_month_or_day(form) or N.is_title_only(form, lw) or N.is_nationality(form, lw)
-            or N.acronym_key(form.rstrip("s")) in lw.not_acronyms
+            or form in lw.suffix_titles or form[:-1] in lw.suffix_titles
             or form.split()[0] in lw.not_first):
         return ""  # "Sunday", "Mr", "German", "MPs", "Following ...": never a name
     return form

@@ -22,7 +22,8 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
     full: dict[str, list[str]] = defaultdict(list)  # surname slug -> group keys
     for key, g in groups.items():
         name = display(g, lw)
-        if g.type == PERSON and len(name.split()) > 1 and not g.lexicon_name:
+        if (g.type == PERSON and len(name.split()) > 1 and not g.lexicon_name
+                and "~" not in key):  # "Mr Kennedy" is a surname, not a full name
             full[slug(N.surname(name, lw))].append(key)
     if not full:
         return
