@@ -218,6 +218,9 @@ def title_before(prefix: str, lw: NameWords | None = None) -> str:
             return ""
         if w.endswith(".") and w not in lw.honorifics:
             break  # the end of the previous sentence
+        if w in ("and", "or", "&") and (out[-1] in lw.honorifics
+                                         or out[-1].lower() in lw.role_heads):
+            break  # "Senator John Kerry and President": another person's title
         if (w in lw.honorifics or w.lower() in lw.role_heads or w.lower() in lw.role_modifiers
                 or (w[:1].isupper() and w not in lw.stop_caps and w not in lw.not_first
                     and not is_month_or_day(w)

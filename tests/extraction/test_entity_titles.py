@@ -128,3 +128,5 @@ def test_trim_fragment_rules():
     assert N.title_class("Dr") == "" and not N.compatible("m", "f")
     assert N.is_title_only("Mr") and N.is_title_only("Home Secretary")
     assert not N.is_title_only("Mr Kennedy")
+    assert N.title_before("Senator John Kerry and President ") == "President"
+    assert N.title_before("Culture, Media and Sport Secretary ") == "Media and Sport Secretary"

@@ -116,7 +116,7 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
         own = [c for c in g.cands if c.source != "match"]
         if "~" in key:
             own = []  # "Mr Kennedy": found by its title (candidates.py), not its bare surname
-        elif len({c.label for c in own}) > 1 or len(own) < 2:  # a one-off single word
+        elif len(own) < 2:  # a single word the model tagged once: a one-off guess
             own = [c for c in own if c.strong or " " in c.text or N.is_acronym(c.text)]
         for text in dict.fromkeys(c.text for c in own):
             add(text, key)
