@@ -62,6 +62,10 @@ class NameWords:
     role_modifiers: frozenset[str]
     suffix_titles: frozenset[str]
     peers: tuple[str, ...]
+    male: frozenset[str]  # honorifics of a man ("Mr"), of a woman ("Mrs")
+    female: frozenset[str]
+    not_first: frozenset[str]  # words that start a clause, never a name ("Following")
+    nationalities: frozenset[str]  # "German", "Nazi": never a name on their own
     not_acronyms: frozenset[str]
     particles: frozenset[str]
     minor_words: frozenset[str]
@@ -89,6 +93,10 @@ class NameWords:
             role_modifiers=frozenset(w.lower() for w in words("titles", "modifiers")),
             suffix_titles=frozenset(words("titles", "suffixes")),
             peers=tuple(words("titles", "peers")),
+            male=frozenset(words("titles", "male")),
+            female=frozenset(words("titles", "female")),
+            not_first=frozenset(words("words", "not_first")),
+            nationalities=frozenset(words("words", "nationalities")),
             not_acronyms=frozenset(w.upper() for w in words("acronyms", "not_names")),
             particles=frozenset(words("words", "particles")),
             minor_words=frozenset(words("words", "minor")),

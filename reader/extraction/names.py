@@ -218,8 +218,12 @@ def title_before(prefix: str, lw: NameWords | None = None) -> str:
             return ""
         if w.endswith(".") and w not in lw.honorifics:
             break  # the end of the previous sentence
+        if w in ("and", "or", "&") and (out[-1] in lw.honorifics
+                                         or out[-1].lower() in lw.role_heads):
+            break  # "Senator John Kerry and President": another person's title
         if (w in lw.honorifics or w.lower() in lw.role_heads or w.lower() in lw.role_modifiers
-                or (w[:1].isupper() and w not in lw.stop_caps and not is_month_or_day(w)
+                or (w[:1].isupper() and w not in lw.stop_caps and w not in lw.not_first
+                    and not is_month_or_day(w)
                     and not any(c.isdigit() for c in w))):
             out.append(w)
         else:
@@ -261,3 +265,68 @@ def looks_like_name(name: str, type_: str) -> bool:
     if type_ == PERSON and any(c.isdigit() for c in name):
         return False
     return True
+
+
+# -- titles and fragments ----------------------------------------------------------------------
+_SPACED_DASH = re.compile(r"\s+[-‐‑‒–—―]+(?:\s+|$)|\s*[‒–—―]\s*")
+_CONJUNCTION = re.compile(r"\s+(?:and|or|&|but|nor)\s+|\s*,\s+")
+
+
+def title_class(honorific: str, lw: NameWords | None = None) -> str:
+    """What an honorific says of the person: "m" (Mr, Sir), "f" (Mrs, Ms), "mp"/"fp" for
+    peers (Lord, Baroness), "" when nothing (Dr, Professor, a role)."""
+    lw = lw or default_words()
+    h = honorific.rstrip(".")
+    gender = "m" if h in lw.male else "f" if h in lw.female else ""
+    if not gender:
+        return ""
+    return gender + ("p" if h in lw.peers else "")
+
+
+def compatible(a: str, b: str) -> bool:
+    """Two title classes that may name one person: same gender and same rank when both
+    are known ("Mr" never "Mrs", "Baroness" never "Mr")."""
+    return not a or not b or a == b
+
+
+def is_title_only(name: str, lw: NameWords | None = None) -> bool:
+    """"Mr", "Mrs.", "Sir", "Home Secretary": titles with no name after them."""
+    lw = lw or default_words()
+    parts = name.split()
+    return bool(parts) and (all(p.rstrip(".") in lw.honorifics or p in lw.honorifics
+                                for p in parts)
+                            or leading_title_end(name, lw) >= len(name))
+
+
+def is_nationality(name: str, lw: NameWords | None = None) -> bool:
+    """"German", "Nazis": a group word, never a name on its own."""
+    return name in (lw or default_words()).nationalities
+
+
+def trim_fragment(text: str, start: int, end: int, person: bool,
+                  lw: NameWords | None = None) -> tuple[int, int]:
+    """Cut a span to one name: words that start a clause ("Following Mr Straw" -> "Mr
+    Straw"), whatever follows a spaced dash ("Howard - can" -> "Howard"), and a second
+    name after a conjunction ("Mr Brown and Mr Blair" -> "Mr Brown"; for a person any
+    "and"/"or"/comma, else only before a title)."""
+    lw = lw or default_words()
+    while True:
+        m = re.match(r"(\S+)\s+", text[start:end])
+        if not m or m.group(1) not in lw.not_first:
+            break
+        rest = start + m.end()
+        if rest >= end or not text[rest].isupper():
+            break
+        start = rest
+    span = text[start:end]
+    m = _SPACED_DASH.search(span)
+    if m and m.start() > 0:
+        end = start + m.start()
+        span = text[start:end]
+    for m in _CONJUNCTION.finditer(span):
+        after = span[m.end():].split()
+        if m.start() > 0 and after and (person or after[0].rstrip(".") in lw.honorifics
+                                        or after[0] in lw.honorifics):
+            end = start + m.start()
+            break
+    return clean_span(text, start, end)

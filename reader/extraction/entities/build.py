@@ -13,13 +13,14 @@ from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.grouping import Corpus, entities
 from reader.extraction.entities.matching import find_more
 from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record
+from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
 from reader.extraction.names import Lexicon
 from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
 
-ENTITIES_VERSION = 1  # bump when the rules change, so cached tables are rebuilt
+ENTITIES_VERSION = 2  # bump when the rules change, so cached tables are rebuilt
 
 
 def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path | None) -> str:
@@ -119,8 +120,9 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
 def _run(corpus: Corpus) -> list[Entity]:
     """Steps 2-4: corpus rules, grouping and merging, mentions found again, entities."""
     groups = corpus.grouped()
-    find_more(groups, corpus.docs, corpus.lex, corpus.lower_words, corpus.memo)
-    corpus.resolve_surnames(groups)
+    never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
+    find_more(groups, corpus.docs, corpus.lex, never, corpus.memo)
+    resolve_surnames(corpus, groups)
     return entities(groups, corpus.lex.words)
 
 

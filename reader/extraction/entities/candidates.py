@@ -173,6 +173,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
     elif type_ == WORK:
         s, e = N.extend_title(text, s, e)
     s, e = N.clean_span(text, s, e)
+    if type_ not in (DATE, MONEY, WORK, LAW) and not lex.known(text[s:e]):
+        s, e = N.trim_fragment(text, s, e, type_ == PERSON, lw)
     if e <= s or "\n" in text[s:e]:
         return None
     if text[e:e + 2] in ("'s", "’s") and lex.known(text[s:e + 2]):
@@ -181,6 +183,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
     form = also = ""
     line_start = max(text.rfind("\n", 0, s) + 1, s - 120)  # titles are short
     before = text[line_start:s]
+    if N.is_month_or_day(text[s:e]):
+        return None  # "Sunday", "December": not a thing to browse, whatever the label
     if type_ == DATE:
         return Cand(doc, s, e, text[s:e], DATE, "ner") if N.keep_date(text[s:e]) else None
     if type_ == MONEY:
@@ -194,8 +198,11 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         also = span
         e = s + cut
         span = text[s:e]
+    if (N.is_title_only(span, lw) or span in lw.suffix_titles
+            or (span.endswith("s") and span[:-1] in lw.suffix_titles)) and not lex.known(span):
+        return None  # "Mr", "Home Secretary": a title, never an entity
     lead = 0 if lex.known(span) else N.leading_title_end(span, lw)
-    if lead and type_ in (PERSON, ORGANISATION):
+    if lead and (type_ in (PERSON, ORGANISATION) or span.split()[0] in lw.honorifics):
         if lead >= len(span) or not span[lead].isupper():
             return None  # a role, not a name ("Home Secretary", "Director of ...")
         form = form or span
@@ -204,7 +211,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         type_, strong = PERSON, True
     # Titles before the span ("Education Secretary Michael Gove").
     title = N.title_before(before, lw)
-    if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and not lex.known(span):
+    if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and (
+            not lex.known(span) or title.split()[-1] in lw.honorifics):  # Baroness Scotland
         form = f"{title} {form or span}"
         type_, strong = PERSON, True
     suffix = N.suffix_after(text, e, lw)
@@ -219,6 +227,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         return None
     if slug(span) in lex.ignore:
         return None
+    if not form and N.is_nationality(span, lw) and not lex.known(span):
+        return None  # "German", "Nazi": a group, not a name
     return Cand(doc, s, e, span, type_, "ner", strong, form, also)
 
 
@@ -229,7 +239,8 @@ def _honorific_names(doc: Doc, taken: list[tuple[int, int]], lw: N.NameWords) ->
         s, e = N.clean_span(doc.text, m.start(2), m.end(2))
         name = doc.text[s:e]
         first = name.split()[0] if name else ""
-        if not name or first in lw.not_after_honorific or N.is_month_or_day(first):
+        if (not name or first in lw.not_after_honorific or N.is_month_or_day(first)
+                or first in lw.not_first or first.lower() in lw.minor_words):
             continue
         if any(s < te and ts < e for ts, te in taken):
             continue

@@ -71,6 +71,7 @@ class Corpus:
         self.cands: list[Cand] = []
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
+        self.groupish: set[str] = set()  # nationality and group words ("German", "Nazis")
         self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
 
     def add(self, result: ArticleResult) -> None:
@@ -140,8 +141,18 @@ class Corpus:
         self.cands = kept
 
     def _resolve_names(self) -> None:
+        lw = self.lex.words
+        labels: dict[str, Counter] = defaultdict(Counter)
+        for c in self.cands:
+            if " " not in c.text and not c.form:
+                labels[c.text][c.label == "NORP"] += 1
+        self.groupish = set(lw.nationalities) | {
+            t for t, n in labels.items() if n[True] >= max(2, n[False])}
         kept = []
         for c in self.cands:
+            if (c.text in self.groupish and not c.form and c.label != "NORP"
+                    and not self.lex.known(c.text)):
+                continue  # "German" tagged a person once, a group everywhere else
             res = self.lex.resolve(c.text)
             if c.label == "NORP":
                 if res is None or res[1] != ORGANISATION:
@@ -151,6 +162,9 @@ class Corpus:
                 c.key = f"{c.label}|{slug(c.name)}"
             else:
                 c.key = slug(c.name)
+                cls = titled_class(c, lw) if c.key and not res else ""
+                if cls:  # "Mr Kennedy" is not "Baroness Kennedy" (surnames.py)
+                    c.key = f"{c.key}~{cls}"
             if c.key:
                 kept.append(c)
         self.cands = kept
@@ -268,37 +282,17 @@ class Corpus:
                     moved.append((c, here[0]))
             self._move(groups, key, moved)
 
-    def resolve_surnames(self, groups: dict[str, Group]) -> None:
-        """"Gove" -> "Michael Gove": per mention, the one full name with that surname in the
-        same article, else in the whole corpus when only one exists."""
-        lw = self.lex.words
-        full: dict[str, list[str]] = defaultdict(list)  # surname slug -> group keys
-        for key, g in groups.items():
-            name = display(g, lw)
-            if g.type == PERSON and len(name.split()) > 1 and not g.lexicon_name:
-                full[slug(N.surname(name, lw))].append(key)
-        if not full:
-            return
-        # Articles of each full name some group may move to, as they are before any move.
-        asked = {k for key in groups.keys() & full.keys() for k in full[key] if k != key}
-        docs_of = {k: groups[k].docs() for k in asked}
-        for key, g in list(groups.items()):
-            targets = [k for k in full.get(key, ()) if k != key]
-            if not targets:
-                continue
-            words = display(g, lw).split()
-            if len(words) > 1 and not any(p in words for p in lw.particles):
-                continue
-            moved = []
-            for c in g.cands:
-                if c.label != PERSON and g.type != PERSON:
-                    continue
-                here = [k for k in targets if c.doc.id in docs_of[k]]
-                if len(here) == 1:
-                    moved.append((c, here[0]))
-                elif not here and len(targets) == 1 and g.type == PERSON:
-                    moved.append((c, targets[0]))
-            self._move(groups, key, moved)
+
+def titled_class(c: Cand, lw: NameWords) -> str:
+    """The title class ("m", "fp", ...; names.title_class) of a person named by a title and
+    one surname ("Mr Kennedy", "Tory leader Mr Howard"), else ""."""
+    if c.label != PERSON or not c.form or not c.form.endswith(c.text):
+        return ""
+    words = c.text.split()
+    if len(words) > 1 and not (len(words) == 2 and words[0] in lw.particles):
+        return ""
+    before = c.form[:-len(c.text)].split()
+    return N.title_class(before[-1], lw) if before else ""
 
 
 # -- 4. entities -------------------------------------------------------------------------------
@@ -369,8 +363,10 @@ def _canonical(g: Group, lw: NameWords) -> str:
 
         best = min(counts, key=rank)
     if g.type == PERSON and len(best.split()) == 1:
+        titled = "~" in g.key
         peers = Counter(c.form for c in g.cands
-                        if c.form and c.form.split()[0] in lw.peers
+                        if c.form and (titled or c.form.split()[0] in lw.peers)
+                        and c.form.split()[0] in lw.honorifics
                         and c.form.split()[-1] == best and len(c.form.split()) == 2)
         if peers:
             return peers.most_common(1)[0][0]

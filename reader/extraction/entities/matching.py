@@ -113,10 +113,15 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
     for key, g in groups.items():
         if g.type in (DATE, MONEY):
             continue
-        for text in dict.fromkeys(c.text for c in g.cands if c.source != "match"):
+        own = [c for c in g.cands if c.source != "match"]
+        if "~" in key:
+            own = []  # "Mr Kennedy": found by its title (candidates.py), not its bare surname
+        elif len(own) < 2:  # a single word the model tagged once: a one-off guess
+            own = [c for c in own if c.strong or " " in c.text or N.is_acronym(c.text)]
+        for text in dict.fromkeys(c.text for c in own):
             add(text, key)
         name = display(g, lw)
-        if g.type == PERSON and len(name.split()) > 1:
+        if g.type == PERSON and len(name.split()) > 1 and "~" not in key:
             sur = N.surname(name, lw)
             if len(sur) > 2:
                 add(sur, key)
@@ -138,4 +143,9 @@ def _usable(form: str, lex: Lexicon, lower_words: set[str]) -> str:
         return ""
     if len(form.split()) == 1 and not N.is_acronym(form) and form.lower() in lower_words:
         return ""  # "Brown", "May": too often an ordinary word
+    lw = lex.words
+    if (N.is_month_or_day(form) or N.is_title_only(form, lw) or N.is_nationality(form, lw)
+            or form in lw.suffix_titles or form[:-1] in lw.suffix_titles
+            or form.split()[0] in lw.not_first):
+        return ""  # "Sunday", "Mr", "German", "MPs", "Following ...": never a name
     return form
