@@ -13,11 +13,12 @@ several articles (a news-database export): each has its own id, `<file id>-<n>`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
 import os
-import shutil
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict
@@ -46,34 +47,40 @@ def _info(article: Article) -> ArticleInfo:
     )
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _files(folder: Path) -> list[Path]:
-    """The article files of a catalogue folder (supported types, hidden ones left out)."""
+def _files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The article files of a catalogue folder (regular files of a supported type, hidden
+    ones left out), and a line for each entry refused (FIFO, device, symlink leaving the
+    folder, unreadable folder)."""
     if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in importer.SUFFIXES
-                  and not _hidden(p, folder))
+        return [], []
+    found, outcomes = importer.walk(folder)
+    return ([p for p in found if p.suffix.lower() in importer.SUFFIXES],
+            [f"{o.path}: {o.reason}" for o in outcomes if o.status == "failed"])
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
-    """Every file of a folder given to import, and a line for each hidden file or folder
-    (not searched: .git, .DS_Store)."""
-    files: list[Path] = []
-    hidden: list[ImportOutcome] = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in rel[:-1]):
-            continue  # inside a hidden folder, already reported
-        if rel[-1].startswith("."):
-            kind = "folder" if path.is_dir() else "file"
-            hidden.append(ImportOutcome(str(path), "skipped", f"hidden {kind}; not imported"))
-        elif path.is_file():
-            files.append(path)
-    return files, hidden
+def _given(p: Path) -> tuple[list[Path], list[ImportOutcome]]:
+    """A path given to import: a folder's files (see `importer.walk`), or the file itself
+    (a symlink the user named may point anywhere, but only to a regular file)."""
+    try:
+        st = p.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            problem, st = importer.files.link_problem(p, None)
+            if problem:
+                return [], [ImportOutcome(str(p), "failed", problem)]
+    except OSError as exc:
+        reason = ("no such file or folder" if exc.errno == errno.ENOENT
+                  else f"could not be examined ({exc.strerror or exc})")
+        return [], [ImportOutcome(str(p), "failed", reason)]
+    assert st is not None
+    if stat.S_ISDIR(st.st_mode):
+        found, outcomes = importer.walk(p)
+        if not found and not outcomes:
+            outcomes.append(ImportOutcome(str(p), "skipped", "empty folder"))
+        return found, outcomes
+    if not stat.S_ISREG(st.st_mode):
+        kind = importer.files.kind(st.st_mode)
+        return [], [ImportOutcome(str(p), "failed", f"{kind}, not a regular file; not read")]
+    return [p], []
 
 
 def _near_warning(match: tuple[str, float]) -> str:
@@ -138,7 +145,7 @@ class Catalog:
         entry: dict = {"size": st.st_size, "mtime": st.st_mtime_ns}
         try:
             arts = importer.parse_file_all(path, manifest=self._overrides(path.stem),
-                                           bundled=bundled)
+                                           bundled=bundled, budgeted=True)
         except (BadInput, OSError) as exc:
             entry["error"] = str(exc)
             return entry
@@ -162,7 +169,9 @@ class Catalog:
         changed = False
         sources = [(self.paths.corpus_dir, True), (self.paths.imports_dir, False)]
         for folder, bundled in sources:
-            for path in _files(folder):
+            found, refused = _files(folder)
+            problems.extend(refused)
+            for path in found:
                 key = str(path)
                 try:
                     st = path.stat()
@@ -306,7 +315,7 @@ class Catalog:
         path = Path(info.path)
         try:
             arts = importer.parse_file_all(path, manifest=self._overrides(path.stem),
-                                           bundled=info.bundled)
+                                           bundled=info.bundled, budgeted=True)
         except (OSError, BadInput) as exc:
             raise NotFound(f"Article '{doc_id}' can no longer be read: {exc}") from exc
         for art in arts:
@@ -332,17 +341,9 @@ class Catalog:
         outcomes: list[ImportOutcome] = []
         files: list[Path] = []
         for given in paths:
-            p = Path(given).expanduser()
-            if p.is_dir():
-                found, hidden = _walk(p)
-                outcomes.extend(hidden)
-                if not found and not hidden:
-                    outcomes.append(ImportOutcome(str(p), "skipped", "empty folder"))
-                files.extend(found)
-            elif p.exists():
-                files.append(p)
-            else:
-                outcomes.append(ImportOutcome(str(p), "failed", "no such file or folder"))
+            found, refused = _given(Path(given).expanduser())
+            outcomes.extend(refused)
+            files.extend(found)
         for path in files:
             outcomes.extend(self._import_one(path, known, known_text, near))
         if any(o.status == "imported" for o in outcomes):
@@ -356,16 +357,13 @@ class Catalog:
             reason = importer.unsupported_reason(path.name)
             if reason:
                 return [ImportOutcome(where, "failed", reason)]
-            limit = importer.max_bytes(path.suffix)
-            if path.stat().st_size > limit:
-                raise BadInput(f"over the {limit // 2**20} MB limit for one file")
-            raw = path.read_bytes()
+            raw = importer.read_file(path)  # regular files only, size checked on the open file
             sha = importer.sha256(raw)
             if sha in known:
                 return [ImportOutcome(where, "skipped",
                                       f"duplicate: same content as {known[sha]}", known[sha])]
             doc_id = f"{slug(path.stem, 40) or 'article'}-{sha[:8]}"
-            arts = importer.parse_bytes_all(raw, path.name, doc_id)
+            arts = importer.parse_bytes_budgeted(raw, path.name, doc_id)
         except BadInput as exc:
             return [ImportOutcome(where, "failed", str(exc).removeprefix(f"{path.name}: "))]
         except OSError as exc:
@@ -385,7 +383,7 @@ class Catalog:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_suffix(dest.suffix + ".part")
-            shutil.copyfile(path, tmp)
+            tmp.write_bytes(raw)  # the bytes read and parsed, not the path again
             os.replace(tmp, dest)
         except OSError as exc:
             return [ImportOutcome(where, "failed",

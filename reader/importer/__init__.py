@@ -19,6 +19,7 @@ from reader.domain import Article
 from reader.errors import BadInput
 from reader.importer.dates import parse_date
 from reader.importer.exports import split_export
+from reader.importer.files import read_limited, walk
 from reader.importer.limits import MAX_BYTES, MAX_DOCUMENT_BYTES, cut_text
 from reader.importer.rules import Extracted, clean_text
 from reader.importer.text import decode, markdown_to_text, read_markdown
@@ -27,7 +28,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SUFFIXES", "MAX_BYTES", "MAX_DOCUMENT_BYTES", "parse_bytes", "parse_bytes_all",
            "parse_file", "parse_file_all", "parse_date", "markdown_to_text", "decode",
-           "clean_text", "sha256", "max_bytes", "unsupported_reason"]
+           "clean_text", "sha256", "max_bytes", "unsupported_reason", "read_file", "walk",
+           "parse_bytes_budgeted"]
 
 
 def _read_text(raw: bytes, name: str) -> Extracted:
@@ -191,19 +193,34 @@ def parse_bytes(raw: bytes, name: str, doc_id: str, *, path: str = "",
     return articles[0]
 
 
-def _read(path: Path) -> bytes:
-    _check_size(path.stat().st_size, path.name)
-    return path.read_bytes()
+def read_file(path: Path) -> bytes:
+    """The bytes of one regular file within its type's size limit (checked on the opened
+    file; the read is bounded). Raises BadInput (a FIFO, device, socket; too big) or
+    OSError."""
+    path = Path(path)
+    return read_limited(path, max_bytes(path.suffix), path.name)
+
+
+_read = read_file
+
+
+def parse_bytes_budgeted(raw: bytes, name: str, doc_id: str, **kwargs) -> list[Article]:
+    """`parse_bytes_all` in the parser worker, within the time budget for one file
+    (`limits.PARSE_SECONDS`): a pathological file raises BadInput instead of hanging."""
+    from reader.importer.worker import parse_in_worker
+
+    return parse_in_worker(raw, name, doc_id, **kwargs)
 
 
 def parse_file_all(path: Path, doc_id: str | None = None,
                    manifest: dict[str, str] | None = None,
-                   bundled: bool = False) -> list[Article]:
-    """Read and parse every article of one file. Raises BadInput (a one-line reason) or
-    OSError."""
+                   bundled: bool = False, budgeted: bool = False) -> list[Article]:
+    """Read and parse every article of one file (`budgeted`: in the parser worker, within
+    the time budget). Raises BadInput (a one-line reason) or OSError."""
     path = Path(path)
-    return parse_bytes_all(_read(path), path.name, doc_id or path.stem, path=str(path),
-                           manifest=manifest, bundled=bundled)
+    parse = parse_bytes_budgeted if budgeted else parse_bytes_all
+    return parse(_read(path), path.name, doc_id or path.stem, path=str(path),
+                 manifest=manifest, bundled=bundled)
 
 
 def parse_file(path: Path, doc_id: str | None = None, manifest: dict[str, str] | None = None,
