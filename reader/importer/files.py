@@ -50,12 +50,12 @@ def link_problem(path: Path, root: Path | None) -> tuple[str, os.stat_result | N
         if exc.errno == errno.ELOOP:
             return "symlink loop; not followed", None
         return f"broken symlink ({_reason(exc)}); not followed", None
-    if root is not None and not target.is_relative_to(root):
-        return f"symlink to {target}, outside the imported folder; not followed", None
     if stat.S_ISDIR(st.st_mode):
         return "symlink to a folder; not followed", None
     if not stat.S_ISREG(st.st_mode):
         return f"symlink to {kind(st.st_mode)}; not read", None
+    if root is not None and not target.is_relative_to(root):
+        return f"symlink to {target}, outside the imported folder; not followed", None
     return "", st
 
 

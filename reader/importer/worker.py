@@ -29,8 +29,16 @@ def budget_seconds() -> float:
 
 
 def _serve(conn) -> None:  # runs in the worker process
+    import importlib
+
     from reader.importer import parse_bytes_all
 
+    for name in _PRELOAD:  # loaded before the first budget starts (spawn: not preloaded)
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    conn.send("ready")
     while True:
         try:
             args, kwargs = conn.recv()
@@ -45,9 +53,15 @@ def _serve(conn) -> None:  # runs in the worker process
         conn.send(result)
 
 
+_PRELOAD = ["reader.importer", "reader.importer.html", "reader.importer.pdf"]
+
+
 def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)  # a restarted worker starts with its libraries
+    return ctx
 
 
 class _Worker:
@@ -58,6 +72,13 @@ class _Worker:
                                 name="reader-import-parser")
         self.proc.start()
         child.close()
+        try:
+            ready = self.conn.poll(120) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise BadInput("the import's parser process did not start")
 
     def stop(self) -> None:
         if self.proc.is_alive():
