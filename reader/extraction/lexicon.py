@@ -73,6 +73,8 @@ class NameWords:
     chrome_words: frozenset[str]
     not_after_honorific: frozenset[str]
     honorific_name: re.Pattern = field(compare=False)  # "Lord Laming": (honorific, name)
+    # last words naming an organisation ("Manchester United", "Child Support Agency")
+    organisation_heads: frozenset[str] = frozenset()
 
     @classmethod
     def from_toml(cls, data: dict) -> NameWords:
@@ -104,6 +106,7 @@ class NameWords:
             chrome_words=frozenset(w.lower() for w in words("chrome", "words")),
             not_after_honorific=frozenset(words("honorific_names", "not_names")),
             honorific_name=re.compile(rf"\b({prefixes})\.? +({part}(?: +{part}){{0,2}})"),
+            organisation_heads=frozenset(data.get("types", {}).get("organisation_heads", [])),
         )
 
 

@@ -189,15 +189,20 @@ class Corpus:
             g.lexicon_name, g.type = lexicon
             return
         titled = any(c.form and c.label == PERSON and c.strong for c in g.cands)
-        fixed = self.lex.types.get(folded)
-        if fixed and not titled:
-            g.type = fixed
+        name = g.cands[0].name.split()
+        if len(name) > 1 and name[-1] in self.lex.words.organisation_heads and not titled:
+            g.type = ORGANISATION  # "Manchester United", "Child Support Agency"
             return
         votes: dict[str, int] = {}
         for c in g.cands:
             if c.label in _ORDER:
                 votes[c.label] = votes.get(c.label, 0) + (3 if c.strong else 1)
-        g.type = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
+        voted = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
+        fixed = self.lex.types.get(folded)
+        if fixed and not titled and not _overwhelming(votes, voted, fixed):
+            g.type = fixed
+            return
+        g.type = voted
 
     @staticmethod
     def _merge(groups: dict[str, Group], source: str, target: str) -> None:
@@ -393,3 +398,12 @@ def _singular(word: str) -> str:
     word = re.sub(r"['’]s$", "", word)
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def _overwhelming(votes: dict[str, int], voted: str, fixed: str) -> bool:
+    """A gazetteer place whose mentions across the corpus are, by a large majority, an
+    organisation ("Chelsea" in football reports: the club) takes the vote's type; a split
+    vote keeps the gazetteer's."""
+    total = sum(votes.values())
+    return (voted != fixed and voted == ORGANISATION and votes[voted] >= 10
+            and 4 * votes[voted] >= 3 * total)
