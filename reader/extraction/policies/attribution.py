@@ -42,6 +42,7 @@ class Attributor:
         self.last_speaker: Actor | None = None  # a named person who said something
         self.last_actor: Actor | None = None  # anyone credited with a statement
         self.doc_owner: Actor | None = None
+        self.last_role: str | None = None  # "India's finance minister, lashed out ..."
         self.para_speaker: dict[int, Actor] = {}
         self.unit_speaker: dict[int, Actor | None] = {}
         self.unit_actor: dict[int, tuple[Actor | None, int | None]] = {}
@@ -86,7 +87,8 @@ class Attributor:
                     return None  # the quote's speaker: the caller knows
                 return Actor(self.writer, True) if self.writer else None
             if low in ("he", "she", "him", "her", "his"):
-                return self.last_speaker or self.last_person
+                role = Actor(self.last_role) if self.last_role else None
+                return self.last_speaker or self.last_person or role
             return None
         if lemma in self.lex.spokes or low in self.lex.spokes:
             for c in d.children[i]:
@@ -97,6 +99,11 @@ class Attributor:
                         return self._named(g)
             return None
         if low in self.lex.generic or lemma in self.lex.generic:
+            # "Polish ministers", "the Indian government": kept as written with their nation
+            mods = [c for c in d.children[i] if c < i and d.dep[c] in ("amod", "compound")
+                    and d.ent_of.get(c, ("", "", ""))[2] in ("NORP", "GPE")]
+            if mods:
+                return Actor(" ".join(d.tok_text[k] for k in [*mods, i]))
             return Actor(self.lex.generic.get(low) or self.lex.generic[lemma])
         named = self._named(i)
         if named is None and d.pos[i] == "NOUN":
@@ -165,8 +172,8 @@ class Attributor:
         if lemma in ("it", "they"):
             # "The government says it wants ...": the subject of the verb reporting it.
             verb = d.head[c]
-            if d.dep[verb] in ("ccomp", "xcomp") and d.head[verb] != verb:
-                for s in d.kids(d.head[verb], "nsubj"):
+            if d.dep[verb] in ("ccomp", "xcomp", "advcl") and d.head[verb] != verb:
+                for s in d.kids(d.head[verb], "nsubj", "nsubjpass"):
                     if d.pos[s] != "PRON":
                         return self._agent_of(s, quoted)
             if lemma == "they":
@@ -225,6 +232,12 @@ class Attributor:
                 for p in d.kids(i, "poss"):
                     if d.pos[p] == "PROPN":
                         self.doc_owner = self.name_of(p, quoted=False) or self.doc_owner
+                    elif own is not None and d.lemma[p].lower() in ("its", "their", "it"):
+                        self.doc_owner = own  # "The TUC said in its submission ..."
+            if d.dep[i] == "nsubj" and d.pos[i] == "NOUN" and d.head[i] == d.head[d.head[i]] \
+                    and d.lemma[i].lower() in self.lex.public_actors and d.kids(i, "poss"):
+                mods = [c for c in d.kids(i, "compound") if c < i]
+                self.last_role = " ".join(d.tok_text[k].lower() for k in [*mods, i])
         self.unit_actor[ui] = (own, best[2] if best else None)
         # Quotes: the speaker is this sentence's own speaker, else the paragraph's, else the
         # previous paragraph's when this one opens with a quote (a quote continued).
@@ -288,7 +301,7 @@ class Attributor:
 
     def _snapshot(self) -> tuple:
         return (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-                list(self.full_names))
+                list(self.full_names), self.last_role)
 
     # stance and actor of a mention -------------------------------------------------------
     def attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
@@ -296,12 +309,12 @@ class Attributor:
         the context (last speaker, report owner...) as it stood when the sentence began."""
         saved = self._snapshot()
         (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-         self.full_names) = self.context[ui]
+         self.full_names, self.last_role) = self.context[ui]
         try:
             return self._attribute(ui, matched)
         finally:
             (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-             self.full_names) = saved
+             self.full_names, self.last_role) = saved
 
     def _attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
         d = self.doc

@@ -16,7 +16,8 @@ FILE_NAME = "policy_lexicon.toml"
 _WORD_LISTS = ("cue_nouns", "speech", "saying", "speech_forms", "modals", "doc_nouns",
                "spokes", "titles", "first_person")
 _CUE_LISTS = {"cues": "cues", "weak": "weak_cues", "not": "not_cues"}
-_DISCOVERY_LISTS = ("actions", "soft_actions", "policy_nouns", "vague_heads", "noise_modifiers")
+_DISCOVERY_LISTS = ("actions", "soft_actions", "policy_nouns", "vague_heads", "noise_modifiers",
+                    "company_words", "public_actors")
 _TABLES = ("stance_cues", "words", "generic_actors", "proposal_cues", "discovery")
 
 
@@ -50,6 +51,8 @@ class PolicyLexicon:
     policy_nouns: frozenset[str]
     vague_heads: frozenset[str]
     noise_modifiers: frozenset[str]
+    company_words: frozenset[str]
+    public_actors: frozenset[str]
     digest: str  # of the file's bytes: part of the policy cache's fingerprint
 
     @classmethod

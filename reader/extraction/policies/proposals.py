@@ -25,7 +25,8 @@ def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
         if ui in covered:
             continue
         thing = proposal_object(doc, tokens, lex)
-        if thing is None:
+        if thing is None or _about_a_person(doc, cue, tokens) or _company_plan(
+                doc, ui, None if _weak(cue) else tokens, thing.tokens, lex):
             continue
         actor, stance = attributor.attribute(ui, thing.tokens)
         speaker = attributor.unit_actor.get(ui, (None, None))[0]
@@ -33,6 +34,8 @@ def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
                 actor is None or actor.name in lex.generic.values()):
             actor = speaker  # "He said the government plans to ...": the named speaker
         name = actor.name if actor else _role_subject(doc, tokens)
+        if name is None and _weak(cue):
+            continue  # "the roof should be replaced": nobody proposes it
         unit = doc.units[ui]
         out.append(Proposal(doc.article.id, unit.start - doc.offset, unit.end - doc.offset,
                             doc.text[unit.start:unit.end], cue,
@@ -41,6 +44,47 @@ def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
                             stance="proposes" if stance == "unknown" else stance,
                             date=doc.article.date))
     return out
+
+
+_WEAK = ("should", "must", "we need", "we needed", "has to", "have to", "had to")
+_PERSONAL = ("he", "she", "you", "i", "him", "her")
+
+
+def _weak(cue: str) -> bool:
+    """An opinion cue ("should", "must", "we need to") that proposes only when said by someone."""
+    return cue.lower().startswith(_WEAK)
+
+
+def _cue_subject(doc: Document, tokens: list[int]) -> int | None:
+    for t in tokens:
+        verb = doc.head[t] if doc.pos[t] == "AUX" else t
+        for s in doc.kids(verb, "nsubj", "nsubjpass"):
+            return s
+    return None
+
+
+def _about_a_person(doc: Document, cue: str, tokens: list[int]) -> bool:
+    """"he should be allowed these privileges": what one person should do or be given."""
+    if not _weak(cue):
+        return False
+    s = _cue_subject(doc, tokens)
+    return s is not None and (doc.tok_text[s].lower() in _PERSONAL
+                              or doc.ent_of.get(s, ("", "", ""))[2] == "PERSON")
+
+
+def _company_plan(doc: Document, ui: int, cue: list[int] | None, thing: tuple[int, ...],
+                  lex: PolicyLexicon) -> bool:
+    """A firm's plan for itself ("cut the workforce", "expand the brand", "the firms want
+    to ..."), unless the sentence names a public actor (government, regulator, party...).
+    The cue's subject counts only for a plain cue (`cue` None for "should"/"must": "firms
+    should not be allowed to ..." is a rule for firms)."""
+    words = [doc.lemma[t].lower() for t in thing]
+    s = _cue_subject(doc, cue) if cue else None
+    if s is not None:
+        words.append(doc.lemma[s].lower())
+    if not lex.company_words.intersection(words):
+        return False
+    return not any(doc.lemma[t].lower() in lex.public_actors for t in doc.units[ui].tokens)
 
 
 def _role_subject(doc: Document, tokens: list[int]) -> str | None:

@@ -11,7 +11,7 @@ from reader.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 2  # bump when matching or attribution rules change (invalidates caches)
+POLICY_VERSION = 3  # bump when matching or attribution rules change (invalidates caches)
 STANCES = ("proposes", "supports", "opposes", "sceptical", "unknown")
 
 ResolveActor = Callable[[str], "str | None"]
