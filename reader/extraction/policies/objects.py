@@ -166,6 +166,12 @@ def role_pairs(doc: Document, lex: PolicyLexicon) -> list[tuple[str, str]]:
                     words = [d.tok_text[c].lower() for c in d.kids(head, "compound")
                              if c < head] + [d.tok_text[head].lower()]
                     break
+            for t in (last, i):  # "Ola Nordmann, Norway's trade minister,": the reverse
+                role = next((c for c in d.kids(t, "appos") if d.pos[c] == "NOUN"
+                             and d.tok_text[c].islower()), None)
+                if not words and role is not None:
+                    words = [d.tok_text[c].lower() for c in d.kids(role, "compound")
+                             if c < role] + [d.tok_text[role].lower()]
         if words and len(name.split()) > 1:
             out.append((" ".join(words), name))
     return out
