@@ -34,9 +34,9 @@ def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
                 actor is None or actor.name in lex.generic.values()):
             actor = speaker  # "He said the government plans to ...": the named speaker
         name = actor.name if actor else _role_subject(doc, tokens)
-        if name is None and _weak(cue):
-            continue  # "the roof should be replaced": nobody proposes it
         unit = doc.units[ui]
+        if name is None and _weak(cue) and (unit.quoted or not cue.lower().startswith("we")):
+            continue  # "the roof should be replaced", a quote's "we need to": nobody named
         out.append(Proposal(doc.article.id, unit.start - doc.offset, unit.end - doc.offset,
                             doc.text[unit.start:unit.end], cue,
                             object=surface(doc, list(thing.tokens)), key=thing.key,
