@@ -12,6 +12,8 @@ from .policy_fakes import article
 BODIES = {
     # weak "should" with nobody proposing it
     "nobody": "Ideally, the old fence should be replaced with a stone wall.",
+    # a quote's "we need to" with no speaker named
+    "quote": "\u201cWe need to have the strategy in place to deal with the pressures.",
     # what one person should be allowed: not a measure
     "person": "\u201cI do not think he should be allowed these perks,\u201d the group's chair "
               "Mary Jones said.",
@@ -48,7 +50,7 @@ def _found(table, doc):
 
 
 @pytest.mark.spacy
-@pytest.mark.parametrize("doc", ["nobody", "person", "firm", "brand", "firms"])
+@pytest.mark.parametrize("doc", ["nobody", "quote", "person", "firm", "brand", "firms"])
 def test_not_proposals(table, doc):
     assert not _found(table, doc)
 

@@ -35,7 +35,9 @@ def unfiled_proposals(doc: Document, lex: PolicyLexicon, covered: Set[int],
             actor = speaker  # "He said the government plans to ...": the named speaker
         name = actor.name if actor else _role_subject(doc, tokens)
         unit = doc.units[ui]
-        if name is None and _weak(cue) and (unit.quoted or not cue.lower().startswith("we")):
+        quoted = unit.quoted or doc.in_quote(doc.an.tokens[tokens[0]][0]) or (
+            doc.text[unit.start:unit.end].lstrip()[:1] in ('"', "\u201c"))  # a quote opened
+        if name is None and _weak(cue) and (quoted or not cue.lower().startswith("we")):
             continue  # "the roof should be replaced", a quote's "we need to": nobody named
         out.append(Proposal(doc.article.id, unit.start - doc.offset, unit.end - doc.offset,
                             doc.text[unit.start:unit.end], cue,
