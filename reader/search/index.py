@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import html
 import itertools
 import json
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.domain import Hit, SearchResult
-from reader.errors import BadQuery, IndexBusy
+from reader.errors import BadQuery, DiskFull, IndexBusy, ReadOnly
 from reader.query import validate
 from reader.search.doc import STAMP_SEP, IndexDoc
 
@@ -26,6 +30,100 @@ log = logging.getLogger(__name__)
 # 4: no stop list ("US", "May" searchable), common-grams bigram fields for phrases.
 SCHEMA_VERSION = 4
 ENGINES = ("numpy", "whoosh")  # numpy: reader.search.evaluate; whoosh: Whoosh's matchers
+LOCK_TIMEOUT = 2.0  # seconds a writer waits for another one before IndexBusy
+
+BUSY = ("Another reader process is updating the search index right now; try again when it "
+        "has finished.")
+
+
+class WriteLock:
+    """The one inter-process lock (`<data dir>/index.lock`, flock) that every writer of the
+    search index and of the derived caches (entity/policy tables, NLP cache) takes first.
+
+    Re-entrant within a process (the thread holding it may take it again); another thread
+    or process waits up to `timeout` seconds, then gets IndexBusy. Where flock does not exist
+    (Windows) or the lock file can be neither made nor opened (a read-only data dir, where
+    nothing can be written anyway), only the in-process part holds."""
+
+    _all: dict[str, WriteLock] = {}
+    _all_lock = threading.Lock()
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    @classmethod
+    def of(cls, data_dir: Path) -> WriteLock:
+        path = Path(os.path.abspath(Path(data_dir) / "index.lock"))
+        with cls._all_lock:
+            return cls._all.setdefault(str(path), cls(path))
+
+    @contextmanager
+    def hold(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        got = (self._thread.acquire(timeout=timeout) if timeout > 0
+               else self._thread.acquire(blocking=False))
+        if not got:
+            raise IndexBusy(BUSY)
+        try:
+            if self._depth == 0:
+                self._fd = _flock(self.path, timeout)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    os.close(self._fd)  # releases the flock
+                    self._fd = None
+        finally:
+            self._thread.release()
+
+
+def _flock(path: Path, timeout: float) -> int | None:
+    """An fd holding the exclusive flock on `path`, or None where no lock can be had."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    fd = None
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, flags, 0o644)
+            break
+        except OSError as exc:
+            log.info("cannot open the index lock %s: %s", path, exc)
+    if fd is None:
+        return None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise IndexBusy(BUSY) from None
+            time.sleep(0.05)
+
+
+FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+READONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def user_error(exc: OSError, data_dir: Path, what: str = "the search index") -> Exception:
+    """The ReaderError an OSError while writing derived data means for the user (a full
+    disk, a data dir that cannot be written), or `exc` itself."""
+    if exc.errno in FULL_ERRNOS:
+        return DiskFull(f"The disk is full, so {what} could not be written (the previous "
+                        "index is kept and still works). Free some space and run "
+                        "`reader index` again.")
+    if exc.errno in READONLY_ERRNOS:
+        return ReadOnly(f"The data folder {data_dir} cannot be written (read-only or no "
+                        f"permission), so {what} could not be updated.")
+    return exc
 
 
 class SearchIndex:
@@ -43,21 +141,44 @@ class SearchIndex:
         self._snippets = None
         self._parser = None
         self._lock = threading.Lock()
+        self.write_lock = WriteLock.of(self.dir.parent)
 
     # -- opening -------------------------------------------------------------------------
     def _stamp_file(self) -> Path:
         return self.dir / "reader-index.json"
 
+    def writing(self, timeout: float = LOCK_TIMEOUT):
+        """Hold the inter-process write lock (context manager); IndexBusy when another
+        process or thread keeps it for `timeout` seconds."""
+        return self.write_lock.hold(timeout)
+
     def open(self):
-        """Open the index, creating it or rebuilding it from scratch when it is unusable."""
+        """Open the index, creating it or rebuilding it from scratch when it is unusable.
+
+        Creating is writing: it happens under the write lock, after a second look (another
+        process may have just swapped in a rebuilt index)."""
         if self._ix is not None:
             return self._ix
+        ix, reason = self._try_open()
+        if ix is None:
+            with self.writing(), self._guard("the search index"):
+                self._restore_swapped()
+                ix, reason = self._try_open()
+                if ix is None:
+                    ix = self._create()
+            self.rebuilt_reason = reason
+        self._ix = ix
+        return ix
+
+    def _try_open(self):
+        """(the opened index, "") or (None, why it was unusable: "" when it does not exist)."""
         from whoosh import index
 
         # whoosh-reloaded leaves a damaged index's files open when open_dir fails; they are
         # closed when the exception is dropped: keep that from surfacing as a ResourceWarning.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
+            reason = ""
             try:
                 meta = json.loads(self._stamp_file().read_text())
                 if meta.get("schema") != SCHEMA_VERSION:
@@ -65,35 +186,58 @@ class SearchIndex:
                 ix = index.open_dir(str(self.dir))
                 with ix.searcher() as s:  # touch the segments: a damaged index fails here
                     s.doc_count()
-                self._ix = ix
-                return ix
+                return ix, ""
             except FileNotFoundError:
                 if self.dir.exists() and any(self.dir.iterdir()):
-                    self.rebuilt_reason = "The search index was incomplete and has been rebuilt."
+                    reason = "The search index was incomplete and has been rebuilt."
             except Exception as exc:  # any failure means: rebuild the cache
                 log.warning("Search index unusable (%s); rebuilding it", str(exc))
-                self.rebuilt_reason = ("The search index could not be opened "
-                                       f"({exc.__class__.__name__}) and has been rebuilt.")
+                reason = ("The search index could not be opened "
+                          f"({exc.__class__.__name__}) and has been rebuilt.")
             gc.collect()
-        return self._create()
+        return None, reason
 
-    def _create(self, common: Iterable[str] = ()):
+    def _aside(self, tag: str) -> Path:
+        return self.dir.with_name(f"{self.dir.name}.{tag}")
+
+    def _restore_swapped(self) -> None:
+        """A process stopped between the two renames of a swap: put the old index back."""
+        old = self._aside("old")
+        if not self.dir.exists() and old.is_dir():
+            os.replace(old, self.dir)
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """OSErrors that mean a full disk or a read-only data dir become their ReaderError."""
+        try:
+            yield
+        except OSError as exc:
+            err = user_error(exc, self.dir.parent, what)
+            if err is exc:
+                raise
+            raise err from exc
+
+    def _create(self, common: Iterable[str] = (), where: Path | None = None):
+        """A new empty index in `where` (default: replacing the index directory)."""
         from whoosh import index
 
         from reader.search.schema import schema
 
-        self.close()
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True)
-        self._ix = index.create_in(str(self.dir), schema(common))
-        self._stamp_file().write_text(json.dumps({"schema": SCHEMA_VERSION}))
-        return self._ix
+        if where is None:
+            self.close()
+        where = self.dir if where is None else where
+        if where.exists():
+            shutil.rmtree(where)
+        where.mkdir(parents=True)
+        ix = index.create_in(str(where), schema(common))
+        (where / self._stamp_file().name).write_text(json.dumps({"schema": SCHEMA_VERSION}))
+        if where == self.dir:
+            self._ix = ix
+        return ix
 
     def clear(self) -> None:
-        """Drop everything (for `reader index --rebuild`)."""
-        with self._lock:
-            self._create()
+        """Replace the index by an empty one (built aside, then swapped in)."""
+        self.update((), rebuild=True)
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -116,8 +260,12 @@ class SearchIndex:
         return out
 
     def update(self, docs: Iterable[IndexDoc], remove: Iterable[str] = (),
-               progress: Callable[[int], None] | None = None) -> int:
-        """Add or replace `docs`, delete ids in `remove`, in one commit.
+               progress: Callable[[int], None] | None = None, rebuild: bool = False,
+               cancelled: Callable[[], bool] | None = None) -> int:
+        """Add or replace `docs`, delete ids in `remove`, in one commit; with `rebuild`,
+        `docs` are the whole new index, built in a folder beside it and swapped in only once
+        committed (and not `cancelled`): a rebuild that fails (full disk, crash, cancel)
+        leaves the previous index as it was.
 
         Whoosh's merge policy may leave a few segments: merging everything into one rewrites
         every posting (41 s for one changed article at 1k articles, against 0.7 s). Searches
@@ -126,18 +274,28 @@ class SearchIndex:
 
         The first documents given to an empty index choose its common stems (the phrase
         bigrams); they stay until the index is rebuilt. Raises IndexBusy when another
-        process holds the write lock."""
+        process holds the write lock, DiskFull on a full disk, ReadOnly when the data dir
+        cannot be written."""
+        with self.writing(), self._guard("the search index"):
+            if rebuild:
+                n = self._rebuild(docs, progress, cancelled)
+            else:
+                n = self._update(docs, remove, progress)
+        self.warm()
+        return n
+
+    def _update(self, docs: Iterable[IndexDoc], remove: Iterable[str],
+                progress: Callable[[int], None] | None) -> int:
         from whoosh.index import LockError
 
         def writer_of(ix):
             try:
                 return ix.writer(timeout=2.0, limitmb=128)
             except LockError:
-                raise IndexBusy("Another reader process is updating the search index right "
-                                "now; try again when it has finished.") from None
+                raise IndexBusy(BUSY) from None
 
         ix = self.open()
-        writer = writer_of(ix)  # the lock first: an index being written is never recreated
+        writer = writer_of(ix)
         docs = iter(docs)
         if ix.doc_count_all() == 0:
             from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
@@ -166,7 +324,54 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
-        self.warm()
+        return n
+
+    def _rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None,
+                 cancelled: Callable[[], bool] | None) -> int:
+        """Build the whole index in `<index>.new`, then swap it in (see update)."""
+        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_stems
+
+        new = self._aside("new")
+        docs = iter(docs)
+        n = 0
+        try:
+            sample = list(itertools.islice(docs, COMMON_SAMPLE))
+            ix = self._create(common_stems(sample) if sample else (), where=new)
+            try:
+                writer = ix.writer(limitmb=128)
+                fields_of = DocumentFields(ix.schema)
+                try:
+                    for doc in itertools.chain(sample, docs):
+                        writer.add_document(**fields_of(doc))
+                        n += 1
+                        if progress:
+                            progress(n)
+                    keep = not (cancelled and cancelled())
+                except BaseException:
+                    writer.cancel()
+                    raise
+                if keep:
+                    writer.commit()
+                else:
+                    writer.cancel()
+            finally:
+                ix.close()
+            if not keep:
+                shutil.rmtree(new)
+                return n
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        old = self._aside("old")
+        with self._lock:
+            self.close()
+            if old.exists():
+                shutil.rmtree(old)
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(new, self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self.rebuilt_reason = ""
         return n
 
     def warm(self) -> None:
