@@ -329,40 +329,29 @@ class SearchIndex:
     def _rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None,
                  cancelled: Callable[[], bool] | None) -> int:
         """Build the whole index in `<index>.new`, then swap it in (see update)."""
-        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_stems
-
-        new = self._aside("new")
-        docs = iter(docs)
-        n = 0
-        try:
-            sample = list(itertools.islice(docs, COMMON_SAMPLE))
-            ix = self._create(common_stems(sample) if sample else (), where=new)
+        new, old = self._aside("new"), self._aside("old")
+        failed = None
+        # A Whoosh writer that fails half-way leaves its files to the garbage collector.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
             try:
-                writer = ix.writer(limitmb=128)
-                fields_of = DocumentFields(ix.schema)
-                try:
-                    for doc in itertools.chain(sample, docs):
-                        writer.add_document(**fields_of(doc))
-                        n += 1
-                        if progress:
-                            progress(n)
-                    keep = not (cancelled and cancelled())
-                except BaseException:
-                    writer.cancel()
+                n, keep = self._build(new, docs, progress, cancelled)
+            except OSError as exc:
+                log.info("Rebuilding the search index failed: %s", exc)
+                failed = user_error(exc, self.dir.parent)
+                if failed is exc:
+                    failed = None
+                    shutil.rmtree(new, ignore_errors=True)
                     raise
-                if keep:
-                    writer.commit()
-                else:
-                    writer.cancel()
-            finally:
-                ix.close()
-            if not keep:
-                shutil.rmtree(new)
-                return n
-        except BaseException:
+            except BaseException:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
+            gc.collect()
+        if failed is not None or not keep:
             shutil.rmtree(new, ignore_errors=True)
-            raise
-        old = self._aside("old")
+            if failed is not None:
+                raise failed
+            return n
         with self._lock:
             self.close()
             if old.exists():
@@ -373,6 +362,31 @@ class SearchIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.rebuilt_reason = ""
         return n
+
+    def _build(self, new: Path, docs, progress, cancelled) -> tuple[int, bool]:
+        """(documents written, committed) for a new index of `docs` in `new`."""
+        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_stems
+
+        docs, n = iter(docs), 0
+        sample = list(itertools.islice(docs, COMMON_SAMPLE))
+        ix = self._create(common_stems(sample) if sample else (), where=new)
+        try:
+            writer = ix.writer(limitmb=128)
+            fields_of = DocumentFields(ix.schema)
+            try:
+                for doc in itertools.chain(sample, docs):
+                    writer.add_document(**fields_of(doc))
+                    n += 1
+                    if progress:
+                        progress(n)
+                keep = not (cancelled and cancelled())
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit() if keep else writer.cancel()
+        finally:
+            ix.close()
+        return n, keep
 
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after
