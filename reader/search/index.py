@@ -31,28 +31,22 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 4
 ENGINES = ("numpy", "whoosh")  # numpy: reader.search.evaluate; whoosh: Whoosh's matchers
 LOCK_TIMEOUT = 2.0  # seconds a writer waits for another one before IndexBusy
-
 BUSY = ("Another reader process is updating the search index right now; try again when it "
         "has finished.")
 
 
 class WriteLock:
-    """The one inter-process lock (`<data dir>/index.lock`, flock) that every writer of the
-    search index and of the derived caches (entity/policy tables, NLP cache) takes first.
-
-    Re-entrant within a process (the thread holding it may take it again); another thread
-    or process waits up to `timeout` seconds, then gets IndexBusy. Where flock does not exist
-    (Windows) or the lock file can be neither made nor opened (a read-only data dir, where
-    nothing can be written anyway), only the in-process part holds."""
+    """The inter-process lock (`<data dir>/index.lock`, flock) every writer of the search
+    index and of the derived caches takes first. Re-entrant in the thread holding it; others
+    wait up to `timeout` s, then IndexBusy. Without flock (Windows) or a lock file (a
+    read-only data dir, where nothing can be written anyway) only the in-process part holds."""
 
     _all: dict[str, WriteLock] = {}
     _all_lock = threading.Lock()
 
     def __init__(self, path: Path):
-        self.path = path
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._fd: int | None = None
+        self.path, self._thread, self._depth = path, threading.RLock(), 0
+        self.fd: int | None = None  # while held, with flock
 
     @classmethod
     def of(cls, data_dir: Path) -> WriteLock:
@@ -62,22 +56,19 @@ class WriteLock:
 
     @contextmanager
     def hold(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-        got = (self._thread.acquire(timeout=timeout) if timeout > 0
-               else self._thread.acquire(blocking=False))
-        if not got:
+        if not self._thread.acquire(timeout=timeout) if timeout > 0 else \
+                not self._thread.acquire(blocking=False):
             raise IndexBusy(BUSY)
         try:
-            if self._depth == 0:
-                self._fd = _flock(self.path, timeout)
             self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0 and self._fd is not None:
-                    os.close(self._fd)  # releases the flock
-                    self._fd = None
+            if self._depth == 1:
+                self.fd = _flock(self.path, timeout)
+            yield
         finally:
+            self._depth -= 1
+            if self._depth == 0 and self.fd is not None:
+                os.close(self.fd)  # releases the flock
+                self.fd = None
             self._thread.release()
 
 
@@ -85,18 +76,16 @@ def _flock(path: Path, timeout: float) -> int | None:
     """An fd holding the exclusive flock on `path`, or None where no lock can be had."""
     try:
         import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except ImportError:
         return None
-    fd = None
-    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+    except OSError:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, flags, 0o644)
-            break
-        except OSError as exc:
-            log.info("cannot open the index lock %s: %s", path, exc)
-    if fd is None:
-        return None
+            fd = os.open(path, os.O_RDONLY)  # made by another user: flock needs no write
+        except OSError:
+            return None
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -109,21 +98,29 @@ def _flock(path: Path, timeout: float) -> int | None:
             time.sleep(0.05)
 
 
-FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
-READONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
-
-
 def user_error(exc: OSError, data_dir: Path, what: str = "the search index") -> Exception:
     """The ReaderError an OSError while writing derived data means for the user (a full
     disk, a data dir that cannot be written), or `exc` itself."""
-    if exc.errno in FULL_ERRNOS:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
         return DiskFull(f"The disk is full, so {what} could not be written (the previous "
                         "index is kept and still works). Free some space and run "
                         "`reader index` again.")
-    if exc.errno in READONLY_ERRNOS:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return ReadOnly(f"The data folder {data_dir} cannot be written (read-only or no "
                         f"permission), so {what} could not be updated.")
     return exc
+
+
+@contextmanager
+def _guard(data_dir: Path) -> Iterator[None]:
+    """OSErrors that mean a full disk or a read-only data dir become their ReaderError."""
+    try:
+        yield
+    except OSError as exc:
+        err = user_error(exc, data_dir)
+        if err is exc:
+            raise
+        raise err from None
 
 
 class SearchIndex:
@@ -147,25 +144,20 @@ class SearchIndex:
     def _stamp_file(self) -> Path:
         return self.dir / "reader-index.json"
 
-    def writing(self, timeout: float = LOCK_TIMEOUT):
-        """Hold the inter-process write lock (context manager); IndexBusy when another
-        process or thread keeps it for `timeout` seconds."""
-        return self.write_lock.hold(timeout)
-
     def open(self):
-        """Open the index, creating it or rebuilding it from scratch when it is unusable.
-
-        Creating is writing: it happens under the write lock, after a second look (another
-        process may have just swapped in a rebuilt index)."""
+        """Open the index, creating it or rebuilding it from scratch when it is unusable;
+        creating is writing: under the write lock, after a second look (another process may
+        have just swapped in a rebuilt index, or stopped between its two renames)."""
         if self._ix is not None:
             return self._ix
         ix, reason = self._try_open()
         if ix is None:
-            with self.writing(), self._guard("the search index"):
-                self._restore_swapped()
+            with self.write_lock.hold(), _guard(self.dir.parent):
+                old = self.dir.with_name(self.dir.name + ".old")
+                if not self.dir.exists() and old.is_dir():
+                    os.replace(old, self.dir)
                 ix, reason = self._try_open()
-                if ix is None:
-                    ix = self._create()
+                ix = ix or self._create()
             self.rebuilt_reason = reason
         self._ix = ix
         return ix
@@ -197,26 +189,6 @@ class SearchIndex:
             gc.collect()
         return None, reason
 
-    def _aside(self, tag: str) -> Path:
-        return self.dir.with_name(f"{self.dir.name}.{tag}")
-
-    def _restore_swapped(self) -> None:
-        """A process stopped between the two renames of a swap: put the old index back."""
-        old = self._aside("old")
-        if not self.dir.exists() and old.is_dir():
-            os.replace(old, self.dir)
-
-    @contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
-        """OSErrors that mean a full disk or a read-only data dir become their ReaderError."""
-        try:
-            yield
-        except OSError as exc:
-            err = user_error(exc, self.dir.parent, what)
-            if err is exc:
-                raise
-            raise err from exc
-
     def _create(self, common: Iterable[str] = (), where: Path | None = None):
         """A new empty index in `where` (default: replacing the index directory)."""
         from whoosh import index
@@ -234,10 +206,6 @@ class SearchIndex:
         if where == self.dir:
             self._ix = ix
         return ix
-
-    def clear(self) -> None:
-        """Replace the index by an empty one (built aside, then swapped in)."""
-        self.update((), rebuild=True)
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -263,95 +231,71 @@ class SearchIndex:
                progress: Callable[[int], None] | None = None, rebuild: bool = False,
                cancelled: Callable[[], bool] | None = None) -> int:
         """Add or replace `docs`, delete ids in `remove`, in one commit; with `rebuild`,
-        `docs` are the whole new index, built in a folder beside it and swapped in only once
-        committed (and not `cancelled`): a rebuild that fails (full disk, crash, cancel)
-        leaves the previous index as it was.
+        `docs` are the whole new index, built beside it and swapped in only once committed
+        (and not `cancelled`): a failed rebuild leaves the previous index as it was.
 
-        Whoosh's merge policy may leave a few segments: merging everything into one rewrites
-        every posting (41 s for one changed article at 1k articles, against 0.7 s). Searches
-        expand fuzzy and wildcard words segment by segment, so several segments cost little
-        (Whoosh's own MultiReader expansion is a Python edit distance: 50x slower).
+        Segments are not merged into one (41 s against 0.7 s for one changed article at 1k
+        articles); searches expand words segment by segment, so several cost little. The
+        first documents given to an empty index choose its common stems (phrase bigrams)
+        until it is rebuilt. Raises IndexBusy when another process holds the write lock,
+        DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
+        from whoosh.index import LockError
 
-        The first documents given to an empty index choose its common stems (the phrase
-        bigrams); they stay until the index is rebuilt. Raises IndexBusy when another
-        process holds the write lock, DiskFull on a full disk, ReadOnly when the data dir
-        cannot be written."""
-        with self.writing(), self._guard("the search index"):
+        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_of, common_stems
+
+        docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
+        sample = list(itertools.islice(docs, COMMON_SAMPLE))
+        common = common_stems(sample) if sample else ()
+        with self.write_lock.hold(), _guard(self.dir.parent), warnings.catch_warnings():
+            # A Whoosh writer that fails half-way leaves its files to the garbage collector.
+            warnings.simplefilter("ignore", ResourceWarning)
+            ix = None
+            try:
+                if rebuild:
+                    ix = self._create(common, where=new)
+                else:
+                    ix = self.open()
+                    if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
+                        with self._lock:
+                            ix = self._create(common)
+                try:  # Whoosh's own lock only where ours is not between processes: a
+                    # writer failing half-way (full disk) would keep it while referenced
+                    writer = ix.writer(timeout=2.0, limitmb=128,
+                                       _lk=self.write_lock.fd is None)
+                except LockError:
+                    raise IndexBusy(BUSY) from None
+                fields_of, n = DocumentFields(ix.schema), 0
+                try:
+                    for doc_id in remove:
+                        writer.delete_by_term("id", doc_id)
+                    for doc in itertools.chain(sample, docs):
+                        (writer.add_document if rebuild else writer.update_document)(
+                            **fields_of(doc))
+                        n += 1
+                        if progress:
+                            progress(n)
+                    keep = not (rebuild and cancelled and cancelled())
+                    writer.commit() if keep else writer.cancel()
+                except BaseException:
+                    if not writer.is_closed:
+                        writer.cancel()
+                    raise
+            except BaseException:
+                if rebuild:
+                    shutil.rmtree(new, ignore_errors=True)
+                raise
+            finally:
+                if rebuild and ix is not None:
+                    ix.close()
+                gc.collect()
             if rebuild:
-                n = self._rebuild(docs, progress, cancelled)
-            else:
-                n = self._update(docs, remove, progress)
+                self._swap(new) if keep else shutil.rmtree(new)
         self.warm()
         return n
 
-    def _update(self, docs: Iterable[IndexDoc], remove: Iterable[str],
-                progress: Callable[[int], None] | None) -> int:
-        from whoosh.index import LockError
-
-        def writer_of(ix):
-            try:
-                return ix.writer(timeout=2.0, limitmb=128)
-            except LockError:
-                raise IndexBusy(BUSY) from None
-
-        ix = self.open()
-        writer = writer_of(ix)
-        docs = iter(docs)
-        if ix.doc_count_all() == 0:
-            from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
-
-            sample = list(itertools.islice(docs, COMMON_SAMPLE))
-            common = common_stems(sample)
-            if sample and common != common_of(ix.schema):
-                writer.cancel()
-                with self._lock:
-                    ix = self._create(common)
-                writer = writer_of(ix)
-            docs = itertools.chain(sample, docs)
-        from reader.search.schema import DocumentFields
-
-        fields_of = DocumentFields(ix.schema)
-        n = 0
-        try:
-            for doc_id in remove:
-                writer.delete_by_term("id", doc_id)
-            for doc in docs:
-                writer.update_document(**fields_of(doc))
-                n += 1
-                if progress:
-                    progress(n)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return n
-
-    def _rebuild(self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None,
-                 cancelled: Callable[[], bool] | None) -> int:
-        """Build the whole index in `<index>.new`, then swap it in (see update)."""
-        new, old = self._aside("new"), self._aside("old")
-        failed = None
-        # A Whoosh writer that fails half-way leaves its files to the garbage collector.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                n, keep = self._build(new, docs, progress, cancelled)
-            except OSError as exc:
-                log.info("Rebuilding the search index failed: %s", exc)
-                failed = user_error(exc, self.dir.parent)
-                if failed is exc:
-                    failed = None
-                    shutil.rmtree(new, ignore_errors=True)
-                    raise
-            except BaseException:
-                shutil.rmtree(new, ignore_errors=True)
-                raise
-            gc.collect()
-        if failed is not None or not keep:
-            shutil.rmtree(new, ignore_errors=True)
-            if failed is not None:
-                raise failed
-            return n
+    def _swap(self, new: Path) -> None:
+        """Put the committed index in `new` in the place of the current one."""
+        old = self.dir.with_name(self.dir.name + ".old")
         with self._lock:
             self.close()
             if old.exists():
@@ -361,32 +305,6 @@ class SearchIndex:
             os.replace(new, self.dir)
         shutil.rmtree(old, ignore_errors=True)
         self.rebuilt_reason = ""
-        return n
-
-    def _build(self, new: Path, docs, progress, cancelled) -> tuple[int, bool]:
-        """(documents written, committed) for a new index of `docs` in `new`."""
-        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_stems
-
-        docs, n = iter(docs), 0
-        sample = list(itertools.islice(docs, COMMON_SAMPLE))
-        ix = self._create(common_stems(sample) if sample else (), where=new)
-        try:
-            writer = ix.writer(limitmb=128)
-            fields_of = DocumentFields(ix.schema)
-            try:
-                for doc in itertools.chain(sample, docs):
-                    writer.add_document(**fields_of(doc))
-                    n += 1
-                    if progress:
-                        progress(n)
-                keep = not (cancelled and cancelled())
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit() if keep else writer.cancel()
-        finally:
-            ix.close()
-        return n, keep
 
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after

@@ -53,7 +53,7 @@ class IndexingService:
         under the index's inter-process write lock. Raises IndexBusy when another process
         holds it, DiskFull on a full disk and ReadOnly when the data dir cannot be written
         (a failed update or rebuild leaves the previous index usable)."""
-        with self._index.writing():
+        with self._index.write_lock.hold():
             try:
                 return self._update(rebuild, progress, cancelled, nlp)
             except OSError as exc:
