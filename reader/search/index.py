@@ -141,7 +141,7 @@ class SearchIndex:
         self.write_lock = WriteLock.of(self.dir.parent)
 
     # -- opening -------------------------------------------------------------------------
-    def _stamp_file(self) -> Path:
+    def _stamp_file(self) -> Path:  # the schema version, checked before opening
         return self.dir / "reader-index.json"
 
     def open(self):
@@ -195,9 +195,7 @@ class SearchIndex:
 
         from reader.search.schema import schema
 
-        if where is None:
-            self.close()
-        where = self.dir if where is None else where
+        where = where or (self.close() or self.dir)
         if where.exists():
             shutil.rmtree(where)
         where.mkdir(parents=True)
@@ -239,9 +237,7 @@ class SearchIndex:
         first documents given to an empty index choose its common stems (phrase bigrams)
         until it is rebuilt. Raises IndexBusy when another process holds the write lock,
         DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
-        from whoosh.index import LockError
-
-        from reader.search.schema import COMMON_SAMPLE, DocumentFields, common_of, common_stems
+        from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
 
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
         sample = list(itertools.islice(docs, COMMON_SAMPLE))
@@ -258,28 +254,8 @@ class SearchIndex:
                     if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
                         with self._lock:
                             ix = self._create(common)
-                try:  # Whoosh's own lock only where ours is not between processes: a
-                    # writer failing half-way (full disk) would keep it while referenced
-                    writer = ix.writer(timeout=2.0, limitmb=128,
-                                       _lk=self.write_lock.fd is None)
-                except LockError:
-                    raise IndexBusy(BUSY) from None
-                fields_of, n = DocumentFields(ix.schema), 0
-                try:
-                    for doc_id in remove:
-                        writer.delete_by_term("id", doc_id)
-                    for doc in itertools.chain(sample, docs):
-                        (writer.add_document if rebuild else writer.update_document)(
-                            **fields_of(doc))
-                        n += 1
-                        if progress:
-                            progress(n)
-                    keep = not (rebuild and cancelled and cancelled())
-                    writer.commit() if keep else writer.cancel()
-                except BaseException:
-                    if not writer.is_closed:
-                        writer.cancel()
-                    raise
+                n, keep = self._write(ix, itertools.chain(sample, docs), remove, progress,
+                                      rebuild, cancelled)
             except BaseException:
                 if rebuild:
                     shutil.rmtree(new, ignore_errors=True)
@@ -292,6 +268,38 @@ class SearchIndex:
                 self._swap(new) if keep else shutil.rmtree(new)
         self.warm()
         return n
+
+    def _write(self, ix, docs, remove, progress, rebuild, cancelled) -> tuple[int, bool]:
+        """(documents written, committed). Whoosh's write lock is held here, not by the
+        writer: one failing half-way (full disk) would keep it while it is referenced."""
+        from whoosh.util.filelock import try_for
+
+        from reader.search.schema import DocumentFields
+
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=2.0, delay=0.1):
+            raise IndexBusy(BUSY)
+        try:
+            writer = ix.writer(limitmb=128, _lk=False)
+            fields_of, n = DocumentFields(ix.schema), 0
+            add = writer.add_document if rebuild else writer.update_document  # a new index
+            try:
+                for doc_id in remove:
+                    writer.delete_by_term("id", doc_id)
+                for doc in docs:
+                    add(**fields_of(doc))
+                    n += 1
+                    if progress:
+                        progress(n)
+                keep = not (rebuild and cancelled and cancelled())
+                writer.commit() if keep else writer.cancel()
+            except BaseException:
+                if not writer.is_closed:
+                    writer.cancel()
+                raise
+            return n, keep
+        finally:
+            lock.release()
 
     def _swap(self, new: Path) -> None:
         """Put the committed index in `new` in the place of the current one."""
