@@ -18,6 +18,8 @@ def cmd_app(args) -> int:
 
 
 def cmd_index(args) -> int:
+    if args.rebuild:
+        _check_writable(args)
     with open_library(args) as lib, progress_bar() as bar:
         if args.rebuild and not args.no_nlp:
             _drop_damaged_analyses(lib)
@@ -34,6 +36,19 @@ def cmd_index(args) -> int:
               f"{report.removed} removed, {report.unchanged} unchanged; "
               f"{report.analysed} analysed by NLP.")
     return 0
+
+
+def _check_writable(args) -> None:
+    """A rebuild writes the data folder: one line, before anything, when it cannot."""
+    import os
+
+    from reader.errors import ReadOnly
+    from reader.paths import Paths
+
+    data = Paths.resolve(args.data_dir, args.corpus).data_dir
+    if data.is_dir() and not os.access(data, os.W_OK | os.X_OK):
+        raise ReadOnly(f"The data folder {data} cannot be written (read-only or no "
+                       "permission), so the search index cannot be rebuilt; nothing was done.")
 
 
 def _drop_damaged_analyses(lib) -> None:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import html
 import itertools
 import json
 import logging
+import os
 import re
 import shutil
 import threading
+import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.domain import Hit, SearchResult
-from reader.errors import BadQuery, IndexBusy
+from reader.errors import BadQuery, DiskFull, IndexBusy, ReadOnly
 from reader.query import validate
 from reader.search.doc import STAMP_SEP, IndexDoc
 
@@ -26,6 +30,97 @@ log = logging.getLogger(__name__)
 # 4: no stop list ("US", "May" searchable), common-grams bigram fields for phrases.
 SCHEMA_VERSION = 4
 ENGINES = ("numpy", "whoosh")  # numpy: reader.search.evaluate; whoosh: Whoosh's matchers
+LOCK_TIMEOUT = 2.0  # seconds a writer waits for another one before IndexBusy
+BUSY = ("Another reader process is updating the search index right now; try again when it "
+        "has finished.")
+
+
+class WriteLock:
+    """The inter-process lock (`<data dir>/index.lock`, flock) every writer of the search
+    index and of the derived caches takes first. Re-entrant in the thread holding it; others
+    wait up to `timeout` s, then IndexBusy. Without flock (Windows) or a lock file (a
+    read-only data dir, where nothing can be written anyway) only the in-process part holds."""
+
+    _all: dict[str, WriteLock] = {}
+    _all_lock = threading.Lock()
+
+    def __init__(self, path: Path):
+        self.path, self._thread, self._depth = path, threading.RLock(), 0
+        self.fd: int | None = None  # while held, with flock
+
+    @classmethod
+    def of(cls, data_dir: Path) -> WriteLock:
+        path = Path(os.path.abspath(Path(data_dir) / "index.lock"))
+        with cls._all_lock:
+            return cls._all.setdefault(str(path), cls(path))
+
+    @contextmanager
+    def hold(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        if not self._thread.acquire(timeout=timeout) if timeout > 0 else \
+                not self._thread.acquire(blocking=False):
+            raise IndexBusy(BUSY)
+        try:
+            self._depth += 1
+            if self._depth == 1:
+                self.fd = _flock(self.path, timeout)
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self.fd is not None:
+                os.close(self.fd)  # releases the flock
+                self.fd = None
+            self._thread.release()
+
+
+def _flock(path: Path, timeout: float) -> int | None:
+    """An fd holding the exclusive flock on `path`, or None where no lock can be had."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except ImportError:
+        return None
+    except OSError:
+        try:
+            fd = os.open(path, os.O_RDONLY)  # made by another user: flock needs no write
+        except OSError:
+            return None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise IndexBusy(BUSY) from None
+            time.sleep(0.05)
+
+
+def user_error(exc: OSError, data_dir: Path, what: str = "the search index") -> Exception:
+    """The ReaderError an OSError while writing derived data means for the user (a full
+    disk, a data dir that cannot be written), or `exc` itself."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG):
+        return DiskFull(f"The disk is full, so {what} could not be written (the previous "
+                        "index is kept and still works). Free some space and run "
+                        "`reader index` again.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnly(f"The data folder {data_dir} cannot be written (read-only or no "
+                        f"permission), so {what} could not be updated.")
+    return exc
+
+
+@contextmanager
+def _guard(data_dir: Path) -> Iterator[None]:
+    """OSErrors that mean a full disk or a read-only data dir become their ReaderError."""
+    try:
+        yield
+    except OSError as exc:
+        err = user_error(exc, data_dir)
+        if err is exc:
+            raise
+        raise err from None
 
 
 class SearchIndex:
@@ -43,21 +138,39 @@ class SearchIndex:
         self._snippets = None
         self._parser = None
         self._lock = threading.Lock()
+        self.write_lock = WriteLock.of(self.dir.parent)
 
     # -- opening -------------------------------------------------------------------------
-    def _stamp_file(self) -> Path:
+    def _stamp_file(self) -> Path:  # the schema version, checked before opening
         return self.dir / "reader-index.json"
 
     def open(self):
-        """Open the index, creating it or rebuilding it from scratch when it is unusable."""
+        """Open the index, creating it or rebuilding it from scratch when it is unusable;
+        creating is writing: under the write lock, after a second look (another process may
+        have just swapped in a rebuilt index, or stopped between its two renames)."""
         if self._ix is not None:
             return self._ix
+        ix, reason = self._try_open()
+        if ix is None:
+            with self.write_lock.hold(), _guard(self.dir.parent):
+                old = self.dir.with_name(self.dir.name + ".old")
+                if not self.dir.exists() and old.is_dir():
+                    os.replace(old, self.dir)
+                ix, reason = self._try_open()
+                ix = ix or self._create()
+            self.rebuilt_reason = reason
+        self._ix = ix
+        return ix
+
+    def _try_open(self):
+        """(the opened index, "") or (None, why it was unusable: "" when it does not exist)."""
         from whoosh import index
 
         # whoosh-reloaded leaves a damaged index's files open when open_dir fails; they are
         # closed when the exception is dropped: keep that from surfacing as a ResourceWarning.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
+            reason = ""
             try:
                 meta = json.loads(self._stamp_file().read_text())
                 if meta.get("schema") != SCHEMA_VERSION:
@@ -65,35 +178,32 @@ class SearchIndex:
                 ix = index.open_dir(str(self.dir))
                 with ix.searcher() as s:  # touch the segments: a damaged index fails here
                     s.doc_count()
-                self._ix = ix
-                return ix
+                return ix, ""
             except FileNotFoundError:
                 if self.dir.exists() and any(self.dir.iterdir()):
-                    self.rebuilt_reason = "The search index was incomplete and has been rebuilt."
+                    reason = "The search index was incomplete and has been rebuilt."
             except Exception as exc:  # any failure means: rebuild the cache
                 log.warning("Search index unusable (%s); rebuilding it", str(exc))
-                self.rebuilt_reason = ("The search index could not be opened "
-                                       f"({exc.__class__.__name__}) and has been rebuilt.")
+                reason = ("The search index could not be opened "
+                          f"({exc.__class__.__name__}) and has been rebuilt.")
             gc.collect()
-        return self._create()
+        return None, reason
 
-    def _create(self, common: Iterable[str] = ()):
+    def _create(self, common: Iterable[str] = (), where: Path | None = None):
+        """A new empty index in `where` (default: replacing the index directory)."""
         from whoosh import index
 
         from reader.search.schema import schema
 
-        self.close()
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True)
-        self._ix = index.create_in(str(self.dir), schema(common))
-        self._stamp_file().write_text(json.dumps({"schema": SCHEMA_VERSION}))
-        return self._ix
-
-    def clear(self) -> None:
-        """Drop everything (for `reader index --rebuild`)."""
-        with self._lock:
-            self._create()
+        where = where or (self.close() or self.dir)
+        if where.exists():
+            shutil.rmtree(where)
+        where.mkdir(parents=True)
+        ix = index.create_in(str(where), schema(common))
+        (where / self._stamp_file().name).write_text(json.dumps({"schema": SCHEMA_VERSION}))
+        if where == self.dir:
+            self._ix = ix
+        return ix
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -116,58 +226,93 @@ class SearchIndex:
         return out
 
     def update(self, docs: Iterable[IndexDoc], remove: Iterable[str] = (),
-               progress: Callable[[int], None] | None = None) -> int:
-        """Add or replace `docs`, delete ids in `remove`, in one commit.
+               progress: Callable[[int], None] | None = None, rebuild: bool = False,
+               cancelled: Callable[[], bool] | None = None) -> int:
+        """Add or replace `docs`, delete ids in `remove`, in one commit; with `rebuild`,
+        `docs` are the whole new index, built beside it and swapped in only once committed
+        (and not `cancelled`): a failed rebuild leaves the previous index as it was.
 
-        Whoosh's merge policy may leave a few segments: merging everything into one rewrites
-        every posting (41 s for one changed article at 1k articles, against 0.7 s). Searches
-        expand fuzzy and wildcard words segment by segment, so several segments cost little
-        (Whoosh's own MultiReader expansion is a Python edit distance: 50x slower).
+        Segments are not merged into one (41 s against 0.7 s for one changed article at 1k
+        articles); searches expand words segment by segment, so several cost little. The
+        first documents given to an empty index choose its common stems (phrase bigrams)
+        until it is rebuilt. Raises IndexBusy when another process holds the write lock,
+        DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
+        from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
 
-        The first documents given to an empty index choose its common stems (the phrase
-        bigrams); they stay until the index is rebuilt. Raises IndexBusy when another
-        process holds the write lock."""
-        from whoosh.index import LockError
-
-        def writer_of(ix):
+        docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
+        sample = list(itertools.islice(docs, COMMON_SAMPLE))
+        common = common_stems(sample) if sample else ()
+        with self.write_lock.hold(), _guard(self.dir.parent), warnings.catch_warnings():
+            # A Whoosh writer that fails half-way leaves its files to the garbage collector.
+            warnings.simplefilter("ignore", ResourceWarning)
+            ix = None
             try:
-                return ix.writer(timeout=2.0, limitmb=128)
-            except LockError:
-                raise IndexBusy("Another reader process is updating the search index right "
-                                "now; try again when it has finished.") from None
-
-        ix = self.open()
-        writer = writer_of(ix)  # the lock first: an index being written is never recreated
-        docs = iter(docs)
-        if ix.doc_count_all() == 0:
-            from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
-
-            sample = list(itertools.islice(docs, COMMON_SAMPLE))
-            common = common_stems(sample)
-            if sample and common != common_of(ix.schema):
-                writer.cancel()
-                with self._lock:
-                    ix = self._create(common)
-                writer = writer_of(ix)
-            docs = itertools.chain(sample, docs)
-        from reader.search.schema import DocumentFields
-
-        fields_of = DocumentFields(ix.schema)
-        n = 0
-        try:
-            for doc_id in remove:
-                writer.delete_by_term("id", doc_id)
-            for doc in docs:
-                writer.update_document(**fields_of(doc))
-                n += 1
-                if progress:
-                    progress(n)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+                if rebuild:
+                    ix = self._create(common, where=new)
+                else:
+                    ix = self.open()
+                    if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
+                        with self._lock:
+                            ix = self._create(common)
+                n, keep = self._write(ix, itertools.chain(sample, docs), remove, progress,
+                                      rebuild, cancelled)
+            except BaseException:
+                if rebuild:
+                    shutil.rmtree(new, ignore_errors=True)
+                raise
+            finally:
+                if rebuild and ix is not None:
+                    ix.close()
+                gc.collect()
+            if rebuild:
+                self._swap(new) if keep else shutil.rmtree(new)
         self.warm()
         return n
+
+    def _write(self, ix, docs, remove, progress, rebuild, cancelled) -> tuple[int, bool]:
+        """(documents written, committed). Whoosh's write lock is held here, not by the
+        writer: one failing half-way (full disk) would keep it while it is referenced."""
+        from whoosh.util.filelock import try_for
+
+        from reader.search.schema import DocumentFields
+
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=2.0, delay=0.1):
+            raise IndexBusy(BUSY)
+        try:
+            writer = ix.writer(limitmb=128, _lk=False)
+            fields_of, n = DocumentFields(ix.schema), 0
+            add = writer.add_document if rebuild else writer.update_document  # a new index
+            try:
+                for doc_id in remove:
+                    writer.delete_by_term("id", doc_id)
+                for doc in docs:
+                    add(**fields_of(doc))
+                    n += 1
+                    if progress:
+                        progress(n)
+                keep = not (rebuild and cancelled and cancelled())
+                writer.commit() if keep else writer.cancel()
+            except BaseException:
+                if not writer.is_closed:
+                    writer.cancel()
+                raise
+            return n, keep
+        finally:
+            lock.release()
+
+    def _swap(self, new: Path) -> None:
+        """Put the committed index in `new` in the place of the current one."""
+        old = self.dir.with_name(self.dir.name + ".old")
+        with self._lock:
+            self.close()
+            if old.exists():
+                shutil.rmtree(old)
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(new, self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self.rebuilt_reason = ""
 
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after

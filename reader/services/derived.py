@@ -32,8 +32,18 @@ def read_cache(path: Path) -> dict | None:
 
 
 def write_cache(path: Path, data: dict) -> None:
+    """Write a table cache (`<data dir>/cache/NAME.json`) under the index's inter-process
+    write lock, taken without waiting: when another process holds it (it is updating the
+    derived data itself) or the file cannot be written, the cache is left as it is — derived
+    data, recomputed by whoever needs it next."""
+    from reader.errors import IndexBusy
+    from reader.search.index import WriteLock
+
     try:
-        atomic_write(path, json.dumps(data, separators=(",", ":")))
+        with WriteLock.of(path.parent.parent).hold(timeout=0):
+            atomic_write(path, json.dumps(data, separators=(",", ":")))
+    except IndexBusy:
+        log.info("Not writing %s: another process is updating the derived data", path)
     except OSError as exc:  # derived data: a read-only data dir just recomputes it
         log.info("Could not write %s: %s", path, exc)
 

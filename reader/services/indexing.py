@@ -11,6 +11,7 @@ from reader.corpus import Catalog
 from reader.domain import ArticleInfo, Changes, IndexReport
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
+from reader.search.index import user_error
 from reader.services.derived import DerivedTables
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,25 @@ class IndexingService:
 
     def update(self, rebuild: bool = False, progress: Progress | None = None,
                cancelled: Cancelled | None = None, nlp: bool = True) -> IndexReport:
-        """Bring the index up to date, re-processing only changed articles.
+        """Bring the index up to date, re-processing only changed articles; `rebuild` builds
+        a new index beside the old one and swaps it in when complete.
 
-        Raises IndexBusy when another process is writing the index."""
+        Everything here writes derived data (NLP cache, tables, index), so all of it runs
+        under the index's inter-process write lock. Raises IndexBusy when another process
+        holds it, DiskFull on a full disk and ReadOnly when the data dir cannot be written
+        (a failed update or rebuild leaves the previous index usable)."""
+        with self._index.write_lock.hold():
+            try:
+                return self._update(rebuild, progress, cancelled, nlp)
+            except OSError as exc:
+                err = user_error(exc, self.paths.data_dir, "the search data")
+                if err is exc:
+                    raise
+                raise err from exc
+
+    def _update(self, rebuild: bool, progress: Progress | None, cancelled: Cancelled | None,
+                nlp: bool) -> IndexReport:
         report = IndexReport()
-        if rebuild:
-            self._index.clear()
         infos = self._catalog.refresh()
         report.total = len(infos)
         if nlp:
@@ -61,7 +75,7 @@ class IndexingService:
             self._tables.entities(build=True)
             self._tables.policies(build=True)
         self._notes.reanchor()
-        stamps = self._index.stamps()
+        stamps = {} if rebuild else self._index.stamps()  # a rebuild adds every article
         if self._index.rebuilt_reason:
             report.messages.append(self._index.rebuilt_reason)
             self._index.rebuilt_reason = ""
@@ -93,8 +107,8 @@ class IndexingService:
                 if progress:
                     progress("index", n, len(todo))
 
-        if todo or remove:
-            self._index.update(docs(), remove)
+        if rebuild or todo or remove:
+            self._index.update(docs(), remove, rebuild=rebuild, cancelled=cancelled)
         return report
 
     def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
