@@ -62,6 +62,7 @@ _MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?"), "<time>"),
     (re.compile(r"\b[0-9a-f]{32}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{14,}\b"), "<uid>"),
     (re.compile(r"urn:uuid:[0-9a-f-]+"), "urn:uuid:<uid>"),
+    (re.compile(r"(Noted|Edited) \d{4}-\d\d-\d\d"), r"\1 <date>"),  # the day the test runs
 ]
 
 

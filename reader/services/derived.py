@@ -37,7 +37,7 @@ def write_cache(path: Path, data: dict) -> None:
     derived data itself) or the file cannot be written, the cache is left as it is — derived
     data, recomputed by whoever needs it next."""
     from reader.errors import IndexBusy
-    from reader.search.index import WriteLock
+    from reader.search.lock import WriteLock
 
     try:
         with WriteLock.of(path.parent.parent).hold(timeout=0):

@@ -11,7 +11,7 @@ from reader.corpus import Catalog
 from reader.domain import ArticleInfo, Changes, IndexReport
 from reader.paths import Paths
 from reader.search import IndexDoc, SearchIndex
-from reader.search.index import user_error
+from reader.search.lock import user_error
 from reader.services.derived import DerivedTables
 
 log = logging.getLogger(__name__)

@@ -98,7 +98,7 @@ def test_index_lock_is_shared_by_every_writer(built, tmp_path):
     data, corpus = built
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from reader.search.index import WriteLock;"
+         "import sys, time; from pathlib import Path; from reader.search.lock import WriteLock;"
          "lock = WriteLock.of(Path(sys.argv[1]))\nwith lock.hold():\n"
          "    print('held', flush=True); time.sleep(30)", str(data)],
         env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE)
