@@ -8,15 +8,13 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, S
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QSplitter,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
 from reader.domain import Entity, Related
 from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy
-from reader.ui.panels.common import column, filter_box, plural
+from reader.ui.panels.common import column, filter_box, list_over_details, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack
 
@@ -75,15 +73,8 @@ class EntityPanel(QWidget):
         self.details.setObjectName("entityDetails")
         self.details.link_activated.connect(self._on_link)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("entitySplitter")
-        self.splitter.addWidget(column(self.filter, self.stack))
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        self.splitter = list_over_details(self, "entitySplitter", column(self.filter, self.stack),
+                                          self.details)
         self._collapsed: set[str] = set()
         self.tree.collapsed.connect(lambda i: self._collapsed.add(i.data(ID_ROLE)))
         self.tree.expanded.connect(lambda i: self._collapsed.discard(i.data(ID_ROLE)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QSplitter, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeView, QWidget
 
 from reader.domain import Policy
 from reader.ui.models import OBJECT_ROLE, SORT_ROLE, PolicyModel, actors_of, date_range
 from reader.ui.models.policies import NameOf
-from reader.ui.panels.common import column, filter_box, plural
+from reader.ui.panels.common import column, filter_box, list_over_details, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack, HtmlDelegate, TimelineDelegate
 
@@ -55,15 +55,8 @@ class PolicyPanel(QWidget):
         self.details.setObjectName("policyDetails")
         self.details.link_activated.connect(
             lambda url: self.entity_link_activated.emit(url.path()))
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("policySplitter")
-        self.splitter.addWidget(column(self.filter, self.stack))
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        self.splitter = list_over_details(self, "policySplitter", column(self.filter, self.stack),
+                                          self.details)
         self.show_details(None)
 
     def set_policies(self, policies: list[Policy] | None,
