@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common, js], help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the NLP analysis on a Dask cluster (e.g. tcp://host:8786; "
+                        "needs reader[cluster]); everything else stays here")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("list", parents=[common, js], help="list the articles")
