@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from reader.domain import Changes, IndexReport
 from reader.errors import ReaderError
+from reader.importer import SUFFIXES
 from reader.ui.dialogs import ImportReport
 from reader.ui.operations.articles import import_paths, index_import
 from reader.ui.operations.indexing import update_index
@@ -70,7 +71,7 @@ class IndexController:
     def import_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
             self.win, "Import articles", str(Path.home()),
-            "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)")
+            f"Articles ({' '.join('*' + s for s in SUFFIXES)});;All files (*)")
         if paths:
             self.import_paths(paths)
 
