@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMenuBar
 
 # (menu title, action names; None is a separator)
 MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
-    ("&File", ["new_library", "open_library", "open_recent", None,
+    ("&File", ["new_library", "open_library", None,
                "import_files", "import_folder", None, "reindex", "remove_sample", None,
                "export_notes", "import_notes", None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
@@ -59,12 +59,11 @@ def build_actions(win) -> dict[str, QAction]:
     add("reindex", "&Reindex", win.indexing.reindex, ["F5"],
         tip="Bring the search index and entities up to date")
     libraries = win.libraries
-    add("new_library", "&New library…", libraries.new_library,
+    add("new_library", "&New library…", libraries.new_library, ["Ctrl+Alt+L"],
         tip="Start an empty library of your own in a new folder")
-    add("open_library", "Open &library…", libraries.open_library)
-    actions["open_recent"] = libraries.recent_action()
+    add("open_library", "Open &library…", libraries.open_library, ["Ctrl+Shift+L"])
     add("remove_sample", "Remove &sample articles…", libraries.remove_sample,
-        tip="Leave the bundled sample articles out of this library")
+        ["Ctrl+Alt+Shift+S"], tip="Leave the bundled sample articles out of this library")
     actions["remove_sample"].setEnabled(win.library.paths.includes_sample)
     add("export_notes", "&Export notes…", notes.export_notes, ["Ctrl+Shift+E"],
         tip="Save every note as Markdown (with citations) or as JSON (W3C annotations)")

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from reader.domain import Changes, IndexReport
 from reader.errors import ReaderError
-from reader.importer import SUFFIXES
 from reader.ui.dialogs import ImportReport
 from reader.ui.operations.articles import import_paths, index_import
 from reader.ui.operations.indexing import update_index
@@ -69,6 +68,8 @@ class IndexController:
 
     # -- import --------------------------------------------------------------------------
     def import_files(self) -> None:
+        from reader.importer import SUFFIXES
+
         paths, _ = QFileDialog.getOpenFileNames(
             self.win, "Import articles", str(Path.home()),
             f"Articles ({' '.join('*' + s for s in SUFFIXES)});;All files (*)")

@@ -148,11 +148,15 @@ class LibraryController:
             action.triggered.connect(lambda _=False, f=folder: self.request(f))
         menu.setEnabled(bool(others))
 
-    def recent_action(self) -> QAction:
-        """The File menu's entry opening the recent-libraries submenu."""
-        action = self.recent_menu.menuAction()
-        action.setObjectName("open_recent")
-        return action
+    def add_recent_menu(self, after: QAction) -> None:
+        """Put the Open recent submenu in the menu holding `after`, just below it."""
+        menu = next(o for o in after.associatedObjects() if isinstance(o, QMenu))
+        entries = menu.actions()
+        below = entries[entries.index(after) + 1:]
+        if below:
+            menu.insertMenu(below[0], self.recent_menu)
+        else:
+            menu.addMenu(self.recent_menu)
 
     def request(self, folder: Path) -> None:
         """Show the library at `folder` (the window closes; see LibrarySession)."""

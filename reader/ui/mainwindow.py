@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
             self.library_changed.connect(area.on_library_changed)
         self.actions_by_name = build_actions(self)
         build_menus(self.menuBar(), self.actions_by_name)
+        self.libraries.add_recent_menu(self.actions_by_name["open_library"])
         self.article_view.set_context_actions([self.actions_by_name["new_note"],
                                                self.actions_by_name["article_note"],
                                                self.actions_by_name["edit_details"]])
