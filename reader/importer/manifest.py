@@ -142,13 +142,14 @@ def _row(cells: list[str], columns: dict[str, int], line: int,
 def manifests_for(given: list[str | os.PathLike], explicit: str | os.PathLike | None
                   ) -> list[Path]:
     """The manifest named on the command line, else the `reader-manifest.csv` at the top of
-    each folder given."""
+    each folder given, or given itself (File > Import files… with it among the files)."""
     if explicit:
         return [Path(explicit).expanduser()]
     found = []
     for item in given:
-        candidate = Path(item).expanduser() / MANIFEST_NAME
-        if candidate.is_file():
+        path = Path(item).expanduser()
+        candidate = path if path.name == MANIFEST_NAME else path / MANIFEST_NAME
+        if candidate.is_file() and candidate not in found:
             found.append(candidate)
     return found
 

@@ -88,6 +88,14 @@ def test_an_explicit_manifest_elsewhere_with_semicolons_and_a_bom(lib, tmp_path)
     assert lib.articles.info(tram.id).user_set == ()
 
 
+def test_a_manifest_given_among_the_files(lib, tmp_path):
+    folder = _folder(tmp_path, "path,source\nb.txt,City Paper\n")
+    given = [str(folder / "b.txt"), str(folder / "reader-manifest.csv")]
+    outcomes = lib.articles.import_paths(given).outcomes
+    assert [o.status for o in outcomes] == ["imported", "skipped"]
+    assert _by_title(lib)["Tram line"].source == "City Paper"
+
+
 def test_a_manifest_without_a_path_column_is_one_line(lib, tmp_path):
     folder = _folder(tmp_path, "file,date\na.txt,2015-03-03\n")
     outcomes = lib.articles.import_paths([str(folder)]).outcomes
