@@ -34,7 +34,7 @@ class IndexingService:
         return self._tables.entities(build=False) is not None
 
     def apply(self, changes: Changes, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> IndexReport:
+              cancelled: Cancelled | None = None, cluster: str | None = None) -> IndexReport:
         """Bring derived data up to date after a write; nothing to do when the write changed
         no article, correction or policy. Raises IndexBusy when another process is writing
         the index (the write itself is kept; the next index catches up)."""
@@ -42,7 +42,8 @@ class IndexingService:
             return IndexReport(total=len(self._catalog.infos()))
         self._tables.invalidate(extraction=bool(changes.articles), edits=changes.entities,
                                 policies=changes.policies)
-        return self.update(progress=progress, cancelled=cancelled, nlp=bool(changes.articles))
+        return self.update(progress=progress, cancelled=cancelled, nlp=bool(changes.articles),
+                           cluster=cluster)
 
     def update(self, rebuild: bool = False, progress: Progress | None = None,
                cancelled: Cancelled | None = None, nlp: bool = True,

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMenuBar
 # (menu title, action names; None is a separator)
 MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
     ("&File", ["new_library", "open_library", None,
-               "import_files", "import_folder", None, "reindex", "remove_sample", None,
+               "import_files", "import_folder", None, "reindex", "indexing_options",
+               "remove_sample", None,
                "export_notes", "import_notes", None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
                "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
@@ -58,6 +59,8 @@ def build_actions(win) -> dict[str, QAction]:
     add("import_folder", "Import &folder…", win.indexing.import_folder, ["Ctrl+Shift+O"])
     add("reindex", "&Reindex", win.indexing.reindex, ["F5"],
         tip="Bring the search index and entities up to date")
+    add("indexing_options", "Indexing &options…", win.indexing.indexing_options, ["Shift+F5"],
+        tip="Where the language analysis runs: this computer or a Dask cluster")
     libraries = win.libraries
     add("new_library", "&New library…", libraries.new_library, ["Ctrl+Alt+L"],
         tip="Start an empty library of your own in a new folder")
