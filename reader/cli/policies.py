@@ -134,7 +134,8 @@ def cmd_policies_edit(args) -> int:
         print(f"Promoted {args.id} to {policy.id}: {len(policy.docs)} articles, "
               f"{len(policy.mentions)} mentions.")
     else:
-        print(_EDIT_DONE[args.op].format(id=args.id, label=getattr(args, "label", ""),
+        print(_EDIT_DONE[args.op].format(id=getattr(args, "id", ""),
+                                         label=getattr(args, "label", ""),
                                          source=getattr(args, "source", ""),
                                          target=getattr(args, "target", "")))
     return 0

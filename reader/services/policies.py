@@ -138,7 +138,8 @@ class PolicyService:
         while pid in taken:
             pid, n = f"{base}-{n}", n + 1
         return self._edit({"op": "promote", "candidate": cand.id, "id": pid, "label": label,
-                           "patterns": patterns, "description": cand.description},
+                           "patterns": patterns,
+                           "description": f"Promoted from the discovered “{cand.label}”."},
                           policy=pid)
 
     def rename(self, ref: str, label: str) -> Changes:
