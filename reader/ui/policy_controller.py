@@ -166,7 +166,6 @@ class PolicyController:
             self.who_window.export_requested.connect(self.export_csv)
         self._fill_who_window()
         self.who_window.show()
-        self.who_window.raise_()
         self.who_window.activateWindow()
 
     def _fill_who_window(self) -> None:

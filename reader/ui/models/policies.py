@@ -58,7 +58,7 @@ class PolicyModel(FlatTable):
         col = index.column()
         if role == HTML_ROLE and col == self.LABEL:  # long labels wrap (HtmlDelegate)
             return html.escape(pol.label) + "".join(
-                f' <span style="color:#777">· {tag}</span>' for tag in _tags(pol))
+                f" · <i>{tag}</i>" for tag in _tags(pol))  # (a colour would vanish when selected)
         if role == DISPLAY:
             if col == self.LABEL:
                 return " · ".join([pol.label, *_tags(pol)])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 
 from reader.domain import Policy
 from reader.ui.models.common import DISPLAY, OBJECT_ROLE, SORT_ROLE, FlatTable
@@ -80,16 +81,21 @@ class ProposerModel(FlatTable):
         row = self._rows[index.row()]
         col = index.column()
         if role == DISPLAY:
-            if col == self.POLICY:
-                return row.policy + (" (discovered)" if row.discovered else "")
-            return (None, row.actor, row.stance, row.date or "undated", row.sentence)[col]
+            return (row.policy, row.actor, row.stance, row.date or "undated",
+                    row.sentence)[col]
+        if role == Qt.ItemDataRole.FontRole and col == self.POLICY and row.discovered:
+            font = QFont()
+            font.setItalic(True)  # a discovered candidate, as in the Policies tab
+            return font
         if role == SORT_ROLE:  # strings: Qt compares them (not Python tuples)
             when = f"{0 if row.date else 1}{row.date}\x1f{row.doc}\x1f{row.start:09d}"
             return (f"{row.policy.casefold()}\x1f{when}", f"{row.actor.casefold()}\x1f{when}",
                     f"{_STANCE_ORDER.get(row.stance, 9)}\x1f{when}", when,
                     row.sentence.casefold())[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.SENTENCE:
-            return row.sentence
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.POLICY and row.discovered:
+                return f"{row.policy}: discovered in the articles, not in the codebook"
+            return row.sentence if col == self.SENTENCE else None
         if role == OBJECT_ROLE:
             return row
         return None
