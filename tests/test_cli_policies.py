@@ -130,6 +130,18 @@ def test_rename_and_undo_step_back_one_edit_at_a_time(data, capsys):
     assert capsys.readouterr().out == "Nothing to undo.\n"
 
 
+def test_split_one_phrasing_off_a_promoted_policy(data, capsys):
+    pid = run_json(capsys, "policies", "promote", CARDS, "--json")["policy"]["id"]
+    new = run_json(capsys, "policies", "split", pid, "id cards", "ID cards (short)",
+                   "--json")["policy"]
+    assert new["docs"] == ["a2"] and new["label"] == "ID cards (short)"
+    assert set(policies(capsys)[pid]["docs"]) == {"a1", "a2", "a3"}  # "identity cards"
+    assert "has no pattern" in fails(capsys, "policies", "split", pid, "nope", "X")
+    assert "promote it" in fails(capsys, "policies", "split", TAX, "council tax", "X")
+    assert run_json(capsys, "policies", "undo", "--json")["edit"]["op"] == "split"
+    assert new["id"] not in policies(capsys)
+
+
 def test_unknown_ids_and_bad_files_are_one_line_errors(data, capsys, tmp_path):
     assert "No policy 'nope'" in fails(capsys, "policies", "promote", "nope")
     assert "No policy 'nope'" in fails(capsys, "policies", "rename", "nope", "X")

@@ -110,7 +110,7 @@ _EDIT_DONE = {"rename": "Renamed {id} to “{label}”.", "merge": "Merged {sour
 
 
 def cmd_policies_edit(args) -> int:
-    """promote, rename, merge, hide, unhide, undo: one undoable policy edit."""
+    """promote, rename, merge, split, hide, unhide, undo: one undoable policy edit."""
     with open_library(args) as lib:
         ensure_index(lib, extraction=True)
         svc = lib.policies
@@ -120,6 +120,8 @@ def cmd_policies_edit(args) -> int:
             changes = svc.rename(args.id, args.label)
         elif args.op == "merge":
             changes = svc.merge(args.source, args.target)
+        elif args.op == "split":
+            changes = svc.split(args.id, args.pattern, args.label)
         elif args.op == "undo":
             changes = svc.undo()
         else:
@@ -130,8 +132,9 @@ def cmd_policies_edit(args) -> int:
         emit_json({"edit": changes.edit, "policy": policy.to_json() if policy else None})
     elif args.op == "undo":
         print(f"Undid {changes.edit['op']}." if changes.edit else "Nothing to undo.")
-    elif args.op == "promote":
-        print(f"Promoted {args.id} to {policy.id}: {len(policy.docs)} articles, "
+    elif args.op in ("promote", "split"):
+        done = "Promoted" if args.op == "promote" else f"Split {args.pattern!r} off"
+        print(f"{done} {args.id} to {policy.id}: {len(policy.docs)} articles, "
               f"{len(policy.mentions)} mentions.")
     else:
         print(_EDIT_DONE[args.op].format(id=getattr(args, "id", ""),
@@ -210,6 +213,12 @@ def add_parsers(sub, common: argparse.ArgumentParser, js: argparse.ArgumentParse
     p.add_argument("source")
     p.add_argument("target")
     p.set_defaults(func=cmd_policies_edit, op="merge")
+    p = psub.add_parser("split", parents=[common, js],
+                        help="make one pattern of a policy a policy of its own")
+    p.add_argument("id")
+    p.add_argument("pattern", help="one of the policy's patterns (see `reader policies export`)")
+    p.add_argument("label", help="the new policy's name")
+    p.set_defaults(func=cmd_policies_edit, op="split")
     for op, text in (("hide", "hide a policy or candidate"),
                      ("unhide", "show a hidden policy again")):
         p = psub.add_parser(op, parents=[common, js], help=text)

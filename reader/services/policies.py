@@ -56,6 +56,13 @@ class PolicyService:
             return []
         return table.proposals_for(doc) if doc else list(table.proposals)
 
+    def patterns(self, ref: str) -> list[str]:
+        """The patterns a policy is matched by ([] for a discovered candidate)."""
+        policy = self.get(ref)
+        entry = next((p for p in self._tables.policy_definitions().all()
+                      if p["id"] == policy.id), None)
+        return list(entry["patterns"]) if entry else []
+
     def edits(self) -> list[dict]:
         """The user's policy edits in force, oldest first."""
         return self._reader().policy_edits()
@@ -172,6 +179,32 @@ class PolicyService:
         if not policy.hidden:
             raise BadInput(f"'{policy.label}' is not hidden.")
         return self._edit({"op": "unhide", "policy": policy.id})
+
+    def split(self, ref: str, pattern: str, label: str) -> Changes:
+        """Make one pattern of a policy a policy of its own, named `label`; the policy keeps
+        its other patterns. Only a pattern policy splits (a discovered candidate is one
+        phrase and its sentences: promote it first). `changes.policy` is the new id."""
+        policy = self.get(ref)
+        if policy.discovered:
+            raise BadInput(f"'{policy.label}' is a discovered candidate; promote it before "
+                           "splitting it.")
+        patterns = self.patterns(policy.id)
+        pattern = " ".join(pattern.split()) if isinstance(pattern, str) else ""
+        if pattern not in patterns:
+            listed = ", ".join(repr(p) for p in patterns) or "none"
+            raise BadInput(f"'{policy.label}' has no pattern {pattern!r} (its patterns: "
+                           f"{listed}).")
+        if len(patterns) < 2:
+            raise BadInput(f"'{policy.label}' has only that pattern; rename it instead.")
+        label = " ".join(label.split()) if isinstance(label, str) else ""
+        taken = {p.id for p in self.list(discovered=True, hidden=True)}
+        base = "user-" + (slug(label, 40) or "policy")
+        pid, n = base, 2
+        while pid in taken:
+            pid, n = f"{base}-{n}", n + 1
+        return self._edit({"op": "split", "policy": policy.id, "pattern": pattern, "id": pid,
+                           "label": label, "description": f"Split from “{policy.label}”."},
+                          policy=pid)
 
     def import_codebook(self, path: str | Path) -> Changes:
         """Add a codebook file's policies to the library (one undoable edit); a policy with

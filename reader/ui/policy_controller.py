@@ -1,5 +1,5 @@
 """The Policies tab's edits and the "Who proposed what" window: promote a discovered
-candidate, rename, merge, hide and unhide from the list's context menu (undoable like entity
+candidate, rename, merge, split, hide and unhide from the list's context menu (undoable like entity
 corrections), and the table of who took which stance, with its CSV export."""
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class PolicyController:
                 ("promote", "&Promote to policy…", self.promote),
                 ("rename", "&Rename policy…", self.rename),
                 ("merge", "&Merge into…", self.merge),
+                ("split", "S&plit a pattern off…", self.split),
                 ("hide", "&Hide", lambda: self._edit_current("hide")),
                 ("unhide", "&Show again", lambda: self._edit_current("unhide")),
                 ("show_hidden", "Show hidden &policies", self.toggle_hidden),
@@ -61,12 +62,13 @@ class PolicyController:
         acts["promote"].setVisible(pol is not None and pol.discovered)
         for name in ("rename", "merge"):
             acts[name].setEnabled(pol is not None)
+        acts["split"].setVisible(pol is not None and not pol.discovered)
         acts["hide"].setVisible(pol is None or not pol.hidden)
         acts["hide"].setEnabled(pol is not None)
         acts["unhide"].setVisible(pol is not None and pol.hidden)
         acts["show_hidden"].setChecked(self.win.policy_panel.show_hidden)
         menu = QMenu(self.win)
-        for name in ("promote", "rename", "merge", "hide", "unhide", None, "show_hidden",
+        for name in ("promote", "rename", "merge", "split", "hide", "unhide", None, "show_hidden",
                      "undo", None, "who"):
             if name is None:
                 menu.addSeparator()
@@ -113,6 +115,30 @@ class PolicyController:
             target = others[labels.index(label)]
             self._edit(lambda s: s.merge(pol.id, target.id),
                        f"Merged into “{target.label}”.", keep=target.id)
+
+    def split(self) -> None:
+        """Make one of the current policy's patterns a policy of its own."""
+        pol = self.win.policy_panel.current()
+        if pol is None or pol.discovered:
+            return
+        ops.load_patterns(self.win.runner, self.win.library, pol.id,
+                          done=lambda patterns: self._split_with(pol, patterns))
+
+    def _split_with(self, pol: Policy, patterns: list[str]) -> None:
+        if len(patterns) < 2:
+            self.win.statusBar().showMessage(
+                f"“{pol.label}” has a single pattern: rename it instead.", 6000)
+            return
+        pattern, ok = QInputDialog.getItem(self.win, "Split policy",
+                                           f"Make a policy of its own from this pattern of "
+                                           f"“{pol.label}”:", patterns, 0, False)
+        if not ok or pattern not in patterns:
+            return
+        label, ok = QInputDialog.getText(self.win, "Split policy", "Name of the new policy:",
+                                         text=pattern)
+        if ok and label.strip():
+            self._edit(lambda s: s.split(pol.id, pattern, label.strip()),
+                       f"“{label.strip()}” split off “{pol.label}”.", keep_new=True)
 
     def _edit_current(self, op: str) -> None:
         pol = self.win.policy_panel.current()

@@ -89,3 +89,15 @@ def test_dump_codebook_round_trips(tmp_path):
     path = tmp_path / "book.toml"
     path.write_text(dump_codebook(entries, "title"), encoding="utf-8")
     assert load_codebook(path) == entries
+
+
+def test_split_moves_one_pattern_into_a_policy_of_its_own():
+    book = [policy_entry("outsourcing", "outsource", "contract out", unless=("out of",))]
+    split = {"op": "split", "policy": "outsourcing", "pattern": "contract out",
+             "id": "user-contracting", "label": "Contracting"}
+    defs = apply_definitions(book, [], [split])
+    assert defs.book[0]["patterns"] == ["outsource"]
+    assert defs.users == [{"id": "user-contracting", "label": "Contracting", "description": "",
+                           "patterns": ["contract out"], "unless": ["out of"]}]
+    again = apply_definitions(book, [], [split, dict(split, id="user-other")])
+    assert len(again.users) == 1 and "besides others" in again.skipped[0]  # the last pattern

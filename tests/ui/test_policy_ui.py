@@ -1,5 +1,5 @@
 """The Policies tab over the real Library on a library with no codebook: discovered
-candidates listed and marked, promote / rename / merge / hide / undo from the context menu,
+candidates listed and marked, promote / split / merge / hide / undo from the context menu,
 and the "Who proposed what" window (sort, filter, open the sentence, CSV export).
 
 spaCy runs once per session to build a template data dir, copied per test."""
@@ -93,6 +93,14 @@ def test_candidates_are_listed_marked_and_edited_from_the_context_menu(qtbot, wi
     assert not panel.current().discovered
     assert "ID cards · discovered" not in labels(win)
 
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("id cards", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Short form", True))
+    edit(qtbot, win, "split")
+    assert panel.current().label == "Short form" and panel.current().docs == ["a2"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Short cards", True))
+    edit(qtbot, win, "rename")
+    assert panel.current().label == "Short cards" and "Short form" not in labels(win)
+
     select(win, "Council tax")
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Identity cards", True))
     edit(qtbot, win, "merge")
@@ -108,7 +116,8 @@ def test_candidates_are_listed_marked_and_edited_from_the_context_menu(qtbot, wi
     with qtbot.waitSignal(panel.policies_loaded, timeout=20_000):  # Ctrl+Z on the tab
         qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "Tuition fees · discovered" in labels(win)
-    assert [e["op"] for e in win.library.policies.edits()] == ["promote", "merge"]
+    assert [e["op"] for e in win.library.policies.edits()] == ["promote", "split", "rename",
+                                                                "merge"]
 
 
 def test_who_proposed_what_sorts_filters_opens_and_exports(qtbot, win, monkeypatch,

@@ -4,7 +4,8 @@ function of (policies, edit list), re-applied after every rebuild, like the enti
 
 Two kinds of edit:
     definitions   promote (a candidate becomes a pattern policy), import (a codebook file's
-                  policies, replacing those with the same id), remove (one of those)
+                  policies, replacing those with the same id), remove (one of those), split
+                  (one pattern of a policy becomes a policy of its own)
     presentation  rename, merge, hide, unhide: laid on the built table, so they need no
                   re-matching (a merged-away id redirects to the policy it went into)
 
@@ -29,13 +30,14 @@ OPS: dict[str, tuple[str, ...]] = {
     "promote": ("candidate", "id", "label", "patterns"),
     "import": ("policies",),
     "remove": ("policy",),
+    "split": ("policy", "pattern", "id", "label"),
     "rename": ("policy", "label"),
     "merge": ("source", "target"),
     "hide": ("policy",),
     "unhide": ("policy",),
 }
 _LISTS = ("patterns", "policies")
-DEFINING = ("promote", "import", "remove")
+DEFINING = ("promote", "import", "remove", "split")
 
 
 def validate_policy_edit(edit: dict) -> dict:
@@ -132,6 +134,8 @@ def _define(defs: Definitions, edit: dict) -> str:
         defs.defined.discard(pid)
         defs.promoted = {c: p for c, p in defs.promoted.items() if p != pid}
         return ""
+    if op == "split":
+        return _split(defs, edit)
     if op == "promote":
         entry = {"id": edit["id"], "label": edit["label"],
                  "description": edit.get("description", ""), "patterns": edit["patterns"]}
@@ -153,6 +157,31 @@ def _define(defs: Definitions, edit: dict) -> str:
         defs.defined.add(entry["id"])
     if op == "promote":
         defs.promoted[edit["candidate"]] = edit["id"]
+    return ""
+
+
+def _split(defs: Definitions, edit: dict) -> str:
+    """Move one pattern of a policy (the codebook's or the user's) into a new policy; the
+    policy keeps its other patterns (and both keep its `unless` list)."""
+    pid, pattern = edit["policy"], edit["pattern"]
+    old = next((p for p in defs.all() if p["id"] == pid), None)
+    if old is None:
+        return f"no policy {pid!r} with patterns"
+    if pattern not in old["patterns"] or len(old["patterns"]) < 2:
+        return f"{pid!r} has no pattern {pattern!r} besides others"
+    if any(p["id"] == edit["id"] for p in defs.all()):
+        return f"id {edit['id']!r} is taken"
+    kept = dict(old, patterns=[p for p in old["patterns"] if p != pattern])
+    new = {"id": edit["id"], "label": edit["label"],
+           "description": edit.get("description", ""), "patterns": [pattern],
+           "unless": list(old.get("unless", []))}
+    try:
+        new = validate_policies([new])[0]
+    except BadInput as exc:
+        return str(exc)
+    defs.book = [kept if p["id"] == pid else p for p in defs.book]
+    defs.users = [kept if p["id"] == pid else p for p in defs.users] + [new]
+    defs.defined.add(new["id"])
     return ""
 
 

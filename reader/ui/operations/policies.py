@@ -18,6 +18,12 @@ def load_policies(runner, lib, *, done, hidden: bool = False):
                          done=done)
 
 
+def load_patterns(runner, lib, policy_id: str, *, done):
+    """The patterns one policy is matched by (for splitting one off)."""
+    return runner.submit("policy-patterns", lambda ctx: lib.policies.patterns(policy_id),
+                         done=done)
+
+
 def edit_policy(runner, lib, change: Callable, *, done, failed=None):
     """Run `change(lib.policies)` (one edit: `lambda s: s.hide(pid)`...) and bring the
     derived data up to date; reports the Changes."""
