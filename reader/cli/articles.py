@@ -112,7 +112,7 @@ def cmd_search(args) -> int:
 
 def cmd_import(args) -> int:
     with open_library(args) as lib:
-        changes = lib.articles.import_paths(args.paths)
+        changes = lib.articles.import_paths(args.paths, manifest=args.manifest)
         if changes.articles:
             with progress_bar() as bar:
                 if args.no_nlp:

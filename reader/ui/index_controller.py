@@ -68,9 +68,11 @@ class IndexController:
 
     # -- import --------------------------------------------------------------------------
     def import_files(self) -> None:
+        from reader.importer import SUFFIXES
+
         paths, _ = QFileDialog.getOpenFileNames(
             self.win, "Import articles", str(Path.home()),
-            "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)")
+            f"Articles ({' '.join('*' + s for s in SUFFIXES)});;All files (*)")
         if paths:
             self.import_paths(paths)
 
