@@ -182,3 +182,23 @@ def test_the_bundled_codebook_travels_with_the_bundled_corpus(tmp_path, capsys):
 
     assert len(library_codebook(REPO / "corpus")) == 19
     assert library_codebook(tmp_path) == []
+
+
+def test_the_bundled_articles_in_a_new_library_bring_no_codebook(tmp_path, capsys,
+                                                                 monkeypatch):
+    """A new library (not the sample) that imports the bundled articles has no codebook:
+    the codebook belongs to the sample corpus's folder, and never fires elsewhere."""
+    from reader.extraction.policies import library_codebook
+
+    monkeypatch.delenv("READER_CORPUS", raising=False)
+    monkeypatch.delenv("READER_DATA_DIR", raising=False)
+    mine = tmp_path / "mine"
+    assert main(["library", "new", str(mine)]) == 0
+    assert main(["import", *map(str, sorted((REPO / "corpus").glob("*.txt"))),
+                 "--data-dir", str(mine)]) == 0
+    capsys.readouterr()
+    assert len(run_json(capsys, "list", "--json", "--data-dir", str(mine))) == 5
+    found = run_json(capsys, "policies", "--json", "--data-dir", str(mine))
+    codebook = {p["id"] for p in library_codebook(REPO / "corpus")}
+    assert not codebook & {p["id"] for p in found}
+    assert all(p.get("discovered") for p in found)
