@@ -54,11 +54,12 @@ class Library:
         self._store_lock = threading.Lock()  # the UI's worker lanes may open it at once
         self._tables = DerivedTables(paths, self._catalog,
                                      edits=lambda: self._read().entity_edits(),
-                                     user_policy_rows=lambda: self._read().user_policies())
+                                     user_policy_rows=lambda: self._read().user_policies(),
+                                     policy_edits=lambda: self._read().policy_edits())
         self.articles = ArticleService(self._catalog, self._write, self._read)
         self.search = SearchService(self._index)
         self.entities = EntityService(self._catalog, self._tables, self._write, self._read)
-        self.policies = PolicyService(self._tables, self._write)
+        self.policies = PolicyService(self._tables, self._write, self._read)
         self.notes = NoteService(self._catalog, self._write, self._read)
         self.indexing = IndexingService(paths, self._catalog, self._index, self._tables,
                                         self.notes)

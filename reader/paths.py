@@ -27,11 +27,11 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def bundled_resources_dir() -> Path:
-    """The codebook, lexicons, gazetteer and stylesheet: `resources/` beside `reader/` in a
+    """The lexicons, gazetteer and stylesheet: `resources/` beside `reader/` in a
     checkout (and an editable install), else the `reader.resources` package an installed
     wheel carries (pyproject.toml maps one to the other)."""
     beside = _REPO / "resources"
-    if (beside / "codebook.toml").is_file():
+    if (beside / "policy_lexicon.toml").is_file():
         return beside
     return Path(__file__).resolve().parent / "resources"
 

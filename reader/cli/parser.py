@@ -10,13 +10,7 @@ from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_re
 from reader.cli.library import cmd_library, cmd_library_new, cmd_library_sample
 from reader.cli.meta import cmd_meta
 from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
-from reader.cli.policies import (
-    cmd_policies,
-    cmd_policies_add,
-    cmd_policies_proposals,
-    cmd_policies_remove,
-    cmd_policies_show,
-)
+from reader.cli.policies import add_parsers as add_policy_parsers
 from reader.domain import META_FIELDS
 from reader.extraction.lexicon import TYPE_ALIASES, TYPES
 
@@ -144,31 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = esub.add_parser("undo", parents=[common], help="take back the last correction")
     p.set_defaults(func=cmd_entities_edit, op="undo")
 
-    pols = sub.add_parser(
-        "policies", parents=[common, js], help="policies: who proposed what, when",
-        description="With no action: every policy of the codebook and your own, then the "
-                    "candidates discovered from the articles' proposals (marked discovered), "
-                    "with the articles and sentences that mention it, the actor and the "
-                    "stance.")
-    pols.add_argument("--doc", metavar="ID", help="only mentions in this article")
-    pols.set_defaults(func=cmd_policies)
-    psub = pols.add_subparsers(title="actions", metavar="ACTION")
-    p = psub.add_parser("show", parents=[common, js], help="one policy's timeline")
-    p.add_argument("id", help="policy id or label")
-    p.set_defaults(func=cmd_policies_show)
-    p = psub.add_parser("proposals", parents=[common, js],
-                        help="proposals no policy covers: object, proposer, stance, date")
-    p.add_argument("--doc", metavar="ID")
-    p.set_defaults(func=cmd_policies_proposals)
-    p = psub.add_parser("add", parents=[common, js], help="add your own policy")
-    p.add_argument("label")
-    p.add_argument("--pattern", action="append", required=True, metavar="P",
-                   help="a phrase to look for, matched on word lemmas (repeatable)")
-    p.add_argument("--description", metavar="TEXT")
-    p.set_defaults(func=cmd_policies_add)
-    p = psub.add_parser("remove", parents=[common], help="remove one of your policies")
-    p.add_argument("id")
-    p.set_defaults(func=cmd_policies_remove)
+    add_policy_parsers(sub, common, js)
 
     notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
     nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)

@@ -40,6 +40,7 @@ from reader.ui.models import ArticleModel, ArticleProxy
 from reader.ui.notes_controller import NotesController
 from reader.ui.notes_panel import NotesPanel
 from reader.ui.panels import EntityPanel, MentionPanel, PolicyPanel, SearchPanel
+from reader.ui.policy_controller import PolicyController
 from reader.ui.search_controller import SearchController
 from reader.ui.status import ProgressStatus
 from reader.ui.tasks import TaskRunner
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.articles = ArticleController(self)
         self.search = SearchController(self)
         self.entities = EntityController(self)
+        self.policies = PolicyController(self)
         self.notes = NotesController(self)
         self.indexing = IndexController(self)
         self.libraries = LibraryController(self, recent_libraries)
