@@ -11,44 +11,53 @@ from reader.domain import Policy, PolicyMention, Proposal
 from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
-from reader.extraction.policies.objects import noun_phrase_keys, role_pairs
+from reader.extraction.policies.objects import acted_keys, noun_phrase_keys, role_pairs
 from reader.textutil import slug
 
 MIN_ARTICLES = 3  # a candidate is named in at least this many articles
+MIN_ACTED = 2  # a measure acted on (not proposed) grows a candidate from this many articles
+_PREPS = ("of", "on", "for")
 ID_PREFIX = "discovered-"
 
 
 @dataclass
 class DocFacts:
     """What discovery keeps of one article: its sentences (body offsets, actor as written,
-    stance), which sentences name which noun-phrase keys, and the roles it names."""
+    stance), which sentences name which noun-phrase keys, the roles it names and the keys
+    of the measures it reports acted on (`objects.acted_keys`)."""
 
     units: list[list] = field(default_factory=list)  # [start, end, actor name, stance]
     keys: dict[str, list[int]] = field(default_factory=dict)  # key -> unit indices
     roles: list[list[str]] = field(default_factory=list)  # [role, person]
+    acted: list[str] = field(default_factory=list)
 
     def to_row(self) -> list:
-        return [self.units, self.keys, self.roles]
+        return [self.units, self.keys, self.roles, self.acted]
 
     @classmethod
     def from_row(cls, row) -> DocFacts:
-        """Raises TypeError/ValueError for a malformed row."""
-        units, keys, roles = row
+        """Raises TypeError/ValueError for a malformed row (a row of three, from before
+        `acted`, reads as acting on nothing)."""
+        units, keys, roles, *rest = row
+        acted = rest[0] if rest else []
         return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
                    {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
-                   [[str(r), str(p)] for r, p in roles])
+                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted])
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
     facts = DocFacts(roles=[list(p) for p in role_pairs(doc, lex)])
     keys: dict[str, list[int]] = defaultdict(list)
+    acted: set[str] = set()
     for ui, unit in enumerate(doc.units):
+        acted |= acted_keys(doc, ui, lex)
         own = attributor.unit_actor.get(ui, (None, None))[0] or attributor.unit_speaker.get(ui)
         facts.units.append([unit.start - doc.offset, unit.end - doc.offset,
                             own.name if own else None, _stance(doc, lex, attributor, unit)])
         for key in noun_phrase_keys(doc, ui, lex):
             keys[key].append(ui)
     facts.keys = dict(keys)
+    facts.acted = sorted(acted)
     return facts
 
 
@@ -103,18 +112,42 @@ def _abbreviates(short: str, words: list[str]) -> bool:
     return short == "".join(w[0] for w in words)
 
 
+def _turned(key: str) -> str | None:
+    """"quota on asylum" -> "asylum quota", "overhaul of pension" -> "pension overhaul"."""
+    words = key.split()
+    for n, w in enumerate(words):
+        if w in _PREPS and 0 < n < len(words) - 1:
+            return " ".join(words[n + 1:] + words[:n])
+    return None
+
+
 def variant_groups(keys: Iterable[str], known: Iterable[str]) -> dict[str, set[str]]:
     """{key: its variants among `known`}: the same phrase with its first modifier written as
-    an abbreviation or in full ("id card" / "identity card")."""
+    an abbreviation or in full ("id card" / "identity card"), its "of/on/for X" tail written
+    before it ("quota on asylum" / "asylum quota"), or one more modifier in front of a
+    phrase of two words or more ("back tax bill", "massive tax bill" / "tax bill")."""
+    known = set(known)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
+    longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
+    turned_to: dict[str, set[str]] = defaultdict(set)  # "asylum quota" -> {"quota on asylum"}
     for k in known:
+        turned = _turned(k)
+        if turned is not None:
+            turned_to[turned].add(k)
         words = k.split()
         for n in range(1, min(len(words), 4)):
             by_tail[" ".join(words[n:])].append(words[:n])
+        if len(words) >= 3 and not set(words) & set(_PREPS):
+            longer[" ".join(words[1:])].add(k)
     out: dict[str, set[str]] = {}
     for key in keys:
         words = key.split()
-        found = {key}
+        found = {key} | longer.get(key, set())
+        turned = _turned(key)
+        if turned in known:
+            found.add(turned)
+        for k in list(found):
+            found |= turned_to.get(k, set())
         for n in range(1, min(len(words), 4)):
             tail, head = " ".join(words[n:]), words[:n]
             for other in by_tail.get(tail, ()):
@@ -130,7 +163,9 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
              texts: Callable[[str], str], lex: PolicyLexicon) -> list[Policy]:
     """Candidate policies ranked by articles then actors: each proposed object (and its
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
-    its key has several words (a one-word key must be a policy noun: "tax", not "music").
+    its key has several words (a one-word key must be a policy noun: "tax", not "music");
+    and each measure reported acted on (`DocFacts.acted`: "the Fed raised interest rates")
+    in MIN_ACTED articles (a one-word measure in one more).
     `texts(doc)` gives an article's body (for the evidence)."""
     roles = RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
@@ -138,14 +173,19 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         if p.key:
             by_key[p.key].append(p)
     docs_of: dict[str, set[str]] = defaultdict(set)
+    acting: dict[str, set[str]] = defaultdict(set)
     for doc, f in facts.items():
         for k in f.keys:
             docs_of[k].add(doc)
-    groups = variant_groups(by_key, docs_of)
+        for k in f.acted:
+            acting[k].add(doc)
+    seeds = set(by_key) | {k for k, d in acting.items()
+                           if len(d) >= MIN_ACTED + (" " not in k)}
+    groups = variant_groups(seeds, docs_of)
     taken: set[str] = set()
     candidates = []
-    order = sorted(by_key, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
-                                          k))
+    order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
+                                         k))
     for key in order:
         variants = groups[key] - taken
         if key in taken:
@@ -154,8 +194,9 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         docs = set().union(*(docs_of.get(v, set()) for v in variants)) | {p.doc for p in props}
         proposing = {p.doc for p in props}
         single = len(key.split()) == 1
+        acted = set().union(*(acting.get(v, set()) for v in variants))
         if len(docs) < MIN_ARTICLES or (single and (
-                len(proposing) < 2 or key not in lex.policy_nouns)):
+                len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)):
             continue
         taken |= variants
         candidates.append(_candidate(key, variants, props, docs, facts, dates, roles,
@@ -185,7 +226,8 @@ def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) 
     mentions.sort(key=lambda m: (not m.date, m.date, m.doc, m.start))
     surfaces = Counter(p.object for p in props if p.key == key) or Counter(
         p.object for p in props)
-    label = surfaces.most_common(1)[0][0]
+    # nothing proposed (a measure reported acted on): the key, in lemmas, names it
+    label = surfaces.most_common(1)[0][0] if surfaces else key
     label = label[:1].upper() + label[1:]
     others = sorted({p.object.lower() for p in props} - {label.lower()})
     others += sorted(v for v in variants - {key} if v not in {p.key for p in props})

@@ -127,8 +127,9 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     keys = set()
     d = doc
     for t in d.units[ui].tokens:
-        if d.pos[t] != "NOUN" or d.dep[t] == "compound":
-            continue
+        if d.dep[t] == "compound" or not (d.pos[t] == "NOUN" or (
+                d.pos[t] == "PROPN" and d.lemma[t].lower() in lex.policy_nouns)):
+            continue  # a noun, or a name ending in a policy noun ("the Sarbanes-Oxley Act")
         tokens = phrase_tokens(d, t, lex)
         keys.add(key_of(d, tokens))
         mods = [k for k in tokens if k < t]
@@ -137,6 +138,30 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
         if tokens[-1] != t:  # "quotas on asylum" also names "quotas"
             keys.add(key_of(d, [k for k in tokens if k <= t]))
     return keys
+
+
+def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
+    """Keys of the measures one sentence acts on or takes a stance on, whoever does it:
+    the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill")
+    or of a stance verb ("opposes the privatisation"), its head a policy noun. What
+    discovery grows candidates from besides proposals: news reports measures taken."""
+    d = doc
+    out = set()
+    for v in d.units[ui].tokens:
+        lemma = d.lemma[v].lower()
+        if d.pos[v] != "VERB" or not (lemma in lex.actions or lemma in lex.soft_actions
+                                      or lemma in lex.stance_of):
+            continue
+        noun = _object_noun(d, v)
+        if noun is None:
+            for p in d.kids(v, "prep"):
+                if d.lemma[p].lower() in ("for", "on", "against"):
+                    noun = next(iter(d.kids(p, "pobj")), None)
+        if noun is None or d.pos[noun] not in ("NOUN", "PROPN"):
+            continue
+        if d.lemma[noun].lower() in lex.policy_nouns:
+            out.add(key_of(d, phrase_tokens(d, noun, lex)))
+    return out
 
 
 def role_pairs(doc: Document, lex: PolicyLexicon) -> list[tuple[str, str]]:
