@@ -14,6 +14,9 @@ _CLAUSE_DEPS = ("xcomp", "ccomp")
 # "would see the creation of X", "pave the way for X": the proposed thing is the noun's object
 _NOMINAL_ACTIONS = ("creation", "introduction", "establishment", "abolition", "end", "way")
 _INTRANSITIVE = ("change",)  # "go", "end": "credit must go to", "the Show Must Go On"
+# a name the model reads as one of these is not a measure (the model often reads a law as
+# ORG: "the Sarbanes-Oxley Act"; a body's name ends in a public actor: "the Commission")
+_NAMED_BODIES = ("PERSON", "GPE", "NORP", "FAC")
 _ROLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
@@ -143,8 +146,10 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
 def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     """Keys of the measures one sentence acts on or takes a stance on, whoever does it:
     the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill")
-    or of a stance verb ("opposes the privatisation"), its head a policy noun. What
-    discovery grows candidates from besides proposals: news reports measures taken."""
+    or of a stance verb, its head a policy noun; and a measure named by itself: a name
+    ending in a policy noun ("the Sarbanes-Oxley Act") or the noun of an enacting verb
+    ("privatisation"). What discovery grows candidates from besides proposals: news
+    reports measures taken."""
     d = doc
     out = set()
     for v in d.units[ui].tokens:
@@ -161,7 +166,24 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
             continue
         if d.lemma[noun].lower() in lex.policy_nouns:
             out.add(key_of(d, phrase_tokens(d, noun, lex)))
+    for t in d.units[ui].tokens:  # a measure named by itself
+        lemma = d.lemma[t].lower()
+        if d.dep[t] == "compound" or lemma not in lex.policy_nouns:
+            continue
+        if (d.pos[t] == "PROPN" and len(phrase_tokens(d, t, lex, prep=False)) > 1
+                and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES
+                and lemma not in lex.public_actors) or (
+                d.pos[t] == "NOUN" and _nominal_action(lemma, lex)):
+            out.add(key_of(d, phrase_tokens(d, t, lex)))
     return out
+
+
+def _nominal_action(lemma: str, lex: PolicyLexicon) -> bool:
+    """"privatisation", "deregulation": the noun of an enacting verb ("privatise")."""
+    for suffix, verb_end in (("isation", "ise"), ("ization", "ize"), ("ation", "ate")):
+        if lemma.endswith(suffix) and lemma[: -len(suffix)] + verb_end in lex.actions:
+            return True
+    return False
 
 
 def role_pairs(doc: Document, lex: PolicyLexicon) -> list[tuple[str, str]]:
