@@ -24,25 +24,31 @@ ID_PREFIX = "discovered-"
 class DocFacts:
     """What discovery keeps of one article: its sentences (body offsets, actor as written,
     stance), which sentences name which noun-phrase keys, the roles it names and the keys
-    of the measures it reports acted on (`objects.acted_keys`)."""
+    of the measures it reports acted on (`objects.acted_keys`), and the text of each
+    sentence naming a policy noun (a candidate's evidence, so that building candidates
+    does not load unchanged articles again)."""
 
     units: list[list] = field(default_factory=list)  # [start, end, actor name, stance]
     keys: dict[str, list[int]] = field(default_factory=dict)  # key -> unit indices
     roles: list[list[str]] = field(default_factory=list)  # [role, person]
     acted: list[str] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # unit index -> its text
 
     def to_row(self) -> list:
-        return [self.units, self.keys, self.roles, self.acted]
+        return [self.units, self.keys, self.roles, self.acted,
+                {str(u): t for u, t in self.texts.items()}]
 
     @classmethod
     def from_row(cls, row) -> DocFacts:
-        """Raises TypeError/ValueError for a malformed row (a row of three, from before
-        `acted`, reads as acting on nothing)."""
+        """Raises TypeError/ValueError for a malformed row (a shorter row, from before
+        `acted` and `texts`, reads as acting on nothing and quoting nothing)."""
         units, keys, roles, *rest = row
         acted = rest[0] if rest else []
+        texts = rest[1] if len(rest) > 1 else {}
         return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
                    {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
-                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted])
+                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted],
+                   {int(u): str(t) for u, t in dict(texts).items()})
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
@@ -56,6 +62,8 @@ def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocF
                             own.name if own else None, _stance(doc, lex, attributor, unit)])
         for key in noun_phrase_keys(doc, ui, lex):
             keys[key].append(ui)
+            if key.rsplit(" ", 1)[-1] in lex.policy_nouns:
+                facts.texts[ui] = doc.text[unit.start:unit.end]
     facts.keys = dict(keys)
     facts.acted = sorted(acted)
     return facts
@@ -212,17 +220,19 @@ def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) 
     for doc in sorted(docs):
         f = facts.get(doc)
         units = sorted({u for v in variants for u in (f.keys.get(v, ()) if f else ())})
-        spans = [(f.units[u][0], f.units[u][1], f.units[u][2], f.units[u][3]) for u in units]
-        spans += [(p.start, p.end, None, "") for p in props
+        spans = [(f.units[u][0], f.units[u][1], f.units[u][2], f.units[u][3], f.texts.get(u))
+                 for u in units]
+        spans += [(p.start, p.end, None, "", p.text) for p in props
                   if p.doc == doc and (p.start, p.end) not in {s[:2] for s in spans}]
-        body = texts(doc) if spans else ""
-        for start, end, name, stance in spans:
+        body = texts(doc) if any(s[4] is None for s in spans) else ""
+        for start, end, name, stance, text in spans:
             prop = by_span.get((doc, start))
             if prop is not None:
                 name, stance = prop.proposer_name, prop.stance
             name = roles(doc, name)
-            mentions.append(PolicyMention(doc, start, end, body[start:end], resolve(name),
-                                          stance, dates.get(doc, ""), name))
+            mentions.append(PolicyMention(doc, start, end,
+                                          body[start:end] if text is None else text,
+                                          resolve(name), stance, dates.get(doc, ""), name))
     mentions.sort(key=lambda m: (not m.date, m.date, m.doc, m.start))
     surfaces = Counter(p.object for p in props if p.key == key) or Counter(
         p.object for p in props)
