@@ -165,7 +165,10 @@ def judge_discovery(pols: list[dict], annotated: list[dict], section: set[str]) 
 
 
 def report(pols: list[dict], props: list[dict], proposal_judgments: dict,
-           policy_judgments: dict, section: set[str], show: bool = False) -> dict:
+           policy_judgments: dict, section: set[str], show: bool = False,
+           archive: set[str] | None = None) -> dict:
+    if archive is not None:  # the archive's articles, not others in the data dir
+        props = [x for x in props if x["doc"] in archive]
     p = judge_proposals(props, proposal_judgments["judgments"])
     print(f"Proposals listed: {p['listed']}, judged {p['judged']}")
     print(f"  precision:       {_pct(p['real'], p['judged'])}")
@@ -258,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     pols, props = tables_from_data_dir(args.data_dir)
     report(pols, props, json.loads(PROPOSALS.read_text(encoding="utf-8")),
-           json.loads(POLICIES.read_text(encoding="utf-8")), section_docs(), args.show)
+           json.loads(POLICIES.read_text(encoding="utf-8")), section_docs(), args.show,
+           set(load_corpus(args.corpus)))
     if args.timing:
         t = time_discovery(args.data_dir)
         print(f"Policy table of {t['articles']} articles from the NLP cache: "
