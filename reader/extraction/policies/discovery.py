@@ -3,6 +3,7 @@ them, and role phrases ("the Home Secretary") resolved to the person the corpus 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -11,7 +12,12 @@ from reader.domain import Policy, PolicyMention, Proposal
 from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
-from reader.extraction.policies.objects import acted_keys, noun_phrase_keys, role_pairs
+from reader.extraction.policies.objects import (
+    acted_keys,
+    nominal_action,
+    noun_phrase_keys,
+    role_pairs,
+)
 from reader.textutil import slug
 
 MIN_ARTICLES = 3  # a candidate is named in at least this many articles
@@ -129,11 +135,31 @@ def _turned(key: str) -> str | None:
     return None
 
 
-def variant_groups(keys: Iterable[str], known: Iterable[str]) -> dict[str, set[str]]:
+def _one_modifier_less(words: list[str]) -> list[str]:
+    """"golden economic rule" -> ["economic rule", "golden rule"]: a phrase of three words
+    or more without "of/on/for", less one modifier (never its head)."""
+    if len(words) < 3 or set(words) & set(_PREPS):
+        return []
+    return [" ".join(words[:n] + words[n + 1:]) for n in range(len(words) - 1)]
+
+
+def _same_thing(long: str, short: str, together: Mapping[str, set[str]] | None) -> bool:
+    """Is `long` `short` with one more modifier? Always when the modifier is the first
+    word ("back tax bill" / "tax bill"); inside the phrase only when one article writes
+    both (a name in full, then short: "golden economic rule" / "golden rule"; not "low
+    exchange rate" / "low rate")."""
+    if long.split(" ", 1)[1] == short:
+        return True
+    return together is not None and bool(together.get(long, set()) & together.get(short, set()))
+
+
+def variant_groups(keys: Iterable[str], known: Iterable[str],
+                   together: Mapping[str, set[str]] | None = None) -> dict[str, set[str]]:
     """{key: its variants among `known`}: the same phrase with its first modifier written as
     an abbreviation or in full ("id card" / "identity card"), its "of/on/for X" tail written
-    before it ("quota on asylum" / "asylum quota"), or one more modifier in front of a
-    phrase of two words or more ("back tax bill", "massive tax bill" / "tax bill")."""
+    before it ("quota on asylum" / "asylum quota"), or with one more modifier than a
+    phrase of two words or more ("back tax bill" / "tax bill", "golden economic rule" /
+    "golden rule": see `_same_thing`; `together` maps a key to the articles naming it)."""
     known = set(known)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
     longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
@@ -145,12 +171,14 @@ def variant_groups(keys: Iterable[str], known: Iterable[str]) -> dict[str, set[s
         words = k.split()
         for n in range(1, min(len(words), 4)):
             by_tail[" ".join(words[n:])].append(words[:n])
-        if len(words) >= 3 and not set(words) & set(_PREPS):
-            longer[" ".join(words[1:])].add(k)
+        for shorter in _one_modifier_less(words):
+            if _same_thing(k, shorter, together):
+                longer[shorter].add(k)
     out: dict[str, set[str]] = {}
     for key in keys:
         words = key.split()
-        found = {key} | longer.get(key, set())
+        found = {key} | longer.get(key, set()) | {
+            s for s in _one_modifier_less(words) if s in known and _same_thing(key, s, together)}
         turned = _turned(key)
         if turned in known:
             found.add(turned)
@@ -187,9 +215,10 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
             docs_of[k].add(doc)
         for k in f.acted:
             acting[k].add(doc)
-    seeds = set(by_key) | {k for k, d in acting.items()
-                           if len(d) >= MIN_ACTED + (" " not in k)}
-    groups = variant_groups(seeds, docs_of)
+    # a one-word measure acted on only when it names an enactment itself ("privatisation",
+    # not "tax", "rise" or "charges")
+    seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
+    groups = variant_groups(seeds, docs_of, docs_of)
     taken: set[str] = set()
     candidates = []
     order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
@@ -203,8 +232,11 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         proposing = {p.doc for p in props}
         single = len(key.split()) == 1
         acted = set().union(*(acting.get(v, set()) for v in variants))
+        if single and not nominal_action(key, lex):
+            acted = set()  # "increase", "law": too vague when only acted on
         if len(docs) < MIN_ARTICLES or (single and (
-                len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)):
+                len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)) \
+                or (not props and len(acted) < MIN_ACTED):
             continue
         taken |= variants
         candidates.append(_candidate(key, variants, props, docs, facts, dates, roles,
@@ -212,6 +244,20 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     candidates.sort(key=lambda c: (-len(c.docs), -len({m.actor for m in c.mentions
                                                         if m.actor}), c.label))
     return candidates
+
+
+def _written(key: str, variants: set[str], mentions: list[PolicyMention],
+             docs: set[str], facts: Mapping[str, DocFacts]) -> Counter:
+    """How the evidence writes the variant named in most articles ("interest rate" ->
+    "interest rates", "sarbanes oxley act" -> "Sarbanes-Oxley Act"), counted."""
+    def named_in(v):
+        return sum(1 for d in docs if d in facts and v in facts[d].keys)
+
+    main = max(sorted(variants), key=lambda v: (named_in(v), -len(v)))
+    words = [re.escape(w) for w in main.split()]
+    pattern = re.compile(r"\b" + r"\w*\W{1,3}".join(words) + r"\w*", re.IGNORECASE)
+    found = Counter(m[0] for men in mentions for m in pattern.finditer(men.text))
+    return found or Counter({main: 1})
 
 
 def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) -> Policy:
@@ -236,7 +282,8 @@ def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) 
     mentions.sort(key=lambda m: (not m.date, m.date, m.doc, m.start))
     surfaces = Counter(p.object for p in props if p.key == key) or Counter(
         p.object for p in props)
-    # nothing proposed (a measure reported acted on): the key, in lemmas, names it
+    if not surfaces:  # nothing proposed (a measure reported acted on): as the text writes it
+        surfaces = _written(key, variants, mentions, docs, facts)
     label = surfaces.most_common(1)[0][0] if surfaces else key
     label = label[:1].upper() + label[1:]
     others = sorted({p.object.lower() for p in props} - {label.lower()})

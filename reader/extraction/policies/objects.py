@@ -14,9 +14,9 @@ _CLAUSE_DEPS = ("xcomp", "ccomp")
 # "would see the creation of X", "pave the way for X": the proposed thing is the noun's object
 _NOMINAL_ACTIONS = ("creation", "introduction", "establishment", "abolition", "end", "way")
 _INTRANSITIVE = ("change",)  # "go", "end": "credit must go to", "the Show Must Go On"
-# a name the model reads as one of these is not a measure (the model often reads a law as
-# ORG: "the Sarbanes-Oxley Act"; a body's name ends in a public actor: "the Commission")
-_NAMED_BODIES = ("PERSON", "GPE", "NORP", "FAC")
+# a name the model reads as one of these is not a law (it often reads a law as ORG: "the
+# Sarbanes-Oxley Act")
+_NAMED_BODIES = ("PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT")
 _ROLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
@@ -131,8 +131,8 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     d = doc
     for t in d.units[ui].tokens:
         if d.dep[t] == "compound" or not (d.pos[t] == "NOUN" or (
-                d.pos[t] == "PROPN" and d.lemma[t].lower() in lex.policy_nouns)):
-            continue  # a noun, or a name ending in a policy noun ("the Sarbanes-Oxley Act")
+                d.pos[t] == "PROPN" and d.lemma[t].lower() in lex.law_names)):
+            continue  # a noun, or the name of a law ("the Sarbanes-Oxley Act")
         tokens = phrase_tokens(d, t, lex)
         keys.add(key_of(d, tokens))
         mods = [k for k in tokens if k < t]
@@ -145,22 +145,22 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
 
 def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     """Keys of the measures one sentence acts on or takes a stance on, whoever does it:
-    the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill")
-    or of a stance verb, its head a policy noun; and a measure named by itself: a name
-    ending in a policy noun ("the Sarbanes-Oxley Act") or the noun of an enacting verb
-    ("privatisation"). What discovery grows candidates from besides proposals: news
-    reports measures taken."""
+    the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill"),
+    of a stance verb, or of a verb of a measure in force ("meet his golden rule"), its head
+    a policy noun; and a measure named by itself: the name of a law ("the Sarbanes-Oxley
+    Act") or the noun of an enacting verb ("privatisation"). What discovery grows
+    candidates from besides proposals: news reports measures taken, not only proposed."""
     d = doc
     out = set()
     for v in d.units[ui].tokens:
         lemma = d.lemma[v].lower()
         if d.pos[v] != "VERB" or not (lemma in lex.actions or lemma in lex.soft_actions
-                                      or lemma in lex.stance_of):
+                                      or lemma in lex.stance_of or lemma in lex.in_force):
             continue
         noun = _object_noun(d, v)
         if noun is None:
             for p in d.kids(v, "prep"):
-                if d.lemma[p].lower() in ("for", "on", "against"):
+                if d.lemma[p].lower() in ("for", "on", "against", "with"):
                     noun = next(iter(d.kids(p, "pobj")), None)
         if noun is None or d.pos[noun] not in ("NOUN", "PROPN"):
             continue
@@ -168,17 +168,18 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
             out.add(key_of(d, phrase_tokens(d, noun, lex)))
     for t in d.units[ui].tokens:  # a measure named by itself
         lemma = d.lemma[t].lower()
-        if d.dep[t] == "compound" or lemma not in lex.policy_nouns:
+        if d.dep[t] == "compound":
             continue
-        if (d.pos[t] == "PROPN" and len(phrase_tokens(d, t, lex, prep=False)) > 1
-                and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES
-                and lemma not in lex.public_actors) or (
-                d.pos[t] == "NOUN" and _nominal_action(lemma, lex)):
+        if (d.pos[t] == "PROPN" and lemma in lex.law_names
+                and len(phrase_tokens(d, t, lex, prep=False)) > 1
+                and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES) or (
+                d.pos[t] == "NOUN" and lemma in lex.policy_nouns
+                and nominal_action(lemma, lex)):
             out.add(key_of(d, phrase_tokens(d, t, lex)))
     return out
 
 
-def _nominal_action(lemma: str, lex: PolicyLexicon) -> bool:
+def nominal_action(lemma: str, lex: PolicyLexicon) -> bool:
     """"privatisation", "deregulation": the noun of an enacting verb ("privatise")."""
     for suffix, verb_end in (("isation", "ise"), ("ization", "ize"), ("ation", "ate")):
         if lemma.endswith(suffix) and lemma[: -len(suffix)] + verb_end in lex.actions:
