@@ -246,21 +246,19 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     return candidates
 
 
-def _written(key: str, variants: set[str], mentions: list[PolicyMention],
-             docs: set[str], facts: Mapping[str, DocFacts]) -> Counter:
-    """How the evidence writes the variant named in most articles ("interest rate" ->
-    "interest rates", "sarbanes oxley act" -> "Sarbanes-Oxley Act"), counted."""
-    def named_in(v):
-        return sum(1 for d in docs if d in facts and v in facts[d].keys)
-
-    main = max(sorted(variants), key=lambda v: (named_in(v), -len(v)))
-    words = [re.escape(w) for w in main.split()]
+def _written(key: str, mentions: list[PolicyMention]) -> Counter:
+    """How the evidence writes a key ("interest rate" -> "interest rates", "sarbanes oxley
+    act" -> "Sarbanes-Oxley Act"), counted."""
+    words = [re.escape(w) for w in key.split()]
     pattern = re.compile(r"\b" + r"\w*\W{1,3}".join(words) + r"\w*", re.IGNORECASE)
     found = Counter(m[0] for men in mentions for m in pattern.finditer(men.text))
-    return found or Counter({main: 1})
+    return found or Counter({key: 1})
 
 
 def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) -> Policy:
+    if not props:  # a measure acted on: known by the variant named in most articles
+        key = max(sorted(variants), key=lambda v: (
+            sum(1 for d in docs if d in facts and v in facts[d].keys), -len(v)))
     by_span = {(p.doc, p.start): p for p in props}
     mentions = []
     for doc in sorted(docs):
@@ -283,7 +281,7 @@ def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) 
     surfaces = Counter(p.object for p in props if p.key == key) or Counter(
         p.object for p in props)
     if not surfaces:  # nothing proposed (a measure reported acted on): as the text writes it
-        surfaces = _written(key, variants, mentions, docs, facts)
+        surfaces = _written(key, mentions)
     label = surfaces.most_common(1)[0][0] if surfaces else key
     label = label[:1].upper() + label[1:]
     others = sorted({p.object.lower() for p in props} - {label.lower()})

@@ -165,7 +165,7 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
         if noun is None or d.pos[noun] not in ("NOUN", "PROPN"):
             continue
         if d.lemma[noun].lower() in lex.policy_nouns:
-            out.add(key_of(d, phrase_tokens(d, noun, lex)))
+            out |= _with_head_alone(d, noun, lex)
     for t in d.units[ui].tokens:  # a measure named by itself
         lemma = d.lemma[t].lower()
         if d.dep[t] == "compound":
@@ -175,8 +175,15 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
                 and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES) or (
                 d.pos[t] == "NOUN" and lemma in lex.policy_nouns
                 and nominal_action(lemma, lex)):
-            out.add(key_of(d, phrase_tokens(d, t, lex)))
+            out |= _with_head_alone(d, t, lex)
     return out
+
+
+def _with_head_alone(doc: Document, head: int, lex: PolicyLexicon) -> set[str]:
+    """The phrase's key, and without its "of/on/for X" tail: the privatisation of the
+    railway and of the post office are both privatisation."""
+    tokens = phrase_tokens(doc, head, lex)
+    return {key_of(doc, tokens), key_of(doc, [k for k in tokens if k <= head])}
 
 
 def nominal_action(lemma: str, lex: PolicyLexicon) -> bool:
