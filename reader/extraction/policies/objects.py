@@ -151,32 +151,36 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     Act") or the noun of an enacting verb ("privatisation"). What discovery grows
     candidates from besides proposals: news reports measures taken, not only proposed."""
     d = doc
-    out = set()
-    for v in d.units[ui].tokens:
-        lemma = d.lemma[v].lower()
-        if d.pos[v] != "VERB" or not (lemma in lex.actions or lemma in lex.soft_actions
-                                      or lemma in lex.stance_of or lemma in lex.in_force):
+    out: set[str] = set()
+    for t in d.units[ui].tokens:  # policy nouns are few: start from them, not from verbs
+        pos = d.pos[t]
+        if (pos != "NOUN" and pos != "PROPN") or d.dep[t] == "compound":
             continue
-        noun = _object_noun(d, v)
-        if noun is None:
-            for p in d.kids(v, "prep"):
-                if d.lemma[p].lower() in ("for", "on", "against", "with"):
-                    noun = next(iter(d.kids(p, "pobj")), None)
-        if noun is None or d.pos[noun] not in ("NOUN", "PROPN"):
-            continue
-        if d.lemma[noun].lower() in lex.policy_nouns:
-            out |= _with_head_alone(d, noun, lex)
-    for t in d.units[ui].tokens:  # a measure named by itself
         lemma = d.lemma[t].lower()
-        if d.dep[t] == "compound":
+        if pos == "PROPN" and lemma in lex.law_names:
+            if (len(phrase_tokens(d, t, lex, prep=False)) > 1
+                    and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES):
+                out |= _with_head_alone(d, t, lex)
             continue
-        if (d.pos[t] == "PROPN" and lemma in lex.law_names
-                and len(phrase_tokens(d, t, lex, prep=False)) > 1
-                and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES) or (
-                d.pos[t] == "NOUN" and lemma in lex.policy_nouns
-                and nominal_action(lemma, lex)):
+        if lemma not in lex.policy_nouns:
+            continue
+        if pos == "NOUN" and nominal_action(lemma, lex) or _acted_on(d, t, lex):
             out |= _with_head_alone(d, t, lex)
     return out
+
+
+def _acted_on(doc: Document, noun: int, lex: PolicyLexicon) -> bool:
+    """Is `noun` the object of an enacting, stance or in-force verb ("raised interest
+    rates", "rates were raised", "calls for a ban", "comply with the Act")?"""
+    d = doc
+    dep, verb = d.dep[noun], d.head[noun]
+    if dep == "pobj" and d.lemma[verb].lower() in ("for", "on", "against", "with"):
+        verb = d.head[verb]
+    elif dep != "dobj" and dep != "nsubjpass":
+        return False
+    lemma = d.lemma[verb].lower()
+    return d.pos[verb] == "VERB" and (lemma in lex.actions or lemma in lex.soft_actions
+                                      or lemma in lex.stance_of or lemma in lex.in_force)
 
 
 def _with_head_alone(doc: Document, head: int, lex: PolicyLexicon) -> set[str]:
