@@ -122,3 +122,22 @@ def test_doc_facts_rows_round_trip_and_old_rows_read():
     assert DocFacts.from_row(facts.to_row()) == facts
     old = DocFacts.from_row(facts.to_row()[:3])
     assert (old.acted, old.texts, old.keys) == ([], {}, {"tax bill": [0]})
+
+
+def test_what_nearly_every_article_names_is_the_corpus_subject():
+    from reader.extraction.policies import PolicyLexicon
+    from reader.extraction.policies.discovery import discover
+
+    def facts(named: bool) -> DocFacts:
+        if not named:
+            return DocFacts([[0, 5, None, "unknown"]], {"weather": [0]}, [], [], {})
+        return DocFacts([[0, 12, None, "unknown"]], {"tax bill": [0]}, [], ["tax bill"],
+                        {0: "A tax bill."})
+
+    lex = PolicyLexicon.load()
+    found = {}
+    for others in (0, 2):
+        corpus = {f"d{n}": facts(n < 3) for n in range(3 + others)}
+        found[others] = discover([], corpus, {}, lambda n: n, lambda d: "", lex)
+    assert found[0] == []  # named in all three articles: what the corpus is about
+    assert [c.label for c in found[2]] == ["Tax bill"]  # named in three of five

@@ -22,6 +22,9 @@ from reader.textutil import slug
 
 MIN_ARTICLES = 3  # a candidate is named in at least this many articles
 MIN_ACTED = 2  # a measure acted on (not proposed) grows a candidate from this many articles
+# a phrase named in more than this share of the articles is what the corpus is about ("child
+# protection" in five articles on child protection), not one measure among others
+MAX_SHARE = 0.8
 _PREPS = ("of", "on", "for")
 ID_PREFIX = "discovered-"
 
@@ -201,7 +204,8 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
     its key has several words (a one-word key must be a policy noun: "tax", not "music");
     and each measure reported acted on (`DocFacts.acted`: "the Fed raised interest rates")
-    in MIN_ACTED articles (a one-word measure in one more).
+    in MIN_ACTED articles (a one-word measure in one more); none named in more than
+    MAX_SHARE of the articles.
     `texts(doc)` gives an article's body (for the evidence)."""
     roles = RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
@@ -234,7 +238,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         acted = set().union(*(acting.get(v, set()) for v in variants))
         if single and not nominal_action(key, lex):
             acted = set()  # "increase", "law": too vague when only acted on
-        if len(docs) < MIN_ARTICLES or (single and (
+        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts) or (single and (
                 len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)) \
                 or (not props and len(acted) < MIN_ACTED):
             continue
