@@ -78,6 +78,8 @@ def test_a_measure_acted_on_is_a_candidate_without_a_proposal(table):
     assert not [p for p in table.proposals if p.doc.startswith("rates")]
     texts = {m.doc: m.text for m in c.mentions}
     assert texts["rates3"] == BODIES["rates3"]  # the evidence, from the cached facts
+    actors = {m.doc: m.actor for m in c.mentions}
+    assert actors["rates2"] == "Federal Reserve"  # nobody speaks: who enacts it
 
 
 @pytest.mark.spacy

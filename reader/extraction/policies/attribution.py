@@ -325,6 +325,20 @@ class Attributor:
             (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
              self.full_names, self.last_role, self.last_body) = saved
 
+    def agent(self, ui: int, verb: int) -> Actor | None:
+        """Who does `verb` of sentence `ui` (its subject, "by" agent...), with the context
+        as it stood when the sentence began; None inside a quote (the speaker's words)."""
+        if self.doc.units[ui].quoted:
+            return None
+        saved = self._snapshot()
+        (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
+         self.full_names, self.last_role, self.last_body) = self.context[ui]
+        try:
+            return self.subject(verb, quoted=False)
+        finally:
+            (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
+             self.full_names, self.last_role, self.last_body) = saved
+
     def _attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
         d = self.doc
         unit = d.units[ui]

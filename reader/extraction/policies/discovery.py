@@ -65,8 +65,11 @@ def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocF
     keys: dict[str, list[int]] = defaultdict(list)
     acted: set[str] = set()
     for ui, unit in enumerate(doc.units):
-        acted |= acted_keys(doc, ui, lex)
+        enacting: list[int] = []
+        acted |= acted_keys(doc, ui, lex, enacting)
         own = attributor.unit_actor.get(ui, (None, None))[0] or attributor.unit_speaker.get(ui)
+        for verb in enacting:  # nobody speaks: who enacts it ("the Fed raised rates")
+            own = own or attributor.agent(ui, verb)
         facts.units.append([unit.start - doc.offset, unit.end - doc.offset,
                             own.name if own else None, _stance(doc, lex, attributor, unit)])
         for key in noun_phrase_keys(doc, ui, lex):

@@ -143,13 +143,15 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     return keys
 
 
-def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
+def acted_keys(doc: Document, ui: int, lex: PolicyLexicon,
+               enacting: list[int] | None = None) -> set[str]:
     """Keys of the measures one sentence acts on or takes a stance on, whoever does it:
     the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill"),
     of a stance verb, or of a verb of a measure in force ("meet his golden rule"), its head
     a policy noun; and a measure named by itself: the name of a law ("the Sarbanes-Oxley
     Act") or the noun of an enacting verb ("privatisation"). What discovery grows
-    candidates from besides proposals: news reports measures taken, not only proposed."""
+    candidates from besides proposals: news reports measures taken, not only proposed.
+    `enacting`, when given, receives the enacting verbs found (whose subject enacts it)."""
     d = doc
     out: set[str] = set()
     for t in d.units[ui].tokens:  # policy nouns are few: start from them, not from verbs
@@ -164,23 +166,28 @@ def acted_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
             continue
         if lemma not in lex.policy_nouns:
             continue
-        if pos == "NOUN" and nominal_action(lemma, lex) or _acted_on(d, t, lex):
+        verb = _acted_on(d, t, lex)
+        if pos == "NOUN" and nominal_action(lemma, lex) or verb is not None:
             out |= _with_head_alone(d, t, lex)
+        if enacting is not None and verb is not None and d.lemma[verb].lower() in lex.actions:
+            enacting.append(verb)
     return out
 
 
-def _acted_on(doc: Document, noun: int, lex: PolicyLexicon) -> bool:
-    """Is `noun` the object of an enacting, stance or in-force verb ("raised interest
-    rates", "rates were raised", "calls for a ban", "comply with the Act")?"""
+def _acted_on(doc: Document, noun: int, lex: PolicyLexicon) -> int | None:
+    """The enacting, stance or in-force verb `noun` is the object of ("raised interest
+    rates", "rates were raised", "calls for a ban", "comply with the Act"), or None."""
     d = doc
     dep, verb = d.dep[noun], d.head[noun]
     if dep == "pobj" and d.lemma[verb].lower() in ("for", "on", "against", "with"):
         verb = d.head[verb]
     elif dep != "dobj" and dep != "nsubjpass":
-        return False
+        return None
     lemma = d.lemma[verb].lower()
-    return d.pos[verb] == "VERB" and (lemma in lex.actions or lemma in lex.soft_actions
-                                      or lemma in lex.stance_of or lemma in lex.in_force)
+    if d.pos[verb] == "VERB" and (lemma in lex.actions or lemma in lex.soft_actions
+                                  or lemma in lex.stance_of or lemma in lex.in_force):
+        return verb
+    return None
 
 
 def _with_head_alone(doc: Document, head: int, lex: PolicyLexicon) -> set[str]:
