@@ -43,6 +43,7 @@ class Attributor:
         self.last_actor: Actor | None = None  # anyone credited with a statement
         self.doc_owner: Actor | None = None
         self.last_role: str | None = None  # "India's finance minister, lashed out ..."
+        self.last_body: Actor | None = None  # the last country/organisation as a subject
         self.para_speaker: dict[int, Actor] = {}
         self.unit_speaker: dict[int, Actor | None] = {}
         self.unit_actor: dict[int, tuple[Actor | None, int | None]] = {}
@@ -104,6 +105,9 @@ class Attributor:
                     and d.ent_of.get(c, ("", "", ""))[2] in ("NORP", "GPE")]
             if mods:
                 return Actor(" ".join(d.tok_text[k] for k in [*mods, i]))
+            if self.last_body is not None and any(
+                    d.lemma[c].lower() in ("its", "their") for c in d.kids(i, "poss")):
+                return self.last_body  # "Poland requested ... Its ministers want ..."
             return Actor(self.lex.generic.get(low) or self.lex.generic[lemma])
         named = self._named(i)
         if named is None and d.pos[i] == "NOUN":
@@ -142,6 +146,9 @@ class Attributor:
         for _ in range(4):
             for c in d.kids(v, "nsubj"):
                 return self._agent_of(c, quoted)
+            for c in d.kids(v, "nsubjpass"):  # "The directive is intended to ...": its owner
+                if d.lemma[c].lower() in self.lex.doc_nouns - {"it"}:
+                    return self._agent_of(c, quoted)
             for c in d.kids(v, "agent"):
                 for g in d.kids(c, "pobj"):
                     return self._agent_of(g, quoted)
@@ -269,6 +276,8 @@ class Attributor:
                 person = self._named(i)
                 if person:
                     self.last_person = person
+            if ent and ent[2] in ("GPE", "ORG", "NORP") and d.dep[i] == "nsubj":
+                self.last_body = self._named(i) or self.last_body
 
     def _speech_tag(self, outside: list[int]) -> tuple[int, Actor, int] | None:
         """The speech tag next to a quote when the parser missed the verb (the model reads
@@ -301,7 +310,7 @@ class Attributor:
 
     def _snapshot(self) -> tuple:
         return (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-                list(self.full_names), self.last_role)
+                list(self.full_names), self.last_role, self.last_body)
 
     # stance and actor of a mention -------------------------------------------------------
     def attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
@@ -309,12 +318,26 @@ class Attributor:
         the context (last speaker, report owner...) as it stood when the sentence began."""
         saved = self._snapshot()
         (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-         self.full_names, self.last_role) = self.context[ui]
+         self.full_names, self.last_role, self.last_body) = self.context[ui]
         try:
             return self._attribute(ui, matched)
         finally:
             (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-             self.full_names, self.last_role) = saved
+             self.full_names, self.last_role, self.last_body) = saved
+
+    def agent(self, ui: int, verb: int) -> Actor | None:
+        """Who does `verb` of sentence `ui` (its subject, "by" agent...), with the context
+        as it stood when the sentence began; None inside a quote (the speaker's words)."""
+        if self.doc.units[ui].quoted:
+            return None
+        saved = self._snapshot()
+        (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
+         self.full_names, self.last_role, self.last_body) = self.context[ui]
+        try:
+            return self.subject(verb, quoted=False)
+        finally:
+            (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
+             self.full_names, self.last_role, self.last_body) = saved
 
     def _attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
         d = self.doc

@@ -3,6 +3,7 @@ them, and role phrases ("the Home Secretary") resolved to the person the corpus 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -11,44 +12,72 @@ from reader.domain import Policy, PolicyMention, Proposal
 from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
-from reader.extraction.policies.objects import noun_phrase_keys, role_pairs
+from reader.extraction.policies.objects import (
+    acted_keys,
+    nominal_action,
+    noun_phrase_keys,
+    role_pairs,
+)
 from reader.textutil import slug
 
 MIN_ARTICLES = 3  # a candidate is named in at least this many articles
+MIN_ACTED = 2  # a measure acted on (not proposed) grows a candidate from this many articles
+# a phrase named in more than this share of the articles is what the corpus is about ("child
+# protection" in five articles on child protection), not one measure among others
+MAX_SHARE = 0.8
+_PREPS = ("of", "on", "for")
 ID_PREFIX = "discovered-"
 
 
 @dataclass
 class DocFacts:
     """What discovery keeps of one article: its sentences (body offsets, actor as written,
-    stance), which sentences name which noun-phrase keys, and the roles it names."""
+    stance), which sentences name which noun-phrase keys, the roles it names and the keys
+    of the measures it reports acted on (`objects.acted_keys`), and the text of each
+    sentence naming a policy noun (a candidate's evidence, so that building candidates
+    does not load unchanged articles again)."""
 
     units: list[list] = field(default_factory=list)  # [start, end, actor name, stance]
     keys: dict[str, list[int]] = field(default_factory=dict)  # key -> unit indices
     roles: list[list[str]] = field(default_factory=list)  # [role, person]
+    acted: list[str] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # unit index -> its text
 
     def to_row(self) -> list:
-        return [self.units, self.keys, self.roles]
+        return [self.units, self.keys, self.roles, self.acted,
+                {str(u): t for u, t in self.texts.items()}]
 
     @classmethod
     def from_row(cls, row) -> DocFacts:
-        """Raises TypeError/ValueError for a malformed row."""
-        units, keys, roles = row
+        """Raises TypeError/ValueError for a malformed row (a shorter row, from before
+        `acted` and `texts`, reads as acting on nothing and quoting nothing)."""
+        units, keys, roles, *rest = row
+        acted = rest[0] if rest else []
+        texts = rest[1] if len(rest) > 1 else {}
         return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
                    {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
-                   [[str(r), str(p)] for r, p in roles])
+                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted],
+                   {int(u): str(t) for u, t in dict(texts).items()})
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
     facts = DocFacts(roles=[list(p) for p in role_pairs(doc, lex)])
     keys: dict[str, list[int]] = defaultdict(list)
+    acted: set[str] = set()
     for ui, unit in enumerate(doc.units):
+        enacting: list[int] = []
+        acted |= acted_keys(doc, ui, lex, enacting)
         own = attributor.unit_actor.get(ui, (None, None))[0] or attributor.unit_speaker.get(ui)
+        for verb in enacting:  # nobody speaks: who enacts it ("the Fed raised rates")
+            own = own or attributor.agent(ui, verb)
         facts.units.append([unit.start - doc.offset, unit.end - doc.offset,
                             own.name if own else None, _stance(doc, lex, attributor, unit)])
         for key in noun_phrase_keys(doc, ui, lex):
             keys[key].append(ui)
+            if key.rsplit(" ", 1)[-1] in lex.policy_nouns:
+                facts.texts[ui] = doc.text[unit.start:unit.end]
     facts.keys = dict(keys)
+    facts.acted = sorted(acted)
     return facts
 
 
@@ -103,18 +132,64 @@ def _abbreviates(short: str, words: list[str]) -> bool:
     return short == "".join(w[0] for w in words)
 
 
-def variant_groups(keys: Iterable[str], known: Iterable[str]) -> dict[str, set[str]]:
+def _turned(key: str) -> str | None:
+    """"quota on asylum" -> "asylum quota", "overhaul of pension" -> "pension overhaul"."""
+    words = key.split()
+    for n, w in enumerate(words):
+        if w in _PREPS and 0 < n < len(words) - 1:
+            return " ".join(words[n + 1:] + words[:n])
+    return None
+
+
+def _one_modifier_less(words: list[str]) -> list[str]:
+    """"golden economic rule" -> ["economic rule", "golden rule"]: a phrase of three words
+    or more without "of/on/for", less one modifier (never its head)."""
+    if len(words) < 3 or set(words) & set(_PREPS):
+        return []
+    return [" ".join(words[:n] + words[n + 1:]) for n in range(len(words) - 1)]
+
+
+def _same_thing(long: str, short: str, together: Mapping[str, set[str]] | None) -> bool:
+    """Is `long` `short` with one more modifier? Always when the modifier is the first
+    word ("back tax bill" / "tax bill"); inside the phrase only when one article writes
+    both (a name in full, then short: "golden economic rule" / "golden rule"; not "low
+    exchange rate" / "low rate")."""
+    if long.split(" ", 1)[1] == short:
+        return True
+    return together is not None and bool(together.get(long, set()) & together.get(short, set()))
+
+
+def variant_groups(keys: Iterable[str], known: Iterable[str],
+                   together: Mapping[str, set[str]] | None = None) -> dict[str, set[str]]:
     """{key: its variants among `known`}: the same phrase with its first modifier written as
-    an abbreviation or in full ("id card" / "identity card")."""
+    an abbreviation or in full ("id card" / "identity card"), its "of/on/for X" tail written
+    before it ("quota on asylum" / "asylum quota"), or with one more modifier than a
+    phrase of two words or more ("back tax bill" / "tax bill", "golden economic rule" /
+    "golden rule": see `_same_thing`; `together` maps a key to the articles naming it)."""
+    known = set(known)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
+    longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
+    turned_to: dict[str, set[str]] = defaultdict(set)  # "asylum quota" -> {"quota on asylum"}
     for k in known:
+        turned = _turned(k)
+        if turned is not None:
+            turned_to[turned].add(k)
         words = k.split()
         for n in range(1, min(len(words), 4)):
             by_tail[" ".join(words[n:])].append(words[:n])
+        for shorter in _one_modifier_less(words):
+            if _same_thing(k, shorter, together):
+                longer[shorter].add(k)
     out: dict[str, set[str]] = {}
     for key in keys:
         words = key.split()
-        found = {key}
+        found = {key} | longer.get(key, set()) | {
+            s for s in _one_modifier_less(words) if s in known and _same_thing(key, s, together)}
+        turned = _turned(key)
+        if turned in known:
+            found.add(turned)
+        for k in list(found):
+            found |= turned_to.get(k, set())
         for n in range(1, min(len(words), 4)):
             tail, head = " ".join(words[n:]), words[:n]
             for other in by_tail.get(tail, ()):
@@ -130,7 +205,10 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
              texts: Callable[[str], str], lex: PolicyLexicon) -> list[Policy]:
     """Candidate policies ranked by articles then actors: each proposed object (and its
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
-    its key has several words (a one-word key must be a policy noun: "tax", not "music").
+    its key has several words (a one-word key must be a policy noun: "tax", not "music");
+    and each measure reported acted on (`DocFacts.acted`: "the Fed raised interest rates")
+    in MIN_ACTED articles (a one-word measure in one more); none named in more than
+    MAX_SHARE of the articles.
     `texts(doc)` gives an article's body (for the evidence)."""
     roles = RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
@@ -138,14 +216,20 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         if p.key:
             by_key[p.key].append(p)
     docs_of: dict[str, set[str]] = defaultdict(set)
+    acting: dict[str, set[str]] = defaultdict(set)
     for doc, f in facts.items():
         for k in f.keys:
             docs_of[k].add(doc)
-    groups = variant_groups(by_key, docs_of)
+        for k in f.acted:
+            acting[k].add(doc)
+    # a one-word measure acted on only when it names an enactment itself ("privatisation",
+    # not "tax", "rise" or "charges")
+    seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
+    groups = variant_groups(seeds, docs_of, docs_of)
     taken: set[str] = set()
     candidates = []
-    order = sorted(by_key, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
-                                          k))
+    order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
+                                         k))
     for key in order:
         variants = groups[key] - taken
         if key in taken:
@@ -154,8 +238,12 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         docs = set().union(*(docs_of.get(v, set()) for v in variants)) | {p.doc for p in props}
         proposing = {p.doc for p in props}
         single = len(key.split()) == 1
-        if len(docs) < MIN_ARTICLES or (single and (
-                len(proposing) < 2 or key not in lex.policy_nouns)):
+        acted = set().union(*(acting.get(v, set()) for v in variants))
+        if single and not nominal_action(key, lex):
+            acted = set()  # "increase", "law": too vague when only acted on
+        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts) or (single and (
+                len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)) \
+                or (not props and len(acted) < MIN_ACTED):
             continue
         taken |= variants
         candidates.append(_candidate(key, variants, props, docs, facts, dates, roles,
@@ -165,27 +253,43 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     return candidates
 
 
+def _written(key: str, mentions: list[PolicyMention]) -> Counter:
+    """How the evidence writes a key ("interest rate" -> "interest rates", "sarbanes oxley
+    act" -> "Sarbanes-Oxley Act"), counted."""
+    words = [re.escape(w) for w in key.split()]
+    pattern = re.compile(r"\b" + r"\w*\W{1,3}".join(words) + r"\w*", re.IGNORECASE)
+    found = Counter(m[0] for men in mentions for m in pattern.finditer(men.text))
+    return found or Counter({key: 1})
+
+
 def _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts) -> Policy:
+    if not props:  # a measure acted on: known by the variant named in most articles
+        key = max(sorted(variants), key=lambda v: (
+            sum(1 for d in docs if d in facts and v in facts[d].keys), -len(v)))
     by_span = {(p.doc, p.start): p for p in props}
     mentions = []
     for doc in sorted(docs):
         f = facts.get(doc)
         units = sorted({u for v in variants for u in (f.keys.get(v, ()) if f else ())})
-        spans = [(f.units[u][0], f.units[u][1], f.units[u][2], f.units[u][3]) for u in units]
-        spans += [(p.start, p.end, None, "") for p in props
+        spans = [(f.units[u][0], f.units[u][1], f.units[u][2], f.units[u][3], f.texts.get(u))
+                 for u in units]
+        spans += [(p.start, p.end, None, "", p.text) for p in props
                   if p.doc == doc and (p.start, p.end) not in {s[:2] for s in spans}]
-        body = texts(doc) if spans else ""
-        for start, end, name, stance in spans:
+        body = texts(doc) if any(s[4] is None for s in spans) else ""
+        for start, end, name, stance, text in spans:
             prop = by_span.get((doc, start))
             if prop is not None:
                 name, stance = prop.proposer_name, prop.stance
             name = roles(doc, name)
-            mentions.append(PolicyMention(doc, start, end, body[start:end], resolve(name),
-                                          stance, dates.get(doc, ""), name))
+            mentions.append(PolicyMention(doc, start, end,
+                                          body[start:end] if text is None else text,
+                                          resolve(name), stance, dates.get(doc, ""), name))
     mentions.sort(key=lambda m: (not m.date, m.date, m.doc, m.start))
     surfaces = Counter(p.object for p in props if p.key == key) or Counter(
         p.object for p in props)
-    label = surfaces.most_common(1)[0][0]
+    if not surfaces:  # nothing proposed (a measure reported acted on): as the text writes it
+        surfaces = _written(key, mentions)
+    label = surfaces.most_common(1)[0][0] if surfaces else key
     label = label[:1].upper() + label[1:]
     others = sorted({p.object.lower() for p in props} - {label.lower()})
     others += sorted(v for v in variants - {key} if v not in {p.key for p in props})

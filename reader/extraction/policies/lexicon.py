@@ -16,8 +16,8 @@ FILE_NAME = "policy_lexicon.toml"
 _WORD_LISTS = ("cue_nouns", "speech", "saying", "speech_forms", "modals", "doc_nouns",
                "spokes", "titles", "first_person")
 _CUE_LISTS = {"cues": "cues", "weak": "weak_cues", "not": "not_cues"}
-_DISCOVERY_LISTS = ("actions", "soft_actions", "policy_nouns", "vague_heads", "noise_modifiers",
-                    "company_words", "public_actors")
+_DISCOVERY_LISTS = ("actions", "soft_actions", "in_force", "law_names", "policy_nouns",
+                    "vague_heads", "noise_modifiers", "company_words", "public_actors")
 _TABLES = ("stance_cues", "words", "generic_actors", "proposal_cues", "discovery")
 
 
@@ -48,6 +48,8 @@ class PolicyLexicon:
     not_cues: tuple[Pattern, ...]
     actions: frozenset[str]  # [discovery]: see the file's header
     soft_actions: frozenset[str]
+    in_force: frozenset[str]
+    law_names: frozenset[str]
     policy_nouns: frozenset[str]
     vague_heads: frozenset[str]
     noise_modifiers: frozenset[str]

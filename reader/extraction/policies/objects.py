@@ -14,6 +14,9 @@ _CLAUSE_DEPS = ("xcomp", "ccomp")
 # "would see the creation of X", "pave the way for X": the proposed thing is the noun's object
 _NOMINAL_ACTIONS = ("creation", "introduction", "establishment", "abolition", "end", "way")
 _INTRANSITIVE = ("change",)  # "go", "end": "credit must go to", "the Show Must Go On"
+# a name the model reads as one of these is not a law (it often reads a law as ORG: "the
+# Sarbanes-Oxley Act")
+_NAMED_BODIES = ("PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT")
 _ROLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
@@ -127,8 +130,9 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
     keys = set()
     d = doc
     for t in d.units[ui].tokens:
-        if d.pos[t] != "NOUN" or d.dep[t] == "compound":
-            continue
+        if d.dep[t] == "compound" or not (d.pos[t] == "NOUN" or (
+                d.pos[t] == "PROPN" and d.lemma[t].lower() in lex.law_names)):
+            continue  # a noun, or the name of a law ("the Sarbanes-Oxley Act")
         tokens = phrase_tokens(d, t, lex)
         keys.add(key_of(d, tokens))
         mods = [k for k in tokens if k < t]
@@ -137,6 +141,68 @@ def noun_phrase_keys(doc: Document, ui: int, lex: PolicyLexicon) -> set[str]:
         if tokens[-1] != t:  # "quotas on asylum" also names "quotas"
             keys.add(key_of(d, [k for k in tokens if k <= t]))
     return keys
+
+
+def acted_keys(doc: Document, ui: int, lex: PolicyLexicon,
+               enacting: list[int] | None = None) -> set[str]:
+    """Keys of the measures one sentence acts on or takes a stance on, whoever does it:
+    the object of an enacting verb ("the Fed raised interest rates", "to settle a tax bill"),
+    of a stance verb, or of a verb of a measure in force ("meet his golden rule"), its head
+    a policy noun; and a measure named by itself: the name of a law ("the Sarbanes-Oxley
+    Act") or the noun of an enacting verb ("privatisation"). What discovery grows
+    candidates from besides proposals: news reports measures taken, not only proposed.
+    `enacting`, when given, receives the enacting verbs found (whose subject enacts it)."""
+    d = doc
+    out: set[str] = set()
+    for t in d.units[ui].tokens:  # policy nouns are few: start from them, not from verbs
+        pos = d.pos[t]
+        if (pos != "NOUN" and pos != "PROPN") or d.dep[t] == "compound":
+            continue
+        lemma = d.lemma[t].lower()
+        if pos == "PROPN" and lemma in lex.law_names:
+            if (len(phrase_tokens(d, t, lex, prep=False)) > 1
+                    and d.ent_of.get(t, ("", "", ""))[2] not in _NAMED_BODIES):
+                out |= _with_head_alone(d, t, lex)
+            continue
+        if lemma not in lex.policy_nouns:
+            continue
+        verb = _acted_on(d, t, lex)
+        if pos == "NOUN" and nominal_action(lemma, lex) or verb is not None:
+            out |= _with_head_alone(d, t, lex)
+        if enacting is not None and verb is not None and d.lemma[verb].lower() in lex.actions:
+            enacting.append(verb)
+    return out
+
+
+def _acted_on(doc: Document, noun: int, lex: PolicyLexicon) -> int | None:
+    """The enacting, stance or in-force verb `noun` is the object of ("raised interest
+    rates", "rates were raised", "calls for a ban", "comply with the Act"), or None."""
+    d = doc
+    dep, verb = d.dep[noun], d.head[noun]
+    if dep == "pobj" and d.lemma[verb].lower() in ("for", "on", "against", "with"):
+        verb = d.head[verb]
+    elif dep != "dobj" and dep != "nsubjpass":
+        return None
+    lemma = d.lemma[verb].lower()
+    if d.pos[verb] == "VERB" and (lemma in lex.actions or lemma in lex.soft_actions
+                                  or lemma in lex.stance_of or lemma in lex.in_force):
+        return verb
+    return None
+
+
+def _with_head_alone(doc: Document, head: int, lex: PolicyLexicon) -> set[str]:
+    """The phrase's key, and without its "of/on/for X" tail: the privatisation of the
+    railway and of the post office are both privatisation."""
+    tokens = phrase_tokens(doc, head, lex)
+    return {key_of(doc, tokens), key_of(doc, [k for k in tokens if k <= head])}
+
+
+def nominal_action(lemma: str, lex: PolicyLexicon) -> bool:
+    """"privatisation", "deregulation": the noun of an enacting verb ("privatise")."""
+    for suffix, verb_end in (("isation", "ise"), ("ization", "ize"), ("ation", "ate")):
+        if lemma.endswith(suffix) and lemma[: -len(suffix)] + verb_end in lex.actions:
+            return True
+    return False
 
 
 def role_pairs(doc: Document, lex: PolicyLexicon) -> list[tuple[str, str]]:
