@@ -355,7 +355,7 @@ _TEAM_LIST = re.compile(r"\b[A-Z][\w’'-]+ \($")
 # "Kenteris and Thanou are", "the reaches of the Yangtze are": the verb is not the name's.
 _LISTED = re.compile(r"(?:\band|\bor|&|,|\bof(?: the)?) +$")
 _SUCH_AS = re.compile(r"\b(?:companies|firms|organisations|operators|clubs|teams|sides|"
-                      r"groups|giants)(?: such as| like| including) +$")
+                      r"groups|giants)(?: such as| like| including) +$", re.I)
 _WON = re.compile(r"\b(?:win|wins|won|winning|clinch|clinched|lift|lifted|retain|retained)"
                   r"\s+(?:the|an?|his|her|their|its|this\s+year's|last\s+year's)\s+$")
 _WINNING = re.compile(r"-(?:winning|winner|nominated|nominee)\b")  # match(text, end)
