@@ -99,3 +99,26 @@ def test_a_gazetteer_town_used_as_a_club_becomes_an_organisation_by_its_context(
             for i in range(4)]
     docs += [(f"p{i}", "Rain fell in England.", [("England", "GPE")]) for i in range(4)]
     assert build(*docs)["England"] == "Place"
+
+
+def test_one_name_with_and_without_spaces_or_hyphens_is_one_entity(build):
+    got = build(("a", "TimeWarner rose. TimeWarner fell. Time Warner said so.",
+                 [("TimeWarner", "ORG"), ("Time Warner", "ORG")]),
+                ("b", "Wal-Mart and Wal Mart.", [("Wal-Mart", "ORG"), ("Wal Mart", "ORG")]))
+    assert "Time Warner" not in got and got["TimeWarner"] == "Organisation"
+    assert len([n for n in got if n.replace("-", " ") == "Wal Mart"]) == 1
+
+
+def test_an_award_and_its_plural_are_one_entity_but_other_plurals_are_not(build):
+    got = build(("a", "She won an Oscar-winning part. At the Oscars, an Oscar-winning film.",
+                 [("Oscar", "PERSON"), ("Oscars", "ORG")]),
+                ("b", "Time reported it. The Times reported it.",
+                 [("Time", "ORG"), ("Times", "ORG")]))
+    assert "Oscars" not in got and got["Oscar"] == "Other"
+    assert {"Time", "Times"} <= set(got)  # two papers, neither an Other
+
+
+def test_a_person_never_joins_a_thing_spelled_alike(build):
+    got = build(("a", "Rip Guard spoke. RipGuard blocks copies. RipGuard works.",
+                 [("Rip Guard", "PERSON"), ("RipGuard", "ORG")]))
+    assert got == {"Rip Guard": "Person", "RipGuard": "Organisation"}

@@ -237,6 +237,9 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         type_, strong = PERSON, True
     # Titles before the span ("Education Secretary Michael Gove").
     title = N.title_before(before, lw)
+    if title and type_ == ORGANISATION and " " not in span \
+            and title.split()[-1] not in lw.honorifics:
+        title = ""  # "Market leader Nintendo": a role before one word the model calls a firm
     if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and (
             not lex.known(span) or title.split()[-1] in lw.honorifics):  # Baroness Scotland
         form = f"{title} {form or span}"

@@ -93,6 +93,7 @@ class Corpus:
         groups = self._group(self.cands)
         self._merge_acronyms(groups)
         self._merge_short_organisations(groups)
+        _merge_spellings(groups, self.lex.words)
         return groups
 
     # -- 2. corpus rules ---------------------------------------------------------------------
@@ -296,6 +297,37 @@ class Corpus:
                 if len(here) == 1:
                     moved.append((c, here[0]))
             self._move(groups, key, moved)
+
+
+def _merge_spellings(groups: dict[str, Group], lw: NameWords) -> None:
+    """One name written with and without spaces or hyphens ("Time Warner", "TimeWarner";
+    "Game Boy", "GameBoy"), and an award or competition with and without its plural "s"
+    when either is an Other ("Oscar", "the Oscars"): one group, the one with the most
+    candidates (then the first key). A person never joins a non-person; dates and money,
+    titled surnames ("kennedy~m") and names from the aliases file are left alone. A pure
+    function of the groups: which merge depends on nothing else."""
+    by_form: dict[str, list[str]] = defaultdict(list)
+    for key, g in groups.items():
+        if g.type not in (DATE, MONEY) and "~" not in key and not g.lexicon_name:
+            by_form[_SPACING.sub("", display(g, lw)).casefold()].append(key)
+    sets = [keys for keys in by_form.values() if len(keys) > 1]
+    for form, keys in by_form.items():
+        plural = by_form.get(form + "s")
+        if plural and not form.endswith("s") and any(
+                groups[k].type == OTHER for k in keys + plural):
+            sets.append(keys + plural)
+    for keys in sets:
+        keys = [k for k in dict.fromkeys(keys) if k in groups]
+        if len(keys) < 2:
+            continue
+        target = min(keys, key=lambda k: (-len(groups[k].cands), k))
+        person = groups[target].type == PERSON
+        for k in sorted(keys):
+            if k != target and (groups[k].type == PERSON) == person:
+                Corpus._merge(groups, k, target)
+
+
+_SPACING = re.compile(r"[\s\-‐‑–]+")
 
 
 def titled_class(c: Cand, lw: NameWords) -> str:
