@@ -241,7 +241,8 @@ class Policy:
     """A codebook or user policy with its mentions in timeline order.
 
     A `discovered` policy is a candidate found without a codebook: proposals and the other
-    sentences naming one object ("identity cards"), `variants` its other phrasings."""
+    sentences naming one object ("identity cards"), `variants` its other phrasings. A
+    `hidden` one was hidden by the user (listed only when asked for)."""
 
     id: str
     label: str
@@ -250,6 +251,7 @@ class Policy:
     user: bool = False
     discovered: bool = False
     variants: list[str] = field(default_factory=list)
+    hidden: bool = False
 
     @property
     def docs(self) -> list[str]:
@@ -271,7 +273,8 @@ class Policy:
         return {"id": self.id, "label": self.label, "description": self.description,
                 "docs": self.docs, "first_date": self.first_date,
                 "last_date": self.last_date, "mentions": [m.to_json() for m in self.mentions],
-                **({"discovered": True, "variants": self.variants} if self.discovered else {})}
+                **({"discovered": True, "variants": self.variants} if self.discovered else {}),
+                **({"hidden": True} if self.hidden else {})}
 
 
 @dataclass(frozen=True)

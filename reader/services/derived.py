@@ -75,11 +75,13 @@ class DerivedTables:
     the user's policies), each kept in memory once loaded or built."""
 
     def __init__(self, paths: Paths, catalog: Catalog, edits: Callable[[], list[dict]],
-                 user_policy_rows: Callable[[], list[dict]]):
+                 user_policy_rows: Callable[[], list[dict]],
+                 policy_edits: Callable[[], list[dict]] = list):
         self.paths = paths
         self.catalog = catalog
         self._edits = edits
         self._user_policy_rows = user_policy_rows
+        self._policy_edits = policy_edits
         self._lock = threading.RLock()  # the UI's worker lanes may ask at once
         self._entities = None
         self._entity_raw: dict | None = None  # the extraction as cached, before edits
@@ -93,7 +95,8 @@ class DerivedTables:
     def invalidate(self, *, extraction: bool = False, edits: bool = False,
                    policies: bool = False) -> None:
         """Forget what changed: `extraction` (articles or their analyses), `edits` (the
-        user's corrections: re-applied on the cached extraction), `policies` (user policies)."""
+        user's corrections: re-applied on the cached extraction), `policies` (user policies
+        and policy edits)."""
         with self._lock:
             if extraction:
                 self._entity_raw = None
@@ -164,8 +167,20 @@ class DerivedTables:
             out[-1]["store_id"] = row["id"]
         return out
 
+    def policy_definitions(self):
+        """The policies to match (`overlay.Definitions`): the codebook that travels with the
+        corpus folder, the user's own policies, and those promoted or imported by an edit.
+        Raises BadInput for a broken codebook file."""
+        from reader.extraction.policies import library_codebook
+        from reader.extraction.policies.overlay import apply_definitions
+
+        user = [{k: v for k, v in p.items() if k != "store_id"} for p in self.user_policies()]
+        return apply_definitions(library_codebook(self.paths.corpus_dir), user,
+                                 self._policy_edits())
+
     def policies(self, build: bool = True):
-        """The PolicyTable (codebook + user policies); None when stale and not `build`."""
+        """The PolicyTable (codebook + user policies, the user's policy edits laid on top);
+        None when stale and not `build`."""
         with self._lock:
             if self._policies is None:
                 from reader.extraction.entities.state import gc_paused
@@ -177,8 +192,8 @@ class DerivedTables:
     def _load_policies(self, build: bool):
         from reader.extraction import policies as pol
 
-        codebook = pol.load_codebook(self.paths.resources_dir / "codebook.toml")
-        user = [{k: v for k, v in p.items() if k != "store_id"} for p in self.user_policies()]
+        defs = self.policy_definitions()
+        codebook, user = defs.book, defs.users
         infos = self._infos()
         fp = pol.fingerprint(infos, codebook, user, resources_dir=self.paths.resources_dir)
         entities = self.entities(build=build)
@@ -203,7 +218,9 @@ class DerivedTables:
         table, _ = load_or_build(self.paths.cache_dir / "policies.json", fp,
                                  lambda raw: pol.PolicyTable.from_cache(raw, resolve),
                                  make if build else None)
-        return table
+        if table is None:
+            return None
+        return table.overlaid(self._policy_edits(), defs.promoted, defs.skipped)
 
     # -- per-article values for the search index ----------------------------------------
     def doc_extras(self, doc_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -221,6 +238,8 @@ class DerivedTables:
                 ids: dict[str, set[str]] = {}
                 table = self.policies()
                 for p in table.policies if table is not None else ():
+                    if p.hidden:
+                        continue
                     for doc in p.docs:
                         ids.setdefault(doc, set()).add(p.id)
                 self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}

@@ -51,7 +51,8 @@ class EntityController:
         ops.load_entities(self.win.runner, self.win.library, done=self._entities_ready)
 
     def load_policies(self) -> None:
-        load_policies(self.win.runner, self.win.library, done=self._policies_ready)
+        load_policies(self.win.runner, self.win.library, done=self._policies_ready,
+                      hidden=self.win.policy_panel.show_hidden)
 
     def on_library_changed(self, changes: Changes) -> None:
         if changes.articles or changes.entities:
@@ -261,6 +262,9 @@ class EntityController:
                 self.edit({"op": "hide", "entity": ent.id})
 
     def undo_edit(self) -> None:
+        if self.win.sidebar.currentIndex() == 1:  # on the Policies tab: its edits
+            self.win.policies.undo()
+            return
         ops.undo_entity_edit(
             self.win.runner, self.win.library,
             done=lambda changes: self._edited(changes, {"op": "undo", "undone": changes.edit},

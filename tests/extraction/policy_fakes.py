@@ -7,7 +7,7 @@ from pathlib import Path
 from reader.domain import Article
 from reader.extraction.nlp import Analysis
 
-CODEBOOK = Path(__file__).resolve().parents[2] / "resources" / "codebook.toml"
+CODEBOOK = Path(__file__).resolve().parents[2] / "corpus" / "codebook.toml"
 
 
 def article(doc_id: str, body: str, date: str = "", title: str = "") -> Article:

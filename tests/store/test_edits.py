@@ -48,3 +48,19 @@ def test_user_policies_and_read_state(store):
     store.set_read("doc2", True)
     store.set_read("doc2", False)
     assert store.read_docs() == {"doc1"}
+
+
+def test_policy_edits_share_the_table_but_not_the_undo_history(store):
+    ent = {"op": "hide", "entity": "person:x"}
+    pol = {"op": "hide", "policy": "discovered-id-card"}
+    store.add_entity_edit(ent)
+    store.add_policy_edit(pol)
+    assert store.entity_edits() == [ent] and store.policy_edits() == [pol]
+    assert store.reader().policy_edits() == [pol]
+    assert store.undo_entity_edit() == ent  # not the newer policy edit
+    assert store.policy_edits() == [pol]
+    store.add_policy_edit({"op": "rename", "policy": "p", "label": "P"})
+    assert store.redo_entity_edit() == ent  # a policy edit keeps the entities' redo
+    assert store.undo_policy_edit()["op"] == "rename"
+    assert store.undo_policy_edit() == pol and store.undo_policy_edit() is None
+    assert store.entity_edits() == [ent]

@@ -120,7 +120,7 @@ class FakePolicies:
     def __init__(self, lib: Library):
         self._lib = lib
 
-    def list(self):
+    def list(self, discovered=False, hidden=False):
         mentions = []
         for info in self._lib.articles.list():
             body = self._lib.articles.get(info.id).body

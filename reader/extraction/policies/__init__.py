@@ -5,7 +5,9 @@ spaCy, so policies rebuild in milliseconds at start-up whenever the NLP cache is
 Offsets reported here index into `Article.body`. A mention is one sentence: its span is the
 whole sentence (the sentence text is the evidence), one mention per policy per sentence.
 
-    codebook     the codebook and user policies; the pattern language
+    codebook     the codebook (a library's, in its corpus folder) and user policies; the
+                 pattern language; writing a codebook file
+    overlay      the user's policy edits: promote, import, remove, rename, merge, hide
     document     one article's analysis: sentences, quotes, the matcher, the parse tree
     lexicon      resources/policy_lexicon.toml: stance words, role words, proposal cues
     attribution  actor and stance of a mention
@@ -19,8 +21,11 @@ whole sentence (the sentence text is the evidence), one mention per policy per s
 from reader.domain import Policy, PolicyMention, Proposal
 from reader.extraction.policies.build import build_policies, fingerprint
 from reader.extraction.policies.codebook import (
+    CODEBOOK_FILE,
     Pattern,
     compile_pattern,
+    dump_codebook,
+    library_codebook,
     load_codebook,
     promote,
     validate_policies,
@@ -29,7 +34,8 @@ from reader.extraction.policies.lexicon import PolicyLexicon
 from reader.extraction.policies.table import POLICY_VERSION, STANCES, PolicyTable
 
 __all__ = [
-    "POLICY_VERSION", "STANCES", "Pattern", "Policy", "PolicyLexicon", "PolicyMention",
-    "PolicyTable", "Proposal", "build_policies", "compile_pattern", "fingerprint",
-    "load_codebook", "promote", "validate_policies",
+    "CODEBOOK_FILE", "POLICY_VERSION", "STANCES", "Pattern", "Policy", "PolicyLexicon",
+    "PolicyMention", "PolicyTable", "Proposal", "build_policies", "compile_pattern",
+    "dump_codebook", "fingerprint", "library_codebook", "load_codebook", "promote",
+    "validate_policies",
 ]

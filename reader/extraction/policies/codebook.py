@@ -1,10 +1,13 @@
-"""The codebook and user policies (loading, validation) and the pattern language they use.
+"""The codebook and user policies (loading, validation, writing) and their pattern language.
 
-The format and the language are documented in resources/codebook.toml.
+A codebook belongs to a library: it travels with the corpus folder as `codebook.toml` (the
+bundled corpus's, corpus/codebook.toml, documents the format and the language); a library
+whose folder has none starts with no codebook and finds candidates by discovery.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +19,7 @@ from reader.errors import BadInput
 from reader.textutil import slug
 
 DEFAULT_GAP = 5  # words a bare "..." may skip
+CODEBOOK_FILE = "codebook.toml"  # in a corpus folder (the catalogue reads no .toml as article)
 
 # -- codebook and user policies ----------------------------------------------------------
 
@@ -41,6 +45,35 @@ def load_codebook(path: Path | str) -> list[dict]:
         return validate_policies(entries)
     except BadInput as exc:
         raise BadInput(f"codebook {path}: {exc}") from None
+
+
+def library_codebook(corpus_dir: Path | str) -> list[dict]:
+    """The codebook that travels with a library's corpus folder; [] when it has none.
+    Raises BadInput for a broken one (naming the file)."""
+    path = Path(corpus_dir) / CODEBOOK_FILE
+    if not path.is_file():
+        return []
+    return load_codebook(path)
+
+
+def dump_codebook(policies: Iterable[Mapping], title: str = "") -> str:
+    """TOML text of policy dicts in the codebook's format (what `load_codebook` reads back).
+    Strings are written as JSON strings, which are valid TOML basic strings."""
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = [f"# {line}".rstrip() for line in title.splitlines()]
+    lines.append("# Format and pattern language: see the bundled corpus's codebook.toml.")
+    for p in policies:
+        lines += ["", "[[policy]]", f"id = {q(p['id'])}", f"label = {q(p['label'])}"]
+        if p.get("description"):
+            lines.append(f"description = {q(p['description'])}")
+        for key in ("patterns", "unless"):
+            if p.get(key):
+                lines.append(f"{key} = [")
+                lines += [f"    {q(v)}," for v in p[key]]
+                lines.append("]")
+    return "\n".join(lines) + "\n"
 
 
 def validate_policies(entries: Iterable, taken: Iterable[str] = ()) -> list[dict]:
@@ -139,7 +172,7 @@ def _norm_word(word: str) -> str:
 
 
 def compile_pattern(text: str) -> Pattern:
-    """Parse one pattern (see resources/codebook.toml). Raises BadInput."""
+    """Parse one pattern (see corpus/codebook.toml). Raises BadInput."""
     if not isinstance(text, str) or not text.strip():
         raise BadInput("empty pattern")
     spaced = re.sub(r"(?<=\w)-(?=\w)", " ", text.translate(QUOTES))

@@ -23,7 +23,9 @@ class PolicyTable:
     def __init__(self, policies: Sequence[Policy], proposals: Sequence[Proposal],
                  problems: Sequence[str] = (), rules: str = "",
                  doc_keys: Mapping[str, str] | None = None,
-                 candidates: Sequence[Policy] = (), facts: Mapping | None = None):
+                 candidates: Sequence[Policy] = (), facts: Mapping | None = None,
+                 redirects: Mapping[str, str] | None = None,
+                 merged: Mapping[str, list[Policy]] | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
         # {doc: discovery.DocFacts or its cache row}: what reuse of earlier results needs
@@ -34,20 +36,40 @@ class PolicyTable:
         self.rules = rules
         self.doc_keys = dict(doc_keys or {})
         self._by_id = {p.id: p for p in self.candidates + self.policies}
+        # The user's policy edits (see `overlaid`): {merged-away or promoted id: its policy},
+        # {policy id: the policies merged into it}.
+        self.redirects = dict(redirects or {})
+        self.merged = {k: list(v) for k, v in (merged or {}).items()}
+
+    def overlaid(self, edits: Sequence[dict], promoted: Mapping[str, str] | None = None,
+                 skipped: Sequence[str] = ()) -> PolicyTable:
+        """This table with the user's presentation edits (rename, merge, hide) laid on top,
+        a promoted candidate left out (`overlay.apply_presentation`); the edits skipped are
+        added to `problems`."""
+        from reader.extraction.policies.overlay import apply_presentation
+
+        shown = apply_presentation(self.policies, self.candidates, edits, dict(promoted or {}))
+        return PolicyTable(shown.policies, self.proposals,
+                           [*self.problems, *skipped, *shown.skipped], self.rules,
+                           self.doc_keys, shown.candidates, self.facts, shown.redirects,
+                           shown.merged)
 
     def __len__(self) -> int:
         return len(self.policies)
 
     def get(self, policy_id: str) -> Policy:
-        """Raises NotFound."""
+        """A policy or candidate by id (a merged-away or promoted one's: the policy it went
+        into). Raises NotFound."""
         try:
-            return self._by_id[policy_id]
+            return self._by_id[self.redirects.get(policy_id, policy_id)]
         except KeyError:
             raise NotFound(f"No policy with id '{policy_id}'") from None
 
     def for_doc(self, doc_id: str) -> list[Policy]:
-        """Policies mentioned in one article (codebook order, user policies last)."""
-        return [p for p in self.policies if any(m.doc == doc_id for m in p.mentions)]
+        """Policies mentioned in one article (codebook order, user policies last), hidden
+        ones left out."""
+        return [p for p in self.policies
+                if not p.hidden and any(m.doc == doc_id for m in p.mentions)]
 
     def proposals_for(self, doc_id: str) -> list[Proposal]:
         return [p for p in self.proposals if p.doc == doc_id]

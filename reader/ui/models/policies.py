@@ -24,7 +24,8 @@ NameOf = Callable[[str], str | None]  # entity id -> the entity's canonical name
 
 
 class PolicyModel(FlatTable):
-    """Policies: label, number of articles, first-last date (the timeline column)."""
+    """Policies and discovered candidates (marked): label, number of articles, first-last
+    date (the timeline column)."""
 
     LABEL, ARTICLES, TIMELINE = range(3)
     HEADERS = ("Policy", "Articles", "Timeline")
@@ -56,17 +57,22 @@ class PolicyModel(FlatTable):
         pol = self._rows[index.row()]
         col = index.column()
         if role == HTML_ROLE and col == self.LABEL:  # long labels wrap (HtmlDelegate)
-            return html.escape(pol.label)
+            return html.escape(pol.label) + "".join(
+                f" · <i>{tag}</i>" for tag in _tags(pol))  # (a colour would vanish when selected)
         if role == DISPLAY:
             if col == self.LABEL:
-                return pol.label
+                return " · ".join([pol.label, *_tags(pol)])
             if col == self.ARTICLES:
                 return str(len(pol.docs))
             return date_range(pol.first_date, pol.last_date)
         if role == SORT_ROLE:
             return (pol.label.casefold(), len(pol.docs), pol.first_date or "")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return pol.description or pol.label
+            tip = pol.description or pol.label
+            if pol.discovered:
+                tip = ("Discovered in the articles, not in the codebook: promote it to keep "
+                       f"it as a policy. {tip}")
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.ARTICLES:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ID_ROLE:
@@ -74,6 +80,11 @@ class PolicyModel(FlatTable):
         if role == OBJECT_ROLE:
             return pol
         return None
+
+
+def _tags(pol: Policy) -> list[str]:
+    """What marks a policy in the list: "discovered" for a candidate, "hidden"."""
+    return [t for t, on in (("discovered", pol.discovered), ("hidden", pol.hidden)) if on]
 
 
 def date_range(first: str, last: str) -> str:

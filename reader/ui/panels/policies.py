@@ -1,11 +1,13 @@
-"""The policy panel: policies with counts and a timeline, the selected one's actors."""
+"""The policy panel: the library's policies and the discovered candidates (marked) with
+counts and a timeline, the selected one's actors, and the button to the "Who proposed what"
+table."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTreeView, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeView, QWidget
 
 from reader.domain import Policy
 from reader.ui.models import OBJECT_ROLE, SORT_ROLE, PolicyModel, actors_of, date_range
@@ -22,11 +24,19 @@ class PolicyPanel(QWidget):
     policy_selected = Signal(object)
     # An actor (entity: link) in the details was clicked: (entity id).
     entity_link_activated = Signal(str)
+    # The list was right-clicked: (position in the view's viewport). The controller owns
+    # the policy actions (promote, rename, merge, hide, undo) and shows them.
+    context_menu_requested = Signal(QPoint)
+    # New policies were handed to the panel: (the list of Policy).
+    policies_loaded = Signal(list)
+    # "Who proposed what…" was clicked.
+    who_proposed_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("policyPanel")
         self._name_of: NameOf | None = None  # see set_entity_names
+        self.show_hidden = False  # list the policies the user hid (the menu toggles it)
         self.filter = filter_box("Filter policies", "policyFilter")
         self.model = PolicyModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -50,12 +60,20 @@ class PolicyPanel(QWidget):
         header.resizeSection(2, 70)
         header.sectionResized.connect(lambda *_: self.view.doItemsLayout())
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.context_menu_requested)
         self.stack = EmptyStack(self.view, "Policies appear after indexing.")
+        self.who_button = QPushButton("Who proposed what…")
+        self.who_button.setObjectName("whoProposedButton")
+        self.who_button.setToolTip("Every statement of a named actor on a policy: sort, "
+                                   "filter, open the sentence, export as CSV")
+        self.who_button.clicked.connect(self.who_proposed_requested)
         self.details = SafeBrowser()
         self.details.setObjectName("policyDetails")
         self.details.link_activated.connect(
             lambda url: self.entity_link_activated.emit(url.path()))
-        self.splitter = list_over_details(self, "policySplitter", column(self.filter, self.stack),
+        self.splitter = list_over_details(self, "policySplitter",
+                                          column(self.filter, self.stack, self.who_button),
                                           self.details)
         self.show_details(None)
 
@@ -64,12 +82,15 @@ class PolicyPanel(QWidget):
         keep = self.current()
         self.model.set_policies(policies or [], span)
         if not policies:
-            self.stack.set_empty("Policies appear after indexing.\n\nReforms and proposals the "
-                                 "articles discuss are listed here with who backs them.")
+            self.stack.set_empty(
+                "No policies yet.\n\nThey come from the library's codebook and from the "
+                "measures several articles propose, found when the articles are indexed; "
+                "each is listed here with who backs or opposes it.")
         else:
             self.stack.set_empty(None)
             if keep is not None:
                 self.select(keep.id)
+        self.policies_loaded.emit(list(policies or []))
 
     def select(self, policy_id: str) -> bool:
         row = self.model.row_of(policy_id)
@@ -83,6 +104,13 @@ class PolicyPanel(QWidget):
         index = self.view.currentIndex()
         return self.proxy.data(index, OBJECT_ROLE) if index.isValid() else None
 
+    def name_of(self, entity_id: str) -> str | None:
+        """An actor's entity name, from the window's entity list (None: not known)."""
+        return self._name_of(entity_id) if self._name_of else None
+
+    def policies(self) -> list[Policy]:
+        return [p for p in (self.model.policy(r) for r in range(self.model.rowCount())) if p]
+
     def set_entity_names(self, name_of: NameOf) -> None:
         """`name_of(entity id)`: the entity's canonical name, or None (actors are listed by
         it; the window answers from the entity list it has loaded)."""
@@ -94,6 +122,9 @@ class PolicyPanel(QWidget):
                                        "discussed and who argued for or against it.</p>")
             return
         parts = [f"<h3>{html.escape(pol.label)}</h3>"]
+        if pol.discovered:
+            parts.append("<p><i>Discovered in the articles (not in the codebook). Right-click "
+                         "to promote it to a policy, rename, merge or hide it.</i></p>")
         if pol.description:
             parts.append(f"<p>{html.escape(pol.description)}</p>")
         parts.append(f"<p>{plural(len(pol.docs), 'article')} · "
