@@ -23,17 +23,26 @@ log = logging.getLogger(__name__)
 
 PERSON, ORGANISATION, PLACE, DATE = "Person", "Organisation", "Place", "Date"
 MONEY, LAW, WORK = "Money", "Law", "Work"
-TYPES = (PERSON, ORGANISATION, PLACE, DATE, MONEY, LAW, WORK)
+# Other: a named thing that is none of the above: an event or competition ("Six Nations",
+# "Champions League"), an award ("Oscar"), a named thing. One catch-all rather
+# than a type per kind: the model tells these kinds apart poorly, and a reader browsing a
+# corpus wants them out of Person and Organisation more than split finely.
+OTHER = "Other"
+TYPES = (PERSON, ORGANISATION, PLACE, DATE, MONEY, LAW, WORK, OTHER)
 # Other spellings users type for a type (compared in lower case, like the names above).
 TYPE_ALIASES = {"organization": ORGANISATION, "org": ORGANISATION, "gpe": PLACE,
                 "location": PLACE, "people": PERSON}
 
 # spaCy label -> type shown to users. NORP is kept only when the aliases file says what
 # it names (a party: "Tories"); the rest (CARDINAL, ORDINAL, PERCENT, QUANTITY, TIME,
-# EVENT, PRODUCT, LANGUAGE) is dropped: numbers and vague times are not things to browse.
+# LANGUAGE) is dropped: numbers and vague times are not things to browse. PRODUCT is
+# dropped too: on 1,800 BBC articles the model's PRODUCT spans named people and places
+# ("Cole", "Connors", "Leeds", "Baby P's") about as often as products, so a product keeps
+# the model's other labels (or a user's retype).
 LABELS = {
     "PERSON": PERSON, "ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE,
     "DATE": DATE, "MONEY": MONEY, "LAW": LAW, "WORK_OF_ART": WORK, "NORP": "NORP",
+    "EVENT": OTHER,
 }
 
 # The resources the app ships (reader.paths resolves the same folder).
@@ -75,6 +84,12 @@ class NameWords:
     honorific_name: re.Pattern = field(compare=False)  # "Lord Laming": (honorific, name)
     # last words naming an organisation ("Manchester United", "Child Support Agency")
     organisation_heads: frozenset[str] = frozenset()
+    # ... naming an event, competition or award ("Champions League", "Australian Open")
+    other_heads: frozenset[str] = frozenset()
+    # words around a name that say its type (names.context_type; entity_lexicon.toml)
+    organisation_before: frozenset[str] = frozenset()
+    organisation_after: frozenset[str] = frozenset()
+    other_after: frozenset[str] = frozenset()
 
     @classmethod
     def from_toml(cls, data: dict) -> NameWords:
@@ -106,7 +121,9 @@ class NameWords:
             chrome_words=frozenset(w.lower() for w in words("chrome", "words")),
             not_after_honorific=frozenset(words("honorific_names", "not_names")),
             honorific_name=re.compile(rf"\b({prefixes})\.? +({part}(?: +{part}){{0,2}})"),
-            organisation_heads=frozenset(data.get("types", {}).get("organisation_heads", [])),
+            **{key: frozenset(data.get("types", {}).get(key, []))
+               for key in ("organisation_heads", "other_heads", "organisation_before",
+                           "organisation_after", "other_after")},
         )
 
 

@@ -18,6 +18,7 @@ from reader.extraction.lexicon import (  # noqa: F401 (part of this module's voc
     LAW,
     MONEY,
     ORGANISATION,
+    OTHER,
     PERSON,
     PLACE,
     TYPES,
@@ -205,6 +206,16 @@ def title_before(prefix: str, lw: NameWords | None = None) -> str:
     The word next to the name must be an honorific or a role ("Secretary", "minister");
     words before it are kept while they look like part of the title."""
     lw = lw or default_words()
+    # The word next to the name first, without a regex (this runs for every span): most
+    # spans have no title before them.
+    end = len(prefix.rstrip(" "))
+    start = end
+    while start > 0 and (prefix[start - 1].isalnum() or prefix[start - 1] in "_’'.-"):
+        start -= 1
+    last = prefix[start:end]
+    if end == len(prefix) or not last or not (last in lw.honorifics
+                                              or last.lower() in lw.role_heads):
+        return ""
     m = _LAST_WORDS.search(prefix[-120:])
     if not m:
         return ""
@@ -330,3 +341,67 @@ def trim_fragment(text: str, start: int, end: int, person: bool,
             end = start + m.start()
             break
     return clean_span(text, start, end)
+
+
+# -- words around a name -----------------------------------------------------------------------
+_WORD_BEFORE = re.compile(r"([a-z][\w-]*) +$")  # search(text[..start])
+_WORD_AFTER = re.compile(r"(?:['’]s|(?<=s)['’])? +([a-z][\w-]*)")  # match(text, end)
+# "Yukos is confident of its right": "its" within a few words after the name, same clause.
+_ITS = re.compile(r"(?: +[a-z][\w-]*){1,4} +its\b")  # match(text, end)
+# A singular name with a plural verb names a collective: a team, a firm ("Newcastle were").
+_PLURAL_VERB = re.compile(r" +(?:are|were|have)\b")  # match(text, end)
+# "M Tait (Newcastle)": a club in a team list.
+_TEAM_LIST = re.compile(r"\b[A-Z][\w’'-]+ \($")
+# "Kenteris and Thanou are", "the reaches of the Yangtze are": the verb is not the name's.
+_LISTED = re.compile(r"(?:\band|\bor|&|,|\bof(?: the)?) +$")
+_SUCH_AS = re.compile(r"\b(?:companies|firms|organisations|operators|clubs|teams|sides|"
+                      r"groups|giants)(?: such as| like| including) +$", re.I)
+_WON = re.compile(r"\b(?:win|wins|won|winning|clinch|clinched|lift|lifted|retain|retained)"
+                  r"\s+(?:the|an?|his|her|their|its|this\s+year's|last\s+year's)\s+$")
+_WINNING = re.compile(r"-(?:winning|winner|nominated|nominee)\b")  # match(text, end)
+_DETERMINER = re.compile(r"(?:^|[^\w’'])(?:the|an?|The|An?)\s+$")
+
+
+def context_type(text: str, start: int, end: int, label: str = "",
+                 lw: NameWords | None = None) -> str:
+    """The type the words right around the name `text[start:end]` say it has, else "".
+
+    Other: after "won the" / "win an" ("won the Premiership"), before "-winning"
+    ("Oscar-winning"), or before a word of `other_after` ("Premiership title").
+    Organisation: after a noun of `organisation_before` ("oil giant Yukos") or "firms such
+    as", or before a word of `organisation_after` ("Liverpool boss", "BT's customers",
+    "Yukos' shares"); unless the model called it a place (a country has a team and "its"):
+    in brackets after a player's name ("M Tait (Newcastle)"), before "its" a few words on
+    for a one-word name the model called a person ("Yukos is confident of its right"),
+    before a plural verb, not in a list ("Everton were"; not for a person's full name).
+
+    `label`: the type the model gave this mention. One mention's context is a clue, not a
+    verdict: the corpus-wide vote weighs it (grouping.Corpus._vote)."""
+    lw = lw or default_words()
+    before = text[max(0, start - 40):start]
+    if _WINNING.match(text, end) or _WON.search(before):
+        return OTHER
+    m = _WORD_AFTER.match(text, end)
+    after = m.group(1) if m else ""
+    if after in lw.other_after and not text.startswith(("'s", "’s"), end):
+        return OTHER
+    m = _WORD_BEFORE.search(before)
+    if (after in lw.organisation_after or _SUCH_AS.search(before)
+            or (m and m.group(1) in lw.organisation_before)):
+        return ORGANISATION
+    if label == PLACE:
+        return ""
+    if text.startswith(")", end) and _TEAM_LIST.search(before):
+        return ORGANISATION
+    if label == PERSON and " " not in text[start:end] and _ITS.match(text, end):
+        return ORGANISATION  # a person is never "its"
+    if (_PLURAL_VERB.match(text, end) and not _LISTED.search(before)
+            and (" " not in text[start:end] if label == PERSON else text[end - 1] not in "sS")):
+        return ORGANISATION  # not "Simon Fuller are", nor a plural name ("Six Nations are")
+    return ""
+
+
+def after_determiner(text: str, start: int) -> bool:
+    """True when "the", "a" or "an" comes right before the name ("the Premiership", "an
+    Oscar"): a person's name does not take one."""
+    return bool(_DETERMINER.search(text[max(0, start - 8):start]))

@@ -15,7 +15,17 @@ from dataclasses import dataclass
 
 from reader.domain import Article
 from reader.extraction import names as N
-from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, PLACE, WORK, slug
+from reader.extraction.names import (
+    DATE,
+    LAW,
+    MONEY,
+    ORGANISATION,
+    OTHER,
+    PERSON,
+    PLACE,
+    WORK,
+    slug,
+)
 from reader.extraction.nlp import Analysis, full_text
 
 log = logging.getLogger(__name__)
@@ -28,6 +38,7 @@ _QUOTED = re.compile(rf"(?<!\w)(?:‘({_QUOTED_BODY})’|“({_QUOTED_BODY})”|
 _PORTFOLIO_NEXT = re.compile(r"^ +(?:[Ss]ecretary|[Mm]inister)\b")
 _MP_FOR = re.compile(r"\bMP\s+for\s+$")
 _WORD = re.compile(r"[^\W\d_]+")
+_CUED = (PERSON, ORGANISATION, PLACE, WORK, OTHER)  # types the words around a name revise
 
 
 class Doc:
@@ -143,13 +154,28 @@ def _candidates(doc: Doc, an: Analysis, lex: N.Lexicon,
                 acronyms: list[tuple[str, str]]) -> list[Cand]:
     text = doc.text
     out: list[Cand] = []
+    pos: dict[int, str] | None = None  # token start -> part of speech, when needed
     for s, e, label in an.ents:
         type_ = N.LABELS.get(label)
         if type_ is None:
             continue
         cand = _from_span(doc, s, e, type_, lex)
-        if cand is not None:
-            out.append(cand)
+        if cand is None:
+            continue
+        out.append(cand)
+        if cand.strong or cand.label not in _CUED:
+            continue
+        cue = N.context_type(text, cand.start, cand.end, cand.label, lex.words)
+        if cue:  # "oil giant Yukos", "won the Premiership": the context outweighs a guess
+            cand.label, cand.strong = cue, True
+        elif (cand.label == PERSON and " " not in cand.text
+              and N.after_determiner(text, cand.start)):
+            if pos is None:
+                pos = {t[0]: t[3] for t in an.tokens}
+            nxt = re.match(r"\s*", text[cand.end:cand.end + 8]).end() + cand.end
+            if pos.get(nxt) not in ("NOUN", "PROPN"):  # not "the Blair government"
+                # "the Premiership", "an Oscar": not a person; "the Beatles": a group
+                cand.label = ORGANISATION if cand.text.endswith("s") else OTHER
     taken = [(c.start, c.end) for c in out]
     out.extend(_honorific_names(doc, taken, lex.words))
     out.extend(_acronym_definitions(doc, out, lex.words, acronyms))
@@ -211,6 +237,9 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         type_, strong = PERSON, True
     # Titles before the span ("Education Secretary Michael Gove").
     title = N.title_before(before, lw)
+    if title and type_ == ORGANISATION and " " not in span \
+            and title.split()[-1] not in lw.honorifics:
+        title = ""  # "Market leader Nintendo": a role before one word the model calls a firm
     if title and type_ in (PERSON, ORGANISATION, PLACE, "NORP") and (
             not lex.known(span) or title.split()[-1] in lw.honorifics):  # Baroness Scotland
         form = f"{title} {form or span}"
@@ -273,7 +302,10 @@ def _acronym_definitions(doc: Doc, cands: list[Cand], lw: N.NameWords,
         expansion = text[es:ee]
         acronyms.append((N.acronym_key(acr), expansion))
         label = next((c.label for c in cands if c.start < ee and es < c.end
-                      and c.label in (ORGANISATION, PLACE, LAW, WORK)), ORGANISATION)
+                      and c.label in (ORGANISATION, PLACE, LAW, WORK, OTHER)), ORGANISATION)
+        for c in cands:
+            if (c.start, c.end) == (es, ee):
+                c.strong = True  # defined by its acronym: a name, whatever the corpus writes
         if not any(c.start < ee and es < c.end for c in cands + out):
             out.append(Cand(doc, es, ee, expansion, label, "acronym", True))
         a_s, a_e = m.start(2), m.end(2)

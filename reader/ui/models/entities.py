@@ -13,7 +13,7 @@ from reader.ui.models.grouped import GroupedModel
 
 ENTITY_MIME = "application/x-reader-entity"
 # The entity types, in the order the sidebar groups them (the library's TYPES).
-TYPE_ORDER = ("Person", "Organisation", "Place", "Law", "Work", "Date", "Money")
+TYPE_ORDER = ("Person", "Organisation", "Place", "Law", "Work", "Other", "Date", "Money")
 
 
 class EntityModel(GroupedModel):
