@@ -126,7 +126,7 @@ def _run(corpus: Corpus) -> list[Entity]:
     never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
     find_more(groups, corpus.docs, corpus.lex, never, corpus.memo)
     resolve_surnames(corpus, groups)
-    return entities(groups, corpus.lex.words)
+    return entities(groups, corpus.lex.words, corpus.memo)
 
 
 def _rules(lex: Lexicon) -> str:

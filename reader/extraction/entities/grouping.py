@@ -12,7 +12,6 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
@@ -105,7 +104,7 @@ class Corpus:
         out: set[str] = set()
         phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
         lower = self.lower_words
-        words_of = self.memo.cached("phrase", _phrase)
+        words_of = self.memo.cached("phrase", _phrase, keep=False)
         for name in names:
             ws = words_of(name)
             if not ws or not all(w in lower for w in ws):
@@ -155,7 +154,7 @@ class Corpus:
         self.groupish = groupish = set(lw.nationalities) | {
             t for t, n in labels.items() if n[True] >= max(2, n[False])}
         known = self.memo.cached("lexicon", lex.known)
-        named = self.memo.cached("named", lambda c: _named(*c, lex))
+        named = self.memo.cached("named", lambda c: _named(*c, lex), keep=False)
         kept = []
         for c in self.cands:
             if (c.text in groupish and not c.form and c.label != "NORP"
@@ -345,23 +344,27 @@ def _phrase(name: str) -> tuple[str, ...]:
 
 
 # -- 4. entities -------------------------------------------------------------------------------
-def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
+def entities(groups: dict[str, Group], lw: NameWords, memo: Memo | None = None
+             ) -> list[Entity]:
     by_id: dict[str, Entity] = {}
+    slug_of = (memo or Memo()).cached("slug", slug)
     for g in groups.values():
-        body = [(c.doc.id, c.start, c) for c in g.cands if c.start >= c.doc.off]
+        cands = g.cands
+        body = [c for c in cands if c.start >= c.doc.off]
         if not body:
             continue  # only in a headline: not a body mention
         name = canonical(g, lw)
-        id_ = f"{g.type.lower()}:{slug(name)}"
-        mentions = {}
+        id_ = f"{g.type.lower()}:{slug_of(name)}"
         if len(body) > 1:
-            body.sort(key=itemgetter(0, 1))  # not the Cand
-        for doc, start, c in body:
-            off = c.doc.off
-            s, e = start - off, c.end - off
+            body.sort(key=_doc_start)
+        mentions = {}
+        for c in body:
+            doc, off = c.doc.id, c.doc.off
+            s, e = c.start - off, c.end - off
             mentions[(doc, s, e)] = Mention(doc, s, e, c.text, c.form)
-        aliases = {c.text for c in g.cands}
-        aliases.update(x for c in g.cands for x in (c.form, c.also) if x)
+        aliases = {c.text for c in cands}
+        aliases.update([c.form for c in cands if c.form])
+        aliases.update([c.also for c in cands if c.also])
         aliases.discard("")
         ordered = mentions.values()  # in (article, start) order already
         if id_ in by_id:  # two groups that name themselves alike: one entity
@@ -374,6 +377,10 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
             id=id_, name=name, type=g.type,
             aliases=tuple(sorted(a for a in aliases if a)), mentions=tuple(ordered))
     return list(by_id.values())
+
+
+def _doc_start(c: Cand) -> tuple[str, int]:
+    return c.doc.id, c.start
 
 
 def display(g: Group, lw: NameWords) -> str:

@@ -171,17 +171,22 @@ class Memo:
         counts = None
         if self.old_words is not None and self.exact:
             counts = dict(self.old_words)
-            for doc_id, rec in previous_docs.items():
-                if doc_id not in reused:
-                    for w in _words(marshal.loads(rec[0][1])[7]):
-                        n = counts[w] - 1
-                        if n:
-                            counts[w] = n
-                        else:
-                            del counts[w]
-            todo = (r for r in results if r.doc.id not in reused)
-        else:
+            try:
+                for doc_id, rec in previous_docs.items():
+                    if doc_id not in reused:
+                        for w in _words(marshal.loads(rec[0][1])[7]):
+                            n = counts[w] - 1
+                            if n > 0:
+                                counts[w] = n
+                            else:
+                                del counts[w]
+            except _BAD as exc:
+                log.info("earlier word counts not reusable (%r); counting again", exc)
+                counts = None
+        if counts is None:
             counts, todo = {}, results
+        else:
+            todo = (r for r in results if r.doc.id not in reused)
         get = counts.get
         for r in todo:
             for w in _words(r.words):
@@ -229,14 +234,15 @@ class Memo:
         return old[1]
 
     # -- pure functions ------------------------------------------------------------------
-    def cached(self, name: str, fn: Callable):
+    def cached(self, name: str, fn: Callable, keep: bool = True):
         """`fn` (one hashable, marshal-able argument and result; a function of its argument,
         the lexicon and the code only, which the state's `rules` cover) memoised in this
         build and answered from the previous build's answers: only new arguments are
-        computed. The next build gets the answers of this one's arguments only."""
-        old = self.old_pure.get(name)
+        computed. The next build gets the answers of this one's arguments only. `keep=False`:
+        memoised in this build only (for answers cheaper to compute than to unpack)."""
+        old = self.old_pure.get(name) if keep else None
         old = old if isinstance(old, dict) else {}
-        new = self.pure.setdefault(name, {})
+        new = self.pure.setdefault(name, {}) if keep else {}
         get, old_get = new.get, old.get
 
         def call(arg):
