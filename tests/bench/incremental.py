@@ -10,8 +10,10 @@ build of the changed corpus. (2) appends the sentence to the article's file and 
 `update()` in a fresh Library, against the same `update()` with the table caches deleted.
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
-paragraph cut, an article removed or put back), each built incrementally from the previous
-build's cache and compared with a full build. Run by hand; prints one line per figure.
+paragraph cut, an article removed or put back, a second full name given to a person's
+surname, an acronym defined for another expansion), each built incrementally from the
+previous build's cache and compared with a full build. Run by hand; prints one line per
+figure.
 """
 
 from __future__ import annotations
@@ -193,7 +195,8 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
     removed: list[str] = []
     previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
     for step in range(1, steps + 1):
-        kind = rng.choice(["append", "append", "cut", "remove", "restore"])
+        kind = rng.choice(["append", "append", "cut", "remove", "restore", "surname",
+                           "acronym"])
         doc = rng.choice(present)
         if kind == "remove" and len(present) > 2:
             present.remove(doc)
@@ -204,7 +207,10 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
         else:
             old = load(doc)
             paras = old.body.split("\n\n")
-            if kind == "cut" and len(paras) > 1:
+            named = _sentence(kind, previous, rng)
+            if named:
+                body = old.body + "\n\n" + named
+            elif kind == "cut" and len(paras) > 1:
                 body = "\n\n".join(paras[:-1])
             else:
                 kind = "append"
@@ -222,6 +228,32 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
             raise SystemExit(1)
         previous = json.loads(json.dumps(inc.to_cache()))
     lib.close()
+
+
+def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
+    """A sentence that moves corpus-wide decisions, made from the previous table's names:
+    "surname": a second full name for a person's surname (bare and titled surnames
+    elsewhere may change hands); "acronym": an organisation's initials defined as another
+    name (its acronym elsewhere may merge elsewhere). "" for other kinds."""
+    from reader.extraction import names as N
+    from reader.extraction.entities.state import unpack
+
+    table = unpack(previous["table"])[0]
+    if kind == "surname":
+        people = [name for _, name, type_, _, _ in table
+                  if type_ == N.PERSON and len(name.split()) == 2]
+        if people:
+            surname = rng.choice(people).split()[-1]
+            return f"Alexandra {surname} spoke on Monday. Mrs {surname} said so."
+    elif kind == "acronym":
+        acronyms = [N.initials(name) for _, name, type_, _, _ in table
+                    if type_ == N.ORGANISATION and len(name.split()) > 2]
+        acronyms = [a for a in acronyms if 3 <= len(a) <= 6 and a.isalpha()]
+        if acronyms:
+            acr = rng.choice(acronyms)
+            return (f"The {' '.join(c + 'estbury' for c in acr.title())} ({acr}) said so. "
+                    f"The {acr} met on Monday.")
+    return ""
 
 
 if __name__ == "__main__":

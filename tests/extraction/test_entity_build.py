@@ -305,3 +305,61 @@ def test_a_change_of_corpus_wide_inputs_equals_a_full_build(doc, resources_dir):
         assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
         assert loaded == ["d"]
         previous = json.loads(json.dumps(again.to_cache()))
+
+
+def test_an_edit_to_the_rules_code_means_a_full_build(resources_dir, monkeypatch):
+    """The memoised answers (state.Memo.cached) are only as good as the code that gave
+    them: the rules digest covers the rules' source, so new code reads every article."""
+    from reader.extraction.entities import build
+
+    previous = _previous(resources_dir)
+    monkeypatch.setattr(build, "_code_digest", lambda: "edited")
+    arts, analyses = corpus(*_DOCS)
+    again, loaded = _incremental(arts, analyses, previous, resources_dir)
+    assert sorted(loaded) == ["a", "b", "c", "d"]
+    assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+
+
+def test_a_sequence_of_changes_equals_full_builds(resources_dir):
+    """Add, edit, remove and put back, each built from the previous incremental cache:
+    the memoised answers and the per-article word counts follow every step (c holds the
+    only lower-case "case reviews"; the edits give "Gove" a second full name and then
+    define "LGA" as something else)."""
+    extra = ("e", "Lucy Gove met the Leeds Governance Alliance (LGA) and Mr Balls.",
+             [("Lucy Gove", "PERSON"), ("Leeds Governance Alliance", "ORG"),
+              ("Balls", "PERSON")])
+    steps = [
+        [*_DOCS, extra],  # added
+        [*_DOCS[:2], _DOCS[3], extra],  # removed (c)
+        [*_DOCS[:2], ("c", "Case Reviews said Ofsted was wrong in Haringey.",
+                      [("Case Reviews", "ORG"), ("Ofsted", "ORG")]), _DOCS[3], extra],
+        [*_DOCS, extra],  # c back as it was
+        [_DOCS[0], ("b", "Mr Gove said the LGA was wrong.", [("Gove", "PERSON")]),
+         *_DOCS[2:], extra],  # edited: a titled surname now two full names could take
+        list(_DOCS),  # e removed
+    ]
+    previous = _previous(resources_dir)
+    for docs in steps:
+        arts, analyses = corpus(*docs)
+        again, _ = _incremental(arts, analyses, previous, resources_dir)
+        full = build_entities(arts, analyses, resources_dir)
+        assert _cache(again) == _cache(full)
+        assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
+        previous = json.loads(json.dumps(again.to_cache()))
+
+
+@pytest.mark.parametrize("memo", [
+    {"pure": {"usable": {"Gove": 7}}},  # an answer of the wrong shape
+    {"pure": {"usable": 5, "known": [1]}},
+    {"words": {"gove": "x"}},
+    {"words": {}},  # counts that do not hold the articles' words
+])
+def test_a_damaged_memo_means_a_full_build(memo, resources_dir):
+    previous = _previous(resources_dir)
+    state = unpack(previous["state"])
+    damaged = {**previous, "state": pack({**state, "memo": {**state["memo"], **memo}})}
+    docs = [_DOCS[0], ("b", "Gove said the Tories were wrong.", [("Gove", "PERSON")]),
+            *_DOCS[2:]]
+    arts, analyses = corpus(*docs)
+    again, _ = _incremental(arts, analyses, damaged, resources_dir)
+    assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))

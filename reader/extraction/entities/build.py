@@ -3,8 +3,10 @@ from the previous table's cache, then the corpus-wide passes; and the cache fing
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -109,7 +111,8 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
         memo.forget()  # two articles share an id: one answer per id would not do
     corpus = Corpus(lex, memo)
     for result in results:
-        corpus.add(result)
+        corpus.add(result, words=False)
+    corpus.lower_words = memo.lower_words(results, reused, reuse.docs)
     extracted = _run(corpus)
     state = {"docs": {d: (rec, *memo.of_doc(d)) for d, rec in own.items()},
              "memo": memo.to_state()}
@@ -123,10 +126,31 @@ def _run(corpus: Corpus) -> list[Entity]:
     never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
     find_more(groups, corpus.docs, corpus.lex, never, corpus.memo)
     resolve_surnames(corpus, groups)
-    return entities(groups, corpus.lex.words)
+    return entities(groups, corpus.lex.words, corpus.memo)
 
 
 def _rules(lex: Lexicon) -> str:
-    """What every article's own results depend on besides its text."""
-    key = f"entities-v{ENTITIES_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}-{lex.digest}"
+    """What every article's own results and the memoised answers (state.Memo) depend on
+    besides its text: the lexicon, the NLP model and the code of the rules themselves (so
+    an edit to a rule never reuses an answer the old rule gave, version bump or not)."""
+    key = (f"entities-v{ENTITIES_VERSION}-nlp{CACHE_VERSION}-{MODEL_VERSION}-{lex.digest}-"
+           f"{_code_digest()}")
     return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the modules that decide entities (their source files; their names only
+    when a module has no readable source)."""
+    from reader import textutil
+    from reader.extraction import lexicon, names
+    from reader.extraction.entities import candidates, grouping, matching, state, surnames
+
+    h = hashlib.sha256()
+    for module in (textutil, lexicon, names, candidates, grouping, matching, state,
+                   surnames, sys.modules[__name__]):
+        try:
+            h.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            h.update(module.__name__.encode())
+    return h.hexdigest()[:16]

@@ -12,7 +12,6 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
@@ -75,14 +74,17 @@ class Corpus:
         self.groupish: set[str] = set()  # nationality and group words ("German", "Nazis")
         self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
 
-    def add(self, result: ArticleResult) -> None:
-        """Take one article in (its order in the run matters: keep the articles' order)."""
+    def add(self, result: ArticleResult, words: bool = True) -> None:
+        """Take one article in (its order in the run matters: keep the articles' order).
+        `words=False` leaves its lower-case words out of `lower_words` (the caller sets
+        `lower_words` itself)."""
         self.docs.append(result.doc)
         self.cands.extend(result.cands)
         for key, expansion in result.acronyms:
             self.acronym_defs[key].add(expansion)
-        self.lower_words.update(
-            zlib.decompress(result.words).decode("utf-8", "surrogatepass").split())
+        if words:
+            self.lower_words.update(
+                zlib.decompress(result.words).decode("utf-8", "surrogatepass").split())
         self._lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
@@ -103,9 +105,11 @@ class Corpus:
         in lower case, in one body."""
         out: set[str] = set()
         phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        lower = self.lower_words
+        words_of = self.memo.cached("phrase", _phrase, keep=False)
         for name in names:
-            ws = tuple(w.lower() for w in _WORD.findall(name))
-            if not ws or not all(w in self.lower_words for w in ws):
+            ws = words_of(name)
+            if not ws or not all(w in lower for w in ws):
                 continue
             if len(ws) == 1:
                 out.add(name)
@@ -116,20 +120,21 @@ class Corpus:
         return out
 
     def _filter_common(self) -> None:
-        lw = self.lex.words
-        surnames = {N.surname(c.text, lw) for c in self.cands
+        lw, lex = self.lex.words, self.lex
+        surname = self.memo.cached("surname", lambda text: N.surname(text, lw))
+        surnames = {surname(c.text) for c in self.cands
                     if c.label == PERSON and len(c.text.split()) > 1}
+        known = self.memo.cached("known", lambda text: lex.known(text) or N.is_acronym(text))
         named: dict[str, bool] = {}  # text -> a name whatever the corpus writes
 
         def exempt(c: Cand) -> bool:
             if c.label in (DATE, MONEY) or c.strong:
                 return True
             text = c.text
-            known = named.get(text)
-            if known is None:
-                known = named[text] = (self.lex.known(text) or N.is_acronym(text)
-                                       or text in surnames)
-            return known
+            found = named.get(text)
+            if found is None:
+                found = named[text] = known(text) or text in surnames
+            return found
 
         flags = [exempt(c) for c in self.cands]
         common = self._common({c.text for c, ex in zip(self.cands, flags, strict=True)
@@ -143,31 +148,23 @@ class Corpus:
         self.cands = kept
 
     def _resolve_names(self) -> None:
-        lw = self.lex.words
+        lw, lex = self.lex.words, self.lex
         labels: dict[str, Counter] = defaultdict(Counter)
         for c in self.cands:
             if " " not in c.text and not c.form:
                 labels[c.text][c.label == "NORP"] += 1
-        self.groupish = set(lw.nationalities) | {
+        self.groupish = groupish = set(lw.nationalities) | {
             t for t, n in labels.items() if n[True] >= max(2, n[False])}
+        known = self.memo.cached("lexicon", lex.known)
+        named = self.memo.cached("named", lambda c: _named(*c, lex), keep=False)
         kept = []
         for c in self.cands:
-            if (c.text in self.groupish and not c.form and c.label != "NORP"
-                    and not self.lex.known(c.text)):
+            if (c.text in groupish and not c.form and c.label != "NORP"
+                    and not known(c.text)):
                 continue  # "German" tagged a person once, a group everywhere else
-            res = self.lex.resolve(c.text)
-            if c.label == "NORP":
-                if res is None or res[1] != ORGANISATION:
-                    continue  # "British", "Parliamentarians": not an entity to browse
-            c.name = res[0] if res else c.text
-            if c.label in (DATE, MONEY):
-                c.key = f"{c.label}|{slug(c.name)}"
-            else:
-                c.key = slug(c.name)
-                cls = titled_class(c, lw) if c.key and not res else ""
-                if cls:  # "Mr Kennedy" is not "Baroness Kennedy" (surnames.py)
-                    c.key = f"{c.key}~{cls}"
-            if c.key:
+            found = named((c.text, c.label, c.form))
+            if found:
+                c.name, c.key = found
                 kept.append(c)
         self.cands = kept
 
@@ -243,27 +240,27 @@ class Corpus:
         # Merging only adds acronym-named candidates to a group, which never changes a
         # multi-word name's display name, so the index stays true through the loop.
         by_initials: dict[str, list[tuple[int, Group, str]]] = defaultdict(list)
+        spelled = self.memo.cached("spelled", lambda name: _spelled(name, lw))
+        acronym = self.memo.cached("acronym", lambda name: _acronym(name, lw))
+        resolved = self.memo.cached("resolved-slug", lambda x: _resolved_slug(x, self.lex))
         n = 0
         for g in groups.values():
             if g.type in (ORGANISATION, PLACE, LAW, WORK) and not g.lexicon_name:
                 name = display(g, lw)
                 if len(name.split()) > 1:
-                    if len(N.words(name)) >= 2:
-                        for acr in {N.initials(name, lw=lw),
-                                    N.initials(name, with_minor=True, lw=lw)}:
-                            by_initials[acr].append((n, g, name))
+                    for acr in spelled(name):
+                        by_initials[acr].append((n, g, name))
                     n += 1
         for key, g in list(groups.items()):
             if key not in groups or g.lexicon_name or g.type in (PERSON, DATE, MONEY):
                 continue
-            name = display(g, lw)
-            if not N.is_acronym(name) or N.acronym_key(name) in lw.not_acronyms:
+            acr = acronym(display(g, lw))
+            if not acr:
                 continue
-            defined = {slug(self.lex.resolve(x)[0] if self.lex.resolve(x) else x)
-                       for x in self.acronym_defs.get(N.acronym_key(name), ())}
+            defined = {resolved(x) for x in self.acronym_defs.get(acr, ())}
             targets = [k for k in defined if k in groups and k != key]
             if not targets:
-                targets = [e.key for _, e, _ in sorted(by_initials.get(N.acronym_key(name), ()),
+                targets = [e.key for _, e, _ in sorted(by_initials.get(acr, ()),
                                                        key=lambda x: x[0])
                            if e.key in groups]
             if len(targets) == 1:
@@ -275,12 +272,12 @@ class Corpus:
         lw = self.lex.words
         orgs = {k: g for k, g in groups.items() if g.type == ORGANISATION and not g.lexicon_name}
         shape = {}
+        org_words = self.memo.cached("org-words", lambda name: (
+            () if N.is_acronym(name) else _org_words(name, lw)))
         for k, g in orgs.items():
-            name = display(g, lw)
-            if not N.is_acronym(name):
-                words, head = _org_words(name, lw)
-                if len(words) >= 2:
-                    shape[k] = (words, head)
+            found = org_words(display(g, lw))
+            if found and len(found[0]) >= 2:
+                shape[k] = found
         by_head: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for k, (words, head) in shape.items():
             by_head[head].append((k, words))
@@ -333,33 +330,83 @@ _SPACING = re.compile(r"[\s\-‐‑–]+")
 def titled_class(c: Cand, lw: NameWords) -> str:
     """The title class ("m", "fp", ...; names.title_class) of a person named by a title and
     one surname ("Mr Kennedy", "Tory leader Mr Howard"), else ""."""
-    if c.label != PERSON or not c.form or not c.form.endswith(c.text):
+    return _titled_class(c.text, c.label, c.form, lw)
+
+
+def _titled_class(text: str, label: str, form: str, lw: NameWords) -> str:
+    if label != PERSON or not form or not form.endswith(text):
         return ""
-    words = c.text.split()
+    words = text.split()
     if len(words) > 1 and not (len(words) == 2 and words[0] in lw.particles):
         return ""
-    before = c.form[:-len(c.text)].split()
+    before = form[:-len(text)].split()
     return N.title_class(before[-1], lw) if before else ""
 
 
+def _named(text: str, label: str, form: str, lex: Lexicon) -> tuple[str, str] | None:
+    """(name, group key) of a candidate by its text, label and titled form (the aliases
+    file's name, the title class of "Mr Kennedy"), or None when it is not an entity."""
+    res = lex.resolve(text)
+    if label == "NORP":
+        if res is None or res[1] != ORGANISATION:
+            return None  # "British", "Parliamentarians": not an entity to browse
+    name = res[0] if res else text
+    if label in (DATE, MONEY):
+        key = f"{label}|{slug(name)}"
+    else:
+        key = slug(name)
+        cls = _titled_class(text, label, form, lex.words) if key and not res else ""
+        if cls:  # "Mr Kennedy" is not "Baroness Kennedy" (surnames.py)
+            key = f"{key}~{cls}"
+    return (name, key) if key else None
+
+
+def _spelled(name: str, lw: NameWords) -> tuple[str, ...]:
+    """The acronyms a multi-word name's initials spell (with and without minor words)."""
+    if len(N.words(name)) < 2:
+        return ()
+    return tuple({N.initials(name, lw=lw), N.initials(name, with_minor=True, lw=lw)})
+
+
+def _acronym(name: str, lw: NameWords) -> str:
+    """The acronym key of a name that is an acronym ("LGA"), "" for any other name."""
+    if not N.is_acronym(name) or N.acronym_key(name) in lw.not_acronyms:
+        return ""
+    return N.acronym_key(name)
+
+
+def _resolved_slug(name: str, lex: Lexicon) -> str:
+    res = lex.resolve(name)
+    return slug(res[0] if res else name)
+
+
+def _phrase(name: str) -> tuple[str, ...]:
+    """A name's words in lower case."""
+    return tuple(w.lower() for w in _WORD.findall(name))
+
+
 # -- 4. entities -------------------------------------------------------------------------------
-def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
+def entities(groups: dict[str, Group], lw: NameWords, memo: Memo | None = None
+             ) -> list[Entity]:
     by_id: dict[str, Entity] = {}
+    slug_of = (memo or Memo()).cached("slug", slug)
     for g in groups.values():
-        body = [(c.doc.id, c.start, c) for c in g.cands if c.start >= c.doc.off]
+        cands = g.cands
+        body = [c for c in cands if c.start >= c.doc.off]
         if not body:
             continue  # only in a headline: not a body mention
         name = canonical(g, lw)
-        id_ = f"{g.type.lower()}:{slug(name)}"
-        mentions = {}
+        id_ = f"{g.type.lower()}:{slug_of(name)}"
         if len(body) > 1:
-            body.sort(key=itemgetter(0, 1))  # not the Cand
-        for doc, start, c in body:
-            off = c.doc.off
-            s, e = start - off, c.end - off
+            body.sort(key=_doc_start)
+        mentions = {}
+        for c in body:
+            doc, off = c.doc.id, c.doc.off
+            s, e = c.start - off, c.end - off
             mentions[(doc, s, e)] = Mention(doc, s, e, c.text, c.form)
-        aliases = {c.text for c in g.cands}
-        aliases.update(x for c in g.cands for x in (c.form, c.also) if x)
+        aliases = {c.text for c in cands}
+        aliases.update([c.form for c in cands if c.form])
+        aliases.update([c.also for c in cands if c.also])
         aliases.discard("")
         ordered = mentions.values()  # in (article, start) order already
         if id_ in by_id:  # two groups that name themselves alike: one entity
@@ -372,6 +419,10 @@ def entities(groups: dict[str, Group], lw: NameWords) -> list[Entity]:
             id=id_, name=name, type=g.type,
             aliases=tuple(sorted(a for a in aliases if a)), mentions=tuple(ordered))
     return list(by_id.values())
+
+
+def _doc_start(c: Cand) -> tuple[str, int]:
+    return c.doc.id, c.start
 
 
 def display(g: Group, lw: NameWords) -> str:

@@ -24,7 +24,7 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
     its words look up, so `memo` gives an unchanged article its previous matches when
     none of those changed."""
     memo = memo if memo is not None else Memo()
-    lookups = _lookups(groups, lex, lower_words)
+    lookups = _lookups(groups, lex, lower_words, memo)
     changed = memo.changed_lookups(lookups)
     by_doc: dict[str, list[Cand]] = defaultdict(list)
     for g in groups.values():
@@ -75,11 +75,11 @@ def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple]) -> t
     return tuple(out)
 
 
-def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
+def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo
              ) -> dict[str, tuple[tuple[str, str, str], ...]]:
     """{first word: ((form, group key or "" when an ambiguous surname, label), ...)},
     longest form first; forms that could never be taken are left out."""
-    forms, surname_forms = _forms(groups, lex, lower_words)
+    forms, surname_forms = _forms(groups, lex, lower_words, memo)
     by_first: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for form, keys in forms.items():
         first = _FIRST_WORD.match(form)
@@ -94,20 +94,19 @@ def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
             for w, lst in by_first.items()}
 
 
-def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
+def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo
            ) -> tuple[dict[str, set[str]], set[str]]:
     """{form to look for: group keys it may belong to}, and the forms that are surnames."""
     lw = lex.words
     forms: dict[str, set[str]] = defaultdict(set)  # form -> group keys
     surname_forms: set[str] = set()
-
-    usable: dict[str, str] = {}  # form as given -> as looked for, "" when never
+    usable = memo.cached("usable", lambda form: _usable(form, lex))
+    person = memo.cached("person-forms", lambda name: _person_forms(name, lw))
+    initials = memo.cached("initials", lambda name: N.initials(name, lw=lw))
 
     def add(form: str, key: str) -> None:
-        found = usable.get(form)
-        if found is None:
-            found = usable[form] = _usable(form, lex, lower_words)
-        if found:
+        found, if_upper = usable(form)
+        if found and not (if_upper and found.lower() in lower_words):
             forms[found].add(key)
 
     for key, g in groups.items():
@@ -120,32 +119,44 @@ def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str]
             own = [c for c in own if c.strong or " " in c.text or N.is_acronym(c.text)]
         for text in dict.fromkeys(c.text for c in own):
             add(text, key)
-        name = display(g, lw)
-        if g.type == PERSON and len(name.split()) > 1 and "~" not in key:
-            sur = N.surname(name, lw)
-            if len(sur) > 2:
-                add(sur, key)
-                surname_forms.add(sur)
-            last = name.split()[-1]
-            if last[0].isupper() and len(last) > 1:
-                add(" ".join(name.split()[:-1]) + " " + last[0], key)
-        if g.type in (ORGANISATION, LAW, WORK) and len(name.split()) > 1:
-            acr = N.initials(name, lw=lw)
-            if len(acr) >= 3 and acr not in lw.not_acronyms:
-                add(acr, key)
+        if g.type == PERSON:
+            name = display(g, lw)
+            if "~" not in key and len(name.split()) > 1:
+                sur, short = person(name)
+                if sur:
+                    add(sur, key)
+                    surname_forms.add(sur)
+                if short:
+                    add(short, key)
+        elif g.type in (ORGANISATION, LAW, WORK):
+            name = display(g, lw)
+            if len(name.split()) > 1:
+                acr = initials(name)
+                if len(acr) >= 3 and acr not in lw.not_acronyms:
+                    add(acr, key)
     return forms, surname_forms
 
 
-def _usable(form: str, lex: Lexicon, lower_words: set[str]) -> str:
-    """`form` stripped, or "" when it is not worth looking for."""
+def _person_forms(name: str, lw) -> tuple[str, str]:
+    """(surname when longer than two letters, "Baby P"-style short form) of a full name,
+    "" for none."""
+    sur = N.surname(name, lw)
+    last = name.split()[-1]
+    short = " ".join(name.split()[:-1]) + " " + last[0] if last[0].isupper() and len(last) > 1 \
+        else ""
+    return (sur if len(sur) > 2 else ""), short
+
+
+def _usable(form: str, lex: Lexicon) -> tuple[str, bool]:
+    """(`form` stripped, or "" when it is never worth looking for; True when it is not worth
+    it either if the corpus writes it in lower case)."""
     form = form.strip()
     if len(form) < 2 or not form[0].isalnum() or slug(form) in lex.ignore:
-        return ""
-    if len(form.split()) == 1 and not N.is_acronym(form) and form.lower() in lower_words:
-        return ""  # "Brown", "May": too often an ordinary word
+        return "", False
     lw = lex.words
     if (N.is_month_or_day(form) or N.is_title_only(form, lw) or N.is_nationality(form, lw)
             or form in lw.suffix_titles or form[:-1] in lw.suffix_titles
             or form.split()[0] in lw.not_first):
-        return ""  # "Sunday", "Mr", "German", "MPs", "Following ...": never a name
-    return form
+        return "", False  # "Sunday", "Mr", "German", "MPs", "Following ...": never a name
+    # "Brown", "May": too often an ordinary word
+    return form, len(form.split()) == 1 and not N.is_acronym(form)

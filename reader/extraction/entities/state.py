@@ -16,7 +16,7 @@ import gc
 import logging
 import marshal
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 
 from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
@@ -24,6 +24,7 @@ from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
 log = logging.getLogger(__name__)
 
 MARSHAL_VERSION = 4
+_MISS = object()
 _BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, binascii.Error, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
 DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
@@ -142,6 +143,13 @@ class Memo:
                 self.old_hits[doc_id] = set(hits)
             if isinstance(matches, tuple) and len(matches) == 2:
                 self.old_matches[doc_id] = matches
+        words = prev.get("words")
+        self.old_words: dict | None = words if isinstance(words, dict) else None
+        self.words: dict[str, int] | None = None
+        pure = prev.get("pure")
+        self.old_pure: dict = pure if isinstance(pure, dict) else {}
+        self.pure: dict[str, dict] = {}
+        self.exact = True  # False: one answer per article id would not do
         self.phrases: tuple = ()
         self.lookups: dict = {}
         self.hits: dict[str, tuple] = {}
@@ -149,8 +157,42 @@ class Memo:
 
     def forget(self) -> None:
         """Use no earlier answer (e.g. two articles share an id)."""
-        self.old_phrases = self.old_lookups = None
+        self.old_phrases = self.old_lookups = self.old_words = None
         self.old_hits, self.old_matches = {}, {}
+        self.exact = False
+
+    # -- lower-case words --------------------------------------------------------------------
+    def lower_words(self, results: Iterable[ArticleResult], reused: Mapping[str, object],
+                    previous_docs: Mapping) -> set[str]:
+        """The lower-case words of every body (`ArticleResult.words`). Kept as {word: number
+        of articles}: the previous build's counts, less the articles it had and this one
+        does not reuse (`previous_docs`: its state's records), plus the articles read
+        again; counted afresh when there are no usable counts."""
+        counts = None
+        if self.old_words is not None and self.exact:
+            counts = dict(self.old_words)
+            try:
+                for doc_id, rec in previous_docs.items():
+                    if doc_id not in reused:
+                        for w in _words(marshal.loads(rec[0][1])[7]):
+                            n = counts[w] - 1
+                            if n > 0:
+                                counts[w] = n
+                            else:
+                                del counts[w]
+            except _BAD as exc:
+                log.info("earlier word counts not reusable (%r); counting again", exc)
+                counts = None
+        if counts is None:
+            counts, todo = {}, results
+        else:
+            todo = (r for r in results if r.doc.id not in reused)
+        get = counts.get
+        for r in todo:
+            for w in _words(r.words):
+                counts[w] = get(w, 0) + 1
+        self.words = counts if self.exact else None
+        return set(counts)
 
     # -- phrases ---------------------------------------------------------------------------
     def phrase_hits(self, phrases: Iterable[tuple[str, ...]],
@@ -191,11 +233,39 @@ class Memo:
             return None  # a word whose lookup changed may occur here: scan again
         return old[1]
 
+    # -- pure functions ------------------------------------------------------------------
+    def cached(self, name: str, fn: Callable, keep: bool = True):
+        """`fn` (one hashable, marshal-able argument and result; a function of its argument,
+        the lexicon and the code only, which the state's `rules` cover) memoised in this
+        build and answered from the previous build's answers: only new arguments are
+        computed. The next build gets the answers of this one's arguments only. `keep=False`:
+        memoised in this build only (for answers cheaper to compute than to unpack)."""
+        old = self.old_pure.get(name) if keep else None
+        old = old if isinstance(old, dict) else {}
+        new = self.pure.setdefault(name, {}) if keep else {}
+        get, old_get = new.get, old.get
+
+        def call(arg):
+            out = get(arg, _MISS)
+            if out is _MISS:
+                out = old_get(arg, _MISS)
+                if out is _MISS:
+                    out = fn(arg)
+                new[arg] = out
+            return out
+
+        return call
+
     def to_state(self) -> dict:
-        return {"phrases": self.phrases, "lookups": self.lookups}
+        return {"phrases": self.phrases, "lookups": self.lookups, "pure": self.pure,
+                "words": self.words}
 
     def of_doc(self, doc_id: str) -> tuple:
         return self.hits.get(doc_id), self.matches.get(doc_id)
+
+
+def _words(packed: bytes) -> list[str]:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass").split()
 
 
 def _scan(text: str, phrases: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
