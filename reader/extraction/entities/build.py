@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -140,17 +139,17 @@ def _rules(lex: Lexicon) -> str:
 
 @functools.cache
 def _code_digest() -> str:
-    """A digest of the modules that decide entities (their source files; their names only
-    when a module has no readable source)."""
+    """A digest of the modules that decide entities: every module of this package and the
+    name rules it uses (their source files; their names only when unreadable)."""
     from reader import textutil
     from reader.extraction import lexicon, names
-    from reader.extraction.entities import candidates, grouping, matching, state, surnames
 
+    files = [Path(m.__file__ or m.__name__) for m in (textutil, lexicon, names)]
+    files += sorted(Path(__file__).parent.glob("*.py"))
     h = hashlib.sha256()
-    for module in (textutil, lexicon, names, candidates, grouping, matching, state,
-                   surnames, sys.modules[__name__]):
+    for path in files:
         try:
-            h.update(Path(module.__file__ or "").read_bytes())
+            h.update(path.read_bytes())
         except OSError:
-            h.update(module.__name__.encode())
+            h.update(path.name.encode())
     return h.hexdigest()[:16]

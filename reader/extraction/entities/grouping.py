@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 from reader.domain import Entity, Mention
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
+from reader.extraction.entities.nameforms import (
+    _acronym,
+    _org_words,
+    _phrase,
+    _resolved_slug,
+    _spelled,
+)
 from reader.extraction.entities.state import Memo
 from reader.extraction.names import (
     DATE,
@@ -34,7 +41,6 @@ from reader.extraction.names import (
 
 log = logging.getLogger(__name__)
 
-_WORD = re.compile(r"[^\W\d_]+")
 _ORDER = {t: i for i, t in enumerate(TYPES)}  # the vote's tie-break
 
 
@@ -361,30 +367,6 @@ def _named(text: str, label: str, form: str, lex: Lexicon) -> tuple[str, str] | 
     return (name, key) if key else None
 
 
-def _spelled(name: str, lw: NameWords) -> tuple[str, ...]:
-    """The acronyms a multi-word name's initials spell (with and without minor words)."""
-    if len(N.words(name)) < 2:
-        return ()
-    return tuple({N.initials(name, lw=lw), N.initials(name, with_minor=True, lw=lw)})
-
-
-def _acronym(name: str, lw: NameWords) -> str:
-    """The acronym key of a name that is an acronym ("LGA"), "" for any other name."""
-    if not N.is_acronym(name) or N.acronym_key(name) in lw.not_acronyms:
-        return ""
-    return N.acronym_key(name)
-
-
-def _resolved_slug(name: str, lex: Lexicon) -> str:
-    res = lex.resolve(name)
-    return slug(res[0] if res else name)
-
-
-def _phrase(name: str) -> tuple[str, ...]:
-    """A name's words in lower case."""
-    return tuple(w.lower() for w in _WORD.findall(name))
-
-
 # -- 4. entities -------------------------------------------------------------------------------
 def entities(groups: dict[str, Group], lw: NameWords, memo: Memo | None = None
              ) -> list[Entity]:
@@ -469,28 +451,6 @@ def _canonical(g: Group, lw: NameWords) -> str:
         if peers:
             return peers.most_common(1)[0][0]
     return best
-
-
-def _org_words(name: str, lw: NameWords) -> tuple[frozenset[str], str]:
-    """(content words, head noun) of an organisation's name, plurals folded:
-    "Conservative Party Commission on Social Workers" -> ({..., "worker"}, "commission")."""
-    ws = [w.lower().strip(".") for w in N.words(name)]
-    ws = [w for w in ws if w and w not in ("'s", "’s")]
-    content = [_singular(w) for w in ws if w not in lw.minor_words]
-    head = ""
-    for w in ws:
-        if w in lw.minor_words:
-            if head:
-                break
-            continue
-        head = _singular(w)
-    return frozenset(content), head
-
-
-def _singular(word: str) -> str:
-    word = re.sub(r"['’]s$", "", word)
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
-        else word
 
 
 def _overwhelming(votes: dict[str, int], voted: str, fixed: str) -> bool:
