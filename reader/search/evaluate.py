@@ -10,6 +10,7 @@ from whoosh.query import ranges as wranges
 from whoosh.searching import SearchContext
 
 from reader.search.arrays import TERM_CACHE, SearcherArrays
+from reader.search.budget import NONE
 from reader.search.schema import common_of
 
 BIGRAM = "_bi"  # title -> title_bi: the common-grams field of a phrase's field
@@ -35,15 +36,16 @@ class Evaluator:
     word; an ANDMAYBE that adds its optional part only sometimes). The quirks reproduced are
     commented where they are; tests/test_search_differential.py compares both engines."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, index_dir=None):
         self.searcher = searcher
-        self.arrays = SearcherArrays(searcher)
+        self.arrays = SearcherArrays(searcher, index_dir)
         self.n = self.arrays.n
         self.schema = searcher.schema
         self.common = common_of(self.schema) if "body_bi" in self.schema else frozenset()
         self._scores: OrderedDict = OrderedDict()
         self._expansions: OrderedDict = OrderedDict()
         self.fallbacks = 0  # subtrees Whoosh evaluated (for tests and profiling)
+        self.deadline = NONE  # reader.search.budget.Deadline of the search under way
 
     def warm(self) -> None:
         """Read what every search needs (title/body lengths, dates, facet values) now rather
@@ -102,6 +104,7 @@ class Evaluator:
 
     # -- nodes ---------------------------------------------------------------------------
     def node(self, q) -> tuple[np.ndarray, np.ndarray]:
+        self.deadline.check()
         if isinstance(q, wq.CompoundQuery) and len(q.subqueries) == 1:
             return self.node(q.subqueries[0])  # Whoosh's matcher() skips it, and its boost
         if isinstance(q, wq.Term):
@@ -200,6 +203,7 @@ class Evaluator:
                 (size <= 5000 and len(btexts) > 2) or len(btexts) >= wq.Or.TOO_MANY_CLAUSES)
             part = np.zeros(self.n, np.float64)
             for btext in btexts:
+                self.deadline.check()
                 ids, scores = self._term_scores(field, btext)
                 if len(self.arrays.leaves) > 1:
                     keep = (ids >= offset) & (ids < offset + size)
@@ -242,7 +246,11 @@ class Evaluator:
     def _verify(self, field: str, btexts: list[bytes], mask: np.ndarray) -> np.ndarray:
         """Candidates where term i sits at position p + i for some p."""
         cands = np.flatnonzero(mask)
-        found = [self.arrays.positions(field, b, cands) for b in btexts]
+        found = [[] for _ in btexts]
+        for k in range(0, len(cands), 256):
+            self.deadline.check()
+            for i, b in enumerate(btexts):
+                found[i].extend(self.arrays.positions(field, b, cands[k:k + 256]))
         out = np.zeros(self.n, bool)
         for j, d in enumerate(cands):
             starts = found[0][j]
@@ -262,7 +270,11 @@ class Evaluator:
         context = SearchContext(needs_current=False, weighting=self.searcher.weighting)
         for sub, offset in self.arrays.leaves:
             m = q.matcher(sub, context)
+            count = 0
             while m.is_active():
+                count += 1
+                if not count % 64:
+                    self.deadline.check()
                 d = m.id() + offset
                 mask[d] = True
                 score[d] = m.score()

@@ -144,6 +144,7 @@ class SearchIndex:
         first documents given to an empty index choose its common stems (phrase bigrams)
         until it is rebuilt. Raises IndexBusy when another process holds the write lock,
         DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
+        from reader.search import flat
         from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
 
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
@@ -163,6 +164,8 @@ class SearchIndex:
                             ix = self._create(common)
                 n, keep = self._write(ix, itertools.chain(sample, docs), remove, progress,
                                       rebuild, cancelled)
+                if keep:  # the new segments' flat postings, before any searcher opens them
+                    flat.sync(new if rebuild else self.dir, ix)
             except BaseException:
                 if rebuild:
                     shutil.rmtree(new, ignore_errors=True)
@@ -229,7 +232,7 @@ class SearchIndex:
         with self._lock:
             s = self._current_searcher()
             if self._evaluator is None:
-                self._evaluator = Evaluator(s)
+                self._evaluator = Evaluator(s, self.dir)
             self._evaluator.warm()
 
     # -- searching -----------------------------------------------------------------------
@@ -267,6 +270,9 @@ class SearchIndex:
                            "date:20140417 or date:[2011 TO 2013].") from None
         from whoosh import query as wq
 
+        from reader.search.budget import cap_fuzzy
+
+        cap_fuzzy(q)
         if q is wq.NullQuery:
             if re.search(r"\bdate:", query):
                 raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
@@ -287,6 +293,19 @@ class SearchIndex:
         evaluator must equal (tests/test_search_differential.py)."""
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}")
+        from reader.search.budget import BUDGET_S, Deadline, OverBudget
+
+        try:
+            return self._search(query, limit, facets, snippets, engine,
+                                Deadline(BUDGET_S if engine == "numpy" else None))
+        except OverBudget:
+            raise BadQuery(f"'{_short(query)}' took too long and was stopped. Narrow it: fewer "
+                           "wildcards or fuzzy words, a smaller ~ after a phrase.") from None
+        except RecursionError:
+            raise BadQuery(f"'{_short(query)}' is nested too deeply to search.") from None
+
+    def _search(self, query: str, limit: int, facets: bool, snippets: int | None,
+                engine: str, deadline) -> SearchResult:
         q = self.parse(query)
         with self._lock:
             s = self._current_searcher()
@@ -296,9 +315,9 @@ class SearchIndex:
             if engine == "whoosh" or not handles(q):
                 from reader.search import reference
 
-                total, top, groups = reference.run(s, q, limit, facets, n_snip)
+                total, top, groups = reference.run(s, q, limit, facets, n_snip, deadline)
             else:
-                total, top, groups = self._evaluate(s, q, limit, facets, n_snip)
+                total, top, groups = self._evaluate(s, q, limit, facets, n_snip, deadline)
             hits = []
             for i, (docnum, score, snippet) in enumerate(top):
                 stored = s.stored_fields(docnum)
@@ -314,14 +333,19 @@ class SearchIndex:
         return SearchResult(query=query, total=total, hits=hits, suggestion=suggestion,
                             facets=groups, terms=terms)
 
-    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int):
+    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int, deadline):
+        from reader.search.budget import NONE
         from reader.search.evaluate import Evaluator
         from reader.search.snippets import Snippets
 
         if self._evaluator is None:
-            self._evaluator = Evaluator(s)
+            self._evaluator = Evaluator(s, self.dir)
         self._evaluator.remember_expansions(q)
-        mask, total, top = self._evaluator.top(q, limit)
+        self._evaluator.deadline = deadline
+        try:
+            mask, total, top = self._evaluator.top(q, limit)
+        finally:
+            self._evaluator.deadline = NONE
         out = []
         if top[:n_snip]:
             if self._snippets is None:
@@ -344,12 +368,15 @@ class SearchIndex:
 
     def _suggest(self, searcher, query: str) -> str:
         """The query with each unknown plain word replaced by the closest indexed word."""
+        from reader.search.budget import LONGEST_SUGGESTED
+
         changed = False
         out = []
         reader = searcher.reader()
         for token in re.split(r"(\s+)", query):
             word = token.strip("\"()").lower()
-            if (not word.isalpha() or len(word) < 4 or token.upper() in ("AND", "OR", "NOT")
+            if (not word.isalpha() or not 4 <= len(word) <= LONGEST_SUGGESTED
+                    or token.upper() in ("AND", "OR", "NOT")
                     or reader.doc_frequency("words", word)):
                 out.append(token)
                 continue
@@ -401,6 +428,10 @@ def _query_words(q, reader) -> set[str]:
             if (name, btext) in reader:
                 words.add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
     return words
+
+
+def _short(query: str, n: int = 60) -> str:
+    return query if len(query) <= n else query[:n] + "…"
 
 
 def _iso(value) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from whoosh import collectors, sorting
+
+from reader.search.budget import OverBudget
 
 
 def _keyword_facet(fieldname: str):
@@ -31,9 +35,10 @@ def _keyword_facet(fieldname: str):
     return KeywordFacet(fieldname, allow_overlap=True)
 
 
-def run(searcher, q, limit: int, facets: bool, n_snippets: int):
+def run(searcher, q, limit: int, facets: bool, n_snippets: int, deadline=None):
     """(total, [(docnum, score, snippet or None)], facet counts) through Whoosh's collectors;
-    snippets (Whoosh's highlighter) for the first `n_snippets` hits, None when empty."""
+    snippets (Whoosh's highlighter) for the first `n_snippets` hits, None when empty.
+    Raises reader.search.budget.OverBudget when it runs past `deadline` (a Deadline)."""
     from reader.search.snippets import Bold, WordFragmenter
 
     # One pass that scores every match: the total is exact without Whoosh re-running the
@@ -46,8 +51,19 @@ def run(searcher, q, limit: int, facets: bool, n_snippets: int):
             "entity": _keyword_facet("entity"),
             "policy": _keyword_facet("policy"),
         }, maptype=sorting.Count)
-    searcher.search_with_collector(q, collector)
-    results = collector.results()
+    top = collector
+    if deadline is not None and deadline.end is not None:
+        # Checked between matches, by a timer thread's flag (signals need the main thread).
+        collector = collectors.TimeLimitCollector(
+            collector, max(0.0, deadline.end - time.monotonic()), use_alarm=False)
+    try:
+        searcher.search_with_collector(q, collector)
+    except collectors.TimeLimit:
+        raise OverBudget from None
+    finally:
+        if collector is not top and collector.timer is not None:
+            collector.timer.cancel()
+    results = top.results()
     results.fragmenter = WordFragmenter()
     results.formatter = Bold()
     hits = []
