@@ -17,6 +17,7 @@ MAX_CHARS = 2000  # a longer query is refused with a message (a pasted page is n
 MAX_DEPTH = 32  # nested parentheses
 
 _FIELD_PREFIX = re.compile(r"(?<![\w\":])([A-Za-z_]+):(?=(\s|$|[^/]))")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (surrogateescape) or junk
 _FIELD_CLAUSE = re.compile(r"""\b\w+:(?:"[^"]*"?|'[^']*'?|\S+)""")
 
 
@@ -28,6 +29,8 @@ def validate(query: str) -> None:
     if len(q) > MAX_CHARS:
         raise BadQuery(f"The search is {len(q):,} characters long; the most is {MAX_CHARS:,}. "
                        "Search for a few of its words or a phrase.")
+    if _SURROGATE.search(q):
+        raise BadQuery("The search holds bytes that are not valid text (UTF-8); retype it.")
     if q.count('"') % 2:
         raise BadQuery('Unbalanced quote: add the closing " to finish the phrase.')
     depth = deepest = 0

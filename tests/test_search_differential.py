@@ -113,6 +113,10 @@ def generated_queries(docs: list[IndexDoc], n: int, seed: int) -> list[str]:
             return f"{word()}^{rng.choice([2, 0.5, 3])}"
         if kind == 8:
             return phrase() + rng.choice(["~2", "~3", "^2"])
+        if kind == 9:
+            w = word()
+            return rng.choice([f"title:[a TO {w}]", f"body:>{w}", f"body:[{w} TO]",
+                               f"[{w} TO {word()}]", f"title:{{{w} TO zz}}"])
         return word()
 
     def expr(depth):

@@ -6,7 +6,6 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.query import ranges as wranges
 from whoosh.searching import SearchContext
 
 from reader.search.arrays import TERM_CACHE, SearcherArrays
@@ -66,9 +65,9 @@ class Evaluator:
         the highlight terms (a fuzzy lexicon walk is 8 ms per field at 10k articles)."""
         cache = self._expansions
         for leaf in q.leaves():
-            if not isinstance(leaf, wq.MultiTerm) or isinstance(leaf, wranges.RangeMixin):
+            if not isinstance(leaf, wq.MultiTerm):
                 continue
-            key = (type(leaf).__name__, leaf.fieldname, leaf.text,
+            key = (type(leaf).__name__, leaf.fieldname, repr(leaf),
                    getattr(leaf, "maxdist", None), getattr(leaf, "prefixlength", None))
 
             def expand(reader, _key=key, _expand=leaf._btexts):
@@ -122,7 +121,7 @@ class Evaluator:
             return mask, _boosted(score, q.boost)
         if isinstance(q, wq.Phrase) and q.slop == 1 and q.fieldname + BIGRAM in self.schema:
             return self.phrase(q)
-        if (isinstance(q, wq.MultiTerm) and not isinstance(q, wranges.RangeMixin)
+        if (isinstance(q, wq.MultiTerm)  # text ranges too (TermRange is a MultiTerm)
                 and not (isinstance(q, wq.Prefix) and not q.text)):  # Prefix "" is Every
             return self.multiterm(q)
         if isinstance(q, wq.NumericRange) and q.constantscore:

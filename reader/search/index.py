@@ -293,11 +293,11 @@ class SearchIndex:
         evaluator must equal (tests/test_search_differential.py)."""
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}")
-        from reader.search.budget import BUDGET_S, Deadline, OverBudget
+        from reader.search.budget import BUDGET_S, OverBudget
 
         try:
             return self._search(query, limit, facets, snippets, engine,
-                                Deadline(BUDGET_S if engine == "numpy" else None))
+                                BUDGET_S if engine == "numpy" else None)
         except OverBudget:
             raise BadQuery(f"'{_short(query)}' took too long and was stopped. Narrow it: fewer "
                            "wildcards or fuzzy words, a smaller ~ after a phrase.") from None
@@ -305,19 +305,21 @@ class SearchIndex:
             raise BadQuery(f"'{_short(query)}' is nested too deeply to search.") from None
 
     def _search(self, query: str, limit: int, facets: bool, snippets: int | None,
-                engine: str, deadline) -> SearchResult:
+                engine: str, budget: float | None) -> SearchResult:
         q = self.parse(query)
         with self._lock:
             s = self._current_searcher()
             n_snip = limit if snippets is None else snippets
+            from reader.search.budget import Deadline
             from reader.search.evaluate import handles
 
             if engine == "whoosh" or not handles(q):
                 from reader.search import reference
 
-                total, top, groups = reference.run(s, q, limit, facets, n_snip, deadline)
+                total, top, groups = reference.run(s, q, limit, facets, n_snip,
+                                                   Deadline(budget))
             else:
-                total, top, groups = self._evaluate(s, q, limit, facets, n_snip, deadline)
+                total, top, groups = self._evaluate(s, q, limit, facets, n_snip, budget)
             hits = []
             for i, (docnum, score, snippet) in enumerate(top):
                 stored = s.stored_fields(docnum)
@@ -333,15 +335,15 @@ class SearchIndex:
         return SearchResult(query=query, total=total, hits=hits, suggestion=suggestion,
                             facets=groups, terms=terms)
 
-    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int, deadline):
-        from reader.search.budget import NONE
+    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int, budget: float | None):
+        from reader.search.budget import NONE, Deadline
         from reader.search.evaluate import Evaluator
         from reader.search.snippets import Snippets
 
         if self._evaluator is None:
             self._evaluator = Evaluator(s, self.dir)
         self._evaluator.remember_expansions(q)
-        self._evaluator.deadline = deadline
+        self._evaluator.deadline = Deadline(budget)  # from here: opening is not counted
         try:
             mask, total, top = self._evaluator.top(q, limit)
         finally:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 from whoosh import collectors, sorting
-
-from reader.search.budget import OverBudget
 
 
 def _keyword_facet(fieldname: str):
@@ -35,6 +31,21 @@ def _keyword_facet(fieldname: str):
     return KeywordFacet(fieldname, allow_overlap=True)
 
 
+class _Budgeted(collectors.WrappingCollector):
+    """Checks the search's Deadline every 64 matches (raising OverBudget)."""
+
+    def __init__(self, child, deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child, check = self.child, self.deadline.check
+        for n, sub_docnum in enumerate(child.matches()):
+            if not n % 64:
+                check()
+            child.collect(sub_docnum)
+
+
 def run(searcher, q, limit: int, facets: bool, n_snippets: int, deadline=None):
     """(total, [(docnum, score, snippet or None)], facet counts) through Whoosh's collectors;
     snippets (Whoosh's highlighter) for the first `n_snippets` hits, None when empty.
@@ -51,19 +62,10 @@ def run(searcher, q, limit: int, facets: bool, n_snippets: int, deadline=None):
             "entity": _keyword_facet("entity"),
             "policy": _keyword_facet("policy"),
         }, maptype=sorting.Count)
-    top = collector
     if deadline is not None and deadline.end is not None:
-        # Checked between matches, by a timer thread's flag (signals need the main thread).
-        collector = collectors.TimeLimitCollector(
-            collector, max(0.0, deadline.end - time.monotonic()), use_alarm=False)
-    try:
-        searcher.search_with_collector(q, collector)
-    except collectors.TimeLimit:
-        raise OverBudget from None
-    finally:
-        if collector is not top and collector.timer is not None:
-            collector.timer.cancel()
-    results = top.results()
+        collector = _Budgeted(collector, deadline)
+    searcher.search_with_collector(q, collector)
+    results = collector.results()
     results.fragmenter = WordFragmenter()
     results.formatter = Bold()
     hits = []
