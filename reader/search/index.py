@@ -266,8 +266,9 @@ class SearchIndex:
         try:
             q = self._query_parser(ix.schema).parse(query)
         except Exception as exc:  # Whoosh raises bare Exception for bad dates
-            raise BadQuery(f"Could not understand '{query}': {exc}. Dates look like date:2014, "
-                           "date:20140417 or date:[2011 TO 2013].") from None
+            raise BadQuery(f"Could not understand '{_short(query)}': {_short(str(exc), 200)}. "
+                           "Dates look like date:2014, date:20140417 or date:[2011 TO 2013].") \
+                from None
         from whoosh import query as wq
 
         from reader.search.budget import cap_fuzzy
@@ -275,13 +276,13 @@ class SearchIndex:
         cap_fuzzy(q)
         if q is wq.NullQuery:
             if re.search(r"\bdate:", query):
-                raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+                raise BadQuery(f"Could not read the date in '{_short(query)}'. Dates look like "
                                "date:2014, date:20140417 or date:[2011 TO 2013].")
-            raise BadQuery(f"'{query}' has no searchable words (single letters are not "
+            raise BadQuery(f"'{_short(query)}' has no searchable words (single letters are not "
                            "indexed).")
         if re.search(r"\bdate:", query) and not any(
                 leaf.field() == "date" for leaf in q.leaves() if hasattr(leaf, "field")):
-            raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+            raise BadQuery(f"Could not read the date in '{_short(query)}'. Dates look like "
                            "date:2014, date:20140417 or date:[2011 TO 2013].")
         return q
 
@@ -433,6 +434,8 @@ def _query_words(q, reader) -> set[str]:
 
 
 def _short(query: str, n: int = 60) -> str:
+    """The query as a message quotes it: on one line, printable, at most `n` characters."""
+    query = " ".join("".join(c if c.isprintable() else " " for c in query[:n + 1]).split())
     return query if len(query) <= n else query[:n] + "…"
 
 
