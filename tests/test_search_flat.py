@@ -57,7 +57,7 @@ def test_a_damaged_side_file_is_ignored_then_rewritten(built, caplog):
     with caplog.at_level(logging.WARNING, logger="reader.search.flat"):
         assert _results(again) == expected
     assert "CRC" in caplog.text and again._evaluator.arrays.side == [None]
-    path.write_bytes(b"RDRFLAT1 truncated")
+    path.write_bytes(b"RDRFLAT3 truncated")
     again.update(make_docs(3, seed=9))  # a commit: new segment, and the damaged file redone
     sides = again._evaluator.arrays.side
     assert len(_side_files(again)) == len(sides) == 2 and None not in sides

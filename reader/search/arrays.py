@@ -150,6 +150,33 @@ class SearcherArrays:
             out.append(got)
         return out
 
+    def pairs(self, field: str, btext: bytes, docnums: np.ndarray, check=None):
+        """(docnums, positions): every position of one term in each of `docnums` (ascending;
+        each holds the term), from the side files where they hold it, else decoded."""
+        docs, poss = [], []
+        for k, (sub, offset) in enumerate(self.leaves):
+            size = sub.doc_count_all()
+            lo, hi = np.searchsorted(docnums, [offset, offset + size])
+            if lo == hi:
+                continue
+            local = docnums[lo:hi] - offset
+            side = self.side[k]
+            got = side.pairs(field, btext, local) if side is not None else None
+            if got is not None:
+                docs.append(got[0] + offset)
+                poss.append(got[1])
+                continue
+            for c in range(lo, hi, 256):  # Whoosh's positions, a chunk at a time
+                if check is not None:
+                    check()
+                chunk = docnums[c:min(c + 256, hi)]
+                found = self.positions(field, btext, chunk)
+                docs.append(np.repeat(chunk, [len(f) for f in found]).astype(np.int64))
+                poss.append(np.fromiter((x for f in found for x in f), np.int64))
+        if not docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(docs), np.concatenate(poss)
+
     def _leaf_of(self, docnum: int):
         for sub, offset in reversed(self.leaves):
             if docnum >= offset:

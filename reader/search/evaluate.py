@@ -243,22 +243,20 @@ class Evaluator:
         return mask, _boosted(score * mask, q.boost)
 
     def _verify(self, field: str, btexts: list[bytes], mask: np.ndarray) -> np.ndarray:
-        """Candidates where term i sits at position p + i for some p."""
+        """Candidates where term i sits at position p + i for some p: the (doc, p) keys of
+        every term intersected (positions from the side file, else decoded)."""
         cands = np.flatnonzero(mask)
-        found = [[] for _ in btexts]
-        for k in range(0, len(cands), 256):
-            self.deadline.check()
-            for i, b in enumerate(btexts):
-                found[i].extend(self.arrays.positions(field, b, cands[k:k + 256]))
         out = np.zeros(self.n, bool)
-        for j, d in enumerate(cands):
-            starts = found[0][j]
-            for i in range(1, len(btexts)):
-                here = found[i][j]
-                starts = {p for p in starts if p + i in here}
-                if not starts:
-                    break
-            out[d] = bool(starts)
+        keys = None
+        for i, btext in enumerate(btexts):
+            self.deadline.check()
+            docs, pos = self.arrays.pairs(field, btext, cands, self.deadline.check)
+            keep = pos >= i
+            here = np.unique((docs[keep] << 32) + (pos[keep] - i))
+            keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
+            if not len(keys):
+                return out
+        out[np.unique(keys >> 32)] = True
         return out
 
     # -- helpers -------------------------------------------------------------------------

@@ -26,12 +26,14 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-MAGIC = b"RDRFLAT1"
+MAGIC = b"RDRFLAT3"
 SUFFIX = ".rflat"
 # Terms with at least MIN_DOCS documents (shorter lists are one or two blocks in Whoosh:
 # cheap to decode on demand); every term of the fields searches read whole (dates, facets).
 MIN_DOCS = 64
 LONG_FIELDS = ("title", "body", "title_bi", "body_bi")
+# ... and the positions of their common stems (a phrase's words are checked on them).
+POSITION_FIELDS = ("title", "body")
 WHOLE_FIELDS = ("date", "site", "year", "entity", "policy")
 _HEAD = struct.Struct("<8sQ")  # magic, header length
 
@@ -68,6 +70,20 @@ def decode(reader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def _positions(reader, field: str, btext: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per posting, all positions in posting order) of one term."""
+    m = reader.postings(field, btext)
+    counts, flat_pos = [], []
+    while m.is_active():
+        got = m.value_as("positions")
+        counts.append(len(got))
+        flat_pos.extend(got)
+        m.next()
+    if len(counts) != n:
+        raise ValueError(f"{field}:{btext!r}: {len(counts)} postings, expected {n}")
+    return np.array(counts, np.int64), np.array(flat_pos, np.int32)
+
+
 def _terms(reader):
     """(field, btext) of every posting list the side file holds."""
     schema = reader.schema
@@ -82,26 +98,46 @@ def _terms(reader):
 
 def write(index_dir: Path, reader) -> Path:
     """Write the side file of one segment reader (atomically); its path."""
+    from reader.search.schema import common_of
+
     segment = reader.segment()
+    schema = reader.schema
+    common = common_of(schema) if "body_bi" in schema else frozenset()
     keys, starts, ids, weights = bytearray(), [0], [], []
     key_ends, total = [], 0
+    pos_terms, pos_counts, pos_flat = [], [], []
     for field, btext in _terms(reader):
         dids, ws = decode(reader, field, btext)
         w32 = ws.astype(np.float32)
         if not np.array_equal(w32.astype(np.float64), ws):  # not a float32 weight: skip
             continue
+        if field in POSITION_FIELDS and btext.decode("utf-8", "replace") in common:
+            counts, flat_pos = _positions(reader, field, btext, len(dids))
+            pos_terms.append(len(key_ends))
+            pos_counts.append(counts)
+            pos_flat.append(flat_pos)
         keys += field.encode() + b"\x00" + btext
         key_ends.append(len(keys))
         ids.append(dids.astype(np.int32))
         weights.append(w32)
         total += len(dids)
         starts.append(total)
+    bounds = np.array(starts, np.int64)
+    # Term k's postings' positions: posting j at pos_starts[pterm[k] + j] (compact: only the
+    # terms holding positions have entries); pterm[k] is -1 for the others.
+    pterm = np.full(len(key_ends), -1, np.int64)
+    pterm[pos_terms] = np.concatenate([[0], np.cumsum([len(c) for c in pos_counts])[:-1]]
+                                      ).astype(np.int64) if pos_terms else []
+    counts = np.concatenate(pos_counts) if pos_counts else np.zeros(0, np.int64)
     arrays = {
         "keys": np.frombuffer(bytes(keys), np.uint8),
         "key_ends": np.array(key_ends, np.int64),
-        "starts": np.array(starts, np.int64),
+        "starts": bounds,
         "ids": np.concatenate(ids) if ids else np.zeros(0, np.int32),
         "weights": np.concatenate(weights) if weights else np.zeros(0, np.float32),
+        "pterm": pterm,
+        "pos_starts": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        "positions": (np.concatenate(pos_flat) if pos_flat else np.zeros(0, np.int32)),
     }
     layout, payload, offset = {}, [], 0
     for name, arr in arrays.items():
@@ -167,11 +203,16 @@ class SideFile:
                                         or arrays["ids"].max() >= head["docs"])):
             raise ValueError("flat postings file inconsistent")
         self._ids, self._weights = arrays["ids"], arrays["weights"]
+        self._pos_starts, self._positions = arrays["pos_starts"], arrays["positions"]
+        pterm = arrays["pterm"]
+        if len(pterm) != len(ends) or self._pos_starts[-1] != len(self._positions):
+            raise ValueError("flat postings file inconsistent (positions)")
         index, begin = {}, 0
         bounds = starts.tolist()
+        pterm = pterm.tolist()
         for k, end in enumerate(ends):
             field, _, btext = keys[begin:end].partition(b"\x00")
-            index[(field.decode(), btext)] = (bounds[k], bounds[k + 1])
+            index[(field.decode(), btext)] = (bounds[k], bounds[k + 1], pterm[k])
             begin = end
         return index
 
@@ -182,12 +223,30 @@ class SideFile:
         span = self._index.get((field, btext))
         if span is None:
             return None
-        a, b = span
+        a, b, _ = span
         return self._ids[a:b].astype(np.int64), self._weights[a:b].astype(np.float64)
+
+    def pairs(self, field: str, btext: bytes, docnums: np.ndarray):
+        """(docnum, position) pairs of one term in the (sorted, segment) `docnums`, as two
+        arrays; None when the file holds no positions for the term."""
+        span = self._index.get((field, btext))
+        if span is None or span[2] < 0:
+            return None
+        a, b, base = span
+        sel = np.flatnonzero(np.isin(self._ids[a:b], docnums, assume_unique=True))
+        first, last = self._pos_starts[sel + base], self._pos_starts[sel + base + 1]
+        lens = last - first
+        if not len(lens) or not lens.sum():
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # Ragged gather: every position of every selected posting, in order.
+        shift = np.repeat(first - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+        take = shift + np.arange(int(lens.sum()))
+        return (np.repeat(self._ids[sel + a].astype(np.int64), lens),
+                self._positions[take].astype(np.int64))
 
     def close(self) -> None:
         self._index = {}
-        self._ids = self._weights = None
+        self._ids = self._weights = self._positions = self._pos_starts = None
         try:
             self._map.close()
         except BufferError:  # arrays still viewing the map: the GC closes it with them
