@@ -191,7 +191,7 @@ class SideFile:
             raise ValueError("flat postings of another segment")
         if len(buf) != base + head["size"]:
             raise ValueError("flat postings file truncated")
-        if zlib.crc32(memoryview(buf)[base:]) != head["crc"]:
+        if _crc(buf, base) != head["crc"]:
             raise ValueError("flat postings file damaged (CRC)")
         arrays = {name: np.frombuffer(buf, np.dtype(dtype), count, base + offset)
                   for name, (offset, dtype, count) in head["arrays"].items()}
@@ -251,6 +251,21 @@ class SideFile:
             self._map.close()
         except BufferError:  # arrays still viewing the map: the GC closes it with them
             pass
+
+
+def _crc(buf: mmap.mmap, start: int, chunk: int = 1 << 23) -> int:
+    """CRC32 of buf[start:], a chunk at a time, each chunk's pages released after it is read
+    (they stay in the page cache): checking the file does not add it to the process's RSS."""
+    crc, view = 0, memoryview(buf)
+    try:
+        for at in range(start, len(buf), chunk):
+            crc = zlib.crc32(view[at:at + chunk], crc)
+            page = at - at % mmap.PAGESIZE
+            if hasattr(mmap, "MADV_DONTNEED"):
+                buf.madvise(mmap.MADV_DONTNEED, page, min(len(buf), at + chunk) - page)
+    finally:
+        view.release()
+    return crc
 
 
 def load(index_dir: Path, reader) -> SideFile | None:
