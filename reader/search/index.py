@@ -391,6 +391,28 @@ class SearchIndex:
                 out.append(token)
         return "".join(out) if changed else ""
 
+    def snippets(self, query: str, doc_ids: Iterable[str]) -> dict[str, str]:
+        """{doc id: snippet} for hits of `query` shown later than its search (a search with
+        `snippets=N` builds only the first N): the same HTML the search would have given."""
+        from reader.search.snippets import Snippets, lead
+
+        q = self.parse(query)
+        out = {}
+        with self._lock:
+            s = self._current_searcher()
+            if self._snippets is None:
+                self._snippets = Snippets(s.schema["body"].analyzer)
+            body = s.schema["body"]
+            words = frozenset(body.from_bytes(t[1]) for t in _per_segment(
+                s, lambda r: q.existing_terms(r, expand=True, fieldname="body")))
+            for doc_id in doc_ids:
+                docnum = s.document_number(id=doc_id)
+                if docnum is None:
+                    continue
+                text = s.stored_fields(docnum)["body"]
+                out[doc_id] = self._snippets.make(text, words) or html.escape(lead(text))
+        return out
+
     def doc_count(self) -> int:
         with self._lock:
             return self._current_searcher().doc_count()
