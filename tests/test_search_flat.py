@@ -88,3 +88,19 @@ def test_a_rebuild_swaps_in_side_files_with_the_index(built):
     built.update(make_docs(120, seed=5), rebuild=True)
     new = _side_files(built)
     assert len(new) == 1 and new != old and not any(p.exists() for p in old)
+
+
+def test_a_side_file_that_cannot_be_written_leaves_the_commit_standing(tmp_path, monkeypatch):
+    import errno
+
+    from reader.search import flat
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(flat, "write", full)
+    ix = SearchIndex(tmp_path / "index")
+    ix.update(make_docs(40, seed=6))
+    assert ix.doc_count() == 40 and not _side_files(ix)
+    assert ix.search("social").total > 0 and ix._evaluator.arrays.side == [None]
+    ix.close()

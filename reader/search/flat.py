@@ -283,7 +283,8 @@ def load(index_dir: Path, reader) -> SideFile | None:
 
 def sync(index_dir: Path, ix) -> int:
     """Write the side file of every segment of `ix` that has none usable; how many written.
-    Callers hold the index's write lock."""
+    Callers hold the index's write lock. A file that cannot be written (full disk) is left
+    out with a warning: the commit before it stands."""
     written = 0
     with ix.reader() as r:
         for sub, _ in r.leaf_readers():
@@ -293,6 +294,11 @@ def sync(index_dir: Path, ix) -> int:
             if side is not None:
                 side.close()
                 continue
-            write(index_dir, sub)
+            try:
+                write(index_dir, sub)
+            except OSError as exc:  # a full disk: the index is committed; searches decode
+                log.warning("Flat postings of %s not written (%s)", sub.segment().segment_id(),
+                            exc)
+                continue
             written += 1
     return written
