@@ -104,3 +104,11 @@ def test_a_side_file_that_cannot_be_written_leaves_the_commit_standing(tmp_path,
     assert ix.doc_count() == 40 and not _side_files(ix)
     assert ix.search("social").total > 0 and ix._evaluator.arrays.side == [None]
     ix.close()
+
+
+def test_an_index_without_side_files_gets_them_on_request(built):
+    for path in _side_files(built):
+        path.unlink()
+    built.close()
+    assert built.sync_side_files() == 1 and len(_side_files(built)) == 1
+    assert built.sync_side_files() == 0  # usable now: left alone

@@ -224,6 +224,15 @@ class SearchIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.rebuilt_reason = ""
 
+    def sync_side_files(self) -> int:
+        """Write the flat postings of segments that have none usable (an index built before
+        them, a damaged file); how many were written. Callers hold the write lock (update()
+        does this itself after each commit; an update with nothing to write may call it)."""
+        from reader.search import flat
+
+        with guard(self.dir.parent):
+            return flat.sync(self.dir, self.open())
+
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after
         an index change does not pay for them (update() does this after its commit)."""
