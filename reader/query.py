@@ -13,8 +13,11 @@ from reader.errors import BadQuery
 
 FIELDS = ("title", "body", "source", "author", "date", "entity", "policy")
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+MAX_CHARS = 2000  # a longer query is refused with a message (a pasted page is not a search)
+MAX_DEPTH = 32  # nested parentheses
 
 _FIELD_PREFIX = re.compile(r"(?<![\w\":])([A-Za-z_]+):(?=(\s|$|[^/]))")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (surrogateescape) or junk
 _FIELD_CLAUSE = re.compile(r"""\b\w+:(?:"[^"]*"?|'[^']*'?|\S+)""")
 
 
@@ -23,13 +26,21 @@ def validate(query: str) -> None:
     q = query.strip()
     if not q:
         raise BadQuery("Type a word or phrase to search for.")
+    if len(q) > MAX_CHARS:
+        raise BadQuery(f"The search is {len(q):,} characters long; the most is {MAX_CHARS:,}. "
+                       "Search for a few of its words or a phrase.")
+    if _SURROGATE.search(q):
+        raise BadQuery("The search holds bytes that are not valid text (UTF-8); retype it.")
     if q.count('"') % 2:
         raise BadQuery('Unbalanced quote: add the closing " to finish the phrase.')
-    depth = 0
+    depth = deepest = 0
     for ch in q:
         depth += {"(": 1, ")": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
         if depth < 0:
             break
+    if deepest > MAX_DEPTH:
+        raise BadQuery(f"The search nests parentheses {deepest} deep; the most is {MAX_DEPTH}.")
     if depth != 0:
         raise BadQuery("Unbalanced parentheses: every ( needs a matching ).")
     if q.count("[") != q.count("]"):

@@ -113,6 +113,10 @@ def generated_queries(docs: list[IndexDoc], n: int, seed: int) -> list[str]:
             return f"{word()}^{rng.choice([2, 0.5, 3])}"
         if kind == 8:
             return phrase() + rng.choice(["~2", "~3", "^2"])
+        if kind == 9:
+            w = word()
+            return rng.choice([f"title:[a TO {w}]", f"body:>{w}", f"body:[{w} TO]",
+                               f"[{w} TO {word()}]", f"title:{{{w} TO zz}}"])
         return word()
 
     def expr(depth):
@@ -197,3 +201,17 @@ def test_several_segments_and_deletions_identical(tmp_path):
     assert sum(1 for r in results if r is not None and r.total) >= 80
     assert all(h.id not in {d.id for d in docs[::13]} for r in results if r for h in r.hits)
     ix.close()
+
+
+def test_snippets_built_later_equal_the_searchs_own(index):
+    """A search with snippets for its first rows only, the rest asked for afterwards (as a
+    list does when they scroll into view): the same HTML as one search snippeting them all."""
+    ix, _ = index
+    for query in ["social workers", '"child protection services"', "councl~", "prot*",
+                  "title:reform OR munro"]:
+        full = ix.search(query, limit=30)
+        part = ix.search(query, limit=30, snippets=5)
+        assert [h.id for h in part.hits] == [h.id for h in full.hits]
+        assert all(h.snippet for h in part.hits[:5]) and not any(h.snippet for h in part.hits[5:])
+        later = ix.snippets(query, [h.id for h in part.hits[5:]])
+        assert [later[h.id] for h in part.hits[5:]] == [h.snippet for h in full.hits[5:]]

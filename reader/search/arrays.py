@@ -6,6 +6,9 @@ from collections import OrderedDict
 
 import numpy as np
 
+from reader.search import flat
+from reader.search.flat import decode
+
 TERM_CACHE = 4096  # posting lists kept (LRU); 2.4 MB for the bench's 24 queries at 10k
 POSITION_CACHE = 256  # (field, term) -> {docnum: positions}, for phrase verification
 
@@ -15,7 +18,7 @@ _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 class SearcherArrays:
     """Everything the evaluator reads of one Whoosh searcher, as arrays over global docnums."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, index_dir=None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.n = searcher.doc_count_all()
@@ -25,6 +28,9 @@ class SearcherArrays:
         self._values: dict = {}
         self._postings: OrderedDict = OrderedDict()
         self._positions: OrderedDict = OrderedDict()
+        # Each leaf's memory-mapped flat postings (reader.search.flat), None when missing.
+        self.side = [flat.load(index_dir, sub.reader()) if index_dir is not None
+                     and hasattr(sub.reader(), "segment") else None for sub, _ in self.leaves]
         self.deleted = None
         if self.reader.has_deletions():
             self.deleted = np.array([self.reader.is_deleted(d) for d in range(self.n)], bool)
@@ -65,30 +71,16 @@ class SearcherArrays:
             self._postings.move_to_end(key)
             return hit
         ids, weights = [], []
-        for sub, offset in self.leaves:
-            reader = sub.reader()
-            if (field, btext) not in reader:
-                continue
-            m = reader.postings(field, btext)
-            if hasattr(m, "_read_data") and not getattr(m, "_byteids", True):
-                # Whoosh's block matcher: decode whole blocks (it decodes ids one by one).
-                while not m._atend:
-                    m._read_data()
-                    dids, dws = m._data[0], m._data[1]
-                    block = np.cumsum(np.array(dids, np.int64)) + offset
-                    ids.append(block)
-                    weights.append(np.ones(len(block)) if dws is None else
-                                   np.full(len(block), dws) if isinstance(dws, float) else
-                                   np.array(dws, np.float64))
-                    m._next_block()
-            else:  # inline postings: the general way
-                block_ids, block_ws = [], []
-                while m.is_active():
-                    block_ids.append(m.id() + offset)
-                    block_ws.append(m.weight())
-                    m.next()
-                ids.append(np.array(block_ids, np.int64))
-                weights.append(np.array(block_ws, np.float64))
+        for k, (sub, offset) in enumerate(self.leaves):
+            side = self.side[k]
+            got = side.get(field, btext) if side is not None else None
+            if got is None:
+                reader = sub.reader()
+                if (field, btext) not in reader:
+                    continue
+                got = decode(reader, field, btext)
+            ids.append(got[0] + offset if offset else got[0])
+            weights.append(got[1])
         out = (np.concatenate(ids), np.concatenate(weights)) if ids else _EMPTY
         self._postings[key] = out
         if len(self._postings) > TERM_CACHE:
@@ -158,8 +150,41 @@ class SearcherArrays:
             out.append(got)
         return out
 
+    def pairs(self, field: str, btext: bytes, docnums: np.ndarray, check=None):
+        """(docnums, positions): every position of one term in each of `docnums` (ascending;
+        each holds the term), from the side files where they hold it, else decoded."""
+        docs, poss = [], []
+        for k, (sub, offset) in enumerate(self.leaves):
+            size = sub.doc_count_all()
+            lo, hi = np.searchsorted(docnums, [offset, offset + size])
+            if lo == hi:
+                continue
+            local = docnums[lo:hi] - offset
+            side = self.side[k]
+            got = side.pairs(field, btext, local) if side is not None else None
+            if got is not None:
+                docs.append(got[0] + offset)
+                poss.append(got[1])
+                continue
+            for c in range(lo, hi, 256):  # Whoosh's positions, a chunk at a time
+                if check is not None:
+                    check()
+                chunk = docnums[c:min(c + 256, hi)]
+                found = self.positions(field, btext, chunk)
+                docs.append(np.repeat(chunk, [len(f) for f in found]).astype(np.int64))
+                poss.append(np.fromiter((x for f in found for x in f), np.int64))
+        if not docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(docs), np.concatenate(poss)
+
     def _leaf_of(self, docnum: int):
         for sub, offset in reversed(self.leaves):
             if docnum >= offset:
                 return sub, offset
         raise IndexError(docnum)
+
+    def close(self) -> None:
+        for side in self.side:
+            if side is not None:
+                side.close()
+        self.side = [None] * len(self.side)

@@ -6,10 +6,10 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.query import ranges as wranges
 from whoosh.searching import SearchContext
 
 from reader.search.arrays import TERM_CACHE, SearcherArrays
+from reader.search.budget import NONE
 from reader.search.schema import common_of
 
 BIGRAM = "_bi"  # title -> title_bi: the common-grams field of a phrase's field
@@ -35,15 +35,16 @@ class Evaluator:
     word; an ANDMAYBE that adds its optional part only sometimes). The quirks reproduced are
     commented where they are; tests/test_search_differential.py compares both engines."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, index_dir=None):
         self.searcher = searcher
-        self.arrays = SearcherArrays(searcher)
+        self.arrays = SearcherArrays(searcher, index_dir)
         self.n = self.arrays.n
         self.schema = searcher.schema
         self.common = common_of(self.schema) if "body_bi" in self.schema else frozenset()
         self._scores: OrderedDict = OrderedDict()
         self._expansions: OrderedDict = OrderedDict()
         self.fallbacks = 0  # subtrees Whoosh evaluated (for tests and profiling)
+        self.deadline = NONE  # reader.search.budget.Deadline of the search under way
 
     def warm(self) -> None:
         """Read what every search needs (title/body lengths, dates, facet values) now rather
@@ -64,9 +65,9 @@ class Evaluator:
         the highlight terms (a fuzzy lexicon walk is 8 ms per field at 10k articles)."""
         cache = self._expansions
         for leaf in q.leaves():
-            if not isinstance(leaf, wq.MultiTerm) or isinstance(leaf, wranges.RangeMixin):
+            if not isinstance(leaf, wq.MultiTerm):
                 continue
-            key = (type(leaf).__name__, leaf.fieldname, leaf.text,
+            key = (type(leaf).__name__, leaf.fieldname, repr(leaf),
                    getattr(leaf, "maxdist", None), getattr(leaf, "prefixlength", None))
 
             def expand(reader, _key=key, _expand=leaf._btexts):
@@ -102,6 +103,7 @@ class Evaluator:
 
     # -- nodes ---------------------------------------------------------------------------
     def node(self, q) -> tuple[np.ndarray, np.ndarray]:
+        self.deadline.check()
         if isinstance(q, wq.CompoundQuery) and len(q.subqueries) == 1:
             return self.node(q.subqueries[0])  # Whoosh's matcher() skips it, and its boost
         if isinstance(q, wq.Term):
@@ -119,7 +121,7 @@ class Evaluator:
             return mask, _boosted(score, q.boost)
         if isinstance(q, wq.Phrase) and q.slop == 1 and q.fieldname + BIGRAM in self.schema:
             return self.phrase(q)
-        if (isinstance(q, wq.MultiTerm) and not isinstance(q, wranges.RangeMixin)
+        if (isinstance(q, wq.MultiTerm)  # text ranges too (TermRange is a MultiTerm)
                 and not (isinstance(q, wq.Prefix) and not q.text)):  # Prefix "" is Every
             return self.multiterm(q)
         if isinstance(q, wq.NumericRange) and q.constantscore:
@@ -200,6 +202,7 @@ class Evaluator:
                 (size <= 5000 and len(btexts) > 2) or len(btexts) >= wq.Or.TOO_MANY_CLAUSES)
             part = np.zeros(self.n, np.float64)
             for btext in btexts:
+                self.deadline.check()
                 ids, scores = self._term_scores(field, btext)
                 if len(self.arrays.leaves) > 1:
                     keep = (ids >= offset) & (ids < offset + size)
@@ -240,18 +243,20 @@ class Evaluator:
         return mask, _boosted(score * mask, q.boost)
 
     def _verify(self, field: str, btexts: list[bytes], mask: np.ndarray) -> np.ndarray:
-        """Candidates where term i sits at position p + i for some p."""
+        """Candidates where term i sits at position p + i for some p: the (doc, p) keys of
+        every term intersected (positions from the side file, else decoded)."""
         cands = np.flatnonzero(mask)
-        found = [self.arrays.positions(field, b, cands) for b in btexts]
         out = np.zeros(self.n, bool)
-        for j, d in enumerate(cands):
-            starts = found[0][j]
-            for i in range(1, len(btexts)):
-                here = found[i][j]
-                starts = {p for p in starts if p + i in here}
-                if not starts:
-                    break
-            out[d] = bool(starts)
+        keys = None
+        for i, btext in enumerate(btexts):
+            self.deadline.check()
+            docs, pos = self.arrays.pairs(field, btext, cands, self.deadline.check)
+            keep = pos >= i
+            here = np.unique((docs[keep] << 32) + (pos[keep] - i))
+            keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
+            if not len(keys):
+                return out
+        out[np.unique(keys >> 32)] = True
         return out
 
     # -- helpers -------------------------------------------------------------------------
@@ -262,7 +267,11 @@ class Evaluator:
         context = SearchContext(needs_current=False, weighting=self.searcher.weighting)
         for sub, offset in self.arrays.leaves:
             m = q.matcher(sub, context)
+            count = 0
             while m.is_active():
+                count += 1
+                if not count % 64:
+                    self.deadline.check()
                 d = m.id() + offset
                 mask[d] = True
                 score[d] = m.score()

@@ -144,6 +144,7 @@ class SearchIndex:
         first documents given to an empty index choose its common stems (phrase bigrams)
         until it is rebuilt. Raises IndexBusy when another process holds the write lock,
         DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
+        from reader.search import flat
         from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
 
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
@@ -163,6 +164,8 @@ class SearchIndex:
                             ix = self._create(common)
                 n, keep = self._write(ix, itertools.chain(sample, docs), remove, progress,
                                       rebuild, cancelled)
+                if keep:  # the new segments' flat postings, before any searcher opens them
+                    flat.sync(new if rebuild else self.dir, ix)
             except BaseException:
                 if rebuild:
                     shutil.rmtree(new, ignore_errors=True)
@@ -221,6 +224,15 @@ class SearchIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.rebuilt_reason = ""
 
+    def sync_side_files(self) -> int:
+        """Write the flat postings of segments that have none usable (an index built before
+        them, a damaged file); how many were written. Callers hold the write lock (update()
+        does this itself after each commit; an update with nothing to write may call it)."""
+        from reader.search import flat
+
+        with guard(self.dir.parent):
+            return flat.sync(self.dir, self.open())
+
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after
         an index change does not pay for them (update() does this after its commit)."""
@@ -229,7 +241,7 @@ class SearchIndex:
         with self._lock:
             s = self._current_searcher()
             if self._evaluator is None:
-                self._evaluator = Evaluator(s)
+                self._evaluator = Evaluator(s, self.dir)
             self._evaluator.warm()
 
     # -- searching -----------------------------------------------------------------------
@@ -263,19 +275,23 @@ class SearchIndex:
         try:
             q = self._query_parser(ix.schema).parse(query)
         except Exception as exc:  # Whoosh raises bare Exception for bad dates
-            raise BadQuery(f"Could not understand '{query}': {exc}. Dates look like date:2014, "
-                           "date:20140417 or date:[2011 TO 2013].") from None
+            raise BadQuery(f"Could not understand '{_short(query)}': {_short(str(exc), 200)}. "
+                           "Dates look like date:2014, date:20140417 or date:[2011 TO 2013].") \
+                from None
         from whoosh import query as wq
 
+        from reader.search.budget import cap_fuzzy
+
+        cap_fuzzy(q)
         if q is wq.NullQuery:
             if re.search(r"\bdate:", query):
-                raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+                raise BadQuery(f"Could not read the date in '{_short(query)}'. Dates look like "
                                "date:2014, date:20140417 or date:[2011 TO 2013].")
-            raise BadQuery(f"'{query}' has no searchable words (single letters are not "
+            raise BadQuery(f"'{_short(query)}' has no searchable words (single letters are not "
                            "indexed).")
         if re.search(r"\bdate:", query) and not any(
                 leaf.field() == "date" for leaf in q.leaves() if hasattr(leaf, "field")):
-            raise BadQuery(f"Could not read the date in '{query}'. Dates look like "
+            raise BadQuery(f"Could not read the date in '{_short(query)}'. Dates look like "
                            "date:2014, date:20140417 or date:[2011 TO 2013].")
         return q
 
@@ -287,18 +303,33 @@ class SearchIndex:
         evaluator must equal (tests/test_search_differential.py)."""
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}")
+        from reader.search.budget import BUDGET_S, OverBudget
+
+        try:
+            return self._search(query, limit, facets, snippets, engine,
+                                BUDGET_S if engine == "numpy" else None)
+        except OverBudget:
+            raise BadQuery(f"'{_short(query)}' took too long and was stopped. Narrow it: fewer "
+                           "wildcards or fuzzy words, a smaller ~ after a phrase.") from None
+        except RecursionError:
+            raise BadQuery(f"'{_short(query)}' is nested too deeply to search.") from None
+
+    def _search(self, query: str, limit: int, facets: bool, snippets: int | None,
+                engine: str, budget: float | None) -> SearchResult:
         q = self.parse(query)
         with self._lock:
             s = self._current_searcher()
             n_snip = limit if snippets is None else snippets
+            from reader.search.budget import Deadline
             from reader.search.evaluate import handles
 
             if engine == "whoosh" or not handles(q):
                 from reader.search import reference
 
-                total, top, groups = reference.run(s, q, limit, facets, n_snip)
+                total, top, groups = reference.run(s, q, limit, facets, n_snip,
+                                                   Deadline(budget))
             else:
-                total, top, groups = self._evaluate(s, q, limit, facets, n_snip)
+                total, top, groups = self._evaluate(s, q, limit, facets, n_snip, budget)
             hits = []
             for i, (docnum, score, snippet) in enumerate(top):
                 stored = s.stored_fields(docnum)
@@ -314,14 +345,19 @@ class SearchIndex:
         return SearchResult(query=query, total=total, hits=hits, suggestion=suggestion,
                             facets=groups, terms=terms)
 
-    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int):
+    def _evaluate(self, s, q, limit: int, facets: bool, n_snip: int, budget: float | None):
+        from reader.search.budget import NONE, Deadline
         from reader.search.evaluate import Evaluator
         from reader.search.snippets import Snippets
 
         if self._evaluator is None:
-            self._evaluator = Evaluator(s)
+            self._evaluator = Evaluator(s, self.dir)
         self._evaluator.remember_expansions(q)
-        mask, total, top = self._evaluator.top(q, limit)
+        self._evaluator.deadline = Deadline(budget)  # from here: opening is not counted
+        try:
+            mask, total, top = self._evaluator.top(q, limit)
+        finally:
+            self._evaluator.deadline = NONE
         out = []
         if top[:n_snip]:
             if self._snippets is None:
@@ -344,12 +380,15 @@ class SearchIndex:
 
     def _suggest(self, searcher, query: str) -> str:
         """The query with each unknown plain word replaced by the closest indexed word."""
+        from reader.search.budget import LONGEST_SUGGESTED
+
         changed = False
         out = []
         reader = searcher.reader()
         for token in re.split(r"(\s+)", query):
             word = token.strip("\"()").lower()
-            if (not word.isalpha() or len(word) < 4 or token.upper() in ("AND", "OR", "NOT")
+            if (not word.isalpha() or not 4 <= len(word) <= LONGEST_SUGGESTED
+                    or token.upper() in ("AND", "OR", "NOT")
                     or reader.doc_frequency("words", word)):
                 out.append(token)
                 continue
@@ -360,6 +399,28 @@ class SearchIndex:
             else:
                 out.append(token)
         return "".join(out) if changed else ""
+
+    def snippets(self, query: str, doc_ids: Iterable[str]) -> dict[str, str]:
+        """{doc id: snippet} for hits of `query` shown later than its search (a search with
+        `snippets=N` builds only the first N): the same HTML the search would have given."""
+        from reader.search.snippets import Snippets, lead
+
+        q = self.parse(query)
+        out = {}
+        with self._lock:
+            s = self._current_searcher()
+            if self._snippets is None:
+                self._snippets = Snippets(s.schema["body"].analyzer)
+            body = s.schema["body"]
+            words = frozenset(body.from_bytes(t[1]) for t in _per_segment(
+                s, lambda r: q.existing_terms(r, expand=True, fieldname="body")))
+            for doc_id in doc_ids:
+                docnum = s.document_number(id=doc_id)
+                if docnum is None:
+                    continue
+                text = s.stored_fields(docnum)["body"]
+                out[doc_id] = self._snippets.make(text, words) or html.escape(lead(text))
+        return out
 
     def doc_count(self) -> int:
         with self._lock:
@@ -401,6 +462,12 @@ def _query_words(q, reader) -> set[str]:
             if (name, btext) in reader:
                 words.add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
     return words
+
+
+def _short(query: str, n: int = 60) -> str:
+    """The query as a message quotes it: on one line, printable, at most `n` characters."""
+    query = " ".join("".join(c if c.isprintable() else " " for c in query[:n + 1]).split())
+    return query if len(query) <= n else query[:n] + "…"
 
 
 def _iso(value) -> str:

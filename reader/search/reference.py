@@ -31,9 +31,25 @@ def _keyword_facet(fieldname: str):
     return KeywordFacet(fieldname, allow_overlap=True)
 
 
-def run(searcher, q, limit: int, facets: bool, n_snippets: int):
+class _Budgeted(collectors.WrappingCollector):
+    """Checks the search's Deadline every 64 matches (raising OverBudget)."""
+
+    def __init__(self, child, deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child, check = self.child, self.deadline.check
+        for n, sub_docnum in enumerate(child.matches()):
+            if not n % 64:
+                check()
+            child.collect(sub_docnum)
+
+
+def run(searcher, q, limit: int, facets: bool, n_snippets: int, deadline=None):
     """(total, [(docnum, score, snippet or None)], facet counts) through Whoosh's collectors;
-    snippets (Whoosh's highlighter) for the first `n_snippets` hits, None when empty."""
+    snippets (Whoosh's highlighter) for the first `n_snippets` hits, None when empty.
+    Raises reader.search.budget.OverBudget when it runs past `deadline` (a Deadline)."""
     from reader.search.snippets import Bold, WordFragmenter
 
     # One pass that scores every match: the total is exact without Whoosh re-running the
@@ -46,6 +62,8 @@ def run(searcher, q, limit: int, facets: bool, n_snippets: int):
             "entity": _keyword_facet("entity"),
             "policy": _keyword_facet("policy"),
         }, maptype=sorting.Count)
+    if deadline is not None and deadline.end is not None:
+        collector = _Budgeted(collector, deadline)
     searcher.search_with_collector(q, collector)
     results = collector.results()
     results.fragmenter = WordFragmenter()

@@ -11,10 +11,16 @@ class SearchService:
     def __init__(self, index: SearchIndex):
         self._index = index
 
-    def run(self, query: str, limit: int = 20, facets: bool = False) -> SearchResult:
+    def run(self, query: str, limit: int = 20, facets: bool = False,
+            snippets: int | None = None) -> SearchResult:
         """Ranked hits with snippets (and counts by entity, policy, source and year with
-        `facets`). Raises BadQuery with a readable message."""
-        return self._index.search(query, limit=limit, facets=facets)
+        `facets`); with `snippets=N` only the first N hits get one (the rest: "", see
+        `snippets`). Raises BadQuery with a readable message."""
+        return self._index.search(query, limit=limit, facets=facets, snippets=snippets)
+
+    def snippets(self, query: str, doc_ids: list[str]) -> dict[str, str]:
+        """{doc id: snippet} of `query` for hits a list shows later (built lazily)."""
+        return self._index.snippets(query, doc_ids)
 
     def check(self, query: str) -> None:
         """Raise BadQuery when the query is malformed (cheap; no index needed)."""

@@ -125,8 +125,11 @@ def figures(run: dict) -> dict:
         f.update(search_p50_ms=s["p50_ms"], search_p95_ms=s["p95_ms"],
                  search_max_ms=s["max_ms"], search_first_ms=s["first_ms"],
                  search_kinds=s["kinds"], search_hits=s["hits"])
+        f["search_cold"] = s.get("cold") or None
     if r.get("search_facets"):
         f["search_facets_p95_ms"] = r["search_facets"]["p95_ms"]
+    if r.get("search_ui"):
+        f["search_ui"] = r["search_ui"]
     # mentions
     m = r.get("mentions")
     mj = run.get("mentions_job")
@@ -200,8 +203,14 @@ def targets(figs: list[dict]) -> list[tuple[str, str, str]]:
 
     f10 = _at(figs, 10000)
     f1 = _at(figs, 1000)
-    row("search p95 ≤ 50 ms at 10k (limit=10, snippets)", f10,
-        f10 and f10.get("search_p95_ms"), "{:.1f} ms", 50, size=10000)
+    row("search p95 ≤ 25 ms warm at 10k (limit=10, snippets)", f10,
+        f10 and f10.get("search_p95_ms"), "{:.1f} ms", 25, size=10000)
+    cold = f10 and f10.get("search_cold")
+    row("search p95 ≤ 50 ms cold at 10k (each query's first run)", f10,
+        cold and cold.get("p95_ms"), "{:.1f} ms", 50, size=10000)
+    ui = f10 and f10.get("search_ui")
+    row("search-as-you-type p95 ≤ 100 ms at 10k (50 hits, facets, snippets)", f10,
+        ui and ui.get("p95_ms"), "{:.1f} ms", 100, size=10000)
     ent = f10 and f10.get("entity")
     row("entity → mentions p95 ≤ 20 ms at 10k", f10, ent and ent.get("p95_ms"), "{:.1f} ms",
         20, why="n/a (not integrated)", size=10000)
@@ -267,7 +276,11 @@ def _table(figs: list[dict]) -> list[str]:
             f"{f['search_p50_ms']:.1f} / {f['search_p95_ms']:.1f} ms (max "
             f"{f['search_max_ms']:.0f}, first query {f['search_first_ms']:.0f})")
             if f.get("search_p95_ms") else "n/a"),
+        ("search cold p50 / p95 (each query's first run)", lambda f: _lat(
+            f.get("search_cold")) + (" ms" if f.get("search_cold") else "")),
         ("search p95 with facets", lambda f: _n(f.get("search_facets_p95_ms"), "{:.1f} ms")),
+        ("UI search p50 / p95 (limit=50, facets, snippets)", lambda f: _lat(
+            f.get("search_ui")) + (" ms" if f.get("search_ui") else "")),
         ("entity → all mentions p50 / p95", lambda f: _lat(f.get("entity")) + (
             " ms" if f.get("entity") else "") + (
             f" (on {f['mentions_on']} articles)" if f.get("mentions_on") and f.get("entity")
