@@ -113,6 +113,8 @@ class IndexingService:
 
         if rebuild or todo or remove:
             self._index.update(docs(), remove, rebuild=rebuild, cancelled=cancelled)
+        else:  # an index built before the side files (or one lost): write them now
+            self._index.sync_side_files()
         return report
 
     def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
