@@ -188,6 +188,8 @@ class Database(Backups):
             if sql.error_code(exc) in sql.DAMAGED:
                 return str(exc)
             raise
+        except UnicodeDecodeError:  # SQLite's error quotes garbled bytes Python cannot decode
+            return "its schema is garbled"
         return "" if result == "ok" else result
 
     @classmethod
@@ -227,7 +229,7 @@ class Database(Backups):
         if path.exists() and path.stat().st_size > 0:
             try:
                 cls._load_readonly(path, memory, messages)
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 memory.close()
                 memory = sql.connect(":memory:")
                 messages.append(f"The notes database could not be read ({exc}) and the data "

@@ -330,7 +330,8 @@ def replay_at_open(conn: sqlite3.Connection, db: Path, restored: str) -> Replaye
             raise
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-    count, lost = len(found.saves), found.gaps(have) + found.unreadable
+    # (a garbled line usually is a gap too: counted once)
+    count, lost = len(found.saves), max(found.gaps(have), found.unreadable)
     if count:
         log.warning("replayed %d saves from the save journal (%d notes)", count, len(notes))
     return Replayed(count, _message(restored, count, lost))
