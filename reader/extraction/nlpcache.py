@@ -164,40 +164,53 @@ def drop_cached(cache_dir: Path, text_hash_: str) -> None:
 
 _TOKENS_KEY = re.compile(r',\s*"tokens"\s*:\s*\[')
 _SLICE = 400_000  # characters of token JSON parsed at a time (some 10,000 tokens)
+# An entry up to this long (decompressed; some 100,000 tokens) is parsed whole into a list of
+# token tuples: fastest to load and to index. A longer one goes into `Tokens` a slice at a time.
+_WHOLE_CHARS = 4_000_000
 
 
 def _analysis_from(text: str, text_hash_: str) -> Analysis:
     """An Analysis from the cached JSON text; ValueError when it is not one for this text.
 
-    The entry is written (`store_parts`) with "tokens" last: everything before it is
-    parsed whole, the token list a slice at a time straight into a `Tokens`. Any other
-    layout is parsed whole (the same checks, without the memory bound)."""
+    A long entry is written (`store_parts`) with "tokens" last: everything before it is
+    parsed whole, the token list a slice at a time straight into a `Tokens`."""
     # (the first match is the key: inside a string its quotes would be escaped)
-    found = _TOKENS_KEY.search(text) if text.endswith("]}") else None
+    found = _TOKENS_KEY.search(text) \
+        if len(text) > _WHOLE_CHARS and text.endswith("]}") else None
     if found is None:
         raw = json.loads(text)
+        del text
         if not isinstance(raw, dict) or not isinstance(raw.get("tokens"), list):
             raise ValueError("not an analysis")
-        tokens = Tokens()
-        tokens.extend(raw.pop("tokens"))
+        tokens = _token_list(raw.pop("tokens"))
     else:
         raw = json.loads(text[:found.start()] + "}")
         tokens = _tokens(text, found.end(), len(text) - 2)
-    del text
+        tokens.check()
+        del text
     if not isinstance(raw, dict) or raw.get("text_hash") != text_hash_:
         raise ValueError("not an analysis of this text")
     title_len = raw["title_len"]
     intern = sys.intern
     sents = [(s, e) for s, e in raw["sents"]]
     ents = [(s, e, intern(label)) for s, e, label in raw["ents"]]
-    tokens.check()
     if not (_positions([title_len]) and _positions(x for pair in sents for x in pair)
             and _positions(x for s, e, _ in ents for x in (s, e))):
         raise ValueError("offsets that are not positions in the text")
-    if not all(type(label) is str for _, _, label in ents):
-        raise ValueError("an entity label that is not text")
     return Analysis(text_hash=text_hash_, title_len=title_len, sents=sents, ents=ents,
                     tokens=tokens)
+
+
+def _token_list(tokens: list) -> list[tuple[int, int, str, str, str, int]]:
+    """The cached token lists as interned tuples, converted in place (each list freed)."""
+    intern = sys.intern
+    for k, (s, e, lemma, pos, dep, head) in enumerate(tokens):
+        tokens[k] = (s, e, intern(lemma), intern(pos), intern(dep), head)
+    n = len(tokens)
+    if not (_positions(x for t in tokens for x in (t[0], t[1], t[5]))
+            and all(t[5] < n for t in tokens)):
+        raise ValueError("offsets that are not positions in the text")
+    return tokens
 
 
 def _tokens(text: str, start: int, end: int) -> Tokens:
