@@ -169,7 +169,7 @@ class Backups:
             except sqlite3.Error:  # a backup from before the journal (or unreadable)
                 return
         try:
-            journal.prune(self.path, min(seqs, default=0), own=None)
+            journal.prune(self.path, min(seqs, default=0), self._journal.retired)
         except OSError as exc:
             log.warning("old save journal files cannot be deleted: %s", exc)
 

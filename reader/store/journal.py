@@ -103,6 +103,7 @@ class JournalWriter:
         self._path: Path | None = None
         self._parts = 0
         self._failed = False
+        self.retired: set[Path] = set()  # files this writer closed (prunable without a lock)
 
     @property
     def current(self) -> Path | None:
@@ -143,6 +144,7 @@ class JournalWriter:
                 os.close(self._fd)
             except OSError:
                 pass
+            self.retired.add(self._path)
         self._fd = self._path = None
 
     close = rotate
@@ -276,22 +278,22 @@ def replay(conn: sqlite3.Connection, saves: dict[int, list]) -> set[int]:
     return {n for n in notes if type(n) is int}
 
 
-def prune(db: Path, keep_after: int, own: Path | None) -> None:
+def prune(db: Path, keep_after: int, retired: set[Path]) -> None:
     """Delete journal files whose every save is at or below `keep_after` (held by every kept
-    backup); never `own` nor a file another live process holds (its lock)."""
+    backup); never a file a live writer holds (its lock), but those in `retired` (this
+    process's closed files: where flock is missing, nothing else shows they are free)."""
     for path in journal_files(db):
-        if path == own:
-            continue
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError:
             continue
         try:
-            if not _lock(fd, blocking=False):
+            if not _lock(fd, blocking=False) and path not in retired:
                 continue
             seqs = [item[0] for item in _lines(path) if item]
             if max(seqs, default=0) <= keep_after:
                 path.unlink(missing_ok=True)
+                retired.discard(path)
         finally:
             os.close(fd)
 
