@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
@@ -130,10 +131,15 @@ class JournalWriter:
     def _open(self) -> None:
         self.folder.mkdir(exist_ok=True)
         self._parts += 1
-        name = f"{os.getpid()}-{datetime.now():%Y%m%d-%H%M%S}-{self._parts}.log"
-        path = self.folder / name
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        _lock(fd, blocking=True)
+        # Unique per writer (two stores in one process, or a pid reused, never share a
+        # file), created exclusively and locked under a name `prune` does not look at, then
+        # given its .log name: it is never seen unlocked while in use.
+        name = f"{os.getpid()}-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}-" \
+               f"{self._parts}"
+        new, path = self.folder / f"{name}.new", self.folder / f"{name}.log"
+        fd = os.open(new, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
+        _lock(fd)
+        os.replace(new, path)
         _fsync_dir(self.folder)
         self._fd, self._path = fd, path
 
@@ -150,13 +156,14 @@ class JournalWriter:
     close = rotate
 
 
-def _lock(fd: int, blocking: bool) -> bool:
+def _lock(fd: int) -> bool:
+    """An exclusive flock without waiting; whether it was taken."""
     try:
         import fcntl
     except ImportError:  # Windows: no flock, so another process's file is never pruned
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except OSError:
         return False
@@ -288,7 +295,7 @@ def prune(db: Path, keep_after: int, retired: set[Path]) -> None:
         except OSError:
             continue
         try:
-            if not _lock(fd, blocking=False) and path not in retired:
+            if not _lock(fd) and path not in retired:
                 continue
             seqs = [item[0] for item in _lines(path) if item]
             if max(seqs, default=0) <= keep_after:

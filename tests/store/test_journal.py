@@ -96,3 +96,21 @@ def test_prune_keeps_what_a_backup_lacks_and_a_live_writers_file(db, tmp_path):
             old.unlink()
         store.backup()
         assert journal.journal_files(db) == []  # every backup holds "one": pruned
+
+
+def test_two_stores_in_one_process_never_wait_for_each_others_journal(db):
+    """Each writer has its own file (a shared name once made the second save wait forever
+    on the first store's lock)."""
+    import threading
+
+    bodies: list[str] = []
+
+    def saves():
+        with Store.open(db) as a, Store.open(db) as b:
+            for store, body in ((a, "a"), (b, "b"), (a, "c")):
+                bodies.append(store.add_note("doc", body=body).body)
+
+    worker = threading.Thread(target=saves, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive() and bodies == ["a", "b", "c"]
