@@ -60,15 +60,20 @@ def _fingerprint(data: Path, corpus: Path) -> tuple:
 
 
 def _kill_at_random(args: list[str], data: Path, corpus: Path, rng: random.Random,
-                    longest: float) -> bool:
-    """Start `reader ARGS`, SIGKILL it somewhere in its first `longest` seconds; whether it
-    was still running when killed."""
-    proc = _reader(data, corpus, *args)
-    time.sleep(rng.uniform(0.2, max(0.3, 0.7 * longest)))
-    killed = proc.poll() is None
-    proc.kill()
-    proc.communicate(timeout=60)
-    return killed
+                    longest: float, prepare) -> bool:
+    """`prepare()` the data dir, start `reader ARGS` and SIGKILL it at a random moment of
+    its first `longest` seconds; when it had already finished, again (sooner each time, at
+    most 5 times). Whether a kill landed while it ran."""
+    for attempt in range(5):
+        prepare()
+        proc = _reader(data, corpus, *args)
+        time.sleep(rng.uniform(0.1, max(0.2, 0.7 * longest / (attempt + 1))))
+        killed = proc.poll() is None
+        proc.kill()
+        proc.communicate(timeout=60)
+        if killed:
+            return True
+    return False
 
 
 def _timed(args: list[str], data: Path, corpus: Path) -> float:
@@ -89,8 +94,12 @@ def test_kill_during_index_then_index_again_equals_a_clean_build(tmp_path):
     for k in range(KILLS):
         data, here, expected = tmp_path / f"d{k}", corpus, want
         kind = ("rebuild", "build", "update")[k % 3]
-        if kind != "build":
-            shutil.copytree(clean, data)
+
+        def prepare(data=data, kind=kind):
+            shutil.rmtree(data, ignore_errors=True)
+            if kind != "build":
+                shutil.copytree(clean, data)
+
         if kind == "update":
             here = shutil.copytree(corpus, tmp_path / f"corpus{k}")
             for victim in rng.sample(sorted(here.iterdir()), 5):
@@ -98,7 +107,7 @@ def test_kill_during_index_then_index_again_equals_a_clean_build(tmp_path):
             _timed(["index", "--no-nlp"], tmp_path / f"clean{k}", here)
             expected = _fingerprint(tmp_path / f"clean{k}", here)
         args = ["index", "--rebuild", "--no-nlp"] if kind == "rebuild" else ["index", "--no-nlp"]
-        killed += _kill_at_random(args, data, here, rng, took)
+        killed += _kill_at_random(args, data, here, rng, took, prepare)
         _timed(["index", "--no-nlp"], data, here)
         assert _fingerprint(data, here) == expected, kind
     print(f"index: {killed} of {KILLS} kills landed while the command ran")
@@ -116,7 +125,7 @@ def test_kill_during_import_then_import_again_equals_a_clean_build(tmp_path):
     for k in range(KILLS):
         data = tmp_path / f"d{k}"
         killed += _kill_at_random(["import", str(incoming), "--no-nlp"], data, corpus, rng,
-                                  took)
+                                  took, lambda data=data: shutil.rmtree(data, ignore_errors=True))
         _timed(["import", str(incoming), "--no-nlp"], data, corpus)
         assert _fingerprint(data, corpus) == want
     print(f"import: {killed} of {KILLS} kills landed while the command ran")
