@@ -114,10 +114,13 @@ def cmd_search(args) -> int:
 def cmd_import(args) -> int:
     with open_library(args) as lib:
         changes = lib.articles.import_paths(args.paths, manifest=args.manifest)
-        if changes.articles:
+        # A re-run after an interrupted import finds its files already in (skipped as
+        # duplicates), perhaps not yet indexed: then the index is brought up to date.
+        again = not changes.articles and any(o.id for o in changes.outcomes)
+        if changes.articles or again:
             with progress_bar() as bar:
-                if args.no_nlp:
-                    lib.indexing.update(progress=bar, nlp=False)
+                if args.no_nlp or again:
+                    lib.indexing.update(progress=bar, nlp=not args.no_nlp)
                 else:
                     lib.indexing.apply(changes, progress=bar)
     outcomes = changes.outcomes

@@ -6,6 +6,10 @@ from inside, so a pathological file is stopped from outside: the batch gets a on
 failure for it and goes on. The worker is started once (forkserver where available: cheap
 to fork again, safe beside the UI's threads) and kept for every later file; a round trip
 costs well under a millisecond beside the parse itself.
+
+Memory is bounded the same way: each parse runs under an address-space limit (RLIMIT_AS,
+PARSE_MEMORY_MB above what the worker holds before its first file), so a file whose parse
+would grow past it fails with a one-line reason instead of taking the machine's memory.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from reader.domain import Article
 from reader.errors import BadInput
 from reader.importer.limits import PARSE_SECONDS
 
+# Address space one parse may add to the worker (lxml trees, pypdf objects...): a 10 MB HTML
+# file's tree takes about 150 MB; past this the file is refused (README: importer limits).
+PARSE_MEMORY_MB = 768
+
 
 def budget_seconds() -> float:
     """The time budget for parsing one file: PARSE_SECONDS, or READER_PARSE_SECONDS."""
@@ -28,7 +36,44 @@ def budget_seconds() -> float:
         return PARSE_SECONDS
 
 
+def memory_mb() -> int:
+    """The memory one parse may add: PARSE_MEMORY_MB, or READER_PARSE_MEMORY_MB."""
+    try:
+        return max(16, int(os.environ.get("READER_PARSE_MEMORY_MB", PARSE_MEMORY_MB)))
+    except ValueError:
+        return PARSE_MEMORY_MB
+
+
+def _address_space() -> int | None:
+    """This process's address space in bytes (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _limit_memory(base: int | None, extra_mb: int) -> None:
+    """Cap this process's address space at `base` + `extra_mb` (the soft limit: the next
+    parse may set another). Nothing where RLIMIT_AS or /proc is missing."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if base is None or not hasattr(resource, "RLIMIT_AS"):
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = base + extra_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def _serve(conn) -> None:  # runs in the worker process
+    import gc
     import importlib
 
     from reader.importer import parse_bytes_all
@@ -38,16 +83,22 @@ def _serve(conn) -> None:  # runs in the worker process
             importlib.import_module(name)
         except ImportError:
             pass
+    base = _address_space()
     conn.send("ready")
     while True:
         try:
-            args, kwargs = conn.recv()
+            args, kwargs, extra_mb = conn.recv()
         except (EOFError, OSError):
             return
+        _limit_memory(base, extra_mb)
         try:
             result: tuple = ("ok", parse_bytes_all(*args, **kwargs))
         except BadInput as exc:
             result = ("bad", str(exc))
+        except MemoryError:
+            gc.collect()
+            result = ("oom", f"{args[1]}: parsing needed more than {extra_mb} MB of memory "
+                             "(the limit for one file); refused as a pathological file")
         except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
             result = ("bad", f"{args[1]}: could not be read ({type(exc).__name__}: {exc})")
         conn.send(result)
@@ -113,7 +164,7 @@ def parse_in_worker(raw: bytes, name: str, doc_id: str, **kwargs) -> list[Articl
             _worker = _Worker()
         worker = _worker
         try:
-            worker.conn.send(((raw, name, doc_id), kwargs))
+            worker.conn.send(((raw, name, doc_id), kwargs, memory_mb()))
             if not worker.conn.poll(budget):
                 _stop()
                 raise BadInput(f"{name}: parsing took longer than {budget:g} s (the limit "
@@ -124,6 +175,10 @@ def parse_in_worker(raw: bytes, name: str, doc_id: str, **kwargs) -> list[Articl
             _stop()
             raise BadInput(f"{name}: the parser stopped on this file (exit code {code}: "
                            f"{type(exc).__name__})") from None
-    if status == "bad":
+    if status == "oom":  # a worker that ran out of memory is not trusted with another file
+        with _lock:
+            if _worker is worker:
+                _stop()
+    if status in ("bad", "oom"):
         raise BadInput(value)
     return value

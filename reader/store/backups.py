@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError, ReadOnly
 from reader.store import connection as sql
+from reader.store import journal
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Backups:
     _lock: threading.RLock
     _closed: bool
     _changed: bool
+    _journal: journal.JournalWriter
 
     @property
     def backups_dir(self) -> Path:
@@ -149,7 +151,27 @@ class Backups:
             for old in self.backups()[:-KEEP_BACKUPS]:
                 old.unlink(missing_ok=True)
             log.info("notes backed up to %s", final)
+            self._prune_journal()
             return final
+
+    def _prune_journal(self) -> None:
+        """Start a new journal file and delete those whose saves every kept backup holds
+        (a damaged newest backup falls back to an older one, which needs them)."""
+        self._journal.rotate()
+        seqs = []
+        for backup in self.backups():
+            try:
+                conn = sql.connect(backup.as_uri() + "?mode=ro", uri=True)
+                try:
+                    seqs.append(journal.database_seq(conn))
+                finally:
+                    conn.close()
+            except sqlite3.Error:  # a backup from before the journal (or unreadable)
+                return
+        try:
+            journal.prune(self.path, min(seqs, default=0), self._journal.retired)
+        except OSError as exc:
+            log.warning("old save journal files cannot be deleted: %s", exc)
 
     @staticmethod
     def _verify(path: Path, pragma: str = "integrity_check") -> bool:

@@ -55,8 +55,15 @@ def connect(target: str, uri: bool = False) -> sqlite3.Connection:
 
 def check(conn: sqlite3.Connection, pragma: str = "quick_check") -> str:
     """"ok", or the first problems `PRAGMA quick_check` (or `pragma`) reports."""
-    rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
-    return "ok" if rows == ["ok"] else "; ".join(rows[:3])
+    # A garbled file's report can quote its bad bytes (names of damaged tables): decoded
+    # leniently, never a UnicodeDecodeError.
+    factory = conn.text_factory
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+    finally:
+        conn.text_factory = factory
+    return "ok" if rows == ["ok"] else "; ".join(map(str, rows[:3]))
 
 
 def fsync(path: Path) -> None:

@@ -3,9 +3,12 @@
 What the user writes here cannot be rebuilt, so:
 - WAL with synchronous=FULL, one write connection, `BEGIN IMMEDIATE` and one transaction
   per save: a crash or kill never loses an acknowledged save nor leaves half of one.
+- Every save is also appended to the save journal (`journal.py`) before it returns.
 - `PRAGMA quick_check` at open. A damaged file is never overwritten: it is moved aside
-  (`reader.sqlite3.damaged-<time>`), the newest good backup is restored and
-  `recovery_message` says so (the UI and CLI show it).
+  (`reader.sqlite3.damaged-<time>`), the newest good backup is restored, the saves made
+  since are replayed from the journal, and `recovery_message` says so (the UI and CLI show
+  it). A database that opens but lacks saves the journal holds (a damaged `-wal` after a
+  crash) gets them back the same way.
 - A data folder that cannot be written opens read-only: everything reads, writes raise
   ReadOnly. A full disk raises DiskFull and rolls back only the failed save.
 """
@@ -27,6 +30,7 @@ from typing import Self
 
 from reader.errors import ReaderError, ReadOnly
 from reader.store import connection as sql
+from reader.store import journal
 from reader.store.backups import Backups, backup_time, stamp
 from reader.store.readers import StoreReader
 from reader.store.schema import SCHEMA_VERSION, migrate, user_version
@@ -84,6 +88,7 @@ class Database(Backups):
         self._changed = False  # a save happened since the last backup
         self._closed = False
         self._readers: weakref.WeakSet[StoreReader] = weakref.WeakSet()
+        self._journal = journal.JournalWriter(path)
         self.path = path
         self.readonly = readonly
         self.recovery_message = message
@@ -114,21 +119,27 @@ class Database(Backups):
         # once on a damaged file must not each move aside what another just restored, nor
         # create an empty database while the backup is being copied in.
         with _open_lock(path):
-            conn = cls._checked_connection(path, messages)
-            return cls._set_up(conn, path, messages)
+            conn, restored = cls._checked_connection(path, messages)
+            return cls._set_up(conn, path, messages, restored)
 
     @classmethod
-    def _checked_connection(cls, path: Path, messages: list[str]) -> sqlite3.Connection:
+    def _checked_connection(cls, path: Path,
+                            messages: list[str]) -> tuple[sqlite3.Connection, str]:
+        """The connection, and what replaced a damaged file: "backup", "empty" or ""."""
         try:
+            restored = ""
             damage = cls._damage(path)
             if damage:
-                messages.append(cls._recover(path, damage))
-            return sql.connect(str(path))
+                message, from_backup = cls._recover(path, damage)
+                messages.append(message)
+                restored = "backup" if from_backup else "empty"
+            return sql.connect(str(path)), restored
         except sqlite3.Error as exc:
             raise (sql.translate(exc) or ReaderError(f"Cannot open {path}: {exc}")) from exc
 
     @classmethod
-    def _set_up(cls, conn: sqlite3.Connection, path: Path, messages: list[str]) -> Self:
+    def _set_up(cls, conn: sqlite3.Connection, path: Path, messages: list[str],
+                restored: str = "") -> Self:
         try:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
@@ -141,10 +152,15 @@ class Database(Backups):
                                 "so it is open read-only.")
                 return cls._open_readonly(path, messages)
             migrate(conn)
+            journal.install_triggers(conn)
+            replayed = journal.replay_at_open(conn, path, restored)
         except sqlite3.Error as exc:
             conn.close()
             raise (sql.translate(exc) or ReaderError(f"Cannot open {path}: {exc}")) from exc
+        if replayed.message:
+            messages.append(replayed.message)
         store = cls(conn, path, False, " ".join(messages))
+        store._changed = replayed.count > 0
         store.backup_if_due()
         return store
 
@@ -172,11 +188,14 @@ class Database(Backups):
             if sql.error_code(exc) in sql.DAMAGED:
                 return str(exc)
             raise
+        except UnicodeDecodeError:  # SQLite's error quotes garbled bytes Python cannot decode
+            return "its schema is garbled"
         return "" if result == "ok" else result
 
     @classmethod
-    def _recover(cls, path: Path, damage: str) -> str:
-        """Move the damaged file aside, restore the newest good backup; the user message."""
+    def _recover(cls, path: Path, damage: str) -> tuple[str, bool]:
+        """Move the damaged file aside, restore the newest good backup; the user message
+        and whether a backup was restored."""
         aside = path.with_name(f"{path.name}.damaged-{stamp(datetime.now())}")
         n = 1
         while aside.exists():
@@ -196,11 +215,11 @@ class Database(Backups):
                 sql.fsync(path.parent)
                 when = backup_time(backup)
                 return (f"The notes database was damaged ({damage}). It was moved aside to "
-                        f"{aside.name} and the backup from {when:%Y-%m-%d %H:%M} was restored: "
-                        "changes made after that backup are missing.")
+                        f"{aside.name} and the backup from {when:%Y-%m-%d %H:%M} was "
+                        "restored."), True
         return (f"The notes database was damaged ({damage}) and there was no backup to "
                 f"restore, so reader started with an empty one. The damaged file is kept as "
-                f"{aside.name}.")
+                f"{aside.name}."), False
 
     @classmethod
     def _open_readonly(cls, path: Path, messages: list[str]) -> Self:
@@ -210,7 +229,7 @@ class Database(Backups):
         if path.exists() and path.stat().st_size > 0:
             try:
                 cls._load_readonly(path, memory, messages)
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 memory.close()
                 memory = sql.connect(":memory:")
                 messages.append(f"The notes database could not be read ({exc}) and the data "
@@ -279,6 +298,7 @@ class Database(Backups):
                 if not self.readonly:
                     self._backup_at_close()
             finally:
+                self._journal.close()
                 for view in list(self._readers):
                     view.close()
                 self._conn.close()
@@ -310,6 +330,7 @@ class Database(Backups):
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
+                saved = journal.capture(conn)
                 conn.execute("COMMIT")
             except BaseException as exc:
                 if conn.in_transaction:
@@ -321,3 +342,5 @@ class Database(Backups):
                     raise error from exc
                 raise
             self._changed = True
+            if saved is not None:  # committed: now its second copy, before it is acknowledged
+                self._journal.append(saved[1])

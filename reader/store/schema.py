@@ -72,6 +72,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX article_meta_doc ON article_meta(doc_id)",
     ),
+    (  # 4: the save counter the save journal is matched against (store/journal.py)
+        "CREATE TABLE journal_state (seq INTEGER NOT NULL)",
+        "INSERT INTO journal_state (seq) VALUES (0)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

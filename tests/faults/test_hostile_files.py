@@ -90,6 +90,19 @@ def test_time_budget_turns_a_slow_parse_into_one_line(monkeypatch):
     assert arts[0].body.startswith("The worker")
 
 
+def test_memory_cap_turns_a_greedy_parse_into_one_line(monkeypatch):
+    """The parse worker runs under an address-space cap (RLIMIT_AS): a file whose parse
+    needs more is refused in one line, and the next file gets a fresh worker."""
+    monkeypatch.setenv("READER_PARSE_MEMORY_MB", "16")
+    big = b"council budget review minister. " * 280_000  # 9 MB: copies need > 16 MB
+    with pytest.raises(BadInput, match=r"^big.txt: parsing needed more than 16 MB of memory"):
+        parse_bytes_budgeted(big, "big.txt", "big")
+    monkeypatch.delenv("READER_PARSE_MEMORY_MB")
+    arts = parse_bytes_budgeted(b"The next file parses.", "n.txt", "n")
+    assert arts[0].body == "The next file parses."
+    assert len(parse_bytes_budgeted(big, "big.txt", "big")[0].body) > 100_000
+
+
 PROBE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])

@@ -107,3 +107,36 @@ def test_cli_survives_damaged_cache_and_rebuild_restores_it(tmp_path, monkeypatc
     for entry in entries:  # analysed again: the same analysis as before the damage
         assert json.loads(gzip.decompress(entry.read_bytes())) == \
             json.loads(gzip.decompress(good[entry]))
+
+
+# -- long analyses: read a slice at a time into compact arrays -----------------------------------
+
+@pytest.fixture
+def sliced(monkeypatch):
+    """Every entry read the way a long article's is (slices of a few tokens each)."""
+    from reader.extraction import nlpcache
+
+    monkeypatch.setattr(nlpcache, "_WHOLE_CHARS", 0)
+    monkeypatch.setattr(nlpcache, "_SLICE", 40)
+
+
+def test_long_analysis_loads_into_compact_tokens(tmp_path, sliced):
+    from reader.extraction.nlpcache import Tokens
+
+    art = _article()
+    odd = ["a],[b", '"],["', "tokens", '","tokens":[', "x\\y", "é"]  # cut points inside strings
+    tokens = [(i * 3, i * 3 + 2, odd[i % len(odd)], "NOUN", "dep", max(0, i - 1))
+              for i in range(300)]
+    nlp._store(tmp_path, nlp.Analysis(art.text_hash, 6, [(0, 6)], [(8, 19, "PERSON")], tokens))
+    an = nlp.load_cached(tmp_path, art.text_hash)
+    assert isinstance(an.tokens, Tokens) and an.tokens.nbytes() == 24 * 300
+    assert an.tokens == tokens and list(an.tokens) == tokens and len(an.tokens) == 300
+    assert an.tokens[7] == tokens[7] and an.tokens[-1] == tokens[-1]
+    assert an.tokens[10:13] == tokens[10:13]
+    assert an.tokens[0][2] is an.tokens[6][2]  # one string per distinct word
+    assert an.ents == [(8, 19, "PERSON")] and an.sents == [(0, 6)]
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_long_entry_is_dropped_too(tmp_path, caplog, sliced, kind):
+    test_damaged_entry_is_dropped_with_a_warning(tmp_path, caplog, kind)

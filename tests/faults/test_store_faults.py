@@ -66,7 +66,8 @@ def test_cli_prints_the_restore_message_on_stderr(tmp_path, monkeypatch, capsys)
     out = capsys.readouterr()
     assert "kept" in out.out
     [line] = [x for x in out.err.splitlines() if x.startswith("reader: ")]
-    assert "damaged" in line and "restored" in line and "changes made after" in line
+    assert "damaged" in line and "restored" in line
+    assert "The save journal holds no change made after that backup" in line
     assert main(["list"]) == 0  # a command that never opens the store says nothing
     assert "reader:" not in capsys.readouterr().err
 
