@@ -41,3 +41,19 @@ def test_phrase_with_a_rare_word_is_checked_on_positions(tmp_path):
     assert index.search('"rare words"').total == 1
     assert index.search('"words rare"').total == 0
     assert index.search('"agreed council"').total == 0
+
+
+def test_stamps_are_those_of_live_documents_only(tmp_path):
+    """The lexicon keeps a replaced or deleted document's stamp until segments merge: an
+    article edited A -> B -> A, or removed and put back, must not look indexed already."""
+    import dataclasses
+
+    index = SearchIndex(tmp_path / "index")
+    first = [dataclasses.replace(d, stamp="a") for d in DOCS[:3]]
+    index.update(first)
+    index.update([dataclasses.replace(first[0], body="Edited text.", stamp="b")])
+    index.update([], remove=["d1"])
+    stamps = index.stamps()
+    assert stamps["d0"] == "b"  # not the replaced "a"
+    assert "d1" not in stamps  # deleted
+    assert stamps["d2"] == "a"

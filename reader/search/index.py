@@ -123,11 +123,17 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
     def stamps(self) -> dict[str, str]:
-        """{doc id: stamp} for every indexed document, read from the lexicon (no stored fields)."""
+        """{doc id: stamp} for every indexed document, read from the lexicon (no stored fields).
+        The lexicon keeps a deleted or replaced document's terms until its segment is
+        merged: with deletions, a stamp counts only while a live document holds it (else an
+        article edited A -> B -> A could keep B's text, a removed one put back stay out)."""
         ix = self.open()
         out = {}
         with ix.reader() as r:
+            deletions = r.has_deletions()
             for term in r.lexicon("stampkey"):
+                if deletions and not any(True for _ in r.postings("stampkey", term).all_ids()):
+                    continue
                 doc_id, _, stamp = term.decode("utf-8").partition(STAMP_SEP)
                 out[doc_id] = stamp
         return out
