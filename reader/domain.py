@@ -434,3 +434,87 @@ class Changes:
             edit=other.edit if other.edit is not None else self.edit,
             policy=other.policy or self.policy, outcomes=self.outcomes + other.outcomes,
             counts=other.counts if other.counts is not None else self.counts)
+
+
+# -- Timelines and the entity network ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """What a timeline counts from day `start` to day `end` (ISO yyyy-mm-dd, both included):
+    items per series (`counts`: series name -> count) and the articles they are in."""
+
+    start: str
+    end: str
+    counts: dict[str, int]
+    docs: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One subject's dated items, day by day, with the undated ones counted apart.
+
+    `kind` is "articles" (every article, series "articles"), "entity" (its mentions, series
+    "mentions") or "policy" (its mentions by stance, one series per stance); `subject` the
+    entity or policy id ("" for articles); `series` the series names in display order;
+    `days` one bucket per day that has any item, in date order; `undated` counts per series
+    and `undated_docs` the articles without a date."""
+
+    kind: str
+    subject: str
+    label: str
+    series: tuple[str, ...]
+    days: tuple[TimelineBucket, ...] = ()
+    undated: dict[str, int] = field(default_factory=dict)
+    undated_docs: tuple[str, ...] = ()
+
+    @property
+    def dated_total(self) -> int:
+        return sum(b.total for b in self.days)
+
+    @property
+    def undated_total(self) -> int:
+        return sum(self.undated.values())
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    """An entity in the network: `count` its mentions and `docs` its articles (within the
+    network's date range)."""
+
+    id: str
+    name: str
+    type: str
+    count: int
+    docs: int
+
+
+@dataclass(frozen=True)
+class NetworkEdge:
+    """Two entities named in the same sentences: `weight` such sentences, `evidence` where
+    they are (sentence spans of article bodies, the earliest articles first; at most the
+    network's evidence limit, so `weight` may exceed `len(evidence)`)."""
+
+    source: str
+    target: str
+    weight: int
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Network:
+    """Who is named with whom: the `nodes` (most mentioned first, at most the top N asked
+    for) and the `edges` between them (heaviest first). `total` is how many entities passed
+    the filters before the top-N cut; `types` every entity type there is (for the filter);
+    `date_from`/`date_to` the range asked for ("" = open)."""
+
+    nodes: tuple[NetworkNode, ...] = ()
+    edges: tuple[NetworkEdge, ...] = ()
+    total: int = 0
+    types: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""

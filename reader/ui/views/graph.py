@@ -1,0 +1,193 @@
+"""The network drawing: entities as discs (area by mentions, colour by type) and lines
+weighted by shared sentences, on a QGraphicsScene; wheel to zoom, drag to pan, click a line
+or a disc."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from reader.domain import Network, NetworkEdge, NetworkNode
+
+TYPE_COLOURS = {"Person": "#3b6fb6", "Organisation": "#d98b2b", "Place": "#3a9a5b",
+                "Law": "#8e5ab5", "Work": "#b5577a", "Date": "#8c8c8c", "Money": "#6b8e23"}
+SCENE_SIZE = 1000.0  # the layout's unit square is drawn this big
+LABELLED = 40  # the most mentioned nodes carry their name; the others show it on hover
+
+
+def type_colour(entity_type: str) -> QColor:
+    return QColor(TYPE_COLOURS.get(entity_type, "#707070"))
+
+
+class EdgeItem(QGraphicsLineItem):
+    """A link between two entities; its shape is widened so a thin line is easy to click."""
+
+    def __init__(self, edge: NetworkEdge, a: QPointF, b: QPointF, width: float, colour):
+        super().__init__(a.x(), a.y(), b.x(), b.y())
+        self.edge = edge
+        pen = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+        self.setZValue(0)
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(f"{edge.weight} shared sentence{'s' if edge.weight != 1 else ''}: "
+                        "click to read them")
+
+    def shape(self):
+        path = QPainterPath(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(7.0, self.pen().widthF() + 4))
+        return stroker.createStroke(path)
+
+    def boundingRect(self):
+        return self.shape().boundingRect()
+
+    def set_emphasis(self, on: bool, base: QColor, strong: QColor) -> None:
+        pen = self.pen()
+        pen.setColor(strong if on else base)
+        self.setPen(pen)
+        self.setZValue(1 if on else 0)
+
+
+class NodeItem(QGraphicsEllipseItem):
+    def __init__(self, node: NetworkNode, centre: QPointF, radius: float):
+        super().__init__(-radius, -radius, 2 * radius, 2 * radius)
+        self.node = node
+        self.setPos(centre)
+        self.setBrush(QBrush(type_colour(node.type)))
+        self.setPen(QPen(QColor("#ffffff"), 1.2))
+        self.setZValue(2)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{node.name} ({node.type}) · {node.count} mentions in {node.docs} "
+                        "articles: click to show it in the Entities tab")
+
+
+class NetworkGraph(QGraphicsView):
+    """Draws a Network at given positions; reports clicks on nodes and edges."""
+
+    # A disc was clicked: (entity id).
+    node_clicked = Signal(str)
+    # A line was clicked: (NetworkEdge).
+    edge_clicked = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkGraph")
+        self.graph_scene = QGraphicsScene(self)
+        self.setScene(self.graph_scene)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: list[EdgeItem] = []
+        self._selected: EdgeItem | None = None
+        self._fitted = False
+
+    def set_network(self, network: Network, positions: dict[str, tuple[float, float]]) -> None:
+        scene = self.graph_scene
+        scene.clear()
+        self.nodes, self.edges, self._selected = {}, [], None
+        if not network.nodes:
+            return
+        pal = self.palette()
+        peak_count = max(n.count for n in network.nodes)
+        peak_weight = max([e.weight for e in network.edges] + [1])
+        base = pal.color(QPalette.ColorRole.PlaceholderText)
+        base.setAlpha(110)
+        at = {nid: QPointF(x * SCENE_SIZE, y * SCENE_SIZE) for nid, (x, y) in positions.items()}
+        for edge in network.edges:
+            if edge.source not in at or edge.target not in at:
+                continue
+            width = 0.8 + 5.0 * math.sqrt(edge.weight / peak_weight)
+            item = EdgeItem(edge, at[edge.source], at[edge.target], width, base)
+            scene.addItem(item)
+            self.edges.append(item)
+        text = pal.color(QPalette.ColorRole.WindowText)
+        for rank, node in enumerate(network.nodes):
+            if node.id not in at:
+                continue
+            radius = 4.0 + 18.0 * math.sqrt(node.count / peak_count)
+            item = NodeItem(node, at[node.id], radius)
+            scene.addItem(item)
+            self.nodes[node.id] = item
+            if rank < LABELLED:
+                label = QGraphicsSimpleTextItem(node.name, item)
+                label.setBrush(text)
+                label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+                label.setPos(radius + 2, -radius)
+        margin = 40.0
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin,
+                                                               margin))
+        self._fitted = False
+        self.fit()
+
+    def fit(self) -> None:
+        if self.graph_scene.items():
+            self.resetTransform()
+            self.fitInView(self.graph_scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+            self._fitted = True
+
+    def select_edge(self, item: EdgeItem | None) -> None:
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.PlaceholderText)
+        base.setAlpha(110)
+        strong = pal.color(QPalette.ColorRole.Highlight)
+        if self._selected is not None:
+            self._selected.set_emphasis(False, base, strong)
+        self._selected = item
+        if item is not None:
+            item.set_emphasis(True, base, strong)
+
+    def edge_item(self, source: str, target: str) -> EdgeItem | None:
+        for item in self.edges:
+            if {item.edge.source, item.edge.target} == {source, target}:
+                return item
+        return None
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
+
+    def wheelEvent(self, event):
+        factor = 1.2 if event.angleDelta().y() > 0 else 1 / 1.2
+        self.scale(factor, factor)
+        self._fitted = False
+        event.accept()
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton:
+            for item in self.items(event.position().toPoint()):
+                if isinstance(item, QGraphicsSimpleTextItem):
+                    item = item.parentItem()
+                if isinstance(item, NodeItem):
+                    self.node_clicked.emit(item.node.id)
+                    event.accept()
+                    return
+                if isinstance(item, EdgeItem):
+                    self.select_edge(item)
+                    self.edge_clicked.emit(item.edge)
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
