@@ -59,8 +59,6 @@ class TimelineChart(QWidget):
         self.unit = "month"
         self.buckets: list[TimelineBucket] = []
         self.view: tuple[int, int] | None = None  # visible (first day, last day) ordinals
-        self._bars: list[tuple[QRectF, TimelineBucket]] = []
-        self._undated_rect = QRectF()
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(90 if compact else 200)
@@ -99,12 +97,22 @@ class TimelineChart(QWidget):
         self._rebucket()
 
     def bar_rects(self) -> list[tuple[QRectF, TimelineBucket]]:
-        """The drawn bars (for tests and hit-testing), left to right."""
-        return list(self._bars)
+        """Each bar's column (full plot height) with its bucket, left to right."""
+        plot = self._plot_rect()
+        if not self.buckets:
+            return []
+        step = plot.width() / len(self.buckets)
+        return [(QRectF(plot.left() + i * step, plot.top(), step, plot.height()), bucket)
+                for i, bucket in enumerate(self.buckets)]
 
     @property
     def undated_rect(self) -> QRectF:
-        return QRectF(self._undated_rect)
+        """The undated block, right of the plot (empty when everything is dated)."""
+        if not self._has_undated():
+            return QRectF()
+        plot = self._plot_rect()
+        x = plot.right() + 10
+        return QRectF(x, plot.top(), self.width() - x - 4, plot.height())
 
     # -- internals -----------------------------------------------------------------------
     def _full_span(self) -> tuple[int, int] | None:
@@ -153,7 +161,6 @@ class TimelineChart(QWidget):
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
         fm = self.fontMetrics()
         plot = self._plot_rect()
-        self._bars = []
         tl = self.timeline
         if tl is None:
             return
@@ -170,11 +177,10 @@ class TimelineChart(QWidget):
                                 fm.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "0")
         if self.buckets:
-            n = len(self.buckets)
-            step = plot.width() / n
-            gap = 1.0 if step > 4 else 0.0
-            for i, bucket in enumerate(self.buckets):
-                x = plot.left() + i * step
+            for column, bucket in self.bar_rects():
+                step = column.width()
+                gap = 1.0 if step > 4 else 0.0
+                x = column.left()
                 y = plot.bottom()
                 for name in series:
                     count = bucket.counts.get(name, 0)
@@ -184,12 +190,9 @@ class TimelineChart(QWidget):
                     painter.fillRect(QRectF(x + gap / 2, y - h, max(1.0, step - gap), h),
                                      series_colour(name, pal))
                     y -= h
-                self._bars.append((QRectF(x, plot.top(), step, plot.height()), bucket))
             self._draw_axis(painter, plot, muted, text)
         if self._has_undated():
             self._draw_undated(painter, plot, tl, pal, muted)
-        else:
-            self._undated_rect = QRectF()
 
     def _draw_legend(self, painter, series, pal, text) -> None:
         fm = self.fontMetrics()
@@ -241,10 +244,8 @@ class TimelineChart(QWidget):
 
     def _draw_undated(self, painter, plot: QRectF, tl: Timeline, pal, muted) -> None:
         fm = self.fontMetrics()
-        x = plot.right() + 10
-        w = self.width() - x - 4
-        rect = QRectF(x, plot.top(), w, plot.height())
-        self._undated_rect = rect
+        rect = self.undated_rect
+        x, w = rect.left(), rect.width()
         painter.setPen(muted)
         painter.drawLine(QPointF(x - 5, plot.top()), QPointF(x - 5, plot.bottom()))
         painter.setPen(pal.color(QPalette.ColorRole.WindowText))
@@ -257,22 +258,22 @@ class TimelineChart(QWidget):
         pos = event.position()
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
-        for rect, bucket in self._bars:
+        for rect, bucket in self.bar_rects():
             if rect.contains(pos) and bucket.docs:
                 self.bucket_clicked.emit(bucket, bucket_label(bucket, self.unit))
                 return
-        if self._undated_rect.contains(pos) and self.timeline is not None:
+        if self.undated_rect.contains(pos) and self.timeline is not None:
             self.undated_clicked.emit(tuple(self.timeline.undated_docs))
 
     def mouseMoveEvent(self, event):
         pos = event.position()
-        for rect, bucket in self._bars:
+        for rect, bucket in self.bar_rects():
             if rect.contains(pos):
                 said = ", ".join(f"{n} {s}" for s, n in bucket.counts.items() if n)
                 self.setToolTip(f"{bucket_label(bucket, self.unit)}: {said or 'nothing'} · "
                                 f"{len(bucket.docs)} article(s)")
                 return
-        if self._undated_rect.contains(pos) and self.timeline is not None:
+        if self.undated_rect.contains(pos) and self.timeline is not None:
             self.setToolTip(f"{self.timeline.undated_total} undated, in "
                             f"{len(self.timeline.undated_docs)} article(s): set dates with "
                             "Edit details… (Ctrl+Shift+D)")

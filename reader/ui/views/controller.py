@@ -105,9 +105,7 @@ class ViewsController:
         window.set_subjects(choices, current)
         kind, ref = window.subject.currentData()
         self._load_timeline(kind, ref)
-        window.show()
-        window.raise_()
-        window.activateWindow()
+        _bring_up(window)
 
     def _subjects(self) -> tuple[list[tuple[str, str, str]], int]:
         """The entity and policy selected in the sidebar as choices; the current subject
@@ -171,9 +169,7 @@ class ViewsController:
                 lambda ctx: win.open_article(ctx.doc, select=(ctx.start, ctx.end)))
             _size_to(window, win, 0.92, 0.85)
             self._load_network(window.filters())
-        self.network_window.show()
-        self.network_window.raise_()
-        self.network_window.activateWindow()
+        _bring_up(self.network_window)
 
     def _load_network(self, filters: dict) -> None:
         window = self.network_window
@@ -206,6 +202,13 @@ class ViewsController:
 
     def _view_failed(self, exc: BaseException) -> None:
         self.win.statusBar().showMessage(str(exc) or exc.__class__.__name__, 8000)
+
+
+def _bring_up(window: QWidget) -> None:
+    if window.isVisible():
+        window.raise_()  # (only then: a window being shown comes up by itself)
+    window.show()
+    window.activateWindow()
 
 
 def _captioned(caption: str, widget: QWidget) -> QWidget:

@@ -46,6 +46,7 @@ class NetworkWindow(QWidget):
         self.setObjectName("networkWindow")
         self.setWindowTitle("Network — reader")
         self.network: Network | None = None
+        self._sized = False
         self.top = QSpinBox()
         self.top.setObjectName("networkTop")
         self.top.setRange(5, 5000)
@@ -62,7 +63,7 @@ class NetworkWindow(QWidget):
         self.date_to.setObjectName("networkTo")
         self.date_to.setPlaceholderText("to yyyy-mm")
         for edit in (self.date_from, self.date_to):
-            edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("from yyyy-mm-dd") + 24)
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("from yyyy-mm-dd") + 16)
         self.fit_button = QPushButton("Fit")
         self.types_box = QHBoxLayout()
         self.types_box.setSpacing(8)
@@ -95,7 +96,7 @@ class NetworkWindow(QWidget):
             lambda *_: self.evidence.doItemsLayout())
         self.evidence.activated.connect(self._evidence_activated)
         self.evidence.doubleClicked.connect(self._evidence_activated)
-        side = QWidget()
+        side = self.side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.evidence_header)
@@ -130,6 +131,13 @@ class NetworkWindow(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status)
 
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._sized:  # the drawing gets the room; the sentences a third
+            self._sized = True
+            width = max(300, self.splitter.width())
+            self.splitter.setSizes([width * 2 // 3, width - width * 2 // 3])
+
     # -- filters -------------------------------------------------------------------------
     def filters(self) -> dict:
         checked = [t for t, box in self.type_checks.items() if box.isChecked()]
@@ -162,6 +170,7 @@ class NetworkWindow(QWidget):
         self.network = network
         self._set_types(network.types, {n.type for n in network.nodes})
         self.graph.set_network(network, positions)
+        self.side.setVisible(bool(network.nodes))
         if not network.types:
             self.graph_stack.set_empty(NO_ENTITIES)
         elif not network.nodes:
