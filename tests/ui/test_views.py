@@ -144,7 +144,8 @@ def test_network_edge_click_shows_the_evidence_sentences(qtbot, nlp_window):
     win = nlp_window
     net = open_network(qtbot, win)
     net.min_weight.setValue(1)
-    qtbot.waitUntil(lambda: net.graph.edges and not win.runner.busy and not net.timer.isActive(),
+    qtbot.waitUntil(lambda: bool(net.graph.edges) and not win.runner.busy
+                    and not net.timer.isActive(),
                     timeout=10_000)
     names = {n.id: n.name for n in net.network.nodes}
     item = max(net.graph.edges, key=lambda e: e.edge.weight)
@@ -164,11 +165,13 @@ def test_network_edge_click_shows_the_evidence_sentences(qtbot, nlp_window):
             assert any(m.doc == ctx.doc and ctx.sentence_start <= m.start
                        < ctx.sentence_start + len(ctx.sentence) for m in ent.mentions)
     assert names[item.edge.source] in net.evidence_header.text()
+    last = contexts[-1]
+    net.evidence.setCurrentIndex(net.evidence_model.index(len(contexts) - 1, 0))
     with qtbot.waitSignal(win.article_opened, timeout=5000):
-        rect = net.evidence.visualRect(net.evidence_model.index(0, 2))
-        qtbot.mouseDClick(net.evidence.viewport(), Qt.MouseButton.LeftButton,
-                          pos=rect.center())
-    assert win.current_doc == contexts[0].doc
+        qtbot.keyClick(net.evidence, Qt.Key.Key_Return)
+    assert win.current_doc == last.doc
+    span = win.article_view.selected_body_range()
+    assert span == (last.start, last.end)
 
 
 @pytest.mark.spacy
@@ -189,7 +192,8 @@ def test_entity_details_show_its_timeline_and_a_bar_lists_its_articles(qtbot, nl
     win = nlp_window
     select_entity(qtbot, win, "Ofsted")
     chart = win.views.entity_timeline
-    qtbot.waitUntil(lambda: chart.timeline is not None and chart.bar_rects(), timeout=5000)
+    qtbot.waitUntil(lambda: chart.timeline is not None and bool(chart.bar_rects()),
+                    timeout=5000)
     assert chart.isVisible() and win.entity_panel.timeline_caption.isVisible()
     ofsted = win.entity_panel.current()
     assert chart.timeline.subject == ofsted.id
