@@ -9,6 +9,7 @@ import numpy as np
 
 EXACT_LIMIT = 700  # above this many nodes, repulsion comes from grid cells (Barnes-Hut-like)
 GRID = 32  # cells per side of that grid
+GRAVITY = 2.0  # pull towards the middle (against the repulsion of a whole cluster)
 
 
 def force_layout(count: int, edges: Sequence[tuple[int, int, float]], *, iterations: int = 0,
@@ -47,7 +48,7 @@ def force_layout(count: int, edges: Sequence[tuple[int, int, float]], *, iterati
             for d in (0, 1):  # bincount: np.add.at is ten times slower
                 disp[:, d] += (np.bincount(dst, pull[:, d], count)
                                - np.bincount(src, pull[:, d], count))
-        disp -= (pos - 0.5) * (0.05 * count * k)  # gravity: unconnected nodes stay close
+        disp -= (pos - 0.5) * GRAVITY  # unconnected nodes stay near the others
         length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature -= cooling
