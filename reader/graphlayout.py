@@ -27,7 +27,7 @@ def force_layout(count: int, edges: Sequence[tuple[int, int, float]], *, iterati
     rng = np.random.default_rng(seed)
     pos = rng.random((count, 2), dtype=np.float64)
     if not iterations:
-        iterations = 120 if count <= 300 else 80 if count <= EXACT_LIMIT else 60
+        iterations = 80 if count <= 300 else 60 if count <= EXACT_LIMIT else 50
     k = 1.0 / np.sqrt(count)  # the ideal distance between nodes in a unit square
     if edges:
         src = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))

@@ -5,6 +5,7 @@ sentence spans through `Cooccurrence`'s sentence map."""
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import combinations
@@ -45,8 +46,8 @@ def build_network(entities: Sequence[Entity], sentences: Callable[[str], list[tu
                 continue
             ent = dataclasses.replace(ent, mentions=mentions)
         candidates.append(ent)
-    candidates.sort(key=lambda e: (-e.count, e.name.lower(), e.id))
-    chosen = candidates[:max(0, top)]
+    chosen = heapq.nsmallest(max(0, top), candidates,
+                             key=lambda e: (-e.count, e.name.lower(), e.id))
     docs = {m.doc for e in chosen for m in e.mentions}
     spans = {doc: sentences(doc) for doc in docs}
     by_id = {e.id: e for e in chosen}

@@ -25,14 +25,18 @@ class NetworkService:
         money) and their sentence co-occurrences of at least `min_weight` sentences; with a
         date range (ISO prefixes, both ends included) only articles dated in it count.
         An empty Network before the first extraction."""
+        from reader.extraction.entities.state import gc_paused
+
         table = self._tables.entities()
         if table is None:
             return Network()
-        infos = self._catalog.infos() or self._catalog.refresh()
-        dates = {info.id: info.date for info in infos}
-        return build_network(table.entities, table.sentences, dates, top=top, types=types,
-                             min_weight=min_weight, date_from=date_from, date_to=date_to,
-                             evidence_limit=evidence_limit)
+        with gc_paused():  # many small objects, no cycles: see gc_paused
+            infos = self._catalog.infos() or self._catalog.refresh()
+            dates = {info.id: info.date for info in infos}
+            return build_network(table.entities, table.sentences, dates, top=top,
+                                 types=types,
+                                 min_weight=min_weight, date_from=date_from,
+                                 date_to=date_to, evidence_limit=evidence_limit)
 
     def layout(self, network: Network, seed: int = 1,
                cancelled: Callable[[], bool] | None = None) -> dict[str, tuple[float, float]]:

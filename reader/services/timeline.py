@@ -107,6 +107,14 @@ class TimelineService:
 def _timeline(kind: str, subject: str, label: str, series: tuple[str, ...],
               items: Iterable[tuple[str, str, str]]) -> Timeline:
     """(doc, date, series) items -> a Timeline (an unparseable date counts as undated)."""
+    from reader.extraction.entities.state import gc_paused
+
+    with gc_paused():  # many small objects, no cycles: see gc_paused
+        return _count(kind, subject, label, series, items)
+
+
+def _count(kind: str, subject: str, label: str, series: tuple[str, ...],
+           items: Iterable[tuple[str, str, str]]) -> Timeline:
     per_day: dict[str, dict[str, int]] = defaultdict(dict)
     day_docs: dict[str, dict[str, None]] = defaultdict(dict)
     undated: dict[str, int] = {}

@@ -44,22 +44,26 @@ class EdgeItem(QGraphicsLineItem):
         super().__init__(a.x(), a.y(), b.x(), b.y())
         self.edge = edge
         pen = QPen(colour, width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        pen.setCosmetic(True)  # pixels, whatever the zoom: thin lines stay cheap to draw
         self.setPen(pen)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
+        # Computed once: the scene asks for both on every paint and hit test.
+        path = QPainterPath(a)
+        path.lineTo(b)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(7.0, width + 4))
+        self._shape = stroker.createStroke(path)
+        self._bounds = self._shape.boundingRect()
         self.setToolTip(f"{edge.weight} shared sentence{'s' if edge.weight != 1 else ''}: "
                         "click to read them")
 
     def shape(self):
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(7.0, self.pen().widthF() + 4))
-        return stroker.createStroke(path)
+        return self._shape
 
     def boundingRect(self):
-        return self.shape().boundingRect()
+        return self._bounds
 
     def set_emphasis(self, on: bool, base: QColor, strong: QColor) -> None:
         pen = self.pen()
@@ -96,6 +100,7 @@ class NetworkGraph(QGraphicsView):
         self.graph_scene = QGraphicsScene(self)
         self.setScene(self.graph_scene)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
@@ -113,13 +118,12 @@ class NetworkGraph(QGraphicsView):
         pal = self.palette()
         peak_count = max(n.count for n in network.nodes)
         peak_weight = max([e.weight for e in network.edges] + [1])
-        base = pal.color(QPalette.ColorRole.PlaceholderText)
-        base.setAlpha(110)
+        base = _edge_colour(pal)
         at = {nid: QPointF(x * SCENE_SIZE, y * SCENE_SIZE) for nid, (x, y) in positions.items()}
         for edge in network.edges:
             if edge.source not in at or edge.target not in at:
                 continue
-            width = 0.8 + 5.0 * math.sqrt(edge.weight / peak_weight)
+            width = 1.0 + 4.0 * math.sqrt(edge.weight / peak_weight)
             item = EdgeItem(edge, at[edge.source], at[edge.target], width, base)
             scene.addItem(item)
             self.edges.append(item)
@@ -150,8 +154,7 @@ class NetworkGraph(QGraphicsView):
 
     def select_edge(self, item: EdgeItem | None) -> None:
         pal = self.palette()
-        base = pal.color(QPalette.ColorRole.PlaceholderText)
-        base.setAlpha(110)
+        base = _edge_colour(pal)
         strong = pal.color(QPalette.ColorRole.Highlight)
         if self._selected is not None:
             self._selected.set_emphasis(False, base, strong)
@@ -191,3 +194,13 @@ class NetworkGraph(QGraphicsView):
                     event.accept()
                     return
         super().mousePressEvent(event)
+
+
+def _edge_colour(pal: QPalette) -> QColor:
+    """Lines: the placeholder colour blended into the background, opaque (translucent
+    lines cost far more to draw)."""
+    text, back = pal.color(QPalette.ColorRole.PlaceholderText), pal.color(QPalette.ColorRole.Base)
+    mix = 0.55
+    return QColor(int(text.red() * mix + back.red() * (1 - mix)),
+                  int(text.green() * mix + back.green() * (1 - mix)),
+                  int(text.blue() * mix + back.blue() * (1 - mix)))
