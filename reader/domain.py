@@ -441,8 +441,7 @@ class Changes:
 
 @dataclass(frozen=True)
 class TimelineBucket:
-    """What a timeline counts from day `start` to day `end` (ISO yyyy-mm-dd, both included):
-    items per series (`counts`: series name -> count) and the articles they are in."""
+    """Items from day `start` to `end` (ISO, included): `counts` per series, their `docs`."""
 
     start: str
     end: str
@@ -456,35 +455,21 @@ class TimelineBucket:
 
 @dataclass(frozen=True)
 class Timeline:
-    """One subject's dated items, day by day, with the undated ones counted apart.
-
-    `kind` is "articles" (every article, series "articles"), "entity" (its mentions, series
-    "mentions") or "policy" (its mentions by stance, one series per stance); `subject` the
-    entity or policy id ("" for articles); `series` the series names in display order;
-    `days` one bucket per day that has any item, in date order; `undated` counts per series
-    and `undated_docs` the articles without a date."""
+    """A subject's dated items (`days`: a bucket per day with items, in order), the undated
+    apart. `kind`: "articles", "entity" (series "mentions") or "policy" (series: stances)."""
 
     kind: str
     subject: str
     label: str
     series: tuple[str, ...]
     days: tuple[TimelineBucket, ...] = ()
-    undated: dict[str, int] = field(default_factory=dict)
+    undated: dict[str, int] = field(default_factory=dict)  # per series
     undated_docs: tuple[str, ...] = ()
-
-    @property
-    def dated_total(self) -> int:
-        return sum(b.total for b in self.days)
-
-    @property
-    def undated_total(self) -> int:
-        return sum(self.undated.values())
 
 
 @dataclass(frozen=True)
 class NetworkNode:
-    """An entity in the network: `count` its mentions and `docs` its articles (within the
-    network's date range)."""
+    """An entity of the network: its mentions and articles (within the date range)."""
 
     id: str
     name: str
@@ -495,9 +480,8 @@ class NetworkNode:
 
 @dataclass(frozen=True)
 class NetworkEdge:
-    """Two entities named in the same sentences: `weight` such sentences, `evidence` where
-    they are (sentence spans of article bodies, the earliest articles first; at most the
-    network's evidence limit, so `weight` may exceed `len(evidence)`)."""
+    """Two entities named in `weight` sentences together; `evidence` those sentences,
+    earliest articles first, at most the network's evidence limit."""
 
     source: str
     target: str
@@ -507,14 +491,10 @@ class NetworkEdge:
 
 @dataclass(frozen=True)
 class Network:
-    """Who is named with whom: the `nodes` (most mentioned first, at most the top N asked
-    for) and the `edges` between them (heaviest first). `total` is how many entities passed
-    the filters before the top-N cut; `types` every entity type there is (for the filter);
-    `date_from`/`date_to` the range asked for ("" = open)."""
+    """The top entities (`nodes`, most mentioned first) and their `edges` (heaviest first);
+    `total` entities passed the filters before the top-N cut; `types` every entity type."""
 
     nodes: tuple[NetworkNode, ...] = ()
     edges: tuple[NetworkEdge, ...] = ()
     total: int = 0
     types: tuple[str, ...] = ()
-    date_from: str = ""
-    date_to: str = ""

@@ -72,7 +72,7 @@ def build_network(entities: Sequence[Entity], sentences: Callable[[str], list[tu
     edges.sort(key=lambda e: (-e.weight, e.source, e.target))
     nodes = tuple(NetworkNode(e.id, e.name, e.type, e.count, len({m.doc for m in e.mentions}))
                   for e in chosen)
-    return Network(nodes, tuple(edges), len(candidates), all_types, date_from, date_to)
+    return Network(nodes, tuple(edges), len(candidates), all_types)
 
 
 def _range_test(dates: dict[str, str], date_from: str, date_to: str):

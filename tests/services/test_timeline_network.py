@@ -90,7 +90,7 @@ def test_entity_mentions_and_policy_stances(timeline):
     assert [(d.start, d.counts) for d in tl.days] == [
         ("2005-03-01", {"mentions": 2}), ("2005-03-20", {"mentions": 1}),
         ("2005-05-02", {"mentions": 1})]
-    assert tl.undated_total == 1
+    assert sum(tl.undated.values()) == 1
     pol = timeline.policy("tax cut")
     assert pol.series == ("supports", "opposes", "unknown")
     assert [d.counts for d in pol.days] == [{"supports": 1}, {"opposes": 2}]

@@ -25,6 +25,14 @@ def series_colour(name: str, palette: QPalette) -> QColor:
     return QColor(colour) if colour else palette.color(QPalette.ColorRole.Highlight)
 
 
+def dated_total(timeline: Timeline) -> int:
+    return sum(b.total for b in timeline.days)
+
+
+def undated_total(timeline: Timeline) -> int:
+    return sum(timeline.undated.values())
+
+
 def bucket_label(bucket: TimelineBucket, unit: str) -> str:
     """'March 2005', 'week of 2005-03-07', '2005', '2005-03-09'."""
     start = dt.date.fromisoformat(bucket.start)
@@ -151,7 +159,7 @@ class TimelineChart(QWidget):
                       max(10.0, self.height() - top - bottom))
 
     def _has_undated(self) -> bool:
-        return self.timeline is not None and self.timeline.undated_total > 0
+        return self.timeline is not None and undated_total(self.timeline) > 0
 
     def paintEvent(self, _event):
         painter = QPainter(self)
@@ -235,7 +243,7 @@ class TimelineChart(QWidget):
             last_right = left + text_w
         if not self.compact:
             first, last = self.buckets[0], self.buckets[-1]
-            caption = (f"{first.start} – {last.end} · {self.timeline.dated_total} dated · "
+            caption = (f"{first.start} – {last.end} · {dated_total(self.timeline)} dated · "
                        "wheel to zoom, click a bar for its articles")
             painter.drawText(QRectF(plot.left(), y + fm.height() + 2, plot.width(),
                                     fm.height()), Qt.AlignmentFlag.AlignLeft,
@@ -252,7 +260,7 @@ class TimelineChart(QWidget):
         painter.drawText(QRectF(x, plot.bottom() + 3, w, fm.height()),
                          Qt.AlignmentFlag.AlignHCenter, "Undated")
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                         str(tl.undated_total))
+                         str(undated_total(tl)))
 
     def mousePressEvent(self, event):
         pos = event.position()
@@ -274,7 +282,7 @@ class TimelineChart(QWidget):
                                 f"{len(bucket.docs)} article(s)")
                 return
         if self.undated_rect.contains(pos) and self.timeline is not None:
-            self.setToolTip(f"{self.timeline.undated_total} undated, in "
+            self.setToolTip(f"{undated_total(self.timeline)} undated, in "
                             f"{len(self.timeline.undated_docs)} article(s): set dates with "
                             "Edit details… (Ctrl+Shift+D)")
             return

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.domain import Timeline
-from reader.ui.views.chart import Bucketer, TimelineChart
+from reader.ui.views.chart import Bucketer, TimelineChart, dated_total, undated_total
 from reader.ui.widgets import EmptyStack
 
 NO_DATES = ("No dated articles yet.\n\n{undated}The timeline places articles on their "
@@ -90,7 +90,7 @@ class TimelineWindow(QWidget):
         self.chart.set_timeline(timeline)
         what = {"articles": "articles", "entity": f"mentions of {timeline.label}",
                 "policy": f"mentions of {timeline.label}"}[timeline.kind]
-        undated = timeline.undated_total
+        undated = undated_total(timeline)
         if not timeline.days:
             note = (f"{undated} {what} have no date. " if undated else "")
             self.stack.set_empty(NO_DATES.format(undated=note) if timeline.kind == "articles"
@@ -98,7 +98,7 @@ class TimelineWindow(QWidget):
             self.status.setText("")
             return
         self.stack.set_empty(None)
-        self.status.setText(f"{timeline.dated_total} dated {what}"
+        self.status.setText(f"{dated_total(timeline)} dated {what}"
                             + (f"; {undated} undated (the block on the right)" if undated
                                else "") + ".")
 
