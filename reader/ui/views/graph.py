@@ -200,7 +200,7 @@ def _edge_colour(pal: QPalette) -> QColor:
     """Lines: the placeholder colour blended into the background, opaque (translucent
     lines cost far more to draw)."""
     text, back = pal.color(QPalette.ColorRole.PlaceholderText), pal.color(QPalette.ColorRole.Base)
-    mix = 0.55
+    mix = 0.35
     return QColor(int(text.red() * mix + back.red() * (1 - mix)),
                   int(text.green() * mix + back.green() * (1 - mix)),
                   int(text.blue() * mix + back.blue() * (1 - mix)))
