@@ -5,8 +5,9 @@ or a disc."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +31,7 @@ from reader.domain import Network, NetworkEdge, NetworkNode
 TYPE_COLOURS = {"Person": "#3b6fb6", "Organisation": "#d98b2b", "Place": "#3a9a5b",
                 "Law": "#8e5ab5", "Work": "#b5577a", "Date": "#8c8c8c", "Money": "#6b8e23"}
 SCENE_SIZE = 1000.0  # the layout's unit square is drawn this big
+BATCH = 1500  # items added per turn of the event loop (a network of 150 goes in at once)
 LABELLED = 40  # the most mentioned nodes carry their name; the others show it on hover
 
 
@@ -49,17 +51,21 @@ class EdgeItem(QGraphicsLineItem):
         self.setPen(pen)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
-        # Computed once: the scene asks for both on every paint and hit test.
-        path = QPainterPath(a)
-        path.lineTo(b)
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(7.0, width + 4))
-        self._shape = stroker.createStroke(path)
-        self._bounds = self._shape.boundingRect()
+        # The scene asks for the bounds on every paint: a plain rectangle, computed once;
+        # the clickable outline only when a click needs it.
+        pad = max(4.0, width / 2 + 2)
+        self._bounds = QRectF(a, b).normalized().adjusted(-pad, -pad, pad, pad)
+        self._shape: QPainterPath | None = None
         self.setToolTip(f"{edge.weight} shared sentence{'s' if edge.weight != 1 else ''}: "
                         "click to read them")
 
     def shape(self):
+        if self._shape is None:
+            path = QPainterPath(self.line().p1())
+            path.lineTo(self.line().p2())
+            stroker = QPainterPathStroker()
+            stroker.setWidth(max(7.0, self.pen().widthF() + 4))
+            self._shape = stroker.createStroke(path)
         return self._shape
 
     def boundingRect(self):
@@ -93,6 +99,8 @@ class NetworkGraph(QGraphicsView):
     node_clicked = Signal(str)
     # A line was clicked: (NetworkEdge).
     edge_clicked = Signal(object)
+    # Every item of the network set last is in the scene.
+    drawn = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -108,25 +116,30 @@ class NetworkGraph(QGraphicsView):
         self.edges: list[EdgeItem] = []
         self._selected: EdgeItem | None = None
         self._fitted = False
+        self._generation = 0  # of set_network: a newer one stops an older one's batches
 
     def set_network(self, network: Network, positions: dict[str, tuple[float, float]]) -> None:
-        scene = self.graph_scene
-        scene.clear()
+        """Draw `network`; a big one is added BATCH items per turn of the event loop, so the
+        window keeps answering while thousands of items go in (`drawn` when complete)."""
+        self.graph_scene.clear()
         self.nodes, self.edges, self._selected = {}, [], None
+        self._generation += 1
         if not network.nodes:
+            self.drawn.emit()
             return
-        pal = self.palette()
+        margin = 60.0
+        self.graph_scene.setSceneRect(-margin, -margin, SCENE_SIZE + 2 * margin,
+                                      SCENE_SIZE + 2 * margin)
+        self._fitted = False
+        self.fit()
+        self._add_batch(self._generation, self._items(network, positions))
+
+    def _items(self, network: Network, positions) -> Iterator[None]:
+        """Adds the discs (the most mentioned first), then the lines; yields after each."""
+        scene, pal = self.graph_scene, self.palette()
         peak_count = max(n.count for n in network.nodes)
         peak_weight = max([e.weight for e in network.edges] + [1])
-        base = _edge_colour(pal)
         at = {nid: QPointF(x * SCENE_SIZE, y * SCENE_SIZE) for nid, (x, y) in positions.items()}
-        for edge in network.edges:
-            if edge.source not in at or edge.target not in at:
-                continue
-            width = 1.0 + 4.0 * math.sqrt(edge.weight / peak_weight)
-            item = EdgeItem(edge, at[edge.source], at[edge.target], width, base)
-            scene.addItem(item)
-            self.edges.append(item)
         text = pal.color(QPalette.ColorRole.WindowText)
         for rank, node in enumerate(network.nodes):
             if node.id not in at:
@@ -140,14 +153,28 @@ class NetworkGraph(QGraphicsView):
                 label.setBrush(text)
                 label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
                 label.setPos(radius + 2, -radius)
-        margin = 40.0
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin,
-                                                               margin))
-        self._fitted = False
-        self.fit()
+            yield
+        base = _edge_colour(pal)
+        for edge in network.edges:
+            if edge.source not in at or edge.target not in at:
+                continue
+            width = 1.0 + 4.0 * math.sqrt(edge.weight / peak_weight)
+            item = EdgeItem(edge, at[edge.source], at[edge.target], width, base)
+            scene.addItem(item)
+            self.edges.append(item)
+            yield
+
+    def _add_batch(self, generation: int, items: Iterator[None]) -> None:
+        if generation != self._generation:
+            return  # a newer network replaced this one
+        for _ in range(BATCH):
+            if next(items, StopIteration) is StopIteration:
+                self.drawn.emit()
+                return
+        QTimer.singleShot(0, lambda: self._add_batch(generation, items))
 
     def fit(self) -> None:
-        if self.graph_scene.items():
+        if self.nodes or self._generation:
             self.resetTransform()
             self.fitInView(self.graph_scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
             self._fitted = True
