@@ -70,6 +70,8 @@ class TimelineChart(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(90 if compact else 200)
+        if compact:  # under the details: the details keep the room
+            self.setMaximumHeight(120)
 
     def sizeHint(self) -> QSize:
         return QSize(300, 110) if self.compact else QSize(800, 360)
