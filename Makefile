@@ -11,7 +11,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	touch $(STAMP)
 
 run: setup
@@ -30,7 +30,7 @@ lint: setup
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]' \
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster,bench]' \
 		|| echo "bench: tantivy not installed; its peer figures will read n/a"
 	touch $(BENCH_STAMP)
 

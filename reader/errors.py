@@ -30,3 +30,8 @@ class ReadOnly(ReaderError):
 class DiskFull(ReaderError):
     """A save failed because the disk (or the database's size limit) is full; nothing
     saved before was lost."""
+
+
+class ClusterError(ReaderError):
+    """The Dask cluster asked for cannot be used: dask not installed, the scheduler
+    unreachable, no worker, or a worker's spaCy/model/cache versions differ from ours."""

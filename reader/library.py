@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from reader.corpus import Catalog
-from reader.paths import Paths
+from reader.errors import BadInput
+from reader.paths import LIBRARY_FILE, Paths, write_library_file
 from reader.search import SearchIndex
 from reader.services.articles import ArticleService
 from reader.services.derived import DerivedTables
@@ -36,6 +38,12 @@ from reader.services.search import SearchService
 from reader.services.timeline import TimelineService
 
 log = logging.getLogger(__name__)
+
+
+def is_library(folder) -> bool:
+    """Whether `folder` holds a reader library (its library file, store, index or imports)."""
+    return any((Path(folder) / name).exists()
+               for name in (LIBRARY_FILE, "reader.sqlite3", "index", "imports"))
 
 
 class Library:
@@ -64,6 +72,33 @@ class Library:
     @classmethod
     def open(cls, data_dir=None, corpus_dir=None) -> Library:
         return cls(Paths.resolve(data_dir, corpus_dir))
+
+    @staticmethod
+    def create(folder) -> Path:
+        """Make a new, empty library (without the sample articles) in `folder`, which must
+        not exist yet or be empty; returns its resolved path (open it with `Library.open`).
+        Raises BadInput with a one-line reason."""
+        path = Path(folder).expanduser().resolve()
+        if path.exists() and not path.is_dir():
+            raise BadInput(f"{path} is a file, not a folder; choose an empty folder.")
+        if is_library(path):
+            raise BadInput(f"{path} is already a library; open it instead.")
+        try:
+            if path.is_dir() and any(not p.name.startswith(".") for p in path.iterdir()):
+                raise BadInput(f"{path} is not empty; choose an empty folder (a library "
+                               "keeps its own copies of your files there).")
+        except OSError as exc:
+            raise BadInput(f"{path} cannot be read: {exc.strerror or exc}") from None
+        write_library_file(path, sample=False)
+        return path
+
+    @staticmethod
+    def set_sample(data_dir, include: bool) -> None:
+        """Include or leave out the bundled sample articles in the library at `data_dir`
+        (written to its library file; open the library again to see it). The user's data
+        on sample articles (notes, metadata, read state) stays in the store. Raises
+        BadInput when the folder cannot be written."""
+        write_library_file(Path(data_dir), sample=include)
 
     def close(self) -> None:
         """Flush and close: the store takes its exit backup here."""

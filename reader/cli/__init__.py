@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-_PATHS = {"data_dir", "corpus", "paths", "file", "output", "func"}  # file names: any bytes
+# File names: any bytes.
+_PATHS = {"data_dir", "corpus", "paths", "file", "output", "func", "dir", "manifest"}
 _POSITIONAL = {"query", "id", "name", "source", "target", "entity", "alias", "type", "label"}
 
 

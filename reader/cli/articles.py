@@ -23,7 +23,8 @@ def cmd_index(args) -> int:
     with open_library(args) as lib, progress_bar() as bar:
         if args.rebuild and not args.no_nlp:
             _drop_damaged_analyses(lib)
-        report = lib.indexing.update(rebuild=args.rebuild, progress=bar, nlp=not args.no_nlp)
+        report = lib.indexing.update(rebuild=args.rebuild, progress=bar, nlp=not args.no_nlp,
+                                     cluster=args.cluster)
         problems = lib.articles.problems
     for msg in report.messages:
         print(msg, file=sys.stderr)
@@ -112,7 +113,7 @@ def cmd_search(args) -> int:
 
 def cmd_import(args) -> int:
     with open_library(args) as lib:
-        changes = lib.articles.import_paths(args.paths)
+        changes = lib.articles.import_paths(args.paths, manifest=args.manifest)
         if changes.articles:
             with progress_bar() as bar:
                 if args.no_nlp:

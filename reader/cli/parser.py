@@ -7,6 +7,7 @@ import argparse
 from reader import __version__
 from reader.cli.articles import cmd_app, cmd_import, cmd_index, cmd_list, cmd_search, cmd_show
 from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_related
+from reader.cli.library import cmd_library, cmd_library_new, cmd_library_sample
 from reader.cli.meta import cmd_meta
 from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
 from reader.cli.policies import (
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common, js], help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the NLP analysis on a Dask cluster (e.g. tcp://host:8786; "
+                        "needs reader[cluster]); everything else stays here")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("list", parents=[common, js], help="list the articles")
@@ -60,8 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common, js],
                        help="copy .txt/.md/.html files or folders into the library")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--manifest", metavar="CSV",
+                   help="dates, sources, authors, titles to set: a CSV with the columns path, "
+                        "date, source, author, title (default: a reader-manifest.csv in a "
+                        "folder imported)")
     p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
     p.set_defaults(func=cmd_import)
+
+    lib = sub.add_parser(
+        "library", parents=[common, js], help="this library; a new one; the sample articles",
+        description="With no action: the library (--data-dir) and its articles. A library is "
+                    "a folder holding your imported files, notes and index; a new one starts "
+                    "empty. A data folder made before libraries had their own file includes "
+                    "the bundled sample articles, as the default library does.")
+    lib.set_defaults(func=cmd_library)
+    lsub = lib.add_subparsers(title="actions", metavar="ACTION")
+    p = lsub.add_parser("new", parents=[common, js], help="make a new, empty library in DIR")
+    p.add_argument("dir", metavar="DIR", help="a folder that does not exist yet, or is empty")
+    p.set_defaults(func=cmd_library_new)
+    for action, include, text in (
+            ("remove-sample", False, "leave the bundled sample articles out of this library"),
+            ("add-sample", True, "bring the bundled sample articles back")):
+        p = lsub.add_parser(action, parents=[common, js], help=text)
+        p.add_argument("--no-nlp", action="store_true", help="skip entity/policy extraction")
+        p.set_defaults(func=cmd_library_sample, include=include)
 
     p = sub.add_parser(
         "meta", parents=[common, js], help="show or set an article's date, source, author, title",

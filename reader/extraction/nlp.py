@@ -20,6 +20,7 @@ from reader.extraction.nlpcache import (  # noqa: F401 (the cache's names, re-ex
     MODEL_VERSION,
     Analysis,
     CachedAnalyses,
+    _cache_path,
     _store,
     drop_cached,
     is_cached,
@@ -42,6 +43,11 @@ def full_text(article: Article) -> str:
     return f"{article.title}\n\n{article.body}" if article.title else article.body
 
 
+def cache_entry(cache_dir: Path, text_hash_: str) -> Path:
+    """The file that holds (or will hold) one text's analysis."""
+    return _cache_path(cache_dir, text_hash_)
+
+
 def load_model():
     """Load the English model (about 0.3-1 s). Only ever called when the cache misses."""
     import spacy
@@ -49,7 +55,8 @@ def load_model():
     return spacy.load(MODEL)
 
 
-def _store_joined(cache_dir: Path, joined) -> None:
+def store_analysis(cache_dir: Path, joined) -> None:
+    """Write one analysis record (`longtext.analyse_items`) into the cache."""
     store_parts(cache_dir, joined.text_hash, joined.title_len, joined.sents, joined.ents,
                 joined.token_parts)
 
@@ -62,6 +69,7 @@ def analyse(
     nlp=None,
     n_process: int | None = None,
     total: int | None = None,
+    cluster: str | None = None,
 ) -> CachedAnalyses:
     """Analyses keyed by article id; runs spaCy only on articles whose text is not cached.
 
@@ -76,6 +84,8 @@ def analyse(
     counts. Below it, spaCy runs here, with `nlp` when given (a loaded model). The workers
     are spawned, so a script calling this needs the `if __name__ == "__main__":` guard;
     without it they fail and the work is done here instead (slower; logged as an error).
+    With `cluster` (a Dask scheduler address) spaCy runs on that cluster instead
+    (`cluster.py`); ClusterError when it cannot be used, before anything is sent.
     Returns:
         a mapping {article.id: Analysis} for every article analysed or found in the cache;
         each analysis is read from the cache when looked up.
@@ -86,6 +96,11 @@ def analyse(
         # Worker processes cost a model load each: only worth it for a big batch.
         n_process = min(2, os.cpu_count() or 1) if total >= WORKER_THRESHOLD else 1
     hashes: dict[str, str] = {}
+    if cluster:
+        from reader.extraction import cluster as dask_cluster
+
+        dask_cluster.run(cluster, articles, cache_dir, hashes, total, progress, cancelled)
+        return CachedAnalyses(cache_dir, hashes)
     run = _run_workers if n_process > 1 else _run_here
     run(articles, cache_dir, hashes, total, progress, cancelled,
         nlp=nlp, n_process=n_process)
@@ -140,7 +155,7 @@ def _pipe(nlp, items: Iterable[tuple[str, tuple[str, int]]], cache_dir: Path,
     if nlp is None:
         nlp = load_model()
     for joined in analyse_items(nlp, _chain(first, pending), batch_size=32):
-        _store_joined(cache_dir, joined)
+        store_analysis(cache_dir, joined)
         del joined
         one_done()
         if cancelled and cancelled():
@@ -289,7 +304,7 @@ def _worker(model: str, cache_dir: str, tasks, results, stop) -> None:
                     yield text, (text_hash_, title_len)
 
         for joined in analyse_items(nlp, texts(), batch_size=_WORKER_BATCH):
-            _store_joined(folder, joined)
+            store_analysis(folder, joined)
             results.put(("done", joined.text_hash))
             del joined
             if stop.is_set():

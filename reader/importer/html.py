@@ -8,9 +8,10 @@ line rules (`rules.clean_text`) then run on the text, as for every format.
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
 
-from reader.importer.dates import parse_date
+from reader.importer.dates import MONTH_RE, parse_date
 from reader.importer.rules import Extracted
 from reader.importer.text import decode
 
@@ -49,21 +50,37 @@ _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
                "dd", "dt", "figcaption", "address", "br", "ul", "ol", "table", "form")
 
 
-def _page_lines(markup: str) -> list[str]:
-    """Every visible line of the page (block by block), scripts and styles dropped."""
+def _page(markup: str) -> tuple[list[str], str]:
+    """Every visible line of the page (block by block, scripts and styles dropped), and the
+    site name its head states (og:site_name) for when trafilatura finds none."""
     import lxml.html
     from lxml import etree
 
     try:
         root = lxml.html.document_fromstring(markup)
     except (etree.ParserError, ValueError):
-        return []
+        return [], ""
+    site = next((" ".join(v.split()) for v in root.xpath(
+        "//meta[@property='og:site_name' or @name='og:site_name']/@content") if v.strip()), "")
     for bad in root.xpath("//script|//style|//noscript|//template|//head|//svg"):
         bad.drop_tree()
     for el in root.iter(*_BLOCK_TAGS):
         el.tail = "\n" + (el.tail or "")
         el.text = "\n" + (el.text or "")
-    return [" ".join(ln.split()) for ln in root.text_content().split("\n")]
+    return [" ".join(ln.split()) for ln in root.text_content().split("\n")], site
+
+
+_NOT_A_NAME = re.compile(r"\b(?:updated|published|posted)\b", re.I)
+_TRAILING_DATE = re.compile(rf"(?:[\s,|·•-]+(?:{MONTH_RE}|\d[\d:,./-]*))+\s*$", re.I)
+
+
+def _author(value: str) -> str:
+    """The page's author, without a date run into it ("Gillian Mohney March"); "" when it is
+    a date line ("Last Updated January 7")."""
+    value = " ".join((value or "").split())
+    if _NOT_A_NAME.search(value):
+        return ""
+    return _TRAILING_DATE.sub("", value).strip()
 
 
 def read_html(raw: bytes, name: str) -> Extracted:
@@ -77,11 +94,12 @@ def read_html(raw: bytes, name: str) -> Extracted:
     lines = [ln.strip() for ln in (doc.text or "").split("\n") if ln.strip()]
     comments = [ln.strip() for ln in (doc.comments or "").split("\n") if ln.strip()]
     kept = " ".join(" ".join([doc.title or "", *lines, *comments]).split())
-    chrome = list(dict.fromkeys(ln for ln in _page_lines(markup) if ln and ln not in kept))
+    page, site = _page(markup)
+    chrome = list(dict.fromkeys(ln for ln in page if ln and ln not in kept))
     meta = {
         "title": " ".join((doc.title or "").split()),
-        "author": doc.author or "",
-        "source": doc.sitename or "",
+        "author": _author(doc.author or ""),
+        "source": doc.sitename or site,
         "date": parse_date(doc.date or ""),
     }
     return Extracted("\n\n".join(lines), meta, "\n".join(chrome)[:MAX_CHROME_CHARS],

@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 
 from reader.importer.dates import MONTH_RE, WEEKDAY_RE, parse_date
 
-# A line that is only a date (optionally with separators and a weekday): a dateline.
+# A line that is only a date (optionally with separators, a weekday, a time, and "Posted
+# on" / "Updated:" before it): a dateline. An update's date is not the publication date.
 _DATELINE = re.compile(
-    rf"^[\s|•·,\-–—]*{WEEKDAY_RE}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_RE}\s*,?\s+(?:\d{{4}}|\d{{2}})"
+    r"^[\s|•·,\-–—]*(?:(?P<prefix>posted|published|first published|(?:last )?updated)"
+    r"(?:\s+on)?\s*:?\s*)?"
+    rf"{WEEKDAY_RE}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_RE}\s*,?\s+(?:\d{{4}}|\d{{2}})"
     rf"|{MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-    rf"(?:\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?)?[\s|•·,\-–—]*$",
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?"
+    r"[\s|•·,\-–—]*$",
     re.I,
 )
 _BYLINE = re.compile(
@@ -42,9 +46,25 @@ _CHROME_PATTERNS = [
     re.compile(r"^you must be (?:logged in|signed in)\b", re.I),
     re.compile(r"^(?:please )?(?:log|sign) in to (?:comment|reply|post)\b", re.I),
     re.compile(r"^powered by\b", re.I),
-    re.compile(r"^[\s,;.|•·\-–—#*]+$"),  # separators and stray punctuation (", ,")
+    re.compile(r"^[\s,;.|•·\-–—#*_=~]+$"),  # separators and stray punctuation (", ,", "___")
     re.compile(r"^(?:share|follow us) on\b", re.I),
+    # A copyright notice: "Copyright © 2015, Eklektix, Inc.", "© 2016 Tencent. All Rights…".
+    re.compile(r"^(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*\d{4}\b.{0,150}$", re.I),
+    re.compile(r"^.{0,100}\ball rights reserved\.?$", re.I),
+    # A breadcrumb trail: "News > UK > Politics", "科技 > 要闻 > 正文".
+    re.compile(r"^(?:[^<>›»\n]{1,30}\s[>›»]\s){2,}[^<>›»\n]{1,30}$"),
+    re.compile(r"^(?:topics|tags|filed under|categories)\s*:.{0,200}$", re.I),
+    re.compile(r"^\d{1,3} of \d{1,3}$"),  # a slideshow's counter
 ]
+# A heading that opens the page's "related content" below the article: it and everything
+# after it (up to the comments) is page chrome.
+_TAIL = re.compile(
+    r"^(?:you (?:might|may) also like|related (?:articles|stories|content|coverage|posts|links"
+    r"|videos)|more (?:stories|on this (?:story|topic))|recommended(?: for you| stories)?"
+    r"|most (?:popular|read|viewed)|other [\w ]{1,30} columns|featured (?:slide ?shows|videos"
+    r"|stories)|what to read next|read next)\s*:?$", re.I)
+_BULLET = re.compile(r"^[-•·*]\s+")
+_TAIL_AFTER = 3  # body paragraphs: a "related" heading before them is the page's top
 _MAX_TITLE = 200  # characters: a longer first line is a paragraph
 _STANDFIRST_ZONE = 3  # paragraphs: a repeat of one of these is the page echoing its standfirst
 _PICTURE = re.compile(r"\b(?:Picture|Image|Photo)_\d+\b\s*")
@@ -86,8 +106,14 @@ def property_text(value) -> str:
 
 
 def _is_chrome_line(line: str) -> bool:
-    low = line.strip().lower()
+    line = _BULLET.sub("", line.strip())
+    low = line.lower()
     return low in _CHROME_LINES or any(p.search(line) for p in _CHROME_PATTERNS)
+
+
+def _words(text: str) -> str:
+    """The words of a line, lower case, without punctuation or quotes (“ ” vs ")."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _is_meta_or_chrome(line: str) -> bool:
@@ -125,7 +151,7 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Parsed:
         else:
             items.append(p)
 
-    in_comments = False
+    in_comments = in_tail = False
     seen: set[str] = set()  # the first paragraphs, where a page repeats its standfirst
     title = meta.get("title", "").strip()
     title_tried = bool(title)
@@ -145,6 +171,10 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Parsed:
             in_comments = True
             out.comments.append(line)
             continue
+        if in_tail or (len(out.body) >= _TAIL_AFTER and _TAIL.match(line)):
+            in_tail = True
+            out.chrome.append(line)
+            continue
         if _NAV.search(line):
             out.chrome.append(line)
             continue
@@ -158,9 +188,11 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Parsed:
             out.chrome.append(line)
             out.author = out.author or m[1].strip()
             continue
-        if _DATELINE.match(line):
+        m = _DATELINE.match(line)
+        if m:
             out.chrome.append(line)
-            out.date = out.date or parse_date(line)
+            if "updated" not in (m["prefix"] or "").lower():
+                out.date = out.date or parse_date(line)
             continue
         if _is_chrome_line(line):
             out.chrome.append(line)
@@ -176,7 +208,7 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Parsed:
                 title = " ".join(line.split())
                 continue
         key = " ".join(line.split()).lower()
-        if key == title.lower() and not out.body:
+        if not out.body and _words(line) == _words(title):
             out.chrome.append(line)  # the headline repeated at the top of the body
             continue
         if key in seen:

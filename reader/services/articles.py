@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from reader.corpus import Catalog
 from reader.domain import Article, ArticleInfo, Changes
+from reader.importer.manifest import apply_manifests
 from reader.metadata import clean_fields
 
 
@@ -35,11 +36,23 @@ class ArticleService:
         """One line per corpus file that could not be read (after `list()`)."""
         return list(self._catalog.problems)
 
-    def import_paths(self, paths: list[str]) -> Changes:
+    def import_paths(self, paths: list[str], manifest: str | None = None) -> Changes:
         """Copy files/folders into the data dir; one outcome per file; the batch never stops.
+        A manifest (`manifest`, else a reader-manifest.csv in a folder given; see
+        `importer.manifest`) sets dates, sources, authors, titles as the user's metadata.
         `IndexingService.apply` then makes the new articles searchable."""
         outcomes = self._catalog.import_paths(paths)
-        ids = frozenset(o.id for o in outcomes if o.status == "imported")
+        values, outcomes = apply_manifests(paths, outcomes, manifest)
+        current = self._catalog.user_meta()
+        changed = set()
+        for doc_id, fields in values.items():
+            fields = {k: v for k, v in fields.items() if (current.get(doc_id) or {}).get(k) != v}
+            if fields:  # a re-import of the same manifest changes nothing
+                self._store().add_article_meta(doc_id, clean_fields(fields))
+                changed.add(doc_id)
+        if changed:
+            self._catalog.meta_changed()
+        ids = frozenset(o.id for o in outcomes if o.status == "imported") | changed
         return Changes(articles=ids, outcomes=tuple(outcomes))
 
     def read_docs(self) -> set[str]:

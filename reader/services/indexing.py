@@ -34,7 +34,7 @@ class IndexingService:
         return self._tables.entities(build=False) is not None
 
     def apply(self, changes: Changes, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> IndexReport:
+              cancelled: Cancelled | None = None, cluster: str | None = None) -> IndexReport:
         """Bring derived data up to date after a write; nothing to do when the write changed
         no article, correction or policy. Raises IndexBusy when another process is writing
         the index (the write itself is kept; the next index catches up)."""
@@ -42,20 +42,24 @@ class IndexingService:
             return IndexReport(total=len(self._catalog.infos()))
         self._tables.invalidate(extraction=bool(changes.articles), edits=changes.entities,
                                 policies=changes.policies)
-        return self.update(progress=progress, cancelled=cancelled, nlp=bool(changes.articles))
+        return self.update(progress=progress, cancelled=cancelled, nlp=bool(changes.articles),
+                           cluster=cluster)
 
     def update(self, rebuild: bool = False, progress: Progress | None = None,
-               cancelled: Cancelled | None = None, nlp: bool = True) -> IndexReport:
+               cancelled: Cancelled | None = None, nlp: bool = True,
+               cluster: str | None = None) -> IndexReport:
         """Bring the index up to date, re-processing only changed articles; `rebuild` builds
         a new index beside the old one and swaps it in when complete.
 
         Everything here writes derived data (NLP cache, tables, index), so all of it runs
         under the index's inter-process write lock. Raises IndexBusy when another process
         holds it, DiskFull on a full disk and ReadOnly when the data dir cannot be written
-        (a failed update or rebuild leaves the previous index usable)."""
+        (a failed update or rebuild leaves the previous index usable). `cluster`: the
+        address of a Dask scheduler to run the NLP stage on (ClusterError when it cannot be
+        used; nothing else changes)."""
         with self._index.write_lock.hold():
             try:
-                return self._update(rebuild, progress, cancelled, nlp)
+                return self._update(rebuild, progress, cancelled, nlp, cluster)
             except OSError as exc:
                 err = user_error(exc, self.paths.data_dir, "the search data")
                 if err is exc:
@@ -63,12 +67,12 @@ class IndexingService:
                 raise err from exc
 
     def _update(self, rebuild: bool, progress: Progress | None, cancelled: Cancelled | None,
-                nlp: bool) -> IndexReport:
+                nlp: bool, cluster: str | None) -> IndexReport:
         report = IndexReport()
         infos = self._catalog.refresh()
         report.total = len(infos)
         if nlp:
-            report.analysed = self._analyse(infos, progress, cancelled)
+            report.analysed = self._analyse(infos, progress, cancelled, cluster)
             if cancelled and cancelled():
                 report.cancelled = True
                 return report
@@ -112,9 +116,10 @@ class IndexingService:
         return report
 
     def _analyse(self, infos: list[ArticleInfo], progress: Progress | None,
-                 cancelled: Cancelled | None) -> int:
+                 cancelled: Cancelled | None, cluster: str | None) -> int:
         """Run spaCy on the articles whose text is not in the NLP cache; how many it ran on.
-        Imports spaCy only when something is missing."""
+        Imports spaCy only when something is missing; on the Dask cluster at `cluster`
+        when given (nothing is sent when nothing is missing)."""
         from reader.extraction import nlp
 
         missing = [i for i in infos if not nlp.is_cached_hash(self.paths.cache_dir, i.text_hash)]
@@ -123,7 +128,7 @@ class IndexingService:
         arts = (self._catalog.load(i.id) for i in missing)  # read one by one, never all held
         done = nlp.analyse(arts, self.paths.cache_dir,
                            progress=(lambda d, t: progress("extract", d, t)) if progress else None,
-                           cancelled=cancelled, total=len(missing))
+                           cancelled=cancelled, total=len(missing), cluster=cluster)
         self._tables.invalidate(extraction=True)
         return len(done)
 

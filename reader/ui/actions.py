@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QMenuBar
 
 # (menu title, action names; None is a separator)
 MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
-    ("&File", ["import_files", "import_folder", None, "reindex", None,
+    ("&File", ["new_library", "open_library", None,
+               "import_files", "import_folder", None, "reindex", "indexing_options",
+               "remove_sample", None,
                "export_notes", "import_notes", None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
                "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
@@ -53,10 +55,20 @@ def build_actions(win) -> dict[str, QAction]:
 
     reading, entities, notes = win.articles, win.entities, win.notes
     add("import_files", "&Import files…", win.indexing.import_files, ["Ctrl+O"],
-        tip="Copy .txt, .md or .html articles into the library")
+        tip="Copy web pages, PDF, Word, EPUB, OpenDocument, RTF or text files into the "
+            "library")
     add("import_folder", "Import &folder…", win.indexing.import_folder, ["Ctrl+Shift+O"])
     add("reindex", "&Reindex", win.indexing.reindex, ["F5"],
         tip="Bring the search index and entities up to date")
+    add("indexing_options", "Indexing &options…", win.indexing.indexing_options, ["Shift+F5"],
+        tip="Where the language analysis runs: this computer or a Dask cluster")
+    libraries = win.libraries
+    add("new_library", "&New library…", libraries.new_library, ["Ctrl+Alt+L"],
+        tip="Start an empty library of your own in a new folder")
+    add("open_library", "Open &library…", libraries.open_library, ["Ctrl+Shift+L"])
+    add("remove_sample", "Remove &sample articles…", libraries.remove_sample,
+        ["Ctrl+Alt+Shift+S"], tip="Leave the bundled sample articles out of this library")
+    actions["remove_sample"].setEnabled(win.library.paths.includes_sample)
     add("export_notes", "&Export notes…", notes.export_notes, ["Ctrl+Shift+E"],
         tip="Save every note as Markdown (with citations) or as JSON (W3C annotations)")
     add("import_notes", "I&mport notes…", notes.import_notes, ["Ctrl+Shift+I"],

@@ -4,6 +4,7 @@ and the main window."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -77,40 +78,42 @@ def create_window(library, app=None, **options):
     return MainWindow(library, **options)
 
 
+def open_session(args, **options):
+    """The LibrarySession showing the library `run` opens (None when it cannot be opened,
+    the user told why); `options` go to the MainWindow."""
+    from reader.paths import default_data_dir
+    from reader.ui.library_dialogs import LibrarySession
+
+    session = LibrarySession(**options)
+    named = args.data_dir or os.environ.get("READER_DATA_DIR")
+    data_dir = named or session.recent.last() or default_data_dir()
+    return session if session.open(data_dir, args.corpus) else None
+
+
 def run(args) -> int:
-    """`reader` with no subcommand: open the window; returns the exit code."""
+    """`reader` with no subcommand: open the window; returns the exit code.
+
+    The library: `--data-dir` / `$READER_DATA_DIR`, else the one opened last (File > Open
+    recent), else the default library (which shows the sample articles)."""
     started = time.perf_counter()
     from PySide6.QtWidgets import QApplication
-
-    from reader.library import Library
-    from reader.paths import Paths
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reader")
     app.setApplicationDisplayName("reader")
-    paths = Paths.resolve(args.data_dir, args.corpus)
-    try:
-        lock = lock_data_dir(paths.data_dir)
-    except AlreadyOpen as exc:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(None, "reader", str(exc))
+    session = open_session(args)
+    if session is None:
         return 1
-    library = Library(paths)
     try:
-        window = create_window(library, app)
-        window.show()
         log.info("window shown %.0f ms after start-up began",
                  (time.perf_counter() - started) * 1000)
-        _close_on_signals(window)
+        _close_on_signals(session)
         return app.exec()
     finally:
-        library.close()
-        if lock is not None:
-            lock.unlock()
+        session.close()
 
 
-def _close_on_signals(window) -> None:
+def _close_on_signals(session) -> None:
     """Ctrl+C in the terminal or SIGTERM closes the window properly (state and notes saved).
 
     Python runs signal handlers only between bytecodes, so a idle timer hands control back
@@ -120,7 +123,7 @@ def _close_on_signals(window) -> None:
     from PySide6.QtCore import QTimer
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: window.close())
-    timer = QTimer(window)
+        signal.signal(sig, lambda *_: session.window.close())
+    timer = QTimer(session)
     timer.timeout.connect(lambda: None)
     timer.start(500)

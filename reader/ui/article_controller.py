@@ -53,8 +53,9 @@ class ArticleController:
         if current:
             self._select_in_list(current)
         if not infos and win.article_view.article is None:
-            win.article_view.show_message("No articles yet. Import some with File > "
-                                          "Import files… (Ctrl+O).")
+            win.article_view.show_message("This library is empty. Import a folder of your "
+                                          "articles with File > Import folder… "
+                                          "(Ctrl+Shift+O).")
 
     def on_library_changed(self, changes: Changes) -> None:
         if changes.articles:
@@ -67,8 +68,10 @@ class ArticleController:
     def _update_empty_state(self) -> None:
         win = self.win
         if win.article_model.rowCount() == 0:
-            win.article_stack.set_empty("No articles yet.\n\nUse File > Import files… "
-                                        "(Ctrl+O) to add .txt, .md or .html articles.")
+            win.article_stack.set_empty(
+                "No articles yet.\n\nImport a folder of your articles with File > Import "
+                "folder… (Ctrl+Shift+O): web pages, PDF, Word, EPUB, OpenDocument, RTF and "
+                "text files.")
         elif win.article_proxy.rowCount() == 0:
             win.article_stack.set_empty(f"No articles match “{win.article_filter.text()}”.")
         else:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reader.domain import Changes, IndexReport
-from reader.errors import ReaderError
+from reader.errors import ClusterError, ReaderError
 from reader.ui.dialogs import ImportReport
 from reader.ui.operations.articles import import_paths, index_import
 from reader.ui.operations.indexing import update_index
 
 log = logging.getLogger(__name__)
+
+CLUSTER_KEY = "indexing/cluster"  # in the library's ui.ini: a big library may use a cluster
+CLUSTER_ADDRESS = re.compile(r"(?:[a-z]+://)?[\w.\-\[\]:]+:\d{1,5}")
 
 
 class IndexController:
@@ -31,7 +36,8 @@ class IndexController:
         self.win.progress_status.start("Checking the index…")
         self.task = update_index(self.win.runner, self.win.library, nlp=self.win.nlp,
                                  done=self._index_done, failed=self._failed,
-                                 progress=self.win.progress_status.report)
+                                 progress=self.win.progress_status.report,
+                                 cluster=self.cluster())
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -65,12 +71,51 @@ class IndexController:
         if not isinstance(exc, ReaderError):
             log.error("indexing failed", exc_info=(type(exc), exc, exc.__traceback__))
         self.win.index_finished.emit(None)
+        if isinstance(exc, ClusterError) and not self.win.closing:
+            self._cluster_failed(exc)
+
+    # -- the NLP stage on a Dask cluster (Indexing options) ------------------------------
+    def cluster(self) -> str | None:
+        """The Dask scheduler address set in Indexing options for this library, or None."""
+        return str(self.win.settings.value(CLUSTER_KEY, "") or "").strip() or None
+
+    def indexing_options(self) -> None:
+        """Ask for the Dask scheduler that runs the NLP stage (empty: this computer)."""
+        address, ok = QInputDialog.getText(
+            self.win, "Indexing options",
+            "Run the language analysis of new articles on a Dask cluster.\n"
+            "Scheduler address (e.g. tcp://host:8786), empty for this computer:",
+            text=self.cluster() or "")
+        if not ok:
+            return
+        address = address.strip()
+        if address and not CLUSTER_ADDRESS.fullmatch(address):
+            QMessageBox.warning(self.win, "Indexing options",
+                                f"“{address}” is not a scheduler address: write it as "
+                                "tcp://host:port (or host:port).")
+            return
+        self.win.settings.setValue(CLUSTER_KEY, address)
+        where = f"on the cluster at {address}" if address else "on this computer"
+        self.win.statusBar().showMessage(f"New articles will be analysed {where}.", 8000)
+
+    def _cluster_failed(self, exc: ClusterError) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "The cluster cannot be used", str(exc),
+                          parent=self.win)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        here = box.addButton("Index on this computer", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is here:
+            self.win.settings.setValue(CLUSTER_KEY, "")
+            self.reindex()
 
     # -- import --------------------------------------------------------------------------
     def import_files(self) -> None:
+        from reader.importer import SUFFIXES
+
         paths, _ = QFileDialog.getOpenFileNames(
             self.win, "Import articles", str(Path.home()),
-            "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)")
+            f"Articles ({' '.join('*' + s for s in SUFFIXES)});;All files (*)")
         if paths:
             self.import_paths(paths)
 
@@ -98,7 +143,7 @@ class IndexController:
                 f"{'s' if len(changes.articles) != 1 else ''}…")
         self.task = index_import(win.runner, win.library, changes, nlp=win.nlp,
                                  done=self._import_done, failed=self._failed,
-                                 progress=win.progress_status.report)
+                                 progress=win.progress_status.report, cluster=self.cluster())
 
     def _import_done(self, value) -> None:
         changes, _report = value

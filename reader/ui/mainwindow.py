@@ -35,6 +35,7 @@ from reader.ui.article_controller import ArticleController
 from reader.ui.entity_controller import EntityController
 from reader.ui.find_bar import FindBar
 from reader.ui.index_controller import IndexController
+from reader.ui.library_dialogs import LibraryController
 from reader.ui.models import ArticleModel, ArticleProxy
 from reader.ui.notes_controller import NotesController
 from reader.ui.notes_panel import NotesPanel
@@ -84,9 +85,12 @@ class MainWindow(QMainWindow):
     index_finished = Signal(object)
     # An import finished: (list of ImportOutcome).
     import_finished = Signal(list)
+    # The user asked to show another library (or this one again): (its data folder). The
+    # app's LibrarySession closes this window and opens one over it.
+    library_requested = Signal(str)
 
     def __init__(self, library, *, nlp: bool = True, index_on_start: bool = True,
-                 parent=None):
+                 recent_libraries=(), parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("reader")
@@ -110,11 +114,13 @@ class MainWindow(QMainWindow):
         self.entities = EntityController(self)
         self.notes = NotesController(self)
         self.indexing = IndexController(self)
+        self.libraries = LibraryController(self, recent_libraries)
         self.views = ViewsController(self)
         for area in (self.articles, self.entities, self.notes, self.search, self.views):
             self.library_changed.connect(area.on_library_changed)
         self.actions_by_name = build_actions(self)
         build_menus(self.menuBar(), self.actions_by_name)
+        self.libraries.add_recent_menu(self.actions_by_name["open_library"])
         self.article_view.set_context_actions([self.actions_by_name["new_note"],
                                                self.actions_by_name["article_note"],
                                                self.actions_by_name["edit_details"]])

@@ -67,3 +67,45 @@ def test_page_without_date_metadata_stays_undated(no_network):
                         'content="2014-04-17T09:30:00+01:00">', "")
     page = page.replace("Copyright 2014", "Copyright")
     assert parse_bytes(page.encode(), "page.html", "doc").date == ""
+
+
+# -- reader's own rules on what trafilatura leaves (issue 14: news pages F1) ---------------
+
+RULES_PAGE = """<!doctype html><html><head><title>Harbour levy approved</title>
+<meta property="og:site_name" content="Port Gazette"></head><body>
+<div class="crumbs">News &gt; Local &gt; Harbour</div>
+<article><h1>Harbour "levy" approved</h1>
+<p>Posted on April 21, 2015, at 11:29 a.m.</p>
+<p>The port authority approved a levy on cruise ships on Tuesday after a public inquiry that
+lasted most of the winter and heard from every ferry operator on the coast.</p>
+<p>Operators said the levy would raise fares. The authority said the money would pay for the
+dredging the harbour has needed since the storms two years ago.</p>
+<p>The levy starts in June and will be reviewed after a year, the authority's chair said at
+the meeting, which was attended by more than two hundred people.</p>
+<h3>You Might Also Like</h3>
+<p>Ferry strike called off after talks with the union went on through the night.</p>
+<p>Topics: harbour, ferries, levy</p>
+</article><p>Copyright © 2015 Port Gazette Ltd.</p></body></html>"""
+
+
+def test_page_furniture_the_library_leaves_is_kept_aside(no_network):
+    art = parse_bytes(RULES_PAGE.encode(), "levy.html", "levy")
+    body = art.body
+    assert body.startswith("The port authority approved a levy")
+    assert body.endswith("more than two hundred people.")
+    for furniture in ("News > Local > Harbour", "Posted on", "You Might Also Like",
+                      "Ferry strike", "Topics:", "Copyright"):
+        assert furniture not in body, furniture
+    assert "You Might Also Like" in art.chrome and "Ferry strike" in art.chrome
+    assert art.title == 'Harbour "levy" approved'
+    assert art.date == "2015-04-21"
+
+
+def test_author_and_site_name_from_the_page(no_network):
+    page = RULES_PAGE.replace("<title>", '<meta name="author" content="Gillian Mohney March">'
+                                         "<title>")
+    art = parse_bytes(page.encode(), "levy.html", "levy")
+    assert (art.author, art.source) == ("Gillian Mohney", "Port Gazette")
+    updated = RULES_PAGE.replace("<title>", '<meta name="author" content="Last Updated: '
+                                            'January 7, 2025"><title>')
+    assert parse_bytes(updated.encode(), "levy.html", "levy").author == ""

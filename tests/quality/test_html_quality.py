@@ -1,6 +1,7 @@
 """The bar for HTML import on real saved pages (Readability's test pages, read from
-shared/corpora at run time). Figures when set: news pages body F1 0.934 (the hand-written
-pass before trafilatura: 0.661), all 130 pages 0.869 (before: 0.762)."""
+shared/corpora at run time). Figures (tests/quality/RESULTS.md): news pages body F1 0.940
+(trafilatura alone 0.934, the hand-written pass before it 0.661; 0.965 without the one front
+page, nytimes-5), all 130 pages 0.871."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ def test_news_pages_body_f1(news_scores):
     result = summary(news_scores)
     assert result["pages"] == len(NEWS)
     assert result["failed"] == 0
-    assert result["f1"] >= 0.92, result
+    assert result["f1"] >= 0.935, result
 
 
 def test_news_pages_metadata_found(news_scores):
     found = summary(news_scores)["metadata"]
     assert found["date"][0] == found["date"][1], found  # every date the page states
     assert found["title"][0] >= 0.9 * found["title"][1], found
-    assert found["source"][0] >= 0.85 * found["source"][1], found
+    assert found["source"][0] >= 0.95 * found["source"][1], found
     assert found["author"][0] >= 0.65 * found["author"][1], found

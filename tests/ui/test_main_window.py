@@ -192,7 +192,7 @@ def test_first_index_runs_in_the_background_with_progress(qtbot, make_window, da
 def test_cancel_stops_indexing(qtbot, make_window, data_dir, monkeypatch):
     import threading
 
-    def slow_index(self, rebuild=False, progress=None, cancelled=None, nlp=True):
+    def slow_index(self, rebuild=False, progress=None, cancelled=None, nlp=True, cluster=None):
         from reader.domain import IndexReport
 
         for n in range(1000):

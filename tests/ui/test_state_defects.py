@@ -22,7 +22,7 @@ def test_the_first_start_says_the_language_model_is_loading(qtbot, make_window, 
                                                            monkeypatch):
     release = threading.Event()
 
-    def first_index(self, rebuild=False, progress=None, cancelled=None, nlp=True):
+    def first_index(self, rebuild=False, progress=None, cancelled=None, nlp=True, cluster=None):
         progress("extract", 0, 5)  # what the extraction reports while spaCy loads
         release.wait(10)
         progress("extract", 5, 5)

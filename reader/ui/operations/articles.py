@@ -30,7 +30,8 @@ def import_paths(runner, lib, paths: list[str], *, done, failed=None):
                          done=done, failed=failed)
 
 
-def index_import(runner, lib, changes, *, nlp: bool, done, failed=None, progress=None):
+def index_import(runner, lib, changes, *, nlp: bool, done, failed=None, progress=None,
+                 cluster: str | None = None):
     """Index what an import brought (`changes`); reports (changes, IndexReport or None
     when nothing was imported)."""
     def work(ctx):
@@ -38,7 +39,7 @@ def index_import(runner, lib, changes, *, nlp: bool, done, failed=None, progress
             return changes, None
         if nlp:
             report = lib.indexing.apply(changes, progress=ctx.progress,
-                                        cancelled=ctx.cancelled)
+                                        cancelled=ctx.cancelled, cluster=cluster)
         else:  # the window runs without spaCy (tests, --no-nlp): index the text only
             report = lib.indexing.update(progress=ctx.progress, cancelled=ctx.cancelled,
                                          nlp=False)
