@@ -156,9 +156,14 @@ class TimelineChart(QWidget):
         undated_w = fm.horizontalAdvance("Undated") + 16 if self._has_undated() else 0
         left = fm.horizontalAdvance("00000") + 8
         bottom = fm.height() * (1 if self.compact else 2) + 10
-        top = self.MARGIN_TOP if self.compact else self.MARGIN_TOP + fm.height() + 6
+        top = self.MARGIN_TOP + (fm.height() + 6 if self._shows_legend() else 0)
         return QRectF(left, top, max(10.0, self.width() - left - undated_w - 10),
                       max(10.0, self.height() - top - bottom))
+
+    def _shows_legend(self) -> bool:
+        """Always in the window; in a details panel only when colours need explaining."""
+        tl = self.timeline
+        return not self.compact or (tl is not None and len(tl.series) > 1)
 
     def _has_undated(self) -> bool:
         return self.timeline is not None and undated_total(self.timeline) > 0
@@ -176,7 +181,7 @@ class TimelineChart(QWidget):
             return
         series = tl.series
         peak = max([b.total for b in self.buckets] + [1])
-        if not self.compact:
+        if self._shows_legend():
             self._draw_legend(painter, series, pal, text)
         # y axis: 0 and the peak
         painter.setPen(muted)
@@ -208,10 +213,14 @@ class TimelineChart(QWidget):
         fm = self.fontMetrics()
         x = self._plot_rect().left()
         for name in series:
+            if x + 14 + fm.horizontalAdvance(name) > self.width():
+                break  # (a narrow details panel: the tooltips name the rest)
             painter.fillRect(QRectF(x, self.MARGIN_TOP + 3, 10, 10), series_colour(name, pal))
             painter.setPen(text)
             painter.drawText(QPointF(x + 14, self.MARGIN_TOP + fm.ascent()), name)
             x += 14 + fm.horizontalAdvance(name) + 16
+        if self.compact:
+            return
         unit = f"one bar per {UNIT_NAMES.get(self.unit, self.unit)}"
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(QPointF(x + 8, self.MARGIN_TOP + fm.ascent()), unit)
