@@ -9,6 +9,8 @@ Anki's `Collection` managers); the CLI, the UI and the tests use only these:
     lib.entities   EntityService    entities, mentions, the user's corrections
     lib.policies   PolicyService    policies, timelines, proposals, the user's policies
     lib.notes      NoteService      anchored Markdown notes
+    lib.timeline   TimelineService  articles and mentions counted per day, undated apart
+    lib.network    NetworkService   the entity co-occurrence network and its layout
 
 Every write returns a `Changes`; `lib.indexing.apply(changes)` brings derived data up to date.
 Methods block: the UI calls them from its task runner, never on the GUI thread (except cheap
@@ -29,9 +31,11 @@ from reader.services.articles import ArticleService
 from reader.services.derived import DerivedTables
 from reader.services.entities import EntityService
 from reader.services.indexing import IndexingService
+from reader.services.network import NetworkService
 from reader.services.notes import NoteService
 from reader.services.policies import PolicyService
 from reader.services.search import SearchService
+from reader.services.timeline import TimelineService
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,8 @@ class Library:
         self.entities = EntityService(self._catalog, self._tables, self._write, self._read)
         self.policies = PolicyService(self._tables, self._write, self._read)
         self.notes = NoteService(self._catalog, self._write, self._read)
+        self.timeline = TimelineService(self._catalog, self._tables)
+        self.network = NetworkService(self._catalog, self._tables)
         self.indexing = IndexingService(paths, self._catalog, self._index, self._tables,
                                         self.notes)
 

@@ -81,7 +81,7 @@ def test_services_speak_only_domain_types():
     from reader import library
 
     lib_types = [cls for name, cls in vars(library).items() if name.endswith("Service")]
-    assert len(lib_types) == 6
+    assert len(lib_types) == 8
     allowed = {domain.__name__, "builtins", "typing", "collections.abc"}
 
     def modules(hint):

@@ -13,7 +13,8 @@ MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
                "export_notes", "import_notes", None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
                "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
-    ("&View", ["zoom_in", "zoom_out", "zoom_reset", None, "tab_entities",
+    ("&View", ["timeline_view", "network_view", None, "zoom_in", "zoom_out", "zoom_reset",
+               None, "tab_entities",
                "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
                "toggle_extras"]),
     ("&Go", ["back", "forward", None, "next_article", "prev_article", None,
@@ -87,6 +88,10 @@ def build_actions(win) -> dict[str, QAction]:
         tip="Merge the selected entities into the current one (or pick a target)")
     add("retype_entity", "Change entity &type…", entities.retype, ["Ctrl+T"])
     add("hide_entity", "&Hide entity", entities.hide, ["Ctrl+H"])
+    add("timeline_view", "&Timeline", win.views.open_timeline, ["Ctrl+Shift+T"],
+        tip="Articles, or the selected entity's or policy's mentions, on a date axis")
+    add("network_view", "Net&work", win.views.open_network, ["Ctrl+Shift+G"],
+        tip="Who is named with whom: entities linked by the sentences they share")
     add("zoom_in", "Zoom &in", lambda: win.zoom(+1), ["Ctrl++", "Ctrl+="])
     add("zoom_out", "Zoom &out", lambda: win.zoom(-1), ["Ctrl+-"])
     add("zoom_reset", "&Actual size", lambda: win.zoom(None), ["Ctrl+0"])

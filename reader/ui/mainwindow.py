@@ -45,6 +45,7 @@ from reader.ui.search_controller import SearchController
 from reader.ui.status import ProgressStatus
 from reader.ui.tasks import TaskRunner
 from reader.ui.viewer import ArticleView
+from reader.ui.views import ViewsController
 from reader.ui.widgets import EmptyStack
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
         self.notes = NotesController(self)
         self.indexing = IndexController(self)
         self.libraries = LibraryController(self, recent_libraries)
-        for area in (self.articles, self.entities, self.notes, self.search):
+        self.views = ViewsController(self)
+        for area in (self.articles, self.entities, self.notes, self.search, self.views):
             self.library_changed.connect(area.on_library_changed)
         self.actions_by_name = build_actions(self)
         build_menus(self.menuBar(), self.actions_by_name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractProxyModel, QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractProxyModel, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QTreeView,
     QWidget,
 )
@@ -91,14 +92,15 @@ class HtmlDelegate(QStyledItemDelegate):
 
 
 class TimelineDelegate(QStyledItemDelegate):
-    """Paints a policy's mention dates as ticks on the corpus's date axis."""
+    """Paints a policy's mention dates as ticks on the corpus's date axis, labelled with the
+    axis's first and last years when the column is wide enough, and explained in a tooltip
+    (the policy's details show the full timeline)."""
+
+    LABEL_WIDTH = 110  # narrower columns show the ticks only
 
     def paint(self, painter, option, index):
         policy: Policy | None = index.data(OBJECT_ROLE)
-        model = index.model()
-        while isinstance(model, QAbstractProxyModel) and model.sourceModel() is not None:
-            model = model.sourceModel()
-        span = model.date_span if isinstance(model, PolicyModel) else ("", "")
+        span = _date_span(index)
         dates = sorted({m.date[:10] for m in policy.mentions} - {""}) if policy else []
         if not dates or not all(span):
             return super().paint(painter, option, index)
@@ -112,6 +114,16 @@ class TimelineDelegate(QStyledItemDelegate):
         tick = pal.color(QPalette.ColorRole.HighlightedText if selected
                          else QPalette.ColorRole.Highlight)
         painter.save()
+        if rect.width() >= self.LABEL_WIDTH:  # the axis's ends, in small type
+            font = painter.font()
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+            painter.setFont(font)
+            painter.setPen(line)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                             span[0][:4])
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                             span[1][:4])
+            rect = rect.adjusted(0, 0, 0, -painter.fontMetrics().height())
         mid = rect.center().y()
         painter.setPen(line)
         painter.drawLine(rect.left(), mid, rect.right(), mid)
@@ -122,6 +134,29 @@ class TimelineDelegate(QStyledItemDelegate):
             x = rect.left() + (rect.width() * (_day(date) - lo) / max(1, hi - lo))
             painter.drawRoundedRect(QRectF(x - 2, mid - tall / 2, 4, tall), 1.5, 1.5)
         painter.restore()
+
+
+    def helpEvent(self, event, view, option, index):
+        policy: Policy | None = index.data(OBJECT_ROLE)
+        if policy is None or event.type() != QEvent.Type.ToolTip:
+            return super().helpEvent(event, view, option, index)
+        dated = [m for m in policy.mentions if m.date]
+        span = _date_span(index)
+        text = (f"{len(dated)} dated mention{'s' if len(dated) != 1 else ''}"
+                + (f", {policy.first_date} to {policy.last_date}" if dated else "")
+                + f"; {len(policy.mentions) - len(dated)} undated."
+                + (f" Each tick is a date, on the axis {span[0]} – {span[1]}." if all(span)
+                   else "") + " Select the policy for its timeline.")
+        QToolTip.showText(event.globalPos(), text, view)
+        return True
+
+
+def _date_span(index) -> tuple[str, str]:
+    """The corpus's date range, kept by the PolicyModel under any proxies."""
+    model = index.model()
+    while isinstance(model, QAbstractProxyModel) and model.sourceModel() is not None:
+        model = model.sourceModel()
+    return model.date_span if isinstance(model, PolicyModel) else ("", "")
 
 
 def _day(iso: str) -> int:

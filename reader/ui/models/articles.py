@@ -92,6 +92,13 @@ class ArticleProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._needle = ""
+        self._only: frozenset[str] | None = None  # set_only
+
+    def set_only(self, ids) -> None:
+        """Show only the articles `ids` (a timeline bar's); None shows every article."""
+        self.beginFilterChange()
+        self._only = frozenset(ids) if ids is not None else None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_filter_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -99,8 +106,10 @@ class ArticleProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):
-        if not self._needle:
+        if not self._needle and self._only is None:
             return True
         info = self.sourceModel().index(row, 0, parent).data(OBJECT_ROLE)
+        if self._only is not None and info.id not in self._only:
+            return False
         hay = " ".join((info.title, info.source, info.author, info.date)).casefold()
         return all(word in hay for word in self._needle.split())

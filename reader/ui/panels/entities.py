@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, S
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QTreeView,
     QWidget,
 )
@@ -73,8 +74,15 @@ class EntityPanel(QWidget):
         self.details.setObjectName("entityDetails")
         self.details.link_activated.connect(self._on_link)
 
+        # The details, then (set_timeline_widget) the entity's mentions over time.
+        self.detail_box = column(self.details)
+        self.timeline_caption = QLabel("Mentions over time (click a bar for its articles)")
+        self.timeline_caption.setObjectName("timelineCaption")
+        self.timeline_caption.hide()
+        self.detail_box.layout().addWidget(self.timeline_caption)
+        self.timeline: QWidget | None = None
         self.splitter = list_over_details(self, "entitySplitter", column(self.filter, self.stack),
-                                          self.details)
+                                          self.detail_box)
         self._collapsed: set[str] = set()
         self.tree.collapsed.connect(lambda i: self._collapsed.add(i.data(ID_ROLE)))
         self.tree.expanded.connect(lambda i: self._collapsed.discard(i.data(ID_ROLE)))
@@ -121,6 +129,9 @@ class EntityPanel(QWidget):
         return [e for e in out if e is not None]
 
     def show_details(self, ent: Entity | None, related: list[Related] | None = None) -> None:
+        if self.timeline is not None:
+            self.timeline.setVisible(ent is not None)
+            self.timeline_caption.setVisible(ent is not None)
         if ent is None:
             self.details.set_safe_html("<p>Select an entity to see where it is mentioned. "
                                        "Drag one entity onto another to merge them; right-click "
@@ -143,6 +154,14 @@ class EntityPanel(QWidget):
         elif related is not None:
             parts.append("<p><b>Related</b> none found</p>")
         self.details.set_safe_html("".join(parts))
+
+    def set_timeline_widget(self, chart: QWidget) -> None:
+        """Show `chart` (the selected entity's timeline, fed by the window) under the
+        details; it and its caption are shown only while an entity is selected."""
+        self.timeline = chart
+        self.detail_box.layout().addWidget(chart)
+        chart.setVisible(self.current() is not None)
+        self.timeline_caption.setVisible(self.current() is not None)
 
     # -- internals -----------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous) -> None:
