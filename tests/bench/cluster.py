@@ -56,7 +56,7 @@ def main() -> None:
 
         timed("local-1", n_process=args.workers)
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster:
+                          dashboard_address=":0") as cluster:
             timed("cluster", cluster=cluster.scheduler_address)
         timed("local-2", n_process=args.workers)
         best = max(rates["local-1"], rates["local-2"])

@@ -1,5 +1,6 @@
 """Every domain type of reader: plain data shared by every layer (no I/O, no services,
-no third-party imports). The errors are in `reader.errors`."""
+no third-party imports). The errors are in `reader.errors`; the timeline and network
+types in `charts.py`, importable from here."""
 
 from __future__ import annotations
 
@@ -439,65 +440,11 @@ class Changes:
             counts=other.counts if other.counts is not None else self.counts)
 
 
-# -- Timelines and the entity network ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineBucket:
-    """Items from day `start` to `end` (ISO, included): `counts` per series, their `docs`."""
-
-    start: str
-    end: str
-    counts: dict[str, int]
-    docs: tuple[str, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """A subject's dated items (`days`: a bucket per day with items, in order), the undated
-    apart. `kind`: "articles", "entity" (series "mentions") or "policy" (series: stances)."""
-
-    kind: str
-    subject: str
-    label: str
-    series: tuple[str, ...]
-    days: tuple[TimelineBucket, ...] = ()
-    undated: dict[str, int] = field(default_factory=dict)  # per series
-    undated_docs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class NetworkNode:
-    """An entity of the network: its mentions and articles (within the date range)."""
-
-    id: str
-    name: str
-    type: str
-    count: int
-    docs: int
-
-
-@dataclass(frozen=True)
-class NetworkEdge:
-    """Two entities named in `weight` sentences together; `evidence` those sentences,
-    earliest articles first, at most the network's evidence limit."""
-
-    source: str
-    target: str
-    weight: int
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True)
-class Network:
-    """The top entities (`nodes`, most mentioned first) and their `edges` (heaviest first);
-    `total` entities passed the filters before the top-N cut; `types` every entity type."""
-
-    nodes: tuple[NetworkNode, ...] = ()
-    edges: tuple[NetworkEdge, ...] = ()
-    total: int = 0
-    types: tuple[str, ...] = ()
+# The chart types use Evidence, so they come last; re-exported: reader.domain names every type.
+from reader.domain.charts import (  # noqa: E402, F401
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    Timeline,
+    TimelineBucket,
+)
