@@ -87,6 +87,20 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     assert len(cached(tmp_path / "cache")) == 500
 
 
+@pytest.mark.spacy
+def test_cancel_stops_sending_and_keeps_what_arrived(cluster, tmp_path):
+    from reader.extraction.nlp import analyse
+
+    seen: list[int] = []
+    arts = articles(400, offset=5000)
+    analyse(arts, tmp_path / "cache", cluster=cluster.scheduler_address,
+            progress=lambda done, total: seen.append(done),
+            cancelled=lambda: bool(seen) and seen[-1] >= 16)
+    kept = cached(tmp_path / "cache")
+    assert 16 <= len(kept) < 400  # stopped early; what arrived is in the cache, whole
+    assert all(entry.endswith(b"]}") for entry in kept.values())
+
+
 def test_version_mismatch_is_refused_naming_both(cluster):
     from reader.extraction.cluster import connect, versions
 
