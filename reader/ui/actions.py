@@ -14,7 +14,8 @@ MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
                "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
     ("&View", ["timeline_view", "network_view", None, "zoom_in", "zoom_out", "zoom_reset",
-               None, "tab_entities",
+               None, "reading_font", "width_narrow", "width_medium", "width_wide", None,
+               "theme_system", "theme_light", "theme_dark", None, "tab_entities",
                "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
                "toggle_extras"]),
     ("&Go", ["back", "forward", None, "next_article", "prev_article", None,
@@ -95,6 +96,17 @@ def build_actions(win) -> dict[str, QAction]:
     add("zoom_in", "Zoom &in", lambda: win.zoom(+1), ["Ctrl++", "Ctrl+="])
     add("zoom_out", "Zoom &out", lambda: win.zoom(-1), ["Ctrl+-"])
     add("zoom_reset", "&Actual size", lambda: win.zoom(None), ["Ctrl+0"])
+    comfort = win.comfort  # reading comfort: font, line width, theme (see reader.ui.comfort)
+    add("reading_font", "Reading &font…", comfort.choose_font, ["Ctrl+Alt+F"],
+        tip="The typeface and size of the reading pane")
+    for n, (name, text) in enumerate((("narrow", "Na&rrow lines"), ("medium", "Medi&um lines"),
+                                      ("wide", "Wi&de lines")), start=1):
+        add(f"width_{name}", text, lambda _=False, name=name: comfort.set_line_width(name),
+            [f"Ctrl+Alt+{n}"], True, tip="How long the reading pane's lines may grow")
+    for n, (name, text) in enumerate((("system", "S&ystem theme"), ("light", "&Light theme"),
+                                      ("dark", "Dar&k theme")), start=7):
+        add(f"theme_{name}", text, lambda _=False, name=name: comfort.set_theme(name),
+            [f"Ctrl+Alt+{n}"], True, tip="Light or dark colours, or those of the system")
     add("tab_entities", "&Entities", lambda: win.show_tab(0), ["Ctrl+1"])
     add("tab_policies", "&Policies", lambda: win.show_tab(1), ["Ctrl+2"])
     add("tab_notes", "&Notes", lambda: win.show_tab(2), ["Ctrl+3"])

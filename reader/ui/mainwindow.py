@@ -32,6 +32,7 @@ from reader.errors import ReaderError
 from reader.ui import dialogs, window_state
 from reader.ui.actions import build_actions, build_menus, shortcut_table
 from reader.ui.article_controller import ArticleController
+from reader.ui.comfort import ComfortController
 from reader.ui.entity_controller import EntityController
 from reader.ui.find_bar import FindBar
 from reader.ui.index_controller import IndexController
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.indexing = IndexController(self)
         self.libraries = LibraryController(self, recent_libraries)
         self.views = ViewsController(self)
+        self.comfort = ComfortController(self)
         for area in (self.articles, self.entities, self.notes, self.search, self.views):
             self.library_changed.connect(area.on_library_changed)
         self.actions_by_name = build_actions(self)

@@ -1,6 +1,7 @@
 """What the window remembers between runs, in `ui.ini` in the data dir: geometry, docks,
-splitters, the article list's columns, zoom, the notes filter, and the session (last search,
-open article with its scroll position and highlighted search terms, the selected entity)."""
+splitters, the article list's columns, zoom, reading comfort (font, line width, theme and
+reading positions: see `comfort`), the notes filter, and the session (last search, open
+article with its scroll position and highlighted search terms, the selected entity)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def restore_layout(win, settings: QSettings) -> None:
         win.notes_panel.set_tags([(tag, 0)])
         win.notes_panel.set_tag_filter(tag)
     win.article_view.set_zoom(int(settings.value("view/zoom", 0)))
+    win.comfort.restore(settings)  # font, line width, theme, reading positions
     actions = win.actions_by_name
     actions["toggle_extras"].setChecked(settings.value("view/extras", False) in (True, "true"))
     actions["toggle_sidebar"].setChecked(not win.sidebar_dock.isHidden())
@@ -86,6 +88,7 @@ def save(win, settings: QSettings) -> None:
     settings.setValue("entities/selected", win.entity_panel.current_id() or "")
     settings.setValue("view/zoom", win.article_view.zoom)
     settings.setValue("view/extras", win.actions_by_name["toggle_extras"].isChecked())
+    win.comfort.save(settings)
     settings.setValue("session/search", win.search_field.text())
     settings.setValue("session/article", win.current_doc or "")
     if win.current_doc:

@@ -9,7 +9,7 @@ mentions, find matches) in `highlights`. A click on a noted passage emits `note_
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QFont, QFontMetricsF, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
 from reader.domain import Article
@@ -33,7 +33,7 @@ from reader.ui.viewer.highlights import (
 )
 from reader.ui.viewer.noted import NotedPassages
 
-READING_WIDTH_EM = 46  # the body column never gets wider than this (comfortable measure)
+READING_WIDTH_EM = 46  # the default measure, in em (about 75 average characters)
 ZOOM_STEP = 0.1
 ZOOM_RANGE = (-5, 10)
 
@@ -45,6 +45,9 @@ class ArticleView(SafeBrowser):
     zoom_changed = Signal(int)
     # A noted passage was clicked (or "Open note" chosen in its context menu): (note id).
     note_clicked = Signal(int)
+    # Another article (or a message) replaces the one shown: (its id, the body offset at the
+    # top of the view, or None when it was left at its top).
+    position_left = Signal(str, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,6 +64,8 @@ class ArticleView(SafeBrowser):
         self._noted = NotedPassages(self)
         self._context_actions: list[QAction] = []
         self._zoom = 0
+        self._line_chars = 0  # the body's longest line in average characters (0: the em default)
+        self._chosen_font: QFont | None = None  # the user's reading font
         self._base_font = QFont(self.font())
         self._empty_message = ""
         # A caret, so that a keyboard-only reader can select a passage (and note it).
@@ -77,6 +82,7 @@ class ArticleView(SafeBrowser):
     # -- content -------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
         """An empty state: a short hint instead of an article."""
+        self._leaving()
         self.article = None
         self._map = OffsetMap("")
         self._layers.clear()
@@ -89,6 +95,8 @@ class ArticleView(SafeBrowser):
     def show_article(self, article: Article, expanded: set[str] | None = None) -> None:
         """Render `article` (title, meta, plain-text body, collapsed chrome/comments)."""
         same = self.article is not None and self.article.id == article.id
+        if not same:
+            self._leaving()
         self.article = article
         self.setProperty("empty", False)
         if not same:
@@ -99,6 +107,10 @@ class ArticleView(SafeBrowser):
             self._noted.spans = []
             self._layers.clear()
         self._render()
+
+    def _leaving(self) -> None:
+        if self.article is not None:
+            self.position_left.emit(self.article.id, self.reading_offset())
 
     def _render(self) -> None:
         self.body_start = write_article(self.document(), self.article, self._expanded,
@@ -162,6 +174,18 @@ class ArticleView(SafeBrowser):
     def top_pos(self) -> int:
         """Document position at the top-left of the view (for restoring scroll state)."""
         return self.cursorForPosition(self.viewport().rect().topLeft()).position()
+
+    def reading_offset(self) -> int | None:
+        """The body offset at the top of the view, or None while the view is at its top (or
+        shows no article)."""
+        if self.article is None or self.verticalScrollBar().value() == 0:
+            return None
+        pos = self.top_pos()
+        return self.body_offset(pos) if pos > self.body_start else None
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that body offset `offset` is at the top (the start of its line)."""
+        self.scroll_to_pos(self.body_pos(offset))
 
     def scroll_to_pos(self, pos: int, centre: bool = False) -> None:
         """Scroll so that document position `pos` is at the top (or the middle)."""
@@ -367,10 +391,29 @@ class ArticleView(SafeBrowser):
             font.setPointSizeF(size * (1 + ZOOM_STEP * self._zoom))
         return font
 
+    @property
+    def line_width(self) -> int:
+        """The longest body line, in average characters (0: READING_WIDTH_EM em)."""
+        return self._line_chars
+
+    def set_line_width(self, chars: int) -> None:
+        """Keep body lines at most `chars` average characters long (0: the default)."""
+        if chars == self._line_chars:
+            return
+        top = self.top_pos() if self.verticalScrollBar().value() else None
+        self._line_chars = chars
+        self._apply_margins()
+        if top is not None:
+            self.scroll_to_pos(top)
+
     def _apply_margins(self) -> None:
-        """Keep the text column at most READING_WIDTH_EM wide, centred."""
-        em = self.fontMetrics().horizontalAdvance("M") * (1 + ZOOM_STEP * self._zoom)
-        spare = self.viewport().width() - READING_WIDTH_EM * em
+        """Keep the text column at most the line width wide, centred."""
+        metrics = QFontMetricsF(self._base_font)
+        if self._line_chars:
+            width = self._line_chars * metrics.averageCharWidth()
+        else:
+            width = READING_WIDTH_EM * metrics.horizontalAdvance("M")
+        spare = self.viewport().width() - width * (1 + ZOOM_STEP * self._zoom)
         side = max(12.0, spare / 2)
         root = self.document().rootFrame()
         fmt = root.frameFormat()
@@ -398,6 +441,24 @@ class ArticleView(SafeBrowser):
             elif self._empty_message:
                 self.show_message(self._empty_message)
         elif event.type() == QEvent.Type.FontChange:
-            self._base_font = QFont(self.font())
-            self.document().setDefaultFont(self._zoomed_font())
+            self._font_changed()
+
+    @property
+    def reading_font(self) -> QFont:
+        """The font of the text at 100% (the user's choice, else the widget's)."""
+        return QFont(self._base_font)
+
+    def set_reading_font(self, font: QFont | None) -> None:
+        """Show articles in `font` (None: the widget's font). Kept apart from the widget's
+        font, which the stylesheet resets when the widget is polished."""
+        self._chosen_font = QFont(font) if font is not None else None
+        self._font_changed()
+
+    def _font_changed(self) -> None:
+        top = self.top_pos() if self.verticalScrollBar().value() else None
+        self._base_font = QFont(self._chosen_font or self.font())
+        self.document().setDefaultFont(self._zoomed_font())
+        self._apply_margins()  # the line width is counted in this font's characters
+        if top is not None:
+            self.scroll_to_pos(top)
 
