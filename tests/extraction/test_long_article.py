@@ -170,3 +170,28 @@ def test_a_compact_long_article_gives_what_lists_give(corpus_articles, corpus_an
     assert json.dumps(got.to_cache(), sort_keys=True) == json.dumps(want.to_cache(),
                                                                     sort_keys=True)
     assert sum(len(p.mentions) for p in got.policies) > 0
+
+
+def test_shared_name_lists_read_as_copied_lists():
+    """The attributor's per-sentence copies of the full names met so far share one list."""
+    from reader.extraction.policies.attribution import _Names
+
+    rng = random.Random(5)
+    words = ["Brown", "Clarke", "Gove", "Balls"]
+    fast, slow = [_Names()], [[]]
+    for _ in range(2000):
+        k = rng.randrange(len(fast))
+        op = rng.random()
+        if op < 0.2:
+            fast.append(fast[k].copy())
+            slow.append(list(slow[k]))
+        elif op < 0.6:
+            name = f"{rng.choice('ABCDE')} {rng.choice(words)}"
+            if name not in slow[k]:
+                fast[k].append(name)
+                slow[k].append(name)
+        w = rng.choice(words)
+        assert fast[k].last_ending(w) == next(
+            (f for f in reversed(slow[k]) if f.split()[-1] == w), None)
+        name = f"{rng.choice('ABCDE')} {rng.choice(words)}"
+        assert (name in fast[k]) == (name in slow[k])
