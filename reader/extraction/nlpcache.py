@@ -123,6 +123,11 @@ class Tokens(Sequence):
     def __repr__(self) -> str:
         return f"Tokens({len(self)} tokens)"
 
+    def column(self, k: int) -> array:
+        """One column as its int array (0 start, 1 end, 5 head; 2-4 ids into `words`),
+        shared, not copied: read it, do not change it."""
+        return self._cols[k]
+
     def nbytes(self) -> int:
         """The arrays' size (what a loaded analysis holds per token, times the count)."""
         return sum(c.itemsize * len(c) for c in self._cols)

@@ -11,7 +11,9 @@ import logging
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from reader.domain import Article
 from reader.extraction import names as N
@@ -176,13 +178,13 @@ def _candidates(doc: Doc, an: Analysis, lex: N.Lexicon,
             if pos.get(nxt) not in ("NOUN", "PROPN"):  # not "the Blair government"
                 # "the Premiership", "an Oscar": not a person; "the Beatles": a group
                 cand.label = ORGANISATION if cand.text.endswith("s") else OTHER
-    taken = [(c.start, c.end) for c in out]
+    taken = _Spans(len(text), ((c.start, c.end) for c in out))
     out.extend(_honorific_names(doc, taken, lex.words))
     out.extend(_acronym_definitions(doc, out, lex.words, acronyms))
     quoted = _quoted_titles(doc, lex.words)
     if quoted:
-        out = [c for c in out if not any(c.start < q.end and q.start < c.end
-                                         for q in quoted)]
+        in_quotes = _Spans(len(text), ((q.start, q.end) for q in quoted))
+        out = [c for c in out if not in_quotes.overlaps(c.start, c.end)]
         out.extend(quoted)
     out.sort(key=lambda c: c.start)
     bad = [c for c in out if text[c.start:c.end] != c.text]
@@ -261,7 +263,62 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
     return Cand(doc, s, e, span, type_, "ner", strong, form, also)
 
 
-def _honorific_names(doc: Doc, taken: list[tuple[int, int]], lw: N.NameWords) -> list[Cand]:
+class _Spans:
+    """Spans of one text, asked "does any overlap [s, e)?" in O(e - s), not O(spans): a
+    byte per character marks the characters they cover (two non-empty spans overlap when
+    they share a character). Empty spans, which never occur in practice, are checked one
+    by one against the list, so the answer is always that of the plain `any(...)`."""
+
+    __slots__ = ("mask", "spans", "empty")
+
+    def __init__(self, size: int, spans=()):
+        self.mask = bytearray(size)
+        self.spans: list[tuple[int, int]] = []
+        self.empty: list[tuple[int, int]] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        self.spans.append((s, e))
+        if s < e:
+            lo, hi = max(s, 0), min(e, len(self.mask))
+            self.mask[lo:hi] = b"\x01" * max(hi - lo, 0)
+            if lo >= hi:  # wholly outside the text (a stale analysis): kept aside
+                self.empty.append((s, e))
+        else:
+            self.empty.append((s, e))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        if s >= e or s < 0 or e > len(self.mask):
+            return any(s < te and ts < e for ts, te in self.spans)
+        return self.mask.find(1, s, e) != -1 or any(s < te and ts < e for ts, te in self.empty)
+
+
+class _Overlapping:
+    """The first of some candidates (in their list order) that overlaps [s, e): found
+    among those starting before e by walking back from e while a prefix maximum of the
+    ends says one may still reach s, instead of scanning the whole list."""
+
+    def __init__(self, cands: list[Cand]):
+        order = sorted(range(len(cands)), key=lambda k: cands[k].start)
+        self.cands = cands
+        self.order = order
+        self.starts = [cands[k].start for k in order]
+        self.reach = list(accumulate((cands[k].end for k in order), max))
+
+    def first(self, s: int, e: int) -> Cand | None:
+        best = None
+        i = bisect_left(self.starts, e) - 1
+        while i >= 0 and self.reach[i] > s:
+            k = self.order[i]
+            c = self.cands[k]
+            if c.start < e and s < c.end and (best is None or k < best):
+                best = k
+            i -= 1
+        return None if best is None else self.cands[best]
+
+
+def _honorific_names(doc: Doc, taken: _Spans, lw: N.NameWords) -> list[Cand]:
     """"Lord Laming's review": a name the model missed, found by its honorific."""
     out = []
     for m in lw.honorific_name.finditer(doc.text):
@@ -271,11 +328,11 @@ def _honorific_names(doc: Doc, taken: list[tuple[int, int]], lw: N.NameWords) ->
         if (not name or first in lw.not_after_honorific or N.is_month_or_day(first)
                 or first in lw.not_first or first.lower() in lw.minor_words):
             continue
-        if any(s < te and ts < e for ts, te in taken):
+        if taken.overlaps(s, e):
             continue
         # Drop trailing words that are not part of the name ("Munro Review").
         out.append(Cand(doc, s, e, name, PERSON, "honorific", True, f"{m.group(1)} {name}"))
-        taken.append((s, e))
+        taken.add(s, e)
     return out
 
 
@@ -283,8 +340,14 @@ def _acronym_definitions(doc: Doc, cands: list[Cand], lw: N.NameWords,
                          acronyms: list[tuple[str, str]]) -> list[Cand]:
     """"the Local Government Association (LGA)": remember the pair in `acronyms`; add
     either side the model missed."""
-    out = []
+    out: list[Cand] = []
     text = doc.text
+    taken = _Spans(len(text), ((c.start, c.end) for c in cands))  # then `out` added
+    by_span: dict[tuple[int, int], list[Cand]] = {}
+    for c in cands:
+        by_span.setdefault((c.start, c.end), []).append(c)
+    labelled = _Overlapping([c for c in cands if c.label in (ORGANISATION, PLACE, LAW, WORK,
+                                                                 OTHER)])
     for m in _ACRONYM_DEF.finditer(text):
         acr = m.group(2)
         if not N.is_acronym(acr) or N.acronym_key(acr) in lw.not_acronyms:
@@ -301,16 +364,17 @@ def _acronym_definitions(doc: Doc, cands: list[Cand], lw: N.NameWords,
         es, ee = N.clean_span(text, *exp_span)
         expansion = text[es:ee]
         acronyms.append((N.acronym_key(acr), expansion))
-        label = next((c.label for c in cands if c.start < ee and es < c.end
-                      and c.label in (ORGANISATION, PLACE, LAW, WORK, OTHER)), ORGANISATION)
-        for c in cands:
-            if (c.start, c.end) == (es, ee):
-                c.strong = True  # defined by its acronym: a name, whatever the corpus writes
-        if not any(c.start < ee and es < c.end for c in cands + out):
+        first = labelled.first(es, ee)
+        label = first.label if first is not None else ORGANISATION
+        for c in by_span.get((es, ee), ()):
+            c.strong = True  # defined by its acronym: a name, whatever the corpus writes
+        if not taken.overlaps(es, ee):
             out.append(Cand(doc, es, ee, expansion, label, "acronym", True))
+            taken.add(es, ee)
         a_s, a_e = m.start(2), m.end(2)
-        if not any(c.start < a_e and a_s < c.end for c in cands + out):
+        if not taken.overlaps(a_s, a_e):
             out.append(Cand(doc, a_s, a_e, acr, label, "acronym", True))
+            taken.add(a_s, a_e)
     return out
 
 

@@ -7,6 +7,7 @@ Works sentence by sentence over a `Document`, keeping the context that pronouns 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ class Attributor:
         self.doc = doc
         self.lex = lex
         self.writer = self._writer()
-        self.full_names: list[str] = []
+        self.full_names = _Names()
         self.last_person: Actor | None = None
         self.last_speaker: Actor | None = None  # a named person who said something
         self.last_actor: Actor | None = None  # anyone credited with a statement
@@ -72,9 +73,9 @@ class Attributor:
             words.pop(0)
         name = " ".join(words)
         if len(words) == 1:
-            for full in reversed(self.full_names):
-                if full.split()[-1] == name:
-                    return full
+            full = self.full_names.last_ending(name)
+            if full is not None:
+                return full
         return name
 
     def name_of(self, i: int, quoted: bool) -> Actor | None:
@@ -252,8 +253,10 @@ class Attributor:
         if unit.quoted:
             speaker = own or self.para_speaker.get(unit.para)
             if speaker is None:
-                later = [u for u in range(ui + 1, len(d.units)) if d.units[u].para == unit.para]
-                for u in later:
+                later = ui + 1  # (a paragraph's units are consecutive)
+                while later < len(d.units) and d.units[later].para == unit.para:
+                    later += 1
+                for u in range(ui + 1, later):
                     speaker = self._peek_speaker(u)
                     if speaker:
                         break
@@ -310,7 +313,7 @@ class Attributor:
 
     def _snapshot(self) -> tuple:
         return (self.last_person, self.last_speaker, self.last_actor, self.doc_owner,
-                list(self.full_names), self.last_role, self.last_body)
+                self.full_names.copy(), self.last_role, self.last_body)
 
     # stance and actor of a mention -------------------------------------------------------
     def attribute(self, ui: int, matched: Sequence[int]) -> tuple[Actor | None, str]:
@@ -430,3 +433,45 @@ class Attributor:
             if lemma in ("force", "oblige", "require") and d.kids(i, "auxpass"):
                 return True
         return False
+
+
+class _Names:
+    """The full names met so far, as a list that is copied for each sentence's context:
+    all copies share one append-only list and keep their length of it (plus what was
+    added to a copy alone), so a copy costs nothing and a lookup no scan of the list."""
+
+    __slots__ = ("_all", "_at", "_by_last", "_n", "_extra")
+
+    def __init__(self) -> None:
+        self._all: list[str] = []
+        self._at: dict[str, int] = {}  # name -> its position in `_all`
+        self._by_last: dict[str, list[int]] = {}  # last word -> positions in `_all`
+        self._n = 0
+        self._extra: list[str] = []
+
+    def copy(self) -> _Names:
+        other = _Names.__new__(_Names)
+        other._all, other._at, other._by_last = self._all, self._at, self._by_last
+        other._n, other._extra = self._n, list(self._extra)
+        return other
+
+    def __contains__(self, name: str) -> bool:
+        return self._at.get(name, self._n) < self._n or name in self._extra
+
+    def append(self, name: str) -> None:
+        if self._n == len(self._all) and not self._extra and name not in self._at:
+            self._at[name] = self._n
+            self._by_last.setdefault(name.split()[-1], []).append(self._n)
+            self._all.append(name)
+            self._n += 1
+        else:
+            self._extra.append(name)
+
+    def last_ending(self, word: str) -> str | None:
+        """The latest name whose last word is `word`."""
+        for full in reversed(self._extra):
+            if full.split()[-1] == word:
+                return full
+        at = self._by_last.get(word, ())
+        k = bisect_left(at, self._n) - 1
+        return self._all[at[k]] if k >= 0 else None

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import and_
 
 from reader.domain import Article
 from reader.extraction.nlp import Analysis
+from reader.extraction.nlpcache import Tokens
 from reader.extraction.policies.codebook import EDGE_PUNCT, QUOTES, Gap, Pattern, Term
 
 _QUOTE_MARK = re.compile("[“”\"‘’']")
@@ -29,9 +31,70 @@ class Unit:
     start: int
     end: int
     para: int
-    tokens: list[int]
+    tokens: Sequence[int]  # a range of token indices
     quoted: bool = False
     question: bool = False
+
+
+class _Words(Sequence):
+    """A token column of word ids read as the words (a long article's lemma, POS, dep)."""
+
+    __slots__ = ("ids", "words")
+
+    def __init__(self, ids: array, words: list[str]):
+        self.ids, self.words = ids, words
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):
+        return self.words[self.ids[i]]
+
+
+class _Slices(Sequence):
+    """Each token's text, sliced from the full text when asked for."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str, starts: array, ends: array):
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        return self.text[self.starts[i]:self.ends[i]]
+
+
+class _Children(Sequence):
+    """Each token's dependents in token order, from the head column: two int arrays
+    (offsets and the children grouped by head) instead of a list per token."""
+
+    __slots__ = ("_at", "_kids")
+
+    def __init__(self, head: Sequence[int]):
+        n = len(head)
+        counts = array("i", bytes(4 * (n + 1)))
+        for i, h in enumerate(head):
+            if h != i:
+                counts[h + 1] += 1
+        self._at = array("i", accumulate(counts))
+        fill = array("i", self._at)
+        self._kids = array("i", bytes(4 * self._at[-1])) if n else array("i")
+        for i, h in enumerate(head):
+            if h != i:
+                self._kids[fill[h]] = i
+                fill[h] += 1
+
+    def __len__(self) -> int:
+        return len(self._at) - 1
+
+    def __getitem__(self, i) -> list[int]:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._kids[self._at[i]:self._at[i + 1]].tolist()
 
 
 class Document:
@@ -44,20 +107,29 @@ class Document:
         self.text = f"{article.title}\n\n{article.body}" if article.title else article.body
         self.offset = analysis.body_offset
         toks = analysis.tokens
-        self.tok_text = [self.text[s:e] for s, e, *_ in toks]
-        self.lemma = [t[2] for t in toks]
-        self.pos = [t[3] for t in toks]
-        self.dep = [t[4] for t in toks]
-        self.head = [t[5] for t in toks]
-        self.children: list[list[int]] = [[] for _ in toks]
-        for i, h in enumerate(self.head):
-            if h != i:
-                self.children[h].append(i)
+        if isinstance(toks, Tokens):  # a long article, loaded compactly: views, no lists
+            starts = toks.column(0)
+            self.tok_text = _Slices(self.text, starts, toks.column(1))
+            self.lemma, self.pos, self.dep = (_Words(toks.column(k), toks.words)
+                                              for k in (2, 3, 4))
+            self.head = toks.column(5)
+            self.children = _Children(self.head)
+        else:
+            starts = array("i", [t[0] for t in toks])
+            self.tok_text = [self.text[s:e] for s, e, *_ in toks]
+            self.lemma = [t[2] for t in toks]
+            self.pos = [t[3] for t in toks]
+            self.dep = [t[4] for t in toks]
+            self.head = [t[5] for t in toks]
+            self.children = [[] for _ in toks]
+            for i, h in enumerate(self.head):
+                if h != i:
+                    self.children[h].append(i)
+        self._starts = starts
         self.ent_of: dict[int, tuple[int, int, str]] = {}
-        starts = [t[0] for t in toks]
         for ent in analysis.ents:
-            for i in range(bisect_left(starts, ent[0]), len(toks)):
-                if toks[i][0] >= ent[1]:
+            for i in range(bisect_left(starts, ent[0]), len(starts)):
+                if starts[i] >= ent[1]:
                     break
                 self.ent_of[i] = ent
         self.paras = self._paragraphs()
@@ -124,10 +196,15 @@ class Document:
 
     def _units(self) -> list[Unit]:
         units: list[Unit] = []
-        starts = [t[0] for t in self.an.tokens]
+        starts = self._starts
+        para_ends = [pe for _, pe in self.paras]
         for s, e in self.an.sents:
             s = max(s, self.offset)
-            for pi, (ps, pe) in enumerate(self.paras):
+            # the paragraphs the sentence overlaps: from the first one ending after it starts
+            for pi in range(bisect_right(para_ends, s), len(self.paras)):
+                ps, pe = self.paras[pi]
+                if ps >= e:
+                    break
                 a, b = max(s, ps), min(e, pe)
                 if a >= b:
                     continue
@@ -137,12 +214,7 @@ class Document:
                 if not any(c.isalnum() for c in self.text[a:b]):
                     continue
                 lo = bisect_left(starts, a)
-                toks = []
-                for i in range(lo, len(starts)):
-                    if starts[i] >= b:
-                        break
-                    toks.append(i)
-                unit = Unit(a, b, pi, toks)
+                unit = Unit(a, b, pi, range(lo, max(lo, bisect_left(starts, b, lo))))
                 unit.quoted = self.quoted_share(a, b) >= 0.5
                 unit.question = self.text[a:b].rstrip("’'\"”) ").endswith("?")
                 units.append(unit)
@@ -150,11 +222,12 @@ class Document:
 
     # the matcher's index -----------------------------------------------------------------
     def _content_index(self):
-        content: list[int] = []  # token indices of words (punctuation, possessives skipped)
-        unit_of: list[int] = []
-        index: dict[str, list[int]] = defaultdict(list)
-        self.keys: dict[int, frozenset[str]] = {}
-        self.surface: dict[int, str] = {}
+        # (int arrays, not lists: a long article has millions of words)
+        content = array("i")  # token indices of words (punctuation, possessives skipped)
+        unit_of = array("i")
+        index: dict[str, array] = defaultdict(lambda: array("i"))
+        self._keys_at: list[frozenset[str]] = []  # per position in `content`
+        self._surface_at: list[str] = []
         for ui, unit in enumerate(self.units):
             for ti in unit.tokens:
                 if self.pos[ti] in ("PUNCT", "SPACE"):
@@ -165,12 +238,12 @@ class Document:
                 pos = len(content)
                 content.append(ti)
                 unit_of.append(ui)
-                self.keys[ti] = keys
-                self.surface[ti] = surface
+                self._keys_at.append(keys)
+                self._surface_at.append(surface)
                 for k in keys:
                     index[k].append(pos)
                 index["=" + surface].append(pos)
-        return content, unit_of, index
+        return content, unit_of, dict(index)
 
     def _word_keys(self, raw: str, lemma: str, pos: str) -> tuple[str, frozenset[str]]:
         """(surface, match keys) of a token; ("", ...) for a possessive or bare punctuation.
@@ -193,10 +266,9 @@ class Document:
         return hit
 
     def _term_ok(self, term: Term, pos: int) -> bool:
-        ti = self.content[pos]
-        if term.pos and self.pos[ti] != term.pos:
+        if term.pos and self.pos[self.content[pos]] != term.pos:
             return False
-        return bool(term.keys & self.keys[ti]) or self.surface[ti] in term.exact
+        return bool(term.keys & self._keys_at[pos]) or self._surface_at[pos] in term.exact
 
     def find(self, pattern: Pattern) -> list[tuple[int, int]]:
         """Matches as (first, last) positions in `self.content`, inside one unit."""
