@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from reader.store.connection import fsync
+
 log = logging.getLogger(__name__)
 
 # The tables holding what the user wrote (notes_fts is derived from notes and rebuilt).
@@ -140,7 +142,7 @@ class JournalWriter:
         fd = os.open(new, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         _lock(fd)
         os.replace(new, path)
-        _fsync_dir(self.folder)
+        fsync(self.folder)
         self._fd, self._path = fd, path
 
     def rotate(self) -> None:
@@ -167,19 +169,6 @@ def _lock(fd: int) -> bool:
         return True
     except OSError:
         return False
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- reading and replaying -------------------------------------------------------------------
