@@ -1,7 +1,10 @@
 """`python -m tests.bench --quick | --full [--huge]`: run the benchmarks, print the figures.
 
 --quick  search on 1k generated articles, NER on 200 (mentions on those 200); < 90 s.
---full   1k and 10k articles (plus 100k with --huge); refreshes tests/bench/RESULTS.md.
+--full   1k and 10k articles, and 50k for search only (NLP off: no NER, mentions, re-index or
+         cold start there); 100k too with --huge; refreshes tests/bench/RESULTS.md.
+--sizes N,N  only these generated sizes (printed; RESULTS.md untouched unless --results).
+--render RUNS.json  render the report again from a run's saved raw figures.
 BENCH_CORPUS=DIR measures a folder of real articles instead of generated ones.
 The last line printed is always `bench: search_p95_ms=… mentions_p95_ms=… index_docs_per_s=…
 ner_ratio=… fts5_ratio=… cold_start_s=…` ("na" where a figure could not be measured).
@@ -27,6 +30,7 @@ from .generate import Generator
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 NER_SAMPLE_FULL = 1000  # NER throughput is per article: a sample this big is plenty
+SEARCH_ONLY = 20000  # above this many articles: index (NLP off), search and peers only
 
 COLD_START = r"""
 import json, os, sys, time
@@ -122,6 +126,8 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
     n_files = sum(1 for f in corpus.iterdir() if f.is_file() and f.suffix != ".toml")
     big = n_files > 5000
     out: dict = {"label": label, "files": n_files}
+    if n_files > SEARCH_ONLY:
+        return measure_search(corpus, work, quick, label, out)
     log(f"{label}: import + index ({n_files} files)")
     out["reader"] = run_job("reader", {
         "corpus": str(corpus), "work": str(work),
@@ -162,6 +168,20 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
     return out
 
 
+def measure_search(corpus: Path, work: Path, quick: bool, label: str, out: dict) -> dict:
+    """A big corpus: import + index with NLP off, search (warm and cold), the peers."""
+    log(f"{label}: import + index, NLP off ({out['files']} files), search")
+    out["reader"] = run_job("reader", {
+        "corpus": str(corpus), "work": str(work), "bare_runs": 1, "nlp_runs": 0,
+        "search": True, "reps": 3 if quick else 5, "facets": False, "mentions": False}, work)
+    out["search_only"] = True
+    log(f"{label}: peers (SQLite FTS5, tantivy)")
+    out["peers"] = run_job("peers", {"corpus": str(corpus), "work": str(work),
+                                     "author": out["reader"].get("author", ""),
+                                     "reps": 3 if quick else 5}, work)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -169,13 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="1k search, 200 NER (< 90 s)")
     mode.add_argument("--full", action="store_true", help="1k and 10k; writes RESULTS.md")
     parser.add_argument("--huge", action="store_true", help="with --full: also 100k articles")
+    parser.add_argument("--sizes", help="with --full: only these sizes (comma-separated)")
+    parser.add_argument("--render", type=Path, help="with --full: report from a saved runs.json")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (printed)")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="where --full writes its report (default: tests/bench/RESULTS.md)")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text())
+        return _report(saved["runs"], saved["meta"], args, write=args.results != RESULTS)
     started = time.monotonic()
     when = dt.datetime.now(dt.UTC)
     tmp = Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    log(f"work folder {tmp}")
     real = os.environ.get("BENCH_CORPUS")
     runs: list[dict] = []
     gen = None
@@ -187,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             runs.append(measure(corpus, tmp / "real", args.quick, f"{corpus.name} (real)"))
         else:
-            sizes = [1000] if args.quick else [1000, 10000] + ([100000] if args.huge else [])
+            sizes = [1000] if args.quick else [1000, 10000, 50000] + (
+                [100000] if args.huge else [])
+            if args.sizes:
+                sizes = [int(x) for x in args.sizes.split(",")]
             gen = Generator()
             for n in sizes:
                 t0 = time.perf_counter()
@@ -196,26 +225,35 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"generated {n} articles in {time.perf_counter() - t0:.1f} s "
                     f"(vocabulary: {gen.vocab_source})")
                 runs.append(measure(corpus, tmp / f"work-{n}", args.quick, f"{n:,} articles"))
-                shutil.rmtree(corpus, ignore_errors=True)
-                shutil.rmtree(tmp / f"work-{n}", ignore_errors=True)
-        figures = [report.figures(r) for r in runs]
-        machine = report.machine()
-        meta = {"date": when.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine,
-                "mode": "quick" if args.quick else "full" + (" + huge" if args.huge else ""),
+                (tmp / "runs.json").write_text(json.dumps({"runs": runs}))
+                if not args.keep:
+                    shutil.rmtree(corpus, ignore_errors=True)
+                    shutil.rmtree(tmp / f"work-{n}", ignore_errors=True)
+        meta = {"date": when.strftime("%Y-%m-%d %H:%M UTC"), "machine": report.machine(),
+                "mode": "quick" if args.quick else "full" + (" + huge" if args.huge else "")
+                + (f" (sizes {args.sizes})" if args.sizes else ""),
                 "vocab": gen.vocab_source if gen else "real articles (BENCH_CORPUS)",
                 "wall_s": time.monotonic() - started}
-        text = report.render(meta, figures)
-        print(text)
-        if args.full and not real:
-            report.write_results(args.results, text)
-            log(f"wrote {args.results}")
-        print(report.summary_line(figures[-1]))
-        return 0
+        (tmp / "runs.json").write_text(json.dumps({"runs": runs, "meta": meta}))
+        write = args.full and not real and (not args.sizes or args.results != RESULTS)
+        return _report(runs, meta, args, write)
     finally:
         if args.keep:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _report(runs: list[dict], meta: dict, args, write: bool) -> int:
+    figures = [report.figures(r) for r in runs]
+    text = report.render(meta, figures)
+    print(text)
+    if write:
+        report.write_results(args.results, text)
+        log(f"wrote {args.results}")
+    # the summary line: the largest size measured with every figure (not a search-only one)
+    print(report.summary_line(([f for f in figures if not f.get("search_only")] or figures)[-1]))
+    return 0
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def _ok(job) -> bool:
 
 def figures(run: dict) -> dict:
     """Flat figures of one corpus size (None where not measurable)."""
-    f: dict = {"label": run["label"], "notes": []}
+    f: dict = {"label": run["label"], "notes": [], "search_only": run.get("search_only", False)}
     r = run.get("reader", {})
     if not _ok(r):
         f["notes"].append(f"reader job failed: {r.get('error')}")
@@ -105,7 +105,7 @@ def figures(run: dict) -> dict:
         f.update(incl_ner_s=incl, incl_ner_docs_per_s=n / incl,
                  incl_ner_est=(not nlp_in_index and ner_n < n),
                  ner_share=(incl - bare_s) / incl, ner_ratio=(n / incl) / (ner_n / pipe_s))
-    else:
+    elif not f["search_only"]:
         f["notes"].append(f"NER job failed: {ner.get('error')}")
     # re-index
     rx = [x for x in run.get("reindex", []) if _ok(x)]

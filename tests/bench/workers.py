@@ -104,29 +104,43 @@ def job_reader(p: dict) -> dict:
 
 
 def _search(lib, author: str, reps: int, facets: bool) -> dict:
+    """Warm (runs 2..reps+1 of each query) and cold (each query's first run in the process)
+    latency, wall clock and the searching thread's CPU time (robust to other processes' load),
+    overall and by query kind."""
     samples: list[float] = []
+    cpu: list[float] = []
     cold: list[float] = []  # each query's first run (its terms not yet read in this process)
+    cold_cpu: list[float] = []
     by_kind: dict[str, list[float]] = {}
+    cold_kind: dict[str, list[float]] = {}
     per_query: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     first = None
+    load = [os.getloadavg()[0]]
     for q in queries(author):
         for rep in range(reps + 1):
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             res = lib.search.run(q.reader, limit=10, facets=facets)
             dt = time.perf_counter() - t0
+            dc = time.thread_time() - c0
             if first is None:
                 first = dt  # the first query also opens the index
             elif not rep:
                 cold.append(dt)
+                cold_cpu.append(dc)
+                cold_kind.setdefault(q.kind, []).append(dt)
             if rep:  # the first run of each query warms Whoosh's caches
                 samples.append(dt)
+                cpu.append(dc)
                 by_kind.setdefault(q.kind, []).append(dt)
                 per_query.setdefault(q.reader, []).append(dt * 1000)
         hits[q.reader] = res.total
+    load.append(os.getloadavg()[0])
     return {**_lat(samples), "first_ms": first * 1000, "per_query_ms": per_query,
-            "cold": _lat(cold),
-            "kinds": {k: _lat(v) for k, v in by_kind.items()}, "hits": hits}
+            "cold": _lat(cold), "cpu": _lat(cpu), "cold_cpu": _lat(cold_cpu), "load": load,
+            "kinds": {k: _lat(v) for k, v in by_kind.items()},
+            "cold_kinds": {k: _lat(v) for k, v in cold_kind.items()}, "hits": hits}
 
 
 def _ui_search(lib, author: str, reps: int) -> dict:
@@ -135,13 +149,16 @@ def _ui_search(lib, author: str, reps: int) -> dict:
     from reader.ui.operations.search import _with_mention_snippets
 
     samples: list[float] = []
+    cpu: list[float] = []
     for q in queries(author):
         for rep in range(reps + 1):
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             _with_mention_snippets(lib, lib.search.run(q.reader, limit=50, facets=True))
             if rep:
                 samples.append(time.perf_counter() - t0)
-    return _lat(samples)
+                cpu.append(time.thread_time() - c0)
+    return {**_lat(samples), "cpu": _lat(cpu)}
 
 
 def _mentions(lib) -> dict:
@@ -269,6 +286,7 @@ def job_peers(p: dict) -> dict:
         (work / "peer.sqlite3").unlink(missing_ok=True)
         seconds, search = build()
         samples, hits, kinds, per_query = [], {}, {}, {}
+        cold, cold_kinds = [], {}
         for q in queries(p.get("author", "")):
             if getattr(q, name) is None:
                 continue
@@ -276,7 +294,10 @@ def job_peers(p: dict) -> dict:
                 t0 = time.perf_counter()
                 total = search(q)
                 dt = time.perf_counter() - t0
-                if rep:
+                if not rep:
+                    cold.append(dt)
+                    cold_kinds.setdefault(q.kind, []).append(dt)
+                else:
                     samples.append(dt)
                     kinds.setdefault(q.kind, []).append(dt)
                     per_query.setdefault(q.reader, []).append(dt * 1000)
@@ -284,6 +305,8 @@ def job_peers(p: dict) -> dict:
         size = du_mb(work / ("peer.sqlite3" if name == "fts5" else "peer-tantivy"))
         out[name] = {"build_s": seconds, "search": _lat(samples), "per_query_ms": per_query,
                      "hits": hits, "kinds": {k: _lat(v) for k, v in kinds.items()},
+                     "cold": _lat(cold),
+                     "cold_kinds": {k: _lat(v) for k, v in cold_kinds.items()},
                      "index_mb": size}
         del search
     out["rss_mb"] = _rss_mb()
