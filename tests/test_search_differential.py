@@ -215,3 +215,18 @@ def test_snippets_built_later_equal_the_searchs_own(index):
         assert all(h.snippet for h in part.hits[:5]) and not any(h.snippet for h in part.hits[5:])
         later = ix.snippets(query, [h.id for h in part.hits[5:]])
         assert [later[h.id] for h in part.hits[5:]] == [h.snippet for h in full.hits[5:]]
+
+
+def test_snippet_splitter_finds_whooshs_tokens():
+    """The snippets' faster tokenizer pattern (reader.search.stems.FASTER) gives exactly the
+    tokens of Whoosh's RegexTokenizer, dotted and starred words included."""
+    from reader.search.schema import analyzer
+    from reader.search.stems import FASTER, FastStems
+
+    stems = FastStems(analyzer())
+    assert stems.regex.pattern in FASTER  # else the fallback pattern is in use
+    text = ("U.S. troops.. e.g. a..b 3.14.15 x*y.z* .lead trail. ..  naïve café’s "
+            "co-op O’Neill word.word.word. ab.c.d..e under_score 2014-04-17 *.*")
+    tokens = [m.group() for m in stems.regex.finditer(text)]
+    assert stems.splitter.split(text)[1::2] == tokens
+    assert "".join(stems.splitter.split(text)) == text
