@@ -337,8 +337,8 @@ class SearchIndex:
             else:
                 total, top, groups = self._evaluate(s, q, limit, facets, n_snip, budget)
             hits = []
-            for i, (docnum, score, snippet) in enumerate(top):
-                stored = s.stored_fields(docnum)
+            for i, (docnum, score, snippet, *read) in enumerate(top):
+                stored = read[0] if read else s.stored_fields(docnum)
                 if i < n_snip and not snippet:
                     from reader.search.snippets import lead
 
@@ -373,9 +373,11 @@ class SearchIndex:
             words = frozenset(body.from_bytes(t[1]) for t in _per_segment(
                 s, lambda r: q.existing_terms(r, expand=True, fieldname="body")))
         for i, (docnum, score) in enumerate(top):
-            snippet = (self._snippets.make(s.stored_fields(docnum)["body"], words)
-                       if i < n_snip else None)
-            out.append((docnum, score, snippet))
+            if i < n_snip:  # the stored fields are read (and unpickled) once per hit
+                stored = s.stored_fields(docnum)
+                out.append((docnum, score, self._snippets.make(stored["body"], words), stored))
+            else:
+                out.append((docnum, score, None))
         groups = {}
         if facets:
             arrays = self._evaluator.arrays
