@@ -286,11 +286,12 @@ def job_peers(p: dict) -> dict:
         (work / "peer.sqlite3").unlink(missing_ok=True)
         seconds, search = build()
         samples, hits, kinds, per_query = [], {}, {}, {}
-        cold, cold_kinds = [], {}
+        cold, cold_kinds, cpu = [], {}, []
         for q in queries(p.get("author", "")):
             if getattr(q, name) is None:
                 continue
             for rep in range(p.get("reps", 5) + 1):
+                c0 = time.process_time()  # the process's: an engine may search in threads
                 t0 = time.perf_counter()
                 total = search(q)
                 dt = time.perf_counter() - t0
@@ -298,6 +299,7 @@ def job_peers(p: dict) -> dict:
                     cold.append(dt)
                     cold_kinds.setdefault(q.kind, []).append(dt)
                 else:
+                    cpu.append(time.process_time() - c0)
                     samples.append(dt)
                     kinds.setdefault(q.kind, []).append(dt)
                     per_query.setdefault(q.reader, []).append(dt * 1000)
@@ -305,7 +307,7 @@ def job_peers(p: dict) -> dict:
         size = du_mb(work / ("peer.sqlite3" if name == "fts5" else "peer-tantivy"))
         out[name] = {"build_s": seconds, "search": _lat(samples), "per_query_ms": per_query,
                      "hits": hits, "kinds": {k: _lat(v) for k, v in kinds.items()},
-                     "cold": _lat(cold),
+                     "cold": _lat(cold), "cpu": _lat(cpu), "load": os.getloadavg()[0],
                      "cold_kinds": {k: _lat(v) for k, v in cold_kinds.items()},
                      "index_mb": size}
         del search
