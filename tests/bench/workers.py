@@ -114,6 +114,7 @@ def _search(lib, author: str, reps: int, facets: bool) -> dict:
     by_kind: dict[str, list[float]] = {}
     cold_kind: dict[str, list[float]] = {}
     per_query: dict[str, list[float]] = {}
+    per_query_cpu: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     first = None
     load = [os.getloadavg()[0]]
@@ -135,10 +136,12 @@ def _search(lib, author: str, reps: int, facets: bool) -> dict:
                 cpu.append(dc)
                 by_kind.setdefault(q.kind, []).append(dt)
                 per_query.setdefault(q.reader, []).append(dt * 1000)
+                per_query_cpu.setdefault(q.reader, []).append(dc * 1000)
         hits[q.reader] = res.total
     load.append(os.getloadavg()[0])
     return {**_lat(samples), "first_ms": first * 1000, "per_query_ms": per_query,
-            "cold": _lat(cold), "cpu": _lat(cpu), "cold_cpu": _lat(cold_cpu), "load": load,
+            "per_query_cpu_ms": per_query_cpu, "cold": _lat(cold), "cpu": _lat(cpu),
+            "cold_cpu": _lat(cold_cpu), "load": load,
             "kinds": {k: _lat(v) for k, v in by_kind.items()},
             "cold_kinds": {k: _lat(v) for k, v in cold_kind.items()}, "hits": hits}
 
@@ -286,7 +289,7 @@ def job_peers(p: dict) -> dict:
         (work / "peer.sqlite3").unlink(missing_ok=True)
         seconds, search = build()
         samples, hits, kinds, per_query = [], {}, {}, {}
-        cold, cold_kinds, cpu = [], {}, []
+        cold, cold_kinds, cpu, per_query_cpu = [], {}, [], {}
         for q in queries(p.get("author", "")):
             if getattr(q, name) is None:
                 continue
@@ -300,6 +303,7 @@ def job_peers(p: dict) -> dict:
                     cold_kinds.setdefault(q.kind, []).append(dt)
                 else:
                     cpu.append(time.process_time() - c0)
+                    per_query_cpu.setdefault(q.reader, []).append(cpu[-1] * 1000)
                     samples.append(dt)
                     kinds.setdefault(q.kind, []).append(dt)
                     per_query.setdefault(q.reader, []).append(dt * 1000)
@@ -308,6 +312,7 @@ def job_peers(p: dict) -> dict:
         out[name] = {"build_s": seconds, "search": _lat(samples), "per_query_ms": per_query,
                      "hits": hits, "kinds": {k: _lat(v) for k, v in kinds.items()},
                      "cold": _lat(cold), "cpu": _lat(cpu), "load": os.getloadavg()[0],
+                     "per_query_cpu_ms": per_query_cpu,
                      "cold_kinds": {k: _lat(v) for k, v in cold_kinds.items()},
                      "index_mb": size}
         del search
