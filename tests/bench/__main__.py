@@ -7,7 +7,9 @@
 --render RUNS.json  render the report again from a run's saved raw figures.
 BENCH_CORPUS=DIR measures a folder of real articles instead of generated ones.
 The last line printed is always `bench: search_p95_ms=… mentions_p95_ms=… index_docs_per_s=…
-ner_ratio=… fts5_ratio=… cold_start_s=…` ("na" where a figure could not be measured).
+ner_ratio=… fts5_ratio=… cold_start_s=… search_cpu_p95_ms=… load=…` ("na" where a figure could
+not be measured; the last two: the search's CPU-time p95 and the load average, since wall
+times on a shared machine grow with the load).
 """
 
 from __future__ import annotations

@@ -475,4 +475,7 @@ def summary_line(f: dict) -> str:
             f"index_docs_per_s={num(f.get('index_docs_per_s'), '{:.0f}')} "
             f"ner_ratio={num(f.get('ner_ratio'), '{:.2f}')} "
             f"fts5_ratio={num(fts5.get('search_ratio'), '{:.1f}')} "
-            f"cold_start_s={num(cold, '{:.2f}')}")
+            f"cold_start_s={num(cold, '{:.2f}')} "
+            # load-independent companions: the search's CPU time, the load average
+            f"search_cpu_p95_ms={num((f.get('search_cpu') or {}).get('p95_ms'), '{:.1f}')} "
+            f"load={num((f.get('search_load') or [None])[-1], '{:.1f}')}")
