@@ -34,6 +34,7 @@ PROBE = textwrap.dedent("""
     win.show()
     app.processEvents()
     shown = time.perf_counter() - started
+    shown_cpu = time.process_time()
     rows = win.article_model.rowCount()
     loop = QEventLoop()
     reports = []
@@ -41,7 +42,7 @@ PROBE = textwrap.dedent("""
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
     checked = time.perf_counter() - started
-    out = {"shown": shown, "checked": checked, "rows": rows,
+    out = {"shown": shown, "shown_cpu": shown_cpu, "checked": checked, "rows": rows,
            "analysed": getattr(reports[0], "analysed", None) if reports else None,
            "spacy": sorted(m for m in sys.modules if m == "spacy" or m.startswith("spacy."))}
     win.close()
@@ -57,7 +58,7 @@ def _start(data: Path, corpus: Path, mode: str) -> dict:
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"window shown after {out['shown']:.3f} s, index checked after {out['checked']:.3f} s")
+    print(f"window shown after {out['shown']:.3f} s ({out['shown_cpu']:.3f} s CPU), index checked after {out['checked']:.3f} s")
     return out
 
 
@@ -77,5 +78,6 @@ def test_start_with_a_built_index_is_fast_and_never_imports_spacy(tmp_path, ui_c
     assert out["rows"] == 3
     assert out["spacy"] == []
     assert out["analysed"] in (0, None)
-    # The target is 1.0 s; the bound leaves room for a loaded test machine.
-    assert out["shown"] < 2.5
+    # The target is 1.0 s (measured in the bench). Here the bound is on the process's CPU
+    # time, which a loaded machine does not inflate the way it does wall-clock time.
+    assert out["shown_cpu"] < 2.5
