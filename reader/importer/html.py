@@ -65,10 +65,24 @@ def _page(markup: str) -> tuple[list[str], str]:
         "//meta[@property='og:site_name' or @name='og:site_name']/@content") if v.strip()), "")
     for bad in root.xpath("//script|//style|//noscript|//template|//head|//svg"):
         bad.drop_tree()
+    return _block_lines(root), site
+
+
+_BREAK = "\u2029"  # a block boundary; the page's own line breaks are spaces (hard-wrapped HTML)
+
+
+def _block_lines(root) -> list[str]:
+    """The text of a parsed page, one line per block (a paragraph, a list item, a cell…),
+    whitespace collapsed; a `<pre>` keeps its lines. The tree is changed."""
+    for pre in root.iter("pre"):
+        for node in pre.iter():
+            node.text = node.text and node.text.replace("\n", _BREAK)
+            if node is not pre:
+                node.tail = node.tail and node.tail.replace("\n", _BREAK)
     for el in root.iter(*_BLOCK_TAGS):
-        el.tail = "\n" + (el.tail or "")
-        el.text = "\n" + (el.text or "")
-    return [" ".join(ln.split()) for ln in root.text_content().split("\n")], site
+        el.tail = _BREAK + (el.tail or "")
+        el.text = _BREAK + (el.text or "")
+    return [" ".join(ln.split()) for ln in root.text_content().split(_BREAK)]
 
 
 _WORD = re.compile(r"\w+")
@@ -114,10 +128,7 @@ def _readability_lines(markup: str) -> list[str]:
     except Exception:  # noqa: BLE001 - a second opinion that fails is no opinion
         log.debug("readability failed", exc_info=True)
         return []
-    for el in root.iter(*_BLOCK_TAGS):
-        el.tail = "\n" + (el.tail or "")
-        el.text = "\n" + (el.text or "")
-    return [ln for ln in (" ".join(x.split()) for x in root.text_content().split("\n")) if ln]
+    return [ln for ln in _block_lines(root) if ln]
 
 
 def _better_lines(markup: str, lines: list[str], comments: list[str]) -> list[str]:
@@ -125,9 +136,7 @@ def _better_lines(markup: str, lines: list[str], comments: list[str]) -> list[st
     (see `_SAME_ARTICLE`). trafilatura's comment lines are left out of readability's text:
     comments stay aside."""
     other = _readability_lines(markup)
-    if len(" ".join(other)) <= len(" ".join(lines)):
-        return lines
-    if _covers("\n".join(other), "\n".join(lines)) < _SAME_ARTICLE:
+    if not other or _covers("\n".join(other), "\n".join(lines)) < _SAME_ARTICLE:
         return lines
     said = set(comments)
     return [ln for ln in other if ln not in said]
