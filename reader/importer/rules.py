@@ -41,6 +41,8 @@ _CHROME_LINES = {
     "share this article", "print", "email", "tweet", "related articles", "related stories",
     "advertisement", "subscribe", "sign up", "log in", "login", "register", "main",
     "blog comments powered by disqus", "comments powered by disqus", "read more",
+    # WordPress's "likes" box under a post: "Like this:", a "Like" button, "Loading...".
+    "like this:", "like", "loading...", "loading…",
 }
 _CHROME_PATTERNS = [
     re.compile(r"^you must be (?:logged in|signed in)\b", re.I),
@@ -57,10 +59,11 @@ _CHROME_PATTERNS = [
     re.compile(r"^\d{1,3} of \d{1,3}$"),  # a slideshow's counter
 ]
 # A heading that opens the page's "related content" below the article: it and everything
-# after it (up to the comments) is page chrome.
+# after it (up to the comments) is page chrome. "Related" alone is WordPress's related-posts
+# box (readability keeps it with the article).
 _TAIL = re.compile(
-    r"^(?:you (?:might|may) also like|related (?:articles|stories|content|coverage|posts|links"
-    r"|videos)|more (?:stories|on this (?:story|topic))|recommended(?: for you| stories)?"
+    r"^(?:you (?:might|may) also like|related(?: articles| stories| content| coverage| posts"
+    r"| links| videos)?|more (?:stories|on this (?:story|topic))|recommended(?: for you| stories)?"
     r"|most (?:popular|read|viewed)|other [\w ]{1,30} columns|featured (?:slide ?shows|videos"
     r"|stories)|what to read next|read next)\s*:?$", re.I)
 _BULLET = re.compile(r"^[-•·*]\s+")
