@@ -46,7 +46,7 @@ def _extract(markup: str, **options):
         **options)
 
 
-_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "header", "footer", "aside", "nav", "blockquote", "pre",
                "dd", "dt", "figcaption", "address", "br", "ul", "ol", "table", "form")
 
@@ -82,6 +82,11 @@ def _block_lines(root) -> list[str]:
     for el in root.iter(*_BLOCK_TAGS):
         el.tail = _BREAK + (el.tail or "")
         el.text = _BREAK + (el.text or "")
+    for cell in root.iter("td", "th"):  # a table row on one line, as trafilatura writes it
+        cell.text = " | " + (cell.text or "")
+    for row in root.iter("tr"):
+        row.text = _BREAK + (row.text or "")
+        row.tail = " |" + _BREAK + (row.tail or "")
     return [" ".join(ln.split()) for ln in root.text_content().split(_BREAK)]
 
 
