@@ -7,6 +7,7 @@ line rules (`rules.clean_text`) then run on the text, as for every format.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections import Counter
@@ -103,32 +104,38 @@ def _shingles(text: str, k: int = 4) -> Counter:
     return Counter(tuple(words[i:i + k]) for i in range(max(1, len(words) - k + 1)))
 
 
-def _covers(text: str, of: str) -> float:
-    """The share of `of`'s 4-word runs that `text` holds too."""
-    want = _shingles(of)
-    return sum((_shingles(text) & want).values()) / (sum(want.values()) or 1)
+def _covers(lines: list[str], of: list[str]) -> float:
+    """The share of `of`'s 4-word runs that `lines` hold too. Runs span lines: a block put
+    between two others costs three runs (per-line runs scored lower on tests/quality: they
+    judge lines of under four words on one run)."""
+    want = _shingles("\n".join(of))
+    return sum((_shingles("\n".join(lines)) & want).values()) / (sum(want.values()) or 1)
 
 
 _HIDDEN = ("//body//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''),"
            " 'display:none') or contains(translate(@style, ' ', ''), 'visibility:hidden')]")
 
 
-def _readability_lines(markup: str) -> list[str]:
-    """The article by readability (the copy trafilatura ships, run on its own parse of the
-    page), one line per block; [] when it fails."""
-    from trafilatura.readability_lxml import Document
+def _tree(markup: str):
+    """The page parsed as trafilatura parses it, without what the page hides: the hidden
+    attribute, aria-hidden, display:none, visibility:hidden (a reader does not see it;
+    Mozilla's Readability drops it the same way). None when it is not HTML."""
     from trafilatura.utils import load_html
 
     tree = load_html(markup)
-    if tree is None:
-        return []
-    # What the page hides is not part of what it shows (readability-lxml keeps it; Mozilla's
-    # Readability drops it the same way): the hidden attribute, aria-hidden, display:none.
-    for el in tree.xpath(_HIDDEN):
-        el.drop_tree()
-    try:
-        import lxml.html
+    if tree is not None:
+        for el in tree.xpath(_HIDDEN):
+            el.drop_tree()
+    return tree
 
+
+def _readability_lines(tree) -> list[str]:
+    """The article by readability (the copy trafilatura ships), one line per block; [] when
+    it fails. The tree is changed."""
+    import lxml.html
+    from trafilatura.readability_lxml import Document
+
+    try:
         root = lxml.html.fromstring(Document(tree, min_text_length=25).summary())
     except Exception:  # noqa: BLE001 - a second opinion that fails is no opinion
         log.debug("readability failed", exc_info=True)
@@ -136,12 +143,12 @@ def _readability_lines(markup: str) -> list[str]:
     return [ln for ln in _block_lines(root) if ln]
 
 
-def _better_lines(markup: str, lines: list[str], comments: list[str]) -> list[str]:
+def _better_lines(tree, lines: list[str], comments: list[str]) -> list[str]:
     """trafilatura's lines, or readability's when readability found the same article and more
     (see `_SAME_ARTICLE`). trafilatura's comment lines are left out of readability's text:
     comments stay aside."""
-    other = _readability_lines(markup)
-    if not other or _covers("\n".join(other), "\n".join(lines)) < _SAME_ARTICLE:
+    other = _readability_lines(tree)
+    if not other or _covers(other, lines) < _SAME_ARTICLE:
         return lines
     said = set(comments)
     return [ln for ln in other if ln not in said]
@@ -165,12 +172,13 @@ def read_html(raw: bytes, name: str) -> Extracted:
     markup, warnings = decode(raw, name)
     # favor_recall: on the news pages of tests/quality it scored best (body F1 0.934 against
     # 0.923 by default and 0.911 favouring precision), keeping slideshow and live-blog text.
-    doc = _extract(markup, favor_recall=True)
+    tree = _tree(markup)
+    doc = None if tree is None else _extract(copy.deepcopy(tree), favor_recall=True)
     if doc is None:
         return Extracted("", warnings=warnings)
     lines = [ln.strip() for ln in (doc.text or "").split("\n") if ln.strip()]
     comments = [ln.strip() for ln in (doc.comments or "").split("\n") if ln.strip()]
-    lines = _better_lines(markup, lines, comments)
+    lines = _better_lines(tree, lines, comments)
     kept = " ".join(" ".join([doc.title or "", *lines, *comments]).split())
     page, site = _page(markup)
     chrome = list(dict.fromkeys(ln for ln in page if ln and ln not in kept))

@@ -35,14 +35,15 @@ _COMMENT_STAMP = re.compile(
     rf"({MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_RE}\s+\d{{4}})\s+at\s+\d{{1,2}}:\d{{2}}",
     re.I,
 )
-# Whole lines that are page furniture, never article text (compared case-insensitively).
+# Whole lines that are page furniture, never article text (compared case-insensitively,
+# without a colon after them).
 _CHROME_LINES = {
     "did you enjoy this article?", "addtoany", "top", "back to top", "share", "share this",
     "share this article", "print", "email", "tweet", "related articles", "related stories",
     "advertisement", "subscribe", "sign up", "log in", "login", "register", "main",
     "blog comments powered by disqus", "comments powered by disqus", "read more",
     # WordPress's "likes" box under a post: "Like this:", a "Like" button, "Loading...".
-    "like this:", "like", "loading...", "loading…",
+    "like this", "like", "loading...", "loading…",
 }
 _CHROME_PATTERNS = [
     re.compile(r"^you must be (?:logged in|signed in)\b", re.I),
@@ -110,7 +111,7 @@ def property_text(value) -> str:
 
 def _is_chrome_line(line: str) -> bool:
     line = _BULLET.sub("", line.strip())
-    low = line.lower()
+    low = line.lower().rstrip(": ")  # "Share this:" is "Share this"
     return low in _CHROME_LINES or any(p.search(line) for p in _CHROME_PATTERNS)
 
 
