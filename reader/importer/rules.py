@@ -58,6 +58,10 @@ _CHROME_PATTERNS = [
     re.compile(r"^(?:[^<>›»\n]{1,30}\s[>›»]\s){2,}[^<>›»\n]{1,30}$"),
     re.compile(r"^(?:topics|tags|filed under|categories)\s*:.{0,200}$", re.I),
     re.compile(r"^\d{1,3} of \d{1,3}$"),  # a slideshow's counter
+    # A numeric dateline ("08.04.2015 12:46", "21/04/2015"): furniture, but never taken as
+    # the date, as day and month may come in either order.
+    re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|[ap]\.?m\.?))?)?$",
+               re.I),
 ]
 # A heading that opens the page's "related content" below the article: it and everything
 # after it (up to the comments) is page chrome. "Related" alone is WordPress's related-posts

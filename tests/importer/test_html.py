@@ -174,3 +174,14 @@ def test_wordpress_likes_and_related_posts_are_chrome():
     assert parsed.body[-1] == "Fourth paragraph."
     assert "Related" in parsed.chrome and "Like this:" in parsed.chrome
     assert any(c.startswith("Another post") for c in parsed.chrome)
+
+
+def test_numeric_dateline_is_chrome_and_never_the_date():
+    from reader.importer import clean_text
+
+    parsed = clean_text("08.04.2015 12:46\n\nPassword manager adds one-time codes\n\n"
+                        "The update brings a feature the phone version has had for a year.",
+                        {"title": "Password manager adds one-time codes"})
+    assert parsed.chrome[:2] == ["08.04.2015 12:46", "Password manager adds one-time codes"]
+    assert parsed.body == ["The update brings a feature the phone version has had for a year."]
+    assert parsed.date == ""  # 8 April or 4 August: not guessed
