@@ -80,7 +80,16 @@ def _block_lines(root) -> list[str]:
             node.text = node.text and node.text.replace("\n", _BREAK)
             if node is not pre:
                 node.tail = node.tail and node.tail.replace("\n", _BREAK)
+    # A table cell holding one block (`<td><p>Comment</p></td>`) is one value of its row; a
+    # cell holding several is a page laid out in a table, its paragraphs kept apart.
+    inline = set()
+    for cell in root.iter("td", "th"):
+        inner = [el for el in cell.iterdescendants(*_BLOCK_TAGS) if el.tag != "br"]
+        if len(inner) <= 1 and not any(el.tag == "table" for el in inner):
+            inline.update(inner)
     for el in root.iter(*_BLOCK_TAGS):
+        if el in inline:
+            continue
         el.tail = _BREAK + (el.tail or "")
         el.text = _BREAK + (el.text or "")
     for cell in root.iter("td", "th"):  # a table row on one line, as trafilatura writes it
