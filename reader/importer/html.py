@@ -1,8 +1,10 @@
 """Saved web pages: the main text, title, author, site name and date through trafilatura.
 
-trafilatura is given the page's text only (never a URL), so nothing is fetched. What it
-leaves out of the article is kept as chrome, its comment section as comments; reader's own
-line rules (`rules.clean_text`) then run on the text, as for every format.
+trafilatura is given the parsed page only (never a URL), so nothing is fetched. readability
+(the copy trafilatura ships) gives a second opinion on the main text: its text is taken when
+it holds trafilatura's article and more (`_better_lines`). What is left out of the article is
+kept as chrome, the comment section as comments; reader's own line rules
+(`rules.clean_text`) then run on the text, as for every format.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ _WORD = re.compile(r"\w+")
 # readability's text replaces trafilatura's when it holds this share of trafilatura's 4-word
 # runs: it is the same article, with what trafilatura's stricter filter dropped between and
 # around its paragraphs (photo captions, a lead set as a heading, a table, an author's note).
-# On the pages of tests/quality any share from 0.90 to 0.96 gives the same result.
+# On the news pages of tests/quality any share from 0.90 to 0.96 scores 0.953-0.954.
 _SAME_ARTICLE = 0.95
 
 
@@ -132,10 +134,22 @@ def _tree(markup: str):
     from trafilatura.utils import load_html
 
     tree = load_html(markup)
-    if tree is not None:
-        for el in tree.xpath(_HIDDEN):
+    if tree is None:
+        return None
+    hidden = _outermost(tree.xpath(_HIDDEN))
+    # A page that hides most of its text shows it with a script (saved before the script
+    # ran): then what it hides is the article, and it stays.
+    total = len("".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
+    if sum(len(el.text_content()) for el in hidden) * 2 <= total:
+        for el in hidden:
             el.drop_tree()
     return tree
+
+
+def _outermost(elements: list) -> list:
+    """The elements not inside another of them."""
+    chosen = set(elements)
+    return [el for el in elements if not any(a in chosen for a in el.iterancestors())]
 
 
 def _readability_lines(tree) -> list[str]:

@@ -185,3 +185,9 @@ def test_numeric_dateline_is_chrome_and_never_the_date():
     assert parsed.chrome[:2] == ["08.04.2015 12:46", "Password manager adds one-time codes"]
     assert parsed.body == ["The update brings a feature the phone version has had for a year."]
     assert parsed.date == ""  # 8 April or 4 August: not guessed
+
+
+def test_an_article_the_page_hides_until_a_script_runs_is_kept(no_network):
+    page = FIGURE_PAGE.replace("<article>", '<article style="display: none">')
+    art = parse_bytes(page.encode(), "levy.html", "levy")
+    assert art.body.startswith("The port authority approved a levy")
