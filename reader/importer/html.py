@@ -158,6 +158,10 @@ def _readability_lines(tree) -> list[str]:
     import lxml.html
     from trafilatura.readability_lxml import Document
 
+    # Navigation, asides and footers are never the article (trafilatura drops them too); when
+    # readability finds no article it returns the whole body, and they would come with it.
+    for el in _outermost(tree.xpath("//body//nav|//body//aside|//body//footer|//body//menu")):
+        el.drop_tree()
     try:
         root = lxml.html.fromstring(Document(tree, min_text_length=25).summary())
     except Exception:  # noqa: BLE001 - a second opinion that fails is no opinion

@@ -191,3 +191,15 @@ def test_an_article_the_page_hides_until_a_script_runs_is_kept(no_network):
     page = FIGURE_PAGE.replace("<article>", '<article style="display: none">')
     art = parse_bytes(page.encode(), "levy.html", "levy")
     assert art.body.startswith("The port authority approved a levy")
+
+
+def test_a_short_page_does_not_bring_its_navigation_and_asides(no_network):
+    # readability finds no article-sized block here and returns the whole body: its <nav>,
+    # <aside> and <footer> are taken out first.
+    page = b"""<html><head><title>Ferry times</title></head><body>
+    <nav><a href="/">Home</a> | <a href="/news">News</a></nav><h1>Ferry times</h1>
+    <p>The winter timetable starts on Monday.</p>
+    <aside><h3>Most read</h3><p>Harbour levy approved</p></aside>
+    <footer><p>Port Gazette</p></footer></body></html>"""
+    art = parse_bytes(page, "ferry.html", "ferry")
+    assert art.body == "The winter timetable starts on Monday."
