@@ -35,12 +35,15 @@ _COMMENT_STAMP = re.compile(
     rf"({MONTH_RE}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH_RE}\s+\d{{4}})\s+at\s+\d{{1,2}}:\d{{2}}",
     re.I,
 )
-# Whole lines that are page furniture, never article text (compared case-insensitively).
+# Whole lines that are page furniture, never article text (compared case-insensitively,
+# without a colon after them).
 _CHROME_LINES = {
     "did you enjoy this article?", "addtoany", "top", "back to top", "share", "share this",
     "share this article", "print", "email", "tweet", "related articles", "related stories",
     "advertisement", "subscribe", "sign up", "log in", "login", "register", "main",
     "blog comments powered by disqus", "comments powered by disqus", "read more",
+    # WordPress's "likes" box under a post: "Like this:", a "Like" button, "Loading...".
+    "like this", "like", "loading...", "loading…",
 }
 _CHROME_PATTERNS = [
     re.compile(r"^you must be (?:logged in|signed in)\b", re.I),
@@ -55,12 +58,17 @@ _CHROME_PATTERNS = [
     re.compile(r"^(?:[^<>›»\n]{1,30}\s[>›»]\s){2,}[^<>›»\n]{1,30}$"),
     re.compile(r"^(?:topics|tags|filed under|categories)\s*:.{0,200}$", re.I),
     re.compile(r"^\d{1,3} of \d{1,3}$"),  # a slideshow's counter
+    # A numeric dateline ("08.04.2015 12:46", "21/04/2015"): furniture, but never taken as
+    # the date, as day and month may come in either order.
+    re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|[ap]\.?m\.?))?)?$",
+               re.I),
 ]
 # A heading that opens the page's "related content" below the article: it and everything
-# after it (up to the comments) is page chrome.
+# after it (up to the comments) is page chrome. "Related" alone is WordPress's related-posts
+# box (readability keeps it with the article).
 _TAIL = re.compile(
-    r"^(?:you (?:might|may) also like|related (?:articles|stories|content|coverage|posts|links"
-    r"|videos)|more (?:stories|on this (?:story|topic))|recommended(?: for you| stories)?"
+    r"^(?:you (?:might|may) also like|related(?: articles| stories| content| coverage| posts"
+    r"| links| videos)?|more (?:stories|on this (?:story|topic))|recommended(?: for you| stories)?"
     r"|most (?:popular|read|viewed)|other [\w ]{1,30} columns|featured (?:slide ?shows|videos"
     r"|stories)|what to read next|read next)\s*:?$", re.I)
 _BULLET = re.compile(r"^[-•·*]\s+")
@@ -107,7 +115,7 @@ def property_text(value) -> str:
 
 def _is_chrome_line(line: str) -> bool:
     line = _BULLET.sub("", line.strip())
-    low = line.lower()
+    low = line.lower().rstrip(": ")  # "Share this:" is "Share this"
     return low in _CHROME_LINES or any(p.search(line) for p in _CHROME_PATTERNS)
 
 

@@ -155,9 +155,12 @@ def summary(scores: list[Score]) -> dict:
     for s in scores:
         for key, ok in (s.found or {}).items():
             fields.setdefault(key, []).append(ok)
+    f1s = sorted(s.f1 for s in scores) or [0.0]
     return {
         "pages": len(scores),
         "f1": sum(s.f1 for s in scores) / n,
+        "f1_median": (f1s[(len(f1s) - 1) // 2] + f1s[len(f1s) // 2]) / 2,
+        "under_0.8": sum(1 for s in scores if s.f1 < 0.8),
         "precision": sum(s.precision for s in scores) / n,
         "recall": sum(s.recall for s in scores) / n,
         "token_f1": sum(s.token_f1 for s in scores) / n,

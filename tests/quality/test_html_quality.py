@@ -1,7 +1,8 @@
 """The bar for HTML import on real saved pages (Readability's test pages, read from
-shared/corpora at run time). Figures (tests/quality/RESULTS.md): news pages body F1 0.940
-(trafilatura alone 0.934, the hand-written pass before it 0.661; 0.965 without the one front
-page, nytimes-5), all 130 pages 0.871."""
+shared/corpora at run time). Figures (tests/quality/RESULTS.md): news pages body F1 0.954,
+median 0.989, one page under 0.8 (nytimes-5, a front page with no single article, scored as
+it is: 0.000); 0.980 without it. trafilatura alone 0.934, the hand-written pass before it
+0.661. All 130 pages 0.890."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def test_news_pages_body_f1(news_scores):
     result = summary(news_scores)
     assert result["pages"] == len(NEWS)
     assert result["failed"] == 0
-    assert result["f1"] >= 0.935, result
+    assert result["f1"] >= 0.95, result
+    assert result["under_0.8"] <= 1, result
 
 
 def test_news_pages_metadata_found(news_scores):
