@@ -85,8 +85,6 @@ def cmd_tag(args) -> int:
 
     if args.action and not args.tags:
         raise BadInput(f"Name the tag to {args.action}: reader tag {args.id} {args.action} TAG")
-    if args.tags and not args.action:
-        raise BadInput(f"Say add or remove: reader tag {args.id} add {' '.join(args.tags)}")
     with open_library(args) as lib:
         if args.action == "add":
             lib.articles.tag(args.id, add=args.tags)
