@@ -47,7 +47,8 @@ class TagsDialog(QDialog):
         self.edit.setObjectName("tagsEdit")
         self.edit.setPlaceholderText("e.g. evidence, to check")
         label.setBuddy(self.edit)
-        completer = TagCompleter(QStringListModel(sorted(known, key=str.casefold)), self)
+        self.known = QStringListModel(sorted(known, key=str.casefold), self)
+        completer = TagCompleter(self.known, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.edit.setCompleter(completer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
