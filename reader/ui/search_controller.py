@@ -56,9 +56,8 @@ class SearchController(QObject):
 
     def on_library_changed(self, changes: Changes) -> None:
         query = self.win.search_field.text().strip()
-        if query and (changes.derived or (changes.marks and user_filters.clauses(query))
-                      or (changes.articles and self.sort != "relevance")):
-            self.run()  # the index, or the stars and tags filtered on, changed
+        if query and (changes.derived or (changes.marks and user_filters.clauses(query))):
+            self.run()  # the index (or dates), or the stars and tags filtered on, changed
         self.saved.on_library_changed(changes)
 
     def set_sort(self, sort: str) -> None:
