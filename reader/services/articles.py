@@ -56,10 +56,15 @@ class ArticleService:
     def dates(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """{doc id: date} ("" when undated; the date the user set wins); unknown ids left
         out. Cheap: no store read."""
+        return {doc_id: info.date for doc_id, info in self.briefs(doc_ids).items()}
+
+    def briefs(self, doc_ids: Iterable[str]) -> dict[str, ArticleInfo]:
+        """{doc id: catalogue entry with the metadata the user set} (without stars and tags:
+        no store read); unknown ids left out."""
         out = {}
         for doc_id in doc_ids:
             try:
-                out[doc_id] = self._catalog.info(doc_id).date
+                out[doc_id] = self._catalog.info(doc_id)
             except ReaderError:
                 continue
         return out

@@ -12,6 +12,7 @@ from reader.domain import SORTS, Changes, Hit, SavedSearch, SearchResult
 from reader.errors import BadInput, BadQuery, ReaderError
 from reader.query import validate as validate_query
 from reader.search import SearchIndex
+from reader.search.matches import matches
 from reader.services import filters as user_filters
 from reader.services.articles import ArticleService
 
@@ -61,18 +62,55 @@ class SearchService:
                                 _facets_of(hits) if facets else {}, "", ())
         first = self._index.search(rest, limit=limit, facets=facets and not wanted,
                                    snippets=0)
-        hits = first.hits
-        if first.total > len(hits):  # every match, to filter or order them all
-            hits = self._index.search(rest, limit=first.total, snippets=0).hits
-        hits = self._with_catalogue_dates(hits)
-        if wanted:
-            hits = [h for h in hits if keeps(h.id)]
+        found = matches(self._index, rest) if first.total else []
+        if found is None:  # a query the numpy evaluator leaves to Whoosh: every hit, read
+            hits = first.hits
+            if first.total > len(hits):
+                hits = self._index.search(rest, limit=first.total, snippets=0).hits
+            hits = self._with_catalogue_dates(hits)
+            if wanted:
+                hits = [h for h in hits if keeps(h.id)]
+        else:  # every match's id and score; only the hits shown are read
+            if wanted:
+                found = [(doc_id, score) for doc_id, score in found if keeps(doc_id)]
+            infos = self._require_articles().briefs(doc_id for doc_id, _ in found)
+            hits = self._hits_of(found, infos, first.hits, limit, sort)
+            if wanted and facets:
+                groups = _facets_of([infos[i] for i, _ in found if i in infos])
         if sort != "relevance":
             hits = order_by_date(hits, sort)
-        total = len(hits) if wanted else first.total
-        groups = (_facets_of(hits) if wanted else first.facets) if facets else {}
+        total = (len(found) if found is not None else len(hits)) if wanted else first.total
+        if not facets:
+            groups = {}
+        elif not wanted:
+            groups = first.facets
+        elif found is None:
+            groups = _facets_of(hits)
         return self._finish(query, rest, hits, total, limit, n_snip, groups, first.suggestion,
                             first.terms)
+
+    def _hits_of(self, found: list[tuple[str, float]], infos: dict, known: list[Hit],
+                 limit: int, sort: str) -> list[Hit]:
+        """The hits to show from every match [(id, score)] (best first): the first `limit`
+        by score, or every match by date (then cut by `_finish`); from the catalogue, or
+        from `known` (the index's own first hits) where it has them."""
+        if sort == "relevance":
+            found = found[:limit]
+        else:
+            dated = [(i, s) for i, s in found if infos.get(i) and infos[i].date]
+            dated.sort(key=lambda pair: infos[pair[0]].date, reverse=sort == "newest")
+            found = (dated + [(i, s) for i, s in found
+                              if not (infos.get(i) and infos[i].date)])[:limit]
+        by_id = {h.id: h for h in known}
+        hits = []
+        for doc_id, score in found:
+            info = infos.get(doc_id)
+            if info is not None:
+                hits.append(Hit(id=doc_id, title=info.title, score=score, snippet="",
+                                source=info.source, date=info.date))
+            elif doc_id in by_id:  # in the index, not (yet) in the catalogue
+                hits.append(by_id[doc_id])
+        return hits
 
     def _finish(self, query, rest, hits, total, limit, n_snip, groups, suggestion, terms):
         shown = hits[:limit]
@@ -178,7 +216,7 @@ def _clean_name(name: str) -> str:
     return text
 
 
-def _facets_of(hits: list[Hit]) -> dict[str, dict[str, int]]:
-    """Source and year counts of `hits` (a filtered search's facets)."""
+def _facets_of(hits) -> dict[str, dict[str, int]]:
+    """Source and year counts of `hits` (Hits or ArticleInfos: a filtered search's facets)."""
     return {"source": dict(Counter(h.source for h in hits if h.source)),
             "year": dict(Counter(h.date[:4] for h in hits if h.date))}

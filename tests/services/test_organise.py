@@ -166,3 +166,11 @@ def test_reads_never_write(lib, monkeypatch):
     assert [i.id for i in lib.articles.list() if i.starred or i.tags] == ["b", "a"]
     assert [s.name for s in lib.search.saved()] == ["S"]
     assert lib.search.run("council tag:x", sort="newest").total == 1
+
+
+def test_every_match_as_ids_and_scores_equals_the_full_search(lib):
+    from reader.search.matches import matches
+
+    full = lib.search.run("council OR review", limit=100)
+    assert matches(lib._index, "council OR review") == [(h.id, h.score) for h in full.hits]
+    assert matches(lib._index, "walrus") == []
