@@ -61,7 +61,7 @@ class Library:
                                      user_policy_rows=lambda: self._read().user_policies(),
                                      policy_edits=lambda: self._read().policy_edits())
         self.articles = ArticleService(self._catalog, self._write, self._read)
-        self.search = SearchService(self._index)
+        self.search = SearchService(self._index, self.articles, self._write, self._read)
         self.entities = EntityService(self._catalog, self._tables, self._write, self._read)
         self.policies = PolicyService(self._tables, self._write, self._read)
         self.notes = NoteService(self._catalog, self._write, self._read)

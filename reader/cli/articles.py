@@ -64,17 +64,22 @@ def _drop_damaged_analyses(lib) -> None:
 
 
 def cmd_list(args) -> int:
+    from reader.cli.organise import filter_listing
+
     with open_library(args) as lib:
-        infos = lib.articles.list()
+        infos = filter_listing(lib, args, lib.articles.list())
     if args.json:
         emit_json([i.summary() for i in infos])
         return 0
     if not infos:
-        print("No articles. Add some with: reader import PATH…")
+        print("No articles match." if args.starred or args.tag else
+              "No articles. Add some with: reader import PATH…")
     for i in infos:
         meta = " · ".join(x for x in (i.date or "undated", i.source, i.author) if x)
         mine = f"  [set by you: {', '.join(i.user_set)}]" if i.user_set else ""
-        print(f"{i.id}  {i.title}\n    {meta}{mine}")
+        marks = ("  ★" if i.starred else "") + (f"  [tags: {', '.join(i.tags)}]" if i.tags
+                                                 else "")
+        print(f"{i.id}  {i.title}\n    {meta}{mine}{marks}")
     return 0
 
 
@@ -95,7 +100,7 @@ def cmd_search(args) -> int:
     with open_library(args) as lib:
         lib.search.check(args.query)  # a malformed query is told before any indexing
         ensure_index(lib)
-        result = lib.search.run(args.query, limit=args.limit)
+        result = lib.search.run(args.query, limit=args.limit, sort=args.sort)
     if args.json:
         emit_json(result.to_json())
         return 0

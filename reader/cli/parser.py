@@ -10,6 +10,8 @@ from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_re
 from reader.cli.library import cmd_library, cmd_library_new, cmd_library_sample
 from reader.cli.meta import cmd_meta
 from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
+from reader.cli.organise import add_list_options, add_search_options
+from reader.cli.organise import add_parsers as add_organise_parsers
 from reader.cli.policies import add_parsers as add_policy_parsers
 from reader.domain import META_FIELDS
 from reader.extraction.lexicon import TYPE_ALIASES, TYPES
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("list", parents=[common, js], help="list the articles")
+    add_list_options(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", parents=[common, js], help="print one clean article")
@@ -50,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common, js], help="full-text search",
                        description="Words, \"phrases\", AND/OR/NOT, wild*, fuzzy~, and fields "
-                                   "title: source: author: entity: policy: date:[2011 TO 2013]")
+                                   "title: source: author: entity: policy: date:[2011 TO 2013]; "
+                                   "your marks: starred:yes tag:T")
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    add_search_options(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("import", parents=[common, js],
@@ -139,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_entities_edit, op="undo")
 
     add_policy_parsers(sub, common, js)
+    add_organise_parsers(sub, common, js)
 
     notes = sub.add_parser("notes", parents=[common], help="anchored Markdown notes")
     nsub = notes.add_subparsers(title="notes commands", metavar="ACTION", required=True)

@@ -125,13 +125,35 @@ class ArticleInfo:
     bundled: bool = False
     words: int = 0
     user_set: tuple[str, ...] = ()  # the META_FIELDS whose value the user set
+    starred: bool = False  # the user starred it (ArticleService.star)
+    tags: tuple[str, ...] = ()  # the user's tags on it (ArticleService.tag)
 
     def summary(self) -> dict:
         record = {"id": self.id, "title": self.title, "source": self.source,
                   "author": self.author, "date": self.date}
         if self.user_set:
             record["set_by_user"] = list(self.user_set)  # only when set: listings stay as they were
+        if self.starred:
+            record["starred"] = True
+        if self.tags:
+            record["tags"] = list(self.tags)
         return record
+
+
+SORTS = ("relevance", "newest", "oldest")  # how search results can be ordered (undated last)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A query the user saved under a name (listed in the search panel)."""
+
+    id: int
+    name: str
+    query: str
+    created: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "query": self.query, "created": self.created}
 
 
 # -- Entities ------------------------------------------------------------------------------
@@ -410,9 +432,10 @@ class Changes:
 
     `articles`: ids added, changed or removed; `entities`: the user's corrections changed;
     `policies`: the user's own policies changed; `notes` / `read`: ids whose note or read
-    state changed. The other fields carry what the write produced: the note written, the
-    correction applied or undone, the id of the policy added or removed, the import
-    outcomes, the counts of a notes import."""
+    state changed; `marks`: ids whose star or tags changed (nothing derived follows);
+    `searches`: the saved searches changed. The other fields carry what the write
+    produced: the note written, the correction applied or undone, the id of the policy
+    added or removed, the import outcomes, the counts of a notes import."""
 
     articles: frozenset[str] = frozenset()
     notes: frozenset[int] = frozenset()
@@ -424,6 +447,8 @@ class Changes:
     policy: str = ""
     outcomes: tuple[ImportOutcome, ...] = ()
     counts: dict | None = None
+    marks: frozenset[str] = frozenset()
+    searches: bool = False
 
     @property
     def derived(self) -> bool:
@@ -437,7 +462,8 @@ class Changes:
             read=self.read | other.read, note=other.note or self.note,
             edit=other.edit if other.edit is not None else self.edit,
             policy=other.policy or self.policy, outcomes=self.outcomes + other.outcomes,
-            counts=other.counts if other.counts is not None else self.counts)
+            counts=other.counts if other.counts is not None else self.counts,
+            marks=self.marks | other.marks, searches=self.searches or other.searches)
 
 
 # The chart types use Evidence, so they come last; re-exported: reader.domain names every type.

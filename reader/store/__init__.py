@@ -8,6 +8,7 @@ The only package that imports sqlite3. Its modules, one concern each:
     notes       notes, tags and note search
     edits       entity corrections, user policies, read state
     meta        article metadata the user set (undoable)
+    organise    stars and tags on articles, saved searches
     readers     `Store.reader()`: the queries on a connection that cannot write
 """
 
@@ -19,6 +20,7 @@ from reader.store.database import Database
 from reader.store.edits import EditSaves
 from reader.store.meta import MetaSaves
 from reader.store.notes import NoteSaves
+from reader.store.organise import OrganiseSaves
 from reader.store.readers import StoreReader
 from reader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -26,7 +28,7 @@ __all__ = ["BACKUP_EVERY", "BUSY_TIMEOUT", "CLOSE_BACKUP_GAP", "KEEP_BACKUPS", "
            "SCHEMA_VERSION", "Store", "StoreReader"]
 
 
-class Store(Database, NoteSaves, EditSaves, MetaSaves):
+class Store(Database, NoteSaves, EditSaves, MetaSaves, OrganiseSaves):
     """The open user-data database. Open one per process with `Store.open`; `close()` it
     (or use `with`). Thread-safe: every call holds the store's lock; `reader()` gives a
     read-only view for reading off the write lane.

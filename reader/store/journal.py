@@ -32,7 +32,8 @@ from reader.store.connection import fsync
 log = logging.getLogger(__name__)
 
 # The tables holding what the user wrote (notes_fts is derived from notes and rebuilt).
-JOURNALED = ("notes", "tags", "entity_edits", "user_policies", "article_state", "article_meta")
+JOURNALED = ("notes", "tags", "entity_edits", "user_policies", "article_state", "article_meta",
+             "article_stars", "article_tags", "saved_searches")
 
 
 def journal_dir(db: Path) -> Path:

@@ -13,12 +13,14 @@ from reader.store import connection as sql
 from reader.store.edits import EditQueries
 from reader.store.meta import MetaQueries
 from reader.store.notes import NoteQueries
+from reader.store.organise import OrganiseQueries
 
 
-class StoreReader(NoteQueries, EditQueries, MetaQueries):
+class StoreReader(NoteQueries, EditQueries, MetaQueries, OrganiseQueries):
     """The store's read methods (get_note, list_notes, search_notes, tags, entity_edits,
-    user_policies, read_docs, article_meta) and no save methods, on its own connection
-    opened `mode=ro` with `PRAGMA query_only = ON`: a write is impossible, not merely absent.
+    user_policies, read_docs, article_meta, starred_docs, article_tags, saved_searches) and
+    no save methods, on its own connection opened `mode=ro` with `PRAGMA query_only = ON`: a
+    write is impossible, not merely absent.
 
     Thread-safe (calls are serialised by the reader's own lock, never the store's, so a read
     does not wait for a save). Use one per read lane; `close()` it or use `with`. The store

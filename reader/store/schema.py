@@ -76,6 +76,26 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE TABLE journal_state (seq INTEGER NOT NULL)",
         "INSERT INTO journal_state (seq) VALUES (0)",
     ),
+    (  # 5: stars and tags on articles, saved searches (store/organise.py)
+        """CREATE TABLE article_stars (
+            doc_id TEXT PRIMARY KEY,
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE article_tags (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            created TEXT NOT NULL,
+            UNIQUE (doc_id, tag)
+        )""",
+        "CREATE INDEX article_tags_tag ON article_tags(tag)",
+        """CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
 # (menu title, action names; None is a separator)
@@ -21,6 +21,9 @@ MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
     ("&Go", ["back", "forward", None, "next_article", "prev_article", None,
              "next_mention", "prev_mention", None, "focus_list", "focus_reader", None,
              "mark_unread"]),
+    # organise: stars, tags, saved searches, the results' order (build_organise_actions)
+    ("&Organise", ["star_article", "edit_tags", None, "save_search", "saved_searches", None,
+                   "sort_relevance", "sort_newest", "sort_oldest"]),
     ("&Help", ["shortcuts", "about"]),
 ]
 
@@ -34,6 +37,7 @@ WIDGET_SHORTCUTS = [
     ("Search", "Open the first result", "Enter"),
     ("Search", "Clear the search", "Esc"),
     ("Search", "Move to the results", "Down"),
+    ("Organise", "Rename / delete the saved search selected", "F2 / Del"),
     ("Find bar", "Next / previous match", "Enter / Shift+Enter"),
 ]
 
@@ -128,12 +132,37 @@ def build_actions(win) -> dict[str, QAction]:
     add("shortcuts", "&Keyboard shortcuts", win.show_shortcuts, ["F1", "Ctrl+/"])
     add("about", "&About reader", win.show_about, ["Shift+F1"])
 
+    build_organise_actions(win, add)
+
     for dock, name in ((win.sidebar_dock, "toggle_sidebar"),
                        (win.mention_dock, "toggle_mentions")):
         dock.visibilityChanged.connect(
             lambda _visible, dock=dock, name=name: actions[name].setChecked(
                 not dock.isHidden()))
     return actions
+
+
+def build_organise_actions(win, add) -> None:
+    """Stars and tags on articles, saved searches, the order of the search results."""
+    reading, search = win.articles, win.search
+    add("star_article", "&Star article", lambda: reading.toggle_star(), ["Ctrl+D"],
+        tip="Star the open article, or take its star off (search starred:yes)")
+    add("edit_tags", "Article &tags…", lambda: reading.edit_tags(), ["Ctrl+Alt+T"],
+        tip="Tag the open article (search tag:name)")
+    add("save_search", "Sa&ve search…", lambda: search.saved.save_current(), ["Ctrl+S"],
+        tip="Keep the current search under a name, in the search panel")
+    add("saved_searches", "Saved searc&hes", search.saved.show, ["Ctrl+Shift+K"],
+        tip="The saved searches: Enter runs one")
+    for n, (sort, text) in enumerate((("relevance", "Sort results by &relevance"),
+                                      ("newest", "Sort results &newest first"),
+                                      ("oldest", "Sort results &oldest first")), start=4):
+        add(f"sort_{sort}", text, lambda _=False, sort=sort: search.set_sort(sort),
+            [f"Ctrl+Alt+{n}"], True, tip="Undated articles come last")
+    group = QActionGroup(win)
+    for sort in ("relevance", "newest", "oldest"):
+        action = win.findChild(QAction, f"sort_{sort}")
+        group.addAction(action)
+        action.setChecked(sort == search.sort)
 
 
 def build_menus(bar: QMenuBar, actions: dict[str, QAction]) -> None:

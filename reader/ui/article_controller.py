@@ -1,5 +1,5 @@
 """The article list and the reading pane: opening articles, Back/Forward, read state, find,
-the details the user sets."""
+the details the user sets, stars and tags."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from reader.domain import Article, ArticleInfo, Changes
 from reader.ui.meta_dialog import MetaDialog
 from reader.ui.models import ID_ROLE
 from reader.ui.operations import articles as ops
+from reader.ui.tags_dialog import TagsDialog
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class ArticleController:
         win.article_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         win.article_table.customContextMenuRequested.connect(self._list_menu_requested)
         self.meta_dialog: MetaDialog | None = None
+        self.tags_dialog: TagsDialog | None = None
 
     @property
     def current_doc(self) -> str | None:
@@ -58,6 +60,8 @@ class ArticleController:
                                           "(Ctrl+Shift+O).")
 
     def on_library_changed(self, changes: Changes) -> None:
+        if changes.marks and not changes.articles:
+            self._marks_changed(changes.marks)
         if changes.articles:
             self.set_articles(self.win.library.articles.list())
             current = self.current_doc
@@ -180,6 +184,10 @@ class ArticleController:
         menu = QMenu(self.win.article_table)
         menu.setObjectName("articleListMenu")
         menu.addAction("Edit &details…", lambda: self.edit_details(doc_id))
+        info = self.win.article_model.info(doc_id)
+        starred = info is not None and info.starred
+        menu.addAction("Un&star" if starred else "&Star", lambda: self.toggle_star(doc_id))
+        menu.addAction("&Tags…", lambda: self.edit_tags(doc_id))
         return menu
 
     def _list_menu_requested(self, point) -> None:
@@ -218,6 +226,65 @@ class ArticleController:
             self.win.library_changed.emit(changes)
         else:
             self.win.statusBar().showMessage("Nothing to undo.", 3000)
+
+    # -- stars and tags --------------------------------------------------------------------
+    def _target(self, doc_id: str | None) -> str | None:
+        """`doc_id`, else the open article, else the one current in the list."""
+        win = self.win
+        doc_id = doc_id or self.current_doc
+        if not doc_id and win.article_table.currentIndex().isValid():
+            doc_id = win.article_proxy.data(win.article_table.currentIndex(), ID_ROLE)
+        if not doc_id:
+            win.statusBar().showMessage("Open an article first.", 3000)
+        return doc_id
+
+    def toggle_star(self, doc_id: str | None = None) -> None:
+        """Star the article (the open one by default), or take its star off."""
+        win = self.win
+        doc_id = self._target(doc_id)
+        if not doc_id:
+            return
+        info = win.article_model.info(doc_id)
+        starred = not (info is not None and info.starred)
+        ops.set_star(win.runner, win.library, doc_id, starred,
+                     done=lambda changes: self._marked(
+                         changes, "Starred." if starred else "Star taken off."),
+                     failed=win.report_write_failure)
+
+    def edit_tags(self, doc_id: str | None = None) -> TagsDialog | None:
+        """Open the tags editor on an article (the open one by default)."""
+        win = self.win
+        doc_id = self._target(doc_id)
+        if not doc_id:
+            return None
+        info = win.article_model.info(doc_id)
+        if info is None:
+            return None
+        known = sorted({t for i in (win.article_model.info(d) for d in win.article_model.ids())
+                        if i is not None for t in i.tags}, key=str.casefold)
+        dialog = self.tags_dialog = TagsDialog(info.title or "Untitled", list(info.tags),
+                                               known, win)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda tags: ops.set_tags(
+            win.runner, win.library, doc_id, tags,
+            done=lambda changes: self._marked(changes, "Tags saved."),
+            failed=win.report_write_failure))
+        dialog.open()
+        return dialog
+
+    def _marked(self, changes: Changes, message: str) -> None:
+        self.win.statusBar().showMessage(message if changes.marks else "No change.", 3000)
+        if changes.marks:
+            self.win.library_changed.emit(changes)
+
+    def _marks_changed(self, doc_ids) -> None:
+        """Stars or tags changed: those rows show them (a cheap read of the store)."""
+        for doc_id in doc_ids:
+            try:
+                self.win.article_model.set_info(self.win.library.articles.info(doc_id))
+            except Exception as exc:  # noqa: BLE001 - a row not refreshed, never a crash
+                log.warning("article %s not refreshed: %s", doc_id, exc)
+        self.win.article_proxy.refilter()
 
     # -- read state ----------------------------------------------------------------------
     def load_read_state(self) -> None:

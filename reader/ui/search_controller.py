@@ -1,4 +1,5 @@
-"""The main search: the field in the toolbar (debounced), results, facets and matching notes."""
+"""The main search: the field in the toolbar (debounced), results (their snippets made for the
+rows in view), their order, facets, matching notes and the saved searches."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
-from reader.domain import Changes, Note, SearchResult
+from reader.domain import SORTS, Changes, Note, SearchResult
 from reader.errors import ReaderError
 from reader.query import NO_SOURCE, UNDATED, facet_clauses, toggle_clause, without_clause
+from reader.services import filters as user_filters
 from reader.ui.operations import search as ops
+from reader.ui.saved_searches import SavedSearchController
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
 SEARCH_LIMIT = 50
+SORT_KEY = "search/sort"  # the results' order, kept in the window's settings (ui.ini)
 
 
 class SearchController(QObject):
@@ -39,14 +43,48 @@ class SearchController(QObject):
         panel.facet_activated.connect(self._toggle_facet)
         panel.chip_removed.connect(self._remove_clause)
         panel.suggestion_activated.connect(field.setText)
+        panel.snippets_wanted.connect(self._load_snippets)
+        panel.sort_changed.connect(self.set_sort)
+        sort = str(win.settings.value(SORT_KEY, "relevance") or "relevance")
+        self.sort = sort if sort in SORTS else "relevance"
+        panel.set_sort(self.sort)
+        self.saved = SavedSearchController(win)
 
     def focus(self) -> None:
         self.win.search_field.setFocus()
         self.win.search_field.selectAll()
 
     def on_library_changed(self, changes: Changes) -> None:
-        if changes.derived and self.win.search_field.text().strip():
-            self.run()  # the index changed under the results
+        query = self.win.search_field.text().strip()
+        if query and (changes.derived or (changes.marks and user_filters.clauses(query))):
+            self.run()  # the index (or dates), or the stars and tags filtered on, changed
+        self.saved.on_library_changed(changes)
+
+    def set_sort(self, sort: str) -> None:
+        """Order the results by `sort` (one of SORTS), remembered in the settings; the
+        search shown runs again."""
+        if sort not in SORTS:
+            return
+        self.sort = sort
+        self.win.settings.setValue(SORT_KEY, sort)
+        self.win.search_panel.set_sort(sort)
+        actions = getattr(self.win, "actions_by_name", {})
+        if f"sort_{sort}" in actions:
+            actions[f"sort_{sort}"].setChecked(True)
+        if self.win.search_field.text().strip():
+            self.run()
+
+    def _load_snippets(self, query: str, doc_ids: list) -> None:
+        ops.load_snippets(self.win.runner, self.win.library, query, doc_ids,
+                          done=self._snippets_ready, failed=self._snippets_failed)
+
+    def _snippets_ready(self, value) -> None:
+        query, snippets = value
+        self.win.search_panel.fill_snippets(query, snippets)
+
+    def _snippets_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ReaderError):
+            log.error("snippets failed", exc_info=(type(exc), exc, exc.__traceback__))
 
     def _text_changed(self, text: str) -> None:
         win = self.win
@@ -70,8 +108,8 @@ class SearchController(QObject):
             return
         win.search_panel.show_pending(query)
         win.left.setCurrentIndex(1)
-        ops.run_search(win.runner, win.library, query, SEARCH_LIMIT, done=self._done,
-                       failed=lambda exc: self._failed(query, exc))
+        ops.run_search(win.runner, win.library, query, SEARCH_LIMIT, sort=self.sort,
+                       done=self._done, failed=lambda exc: self._failed(query, exc))
         ops.search_notes(win.runner, win.library, query, done=self._notes_found,
                          failed=self._note_search_failed)
 
@@ -79,8 +117,8 @@ class SearchController(QObject):
         win = self.win
         self.result = result
         win.search_panel.show_result(result, self._facet_label)
-        win.search_panel.set_chips([(c, self._chip_label(c))
-                                    for c in dict.fromkeys(facet_clauses(result.query))])
+        clauses = facet_clauses(result.query) + user_filters.clauses(result.query)
+        win.search_panel.set_chips([(c, self._chip_label(c)) for c in dict.fromkeys(clauses)])
         win.left.setCurrentIndex(1)
         win.search_finished.emit(result)
         if self._open_first_pending:
@@ -125,6 +163,13 @@ class SearchController(QObject):
         """A filter clause as its chip says it: the facet's label."""
         if clause in (UNDATED, NO_SOURCE):
             return "Undated" if clause == UNDATED else "No source"
+        if clause in user_filters.clauses(clause):
+            negated = clause.startswith(("NOT", "-"))
+            key, value = clause.split(":", 1)
+            if key.lower().endswith("starred"):
+                return "Not starred" if negated != (value.lower() in ("no", "false", "0", "n")) \
+                    else "★ Starred"
+            return ("not " if negated else "") + "#" + value.strip("'\"")
         key, value = clause.split(":", 1)
         value = value.strip("'\"")
         if key in ("entity", "policy"):

@@ -157,7 +157,7 @@ def test_an_entity_hit_shows_the_mention_not_the_opening_lines(qtbot, make_windo
     lead = opening[:200]
     # The index of this fake library has no entity field: answer as the index does, with
     # the article's opening lines as the snippet.
-    monkeypatch.setattr(win.library.search, "run", lambda q, limit=20, facets=False:
+    monkeypatch.setattr(win.library.search, "run", lambda q, limit=20, facets=False, **_:
                         SearchResult(query=q, total=1, hits=[Hit("long", "A long article",
                                                                  1.0, lead)]))
     search(qtbot, win, query)

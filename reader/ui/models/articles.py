@@ -1,4 +1,5 @@
-"""The article list: every article (title, source, date, unread in bold) and its filter."""
+"""The article list: every article (title, source, date, unread in bold, a star on the
+starred) and its filter (words, and the `starred:yes` / `tag:x` terms of the search)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
 from reader.domain import ArticleInfo
+from reader.errors import BadQuery
+from reader.services import filters as user_filters
 from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE, FlatTable
 
 USER_MARK = " ✎"  # after a value the user set (Edit details…)
+STAR = "★ "  # before the title of a starred article
 
 
 class ArticleModel(FlatTable):
@@ -46,6 +50,14 @@ class ArticleModel(FlatTable):
             self.dataChanged.emit(self.index(row, 0), self.index(row, 2),
                                   [Qt.ItemDataRole.FontRole])
 
+    def set_info(self, info: ArticleInfo) -> None:
+        """Replace one article's entry (its star or tags changed)."""
+        row = self._row_of.get(info.id)
+        if row is None:
+            return
+        self._rows[row] = info
+        self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+
     def is_read(self, doc_id: str) -> bool:
         return doc_id in self._read
 
@@ -66,10 +78,14 @@ class ArticleModel(FlatTable):
         col = index.column()
         if role == DISPLAY:
             text = (info.title or "Untitled", info.source, info.date or "Undated")[col]
+            if col == self.TITLE and info.starred:
+                text = STAR + text
             return text + USER_MARK if self.FIELDS[col] in info.user_set else text
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = " · ".join(x for x in (info.title, info.source, info.author, info.date) if x)
-            return tip + (f" ({', '.join(info.user_set)} set by you)" if info.user_set else "")
+            tip += f" ({', '.join(info.user_set)} set by you)" if info.user_set else ""
+            tip += " · starred" if info.starred else ""
+            return tip + (f" · tags: {', '.join(info.tags)}" if info.tags else "")
         if role == Qt.ItemDataRole.FontRole and info.id not in self._read:
             font = QFont()
             font.setBold(True)
@@ -85,7 +101,8 @@ class ArticleModel(FlatTable):
 
 
 class ArticleProxy(QSortFilterProxyModel):
-    """Filter on title, source and author, case-insensitively; sort on SORT_ROLE."""
+    """Filter on title, source and author, case-insensitively, and on the `starred:yes` /
+    `tag:x` terms (`reader.services.filters`); sort on SORT_ROLE."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -93,6 +110,7 @@ class ArticleProxy(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._needle = ""
         self._only: frozenset[str] | None = None  # set_only
+        self._marks = user_filters.Filters()  # the filter text's starred:/tag: terms
 
     def set_only(self, ids) -> None:
         """Show only the articles `ids` (a timeline bar's); None shows every article."""
@@ -100,16 +118,33 @@ class ArticleProxy(QSortFilterProxyModel):
         self._only = frozenset(ids) if ids is not None else None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def refilter(self) -> None:
+        """Filter again (stars or tags changed under a `starred:`/`tag:` filter)."""
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def set_filter_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._needle = text.strip().casefold()
+        try:
+            words, self._marks = user_filters.split(text)
+        except BadQuery:  # half-typed (`tag:`): the words as they stand
+            words, self._marks = text, user_filters.Filters()
+        self._needle = words.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):
-        if not self._needle and self._only is None:
+        if not self._needle and self._only is None and not self._marks:
             return True
         info = self.sourceModel().index(row, 0, parent).data(OBJECT_ROLE)
         if self._only is not None and info.id not in self._only:
             return False
+        marks = self._marks
+        if marks:
+            tags = {t.casefold() for t in info.tags}
+            if marks.starred is not None and info.starred != marks.starred:
+                return False
+            if any(t.casefold() not in tags for t in marks.tags) or any(
+                    t.casefold() in tags for t in marks.without_tags):
+                return False
         hay = " ".join((info.title, info.source, info.author, info.date)).casefold()
         return all(word in hay for word in self._needle.split())

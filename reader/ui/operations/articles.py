@@ -77,3 +77,20 @@ def undo_meta(runner, lib, doc_id: str, *, nlp: bool, done, failed=None):
         return changes
 
     return runner.submit(WRITE, work, done=done, failed=failed)
+
+
+def set_star(runner, lib, doc_id: str, starred: bool, *, done, failed=None):
+    """Star or unstar an article; reports the Changes (`marks`)."""
+    return runner.submit(WRITE, lambda ctx: lib.articles.star(doc_id, starred),
+                         done=done, failed=failed)
+
+
+def set_tags(runner, lib, doc_id: str, tags: list[str], *, done, failed=None):
+    """Make an article's tags exactly `tags`; reports the Changes (`marks`)."""
+    return runner.submit(WRITE, lambda ctx: lib.articles.set_tags(doc_id, tags),
+                         done=done, failed=failed)
+
+
+def load_tags(runner, lib, *, done):
+    """(tag, articles) for every article tag (for completion)."""
+    return runner.submit("article_tags", lambda ctx: lib.articles.tags(), done=done)

@@ -1,12 +1,14 @@
-"""The search panel: results with snippets, notes found, facet counts and a header line."""
+"""The search panel: results with snippets (made for the rows shown), notes found, facet
+counts, a header line, the sort order and the saved searches."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,10 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.domain import Note, SearchResult
+from reader.domain import SORTS, Note, SearchResult
 from reader.ui.models import ID_ROLE, OBJECT_ROLE, FacetModel, HitModel, NoteHitModel
 from reader.ui.panels.common import column, plural
+from reader.ui.panels.saved import SavedSearchBox
 from reader.ui.widgets import EmptyStack, HtmlDelegate
+
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 
 
 class SearchPanel(QWidget):
@@ -38,6 +43,12 @@ class SearchPanel(QWidget):
     suggestion_activated = Signal(str)
     # A note found by the search was activated: (Note).
     note_activated = Signal(object)
+    # The user chose another order in the sort box: (one of SORTS).
+    sort_changed = Signal(str)
+    # Rows without a snippet came into view: (the query, their article ids).
+    snippets_wanted = Signal(str, list)
+    # Snippets arrived and are shown: (their article ids).
+    snippets_filled = Signal(list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -71,6 +82,39 @@ class SearchPanel(QWidget):
         self.results.activated.connect(self._on_hit)
         self.results.clicked.connect(self._on_hit)
         self.results_stack = EmptyStack(self.results)
+        # Snippets are made for the rows in view: checked once the view has laid them out,
+        # and again when it scrolls or resizes.
+        self._visible_timer = QTimer(self)
+        self._visible_timer.setSingleShot(True)
+        self._visible_timer.setInterval(0)
+        self._visible_timer.timeout.connect(self._ask_visible_snippets)
+        self._asked: list[str] = []  # the ids of the last request (while unanswered)
+        self.results.verticalScrollBar().valueChanged.connect(self._visible_timer.start)
+        self.results.verticalScrollBar().rangeChanged.connect(self._visible_timer.start)
+
+        self.sort_box = QComboBox()
+        self.sort_box.setObjectName("sortBox")
+        self.sort_box.setToolTip("Order of the results: relevance, or every match by date "
+                                 "(undated last)")
+        for key in SORTS:
+            self.sort_box.addItem(SORT_LABELS[key], key)
+        self.sort_box.currentIndexChanged.connect(
+            lambda n: self.sort_changed.emit(self.sort_box.itemData(n)))
+        self.save_button = QToolButton()
+        self.save_button.setObjectName("saveSearchButton")
+        self.save_button.setText("Save search…")
+        self.save_button.setAutoRaise(True)
+        sort_label = QLabel("Sort:")
+        sort_label.setBuddy(self.sort_box)
+        self.tool_row = QWidget()
+        self.tool_row.setObjectName("searchTools")
+        tools = QHBoxLayout(self.tool_row)
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(sort_label)
+        tools.addWidget(self.sort_box)
+        tools.addStretch(1)
+        tools.addWidget(self.save_button)
+        self.saved = SavedSearchBox()
 
         self.facets = FacetModel(self)
         self.facet_view = QTreeView()
@@ -109,14 +153,18 @@ class SearchPanel(QWidget):
         self.splitter.addWidget(self.results_stack)
         self.splitter.addWidget(self.note_box)
         self.splitter.addWidget(self.facet_view)
+        self.splitter.addWidget(self.saved)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([360, 160, 140])  # until the user's own sizes are restored
+        self.splitter.setStretchFactor(3, 1)
+        # until the user's own sizes are restored
+        self.splitter.setSizes([360, 160, 140, 100])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.chip_bar)
+        layout.addWidget(self.tool_row)
         layout.addWidget(self.splitter)
         self.result = None
 
@@ -127,11 +175,53 @@ class SearchPanel(QWidget):
         """Show a SearchResult; `label_of` names facet values (see FacetModel)."""
         self.result = result
         self._error = ""
+        self._asked = []
         self.hits.set_hits(result.hits)
         self.facets.set_facets(result.facets or {}, label_of, result.total)
         self._update_header()
         if result.hits:
             self.results.setCurrentIndex(self.hits.index(0, 0))
+        self._visible_timer.start()
+
+    def set_sort(self, sort: str) -> None:
+        """Show `sort` in the sort box (without emitting sort_changed)."""
+        self.sort_box.blockSignals(True)
+        self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(sort)))
+        self.sort_box.blockSignals(False)
+
+    def visible_rows(self) -> range:
+        """The rows of the results list in view (empty when none is)."""
+        count = self.hits.rowCount()
+        if not count or not self.results.isVisible():
+            return range(0)
+        viewport = self.results.viewport()
+        top = self.results.indexAt(QPoint(1, 1))
+        bottom = self.results.indexAt(QPoint(1, viewport.height() - 2))
+        first = top.row() if top.isValid() else 0
+        last = bottom.row() if bottom.isValid() else count - 1
+        return range(first, last + 1)
+
+    def fill_snippets(self, query: str, snippets: dict[str, str]) -> None:
+        """Snippets that arrived for the rows asked for (ignored when the list shows another
+        query by now); then the rows in view are checked again."""
+        if self.result is None or self.result.query != query:
+            return
+        self._asked = []
+        self.hits.set_snippets(snippets)
+        self.snippets_filled.emit(list(snippets))
+        self._visible_timer.start()
+
+    def _ask_visible_snippets(self) -> None:
+        if self.result is None:
+            return
+        missing = self.hits.missing(self.visible_rows())
+        if missing and missing != self._asked:
+            self._asked = missing
+            self.snippets_wanted.emit(self.result.query, missing)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._visible_timer.start()
 
     def _update_header(self) -> None:
         """The header line and the empty state, from the result, the notes found and the
@@ -164,6 +254,7 @@ class SearchPanel(QWidget):
 
     def show_error(self, query: str, message: str) -> None:
         self.result = None
+        self._asked = []
         self._error = message
         self.hits.set_hits([])
         self.facets.set_facets({})
@@ -205,6 +296,7 @@ class SearchPanel(QWidget):
 
     def clear(self) -> None:
         self.result = None
+        self._asked = []
         self.hits.set_hits([])
         self.show_notes([])
         self.facets.set_facets({})
