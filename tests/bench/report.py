@@ -316,10 +316,11 @@ def _table(figs: list[dict]) -> list[str]:
             + " → ".join(f"{x:.1f}" for x in f.get("search_load") or []) + ")")
             if f.get("search_cpu") else "n/a"),
         ("search p95 with facets", lambda f: _n(f.get("search_facets_p95_ms"), "{:.1f} ms")),
-        ("UI search p50 / p95 (limit=50, facets, snippets)", lambda f: _lat(
-            f.get("search_ui")) + (" ms" if f.get("search_ui") else "") + (
+        ("UI search p50 / p95 (50 hits, facets; snippets of the 12 rows in view)",
+         lambda f: _lat(f.get("search_ui")) + (" ms" if f.get("search_ui") else "") + (
             f" (CPU {_lat(f['search_ui']['cpu'])})" if (f.get("search_ui") or {}).get("cpu")
-            else "")),
+            else "") + (f"; rows shown {_lat(f['search_ui']['rows'])} ms"
+                        if (f.get("search_ui") or {}).get("rows") else "")),
         ("entity → all mentions p50 / p95", lambda f: _lat(f.get("entity")) + (
             " ms" if f.get("entity") else "") + (
             f" (on {f['mentions_on']} articles)" if f.get("mentions_on") and f.get("entity")
