@@ -114,15 +114,26 @@ class SearcherArrays:
         index = self._values.get(key)
         if index is None:
             fobj = self.searcher.schema[field]
-            names, dids, vids = [], [], []
-            for k, btext in enumerate(self.reader.lexicon(field)):
-                names.append(fobj.from_bytes(btext))
-                ids = self.postings(field, btext)[0]
-                dids.append(ids)
-                vids.append(np.full(len(ids), k, np.int64))
-                self._postings.pop((field, btext), None)  # the facet keeps its own copy
+            # Segment by segment, each over its own values only (probing every value in
+            # every segment, a one-document segment after an update included, cost ~10x
+            # more); the values are the union of the segments' (Whoosh's merged lexicon
+            # is that union, sorted).
+            leaf_terms = [list(sub.reader().lexicon(field)) for sub, _ in self.leaves]
+            btexts = sorted(set().union(*leaf_terms))
+            number = {b: k for k, b in enumerate(btexts)}
+            names = [fobj.from_bytes(b) for b in btexts]
+            dids, nums, lens = [], [], []
+            for k, (sub, offset) in enumerate(self.leaves):
+                side, reader = self.side[k], sub.reader()
+                for btext in leaf_terms[k]:
+                    got = side.get(field, btext) if side is not None else None
+                    ids = (got if got is not None else decode(reader, field, btext))[0]
+                    dids.append(ids + offset if offset else ids)
+                    nums.append(number[btext])
+                    lens.append(len(ids))
+                    self._postings.pop((field, btext), None)  # the facet keeps its own copy
             index = self._values[key] = (names, np.concatenate(dids or [_EMPTY[0]]),
-                                         np.concatenate(vids or [_EMPTY[0]]))
+                                         np.repeat(np.array(nums, np.int64), lens))
         names, dids, vids = index
         counts = np.bincount(vids[mask[dids]], minlength=len(names))
         return {str(names[i]): int(counts[i]) for i in np.flatnonzero(counts) if names[i]}

@@ -363,3 +363,30 @@ def test_a_damaged_memo_means_a_full_build(memo, resources_dir):
     arts, analyses = corpus(*docs)
     again, _ = _incremental(arts, analyses, damaged, resources_dir)
     assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+
+
+def test_only_articles_holding_a_changed_name_are_scanned_again(resources_dir, monkeypatch):
+    """A new name ("Michael Howard") changes the list of names looked for under its first
+    word, which "Michael Gove" (a) shares: only the bodies that hold a name whose entry
+    changed are scanned again (b holds it without a candidate and gains the mention), and
+    the result is the full build's."""
+    from reader.extraction.entities import matching
+
+    base = [_DOCS[0], ("b", "Gove said the LGA was wrong. Michael Howard agreed.",
+                       [("Gove", "PERSON")]), *_DOCS[2:]]
+    previous = _previous(resources_dir, base)
+    scanned = []
+    real = matching._scan
+    monkeypatch.setattr(matching, "_scan",
+                        lambda text, spans, own, lookups: scanned.append(own[0].doc.id)
+                        or real(text, spans, own, lookups))
+    docs = [*base, ("e", "Michael Howard met Ofsted.",
+                    [("Michael Howard", "PERSON"), ("Ofsted", "ORG")])]
+    arts, analyses = corpus(*docs)
+    again, loaded = _incremental(arts, analyses, previous, resources_dir)
+    assert loaded == ["e"]
+    assert sorted(scanned) == ["b", "e"]
+    full = build_entities(arts, analyses, resources_dir)
+    assert _cache(again) == _cache(full)
+    howard = again.find("Michael Howard")
+    assert howard is not None and {m.doc for m in howard.mentions} == {"b", "e"}

@@ -162,7 +162,7 @@ class Corpus:
         self.groupish = groupish = set(lw.nationalities) | {
             t for t, n in labels.items() if n[True] >= max(2, n[False])}
         known = self.memo.cached("lexicon", lex.known)
-        named = self.memo.cached("named", lambda c: _named(*c, lex), keep=False)
+        named = self.memo.cached("named", lambda c: _named(*c, lex))
         kept = []
         for c in self.cands:
             if (c.text in groupish and not c.form and c.label != "NORP"

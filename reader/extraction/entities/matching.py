@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import Cand, Doc
 from reader.extraction.entities.grouping import Group, display
-from reader.extraction.entities.state import Memo
+from reader.extraction.entities.state import Memo, full_text_of
 from reader.extraction.names import DATE, LAW, MONEY, ORGANISATION, PERSON, WORK, Lexicon, slug
 
 _FIRST_WORD = re.compile(r"\w+")
@@ -33,13 +34,9 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
     for doc in docs:
         own = by_doc.get(doc.id, ())
         taken_sig = tuple(sorted((c.start, c.end) for c in own))
-        text = spans = None
-        if changed:
-            text, spans = doc.unpacked()
-        found = memo.matches_of(doc.id, taken_sig, changed, text)
+        found = memo.matches_of(doc.id, taken_sig, changed, partial(full_text_of, doc))
         if found is None:
-            if text is None:
-                text, spans = doc.unpacked()
+            text, spans = doc.unpacked()
             found = _scan(text, spans, own, lookups)
         memo.matches[doc.id] = (taken_sig, found)
         for ts, te, form, key, label in found:

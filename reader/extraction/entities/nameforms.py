@@ -16,7 +16,7 @@ def _spelled(name: str, lw: NameWords) -> tuple[str, ...]:
     """The acronyms a multi-word name's initials spell (with and without minor words)."""
     if len(N.words(name)) < 2:
         return ()
-    return tuple({N.initials(name, lw=lw), N.initials(name, with_minor=True, lw=lw)})
+    return tuple(sorted({N.initials(name, lw=lw), N.initials(name, with_minor=True, lw=lw)}))
 
 
 def _acronym(name: str, lw: NameWords) -> str:

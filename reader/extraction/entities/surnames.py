@@ -29,10 +29,11 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
         return
     docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
     classes = _classes(groups, full, docs_of, lw)
+    groupish = {slug(w) for w in corpus.groupish}
     for key, g in list(groups.items()):
         base, _, cls = key.partition("~")
         targets = [k for k in full.get(base, ()) if k != key]
-        if not targets or base in {slug(w) for w in corpus.groupish}:
+        if not targets or base in groupish:
             continue
         words = display(g, lw).split()
         if not cls and len(words) > 1 and not any(p in words for p in lw.particles):
