@@ -29,7 +29,7 @@ class NetworkService:
         self._networks: OrderedDict[tuple, Network] = OrderedDict()
         # id(network) -> (network, positions): the network is held so its id stays its own
         self._layouts: OrderedDict[int, tuple[Network, dict]] = OrderedDict()
-        self._state: tuple = ()  # (entity table, user metadata) the kept results are of
+        self._state: tuple = ()  # (entity table, catalogue generation) of the kept results
 
     def graph(self, top: int = DEFAULT_TOP, types: Sequence[str] | None = None,
               min_weight: int = 1, date_from: str = "", date_to: str = "",
@@ -46,7 +46,8 @@ class NetworkService:
         key = (top, None if types is None else tuple(sorted(types)), min_weight,
                date_from, date_to, evidence_limit)
         with self._lock:
-            self._check_state(table)
+            generation = self._catalog.generation  # (read before the articles are)
+            self._check_state(table, generation)
             found = self._networks.get(key)
             if found is not None:
                 self._networks.move_to_end(key)
@@ -58,7 +59,8 @@ class NetworkService:
                                         types=types, min_weight=min_weight,
                                         date_from=date_from, date_to=date_to,
                                         evidence_limit=evidence_limit)
-            self._check_state(table)  # (the refresh above may have read the articles anew)
+            if self._catalog.generation != generation:
+                return network  # the articles changed meanwhile: not kept
             _keep(self._networks, key, network)
             return network
 
@@ -99,13 +101,12 @@ class NetworkService:
             self._networks.clear()
             self._layouts.clear()
 
-    def _check_state(self, table) -> None:
-        """Forget kept results when the entity table or the articles' metadata changed.
-        The catalogue hands out a new metadata mapping after every refresh or metadata
-        change, and the derived tables a new table after every change, so identity tells."""
-        state = (table, self._catalog.user_meta())
-        if len(state) != len(self._state) or any(
-                a is not b for a, b in zip(state, self._state, strict=True)):
+    def _check_state(self, table, generation: int) -> None:
+        """Forget kept results when the entity table (the derived tables hand out a new one
+        after every change) or the articles or their metadata (the catalogue's generation)
+        changed."""
+        state = (table, generation)
+        if not self._state or self._state[0] is not table or self._state[1] != generation:
             self._networks.clear()
             self._layouts.clear()
             self._state = state

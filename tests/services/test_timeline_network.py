@@ -33,14 +33,10 @@ ENTITIES = [
 
 
 class Catalog:
-    def __init__(self):
-        self.meta = {}  # a new mapping after each change, as the real catalogue's
+    generation = 1
 
     def infos(self):
         return [ArticleInfo(doc, doc.upper(), date=date) for doc, date in DATES.items()]
-
-    def user_meta(self):
-        return self.meta
 
 
 class Table:
@@ -154,7 +150,7 @@ def test_service_keeps_the_network_and_layout_until_the_data_changes():
     assert service.graph(min_weight=2) is net
     assert service.layout(net) == service.layout(net)
     assert service.graph(min_weight=1) is not net
-    catalog.meta = {"a": {"date": "2001-01-01"}}  # the user's metadata changed
+    catalog.generation += 1  # the articles or the user's metadata changed
     assert service.graph(min_weight=2) is not net
     net = service.graph(min_weight=2)
     tables.table = Table()  # a new entity table (a correction, a re-index)
