@@ -30,6 +30,7 @@ class NetworkService:
         # id(network) -> (network, positions): the network is held so its id stays its own
         self._layouts: OrderedDict[int, tuple[Network, dict]] = OrderedDict()
         self._state: tuple = ()  # (entity table, catalogue generation) of the kept results
+        self._dates: dict[str, str] | None = None  # article id -> date, of that generation
 
     def graph(self, top: int = DEFAULT_TOP, types: Sequence[str] | None = None,
               min_weight: int = 1, date_from: str = "", date_to: str = "",
@@ -53,13 +54,16 @@ class NetworkService:
                 self._networks.move_to_end(key)
                 return found
             with gc_paused():  # many small objects, no cycles: see gc_paused
-                infos = self._catalog.infos() or self._catalog.refresh()
-                dates = {info.id: info.date for info in infos}
+                if self._dates is None:  # (kept while the generation is: see _check_state)
+                    infos = self._catalog.infos() or self._catalog.refresh()
+                    self._dates = {info.id: info.date for info in infos}
+                dates = self._dates
                 network = build_network(table.entities, table.sentences, dates, top=top,
                                         types=types, min_weight=min_weight,
                                         date_from=date_from, date_to=date_to,
                                         evidence_limit=evidence_limit)
             if self._catalog.generation != generation:
+                self._dates = None
                 return network  # the articles changed meanwhile: not kept
             _keep(self._networks, key, network)
             return network
@@ -100,6 +104,7 @@ class NetworkService:
         with self._lock:
             self._networks.clear()
             self._layouts.clear()
+            self._dates = None
 
     def _check_state(self, table, generation: int) -> None:
         """Forget kept results when the entity table (the derived tables hand out a new one
@@ -109,6 +114,8 @@ class NetworkService:
         if not self._state or self._state[0] is not table or self._state[1] != generation:
             self._networks.clear()
             self._layouts.clear()
+            if not self._state or self._state[1] != generation:
+                self._dates = None
             self._state = state
 
 

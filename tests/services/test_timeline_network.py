@@ -34,8 +34,10 @@ ENTITIES = [
 
 class Catalog:
     generation = 1
+    listed = 0
 
     def infos(self):
+        self.listed += 1
         return [ArticleInfo(doc, doc.upper(), date=date) for doc, date in DATES.items()]
 
 
@@ -149,7 +151,9 @@ def test_service_keeps_the_network_and_layout_until_the_data_changes():
     net = service.graph(min_weight=2)  # the filters the prewarm computed
     assert service.graph(min_weight=2) is net
     assert service.layout(net) == service.layout(net)
+    listed = catalog.listed
     assert service.graph(min_weight=1) is not net
+    assert catalog.listed == listed  # other filters: the articles' dates were kept
     catalog.generation += 1  # the articles or the user's metadata changed
     assert service.graph(min_weight=2) is not net
     net = service.graph(min_weight=2)
