@@ -220,10 +220,16 @@ class ViewsController:
         if win.closing or win.starting or win.runner.busy or not self._prewarm_due:
             return  # (busy: the next idle moment starts the timer again)
         self._prewarm_due = False
-        ops.prewarm_network(win.runner, win.library, done=self._prewarm_done)
+        ops.prewarm_network(win.runner, win.library, done=self._prewarm_done,
+                            failed=self._prewarm_failed)
 
     def _prewarm_done(self, ready: bool) -> None:
         self.prewarmed = bool(ready)
+
+    def _prewarm_failed(self, exc: BaseException) -> None:
+        # Only a head start: opening the view computes it again and reports what fails.
+        log.info("the network was not computed ahead: %s", exc)
+        self.prewarmed = False
 
     # -- reloads -------------------------------------------------------------------------
     def on_library_changed(self, changes: Changes) -> None:
