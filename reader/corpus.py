@@ -102,6 +102,7 @@ class Catalog:
         self._fps: dict[str, str] = {}  # id -> text fingerprint
         self.problems: list[str] = []  # one line per file or article that could not be listed
         self._near: dict[str, tuple[str, float]] | None = None  # see near_duplicates
+        self.generation = 0  # +1 after each refresh and metadata change (for caches)
         self.manifest = self._read_manifest()
 
     def _read_manifest(self) -> dict:
@@ -215,6 +216,7 @@ class Catalog:
         self._infos = infos
         self._fps = fps
         self.problems = problems
+        self.generation += 1
         return self.infos()
 
     @property
@@ -272,6 +274,7 @@ class Catalog:
     def meta_changed(self) -> None:
         """The user's metadata changed: read it again."""
         self._meta = None
+        self.generation += 1
 
     def _user_info(self, info: ArticleInfo) -> ArticleInfo:
         fields = self.user_meta().get(info.id)

@@ -100,7 +100,13 @@ def cmd_search(args) -> int:
     with open_library(args) as lib:
         lib.search.check(args.query)  # a malformed query is told before any indexing
         ensure_index(lib)
-        result = lib.search.run(args.query, limit=args.limit, sort=args.sort)
+        if args.csv:
+            from reader.cli.exports import emit_csv
+            from reader.exports import search_table
+
+            emit_csv(search_table(lib, args.query, args.limit), args.csv)
+            return 0
+        result = lib.search.run(args.query, limit=args.limit or 20, sort=args.sort)
     if args.json:
         emit_json(result.to_json())
         return 0

@@ -34,6 +34,12 @@ def cmd_entities(args) -> int:
         ents = [replace(e, mentions=tuple(m for m in e.mentions if m.doc == args.doc))
                 for e in ents]
         ents.sort(key=lambda e: (-e.count, e.name.lower()))
+    if args.csv:
+        from reader.cli.exports import emit_csv
+        from reader.exports import entities_table
+
+        emit_csv(entities_table(ents), args.csv)
+        return 0
     if args.json:
         emit_json([e.to_json() for e in ents])
         return 0

@@ -7,6 +7,7 @@ import argparse
 from reader import __version__
 from reader.cli.articles import cmd_app, cmd_import, cmd_index, cmd_list, cmd_search, cmd_show
 from reader.cli.entities import cmd_entities, cmd_entities_edit, cmd_entities_related
+from reader.cli.exports import add_csv_option, cmd_entities_mentions
 from reader.cli.library import cmd_library, cmd_library_new, cmd_library_sample
 from reader.cli.meta import cmd_meta
 from reader.cli.notes import cmd_notes_add, cmd_notes_export, cmd_notes_import, cmd_notes_list
@@ -56,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "title: source: author: entity: policy: date:[2011 TO 2013]; "
                                    "your marks: starred:yes tag:T")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="hits to show (20; with --csv: every hit)")
+    add_csv_option(p)
     add_search_options(p)
     p.set_defaults(func=cmd_search)
 
@@ -113,12 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     ents.add_argument("--type", metavar="T",
                       help=f"one of {', '.join(TYPES)} (or {', '.join(TYPE_ALIASES)})")
     ents.add_argument("--all", action="store_true", help="include hidden entities")
+    add_csv_option(ents)
     ents.set_defaults(func=cmd_entities)
     esub = ents.add_subparsers(title="actions", metavar="ACTION")
     p = esub.add_parser("related", parents=[common, js], help="entities that co-occur")
     p.add_argument("name", help="entity name, alias or id")
     p.add_argument("--limit", type=int, default=10, metavar="N")
     p.set_defaults(func=cmd_entities_related)
+    p = esub.add_parser("mentions", parents=[common, js],
+                        help="every mention of an entity, by date, with its sentence")
+    p.add_argument("entity", help="entity name, alias or id")
+    add_csv_option(p)
+    p.set_defaults(func=cmd_entities_mentions)
     p = esub.add_parser("merge", parents=[common], help="merge SOURCE into TARGET")
     p.add_argument("source")
     p.add_argument("target")

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from reader.cli.common import emit_json, ensure_index, open_library
 from reader.cli.entities import apply_quietly
+from reader.cli.exports import add_csv_option, cmd_policies_who
 from reader.errors import BadInput, ReaderError
 
 
@@ -190,6 +191,10 @@ def add_parsers(sub, common: argparse.ArgumentParser, js: argparse.ArgumentParse
                         help="proposals no policy covers: object, proposer, stance, date")
     p.add_argument("--doc", metavar="ID")
     p.set_defaults(func=cmd_policies_proposals)
+    p = psub.add_parser("who", parents=[common, js],
+                        help="who proposed, supported or opposed which policy, when")
+    add_csv_option(p)
+    p.set_defaults(func=cmd_policies_who)
     p = psub.add_parser("add", parents=[common, js], help="add your own policy")
     p.add_argument("label")
     p.add_argument("--pattern", action="append", required=True, metavar="P",

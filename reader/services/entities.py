@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import operator
 import threading
 from collections.abc import Callable
+from itertools import chain, groupby
 
 from reader.corpus import Catalog
-from reader.domain import Changes, Entity, Mention, MentionContext, Related
+from reader.domain import Changes, Entity, Mention, MentionContext, MentionContexts, Related
 from reader.errors import BadInput, NotFound
 from reader.extraction.lexicon import entity_type
 from reader.services.derived import DerivedTables
+
+_DOC = operator.attrgetter("doc")
+_START = operator.attrgetter("start")
 
 
 class EntityService:
@@ -24,6 +29,8 @@ class EntityService:
         self._reader = reader
         self._bodies: dict[str, str] = {}  # a few article bodies, for mention sentences
         self._bodies_lock = threading.Lock()
+        self._order: tuple | None = None  # (catalogue generation, rank, articles): see
+        # `_doc_order`
 
     # -- reads ---------------------------------------------------------------------------
     def list(self, doc: str | None = None, type: str | None = None,
@@ -56,20 +63,45 @@ class EntityService:
         table = self._tables.entities()
         return table.doc_mentions(doc) if table is not None else []
 
-    def contexts(self, mentions) -> list[MentionContext]:
+    def contexts(self, mentions) -> MentionContexts:
         """Each mention (anything with doc, start, end, text) with its article's title and
-        date, ordered by date (undated last) then offset. Cheap for thousands: no article is
-        read; `fill_sentences` adds the sentences."""
-        out = []
-        for m in mentions:
-            try:
-                info = self._catalog.info(m.doc)
-            except NotFound:
-                continue
-            out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
-                                      start=m.start, end=m.end, text=m.text))
-        out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
-        return out
+        date, ordered by date (undated last), article id, then offset; mentions of articles
+        no longer listed are left out. Cheap for tens of thousands: the articles' order is
+        kept per catalogue generation, so only an entity's articles are put in order (its
+        mentions come grouped by article, as the entity table keeps them), and each
+        MentionContext is made when read. No article is read (`fill_sentences` adds the
+        sentences)."""
+        rank, articles = self._doc_order()
+        runs: dict[str, list] = {}
+        for doc, run in groupby(mentions, _DOC):
+            have = runs.get(doc)
+            if have is None:
+                runs[doc] = list(run)
+            else:  # not grouped by article after all: still right, a little slower
+                have.extend(run)
+        for run in runs.values():
+            if len(run) > 1:
+                run.sort(key=_START)  # stable (equal offsets keep their order); quick on a
+                # run already in order
+        ranked = sorted(filter(rank.__contains__, runs), key=rank.__getitem__)
+        return MentionContexts(list(chain.from_iterable(map(runs.__getitem__, ranked))),
+                               articles)
+
+    def _doc_order(self) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+        """(article id -> rank by date (undated last) then id, article id -> (title,
+        date)) for the catalogue's current generation."""
+        generation = self._catalog.generation  # (read before the articles are)
+        with self._bodies_lock:
+            kept = self._order
+        if kept is not None and kept[0] == generation:
+            return kept[1], kept[2]
+        infos = self._catalog.infos() or self._catalog.refresh()
+        infos = sorted(infos, key=lambda i: (i.date == "", i.date, i.id))
+        rank = {info.id: n for n, info in enumerate(infos)}
+        articles = {info.id: (info.title, info.date) for info in infos}
+        with self._bodies_lock:
+            self._order = (generation, rank, articles)
+        return rank, articles
 
     def fill_sentences(self, contexts) -> list[MentionContext]:
         """The same contexts with `sentence` and `sentence_start` read from their articles

@@ -5,12 +5,15 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
-# (menu title, action names; None is a separator)
-MENU_LAYOUT: list[tuple[str, list[str | None]]] = [
+# (menu title, action names; None is a separator, (title, names) a submenu)
+MENU_LAYOUT: list[tuple[str, list]] = [
     ("&File", ["new_library", "open_library", None,
                "import_files", "import_folder", None, "reindex", "indexing_options",
                "remove_sample", None,
-               "export_notes", "import_notes", None, "quit"]),
+               "export_notes", "import_notes",
+               ("E&xport", ["export_results", "export_entities", "export_mentions",
+                            "export_who"]),
+               None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
                "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
     ("&View", ["timeline_view", "network_view", None, "zoom_in", "zoom_out", "zoom_reset",
@@ -78,6 +81,11 @@ def build_actions(win) -> dict[str, QAction]:
         tip="Save every note as Markdown (with citations) or as JSON (W3C annotations)")
     add("import_notes", "I&mport notes…", notes.import_notes, ["Ctrl+Shift+I"],
         tip="Restore notes from a JSON export; notes you already have are not duplicated")
+    from reader.ui.exports import EXPORT_ACTIONS, export_slots
+
+    slots = export_slots(win)  # File > Export: CSV tables (see reader.ui.exports)
+    for name, text, key, tip in EXPORT_ACTIONS:
+        add(name, text, slots[name], [key], tip=tip)
     add("quit", "&Quit", win.close, ["Ctrl+Q"])
     add("search", "&Search", win.search.focus, ["Ctrl+K"])
     add("find", "&Find in article", reading.open_find, ["Ctrl+F"])
@@ -170,10 +178,14 @@ def build_menus(bar: QMenuBar, actions: dict[str, QAction]) -> None:
         add_to_menu(bar.addMenu(title), actions, names)
 
 
-def add_to_menu(menu, actions: dict[str, QAction], names: list[str | None]) -> None:
+def add_to_menu(menu, actions: dict[str, QAction], names: list) -> None:
     for name in names:
         if name is None:
             menu.addSeparator()
+        elif isinstance(name, tuple):  # a submenu: (title, names)
+            submenu = menu.addMenu(name[0])
+            submenu.setObjectName(f"{name[0].replace('&', '').lower()}Menu")
+            add_to_menu(submenu, actions, name[1])
         else:
             menu.addAction(actions[name])
 
@@ -182,11 +194,20 @@ def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
     """(menu, action, shortcuts) for every action, as listed in Help > Keyboard shortcuts."""
     rows = []
     for title, names in MENU_LAYOUT:
-        for name in names:
-            if name is None:
-                continue
+        for name in _flat(names):
             action = actions[name]
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                              for k in action.shortcuts())
             rows.append((title.replace("&", ""), action.text().replace("&", ""), keys))
     return rows + WIDGET_SHORTCUTS
+
+
+def _flat(names: list) -> list[str]:
+    """The action names of a menu, its submenus' included, in menu order."""
+    out: list[str] = []
+    for name in names:
+        if isinstance(name, tuple):
+            out += _flat(name[1])
+        elif name is not None:
+            out.append(name)
+    return out

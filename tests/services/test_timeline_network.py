@@ -33,7 +33,11 @@ ENTITIES = [
 
 
 class Catalog:
+    generation = 1
+    listed = 0
+
     def infos(self):
+        self.listed += 1
         return [ArticleInfo(doc, doc.upper(), date=date) for doc, date in DATES.items()]
 
 
@@ -57,8 +61,11 @@ class Policies:
 
 
 class Tables:
-    def entities(self):
-        return Table()
+    def __init__(self):
+        self.table = Table()
+
+    def entities(self, build=True):
+        return self.table
 
     def policies(self):
         return Policies()
@@ -135,6 +142,25 @@ def test_service_layout_places_every_node_and_linked_ones_closer():
     assert set(pos) == {n.id for n in net.nodes}
     assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
     assert pos == service.layout(net)  # deterministic
+
+
+def test_service_keeps_the_network_and_layout_until_the_data_changes():
+    catalog, tables = Catalog(), Tables()
+    service = NetworkService(catalog, tables)
+    assert service.prewarm()
+    net = service.graph(min_weight=2)  # the filters the prewarm computed
+    assert service.graph(min_weight=2) is net
+    assert service.layout(net) == service.layout(net)
+    listed = catalog.listed
+    assert service.graph(min_weight=1) is not net
+    assert catalog.listed == listed  # other filters: the articles' dates were kept
+    catalog.generation += 1  # the articles or the user's metadata changed
+    assert service.graph(min_weight=2) is not net
+    net = service.graph(min_weight=2)
+    tables.table = Table()  # a new entity table (a correction, a re-index)
+    assert service.graph(min_weight=2) is not net
+    cancelled = service.layout(service.graph(), cancelled=lambda: True)
+    assert service.layout(service.graph()) != cancelled  # an unfinished layout is not kept
 
 
 def test_force_layout_pulls_linked_nodes_together_at_scale():

@@ -122,6 +122,23 @@ def test_network_layout_runs_off_the_gui_thread(qtbot, window, monkeypatch):
     assert net.network is not None
 
 
+def test_network_is_computed_ahead_when_the_window_is_idle(qtbot, window, monkeypatch):
+    """Once the window is idle the default network and its layout are computed in the
+    background, so the first opening only draws (no layout runs then)."""
+    win = window
+    qtbot.waitUntil(lambda: win.views.prewarmed, timeout=5000)
+    laid_out = []
+
+    def no_layout(*args, **kwargs):
+        laid_out.append(args)
+        raise AssertionError("the layout ran again")
+
+    monkeypatch.setattr("reader.graphlayout.force_layout", no_layout)
+    net = open_network(qtbot, win)
+    assert net.network is not None and not laid_out  # (even an empty one is laid out)
+    assert set(net.graph.nodes) == {n.id for n in net.network.nodes}
+
+
 # -- with real extraction (spaCy) ------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reader.domain import Changes, Entity, Policy
@@ -17,6 +17,8 @@ from reader.ui.views.network_window import NetworkWindow
 from reader.ui.views.timeline_window import TimelineWindow
 
 log = logging.getLogger(__name__)
+
+PREWARM_DELAY_MS = 400  # idle this long before the network is computed ahead
 
 
 class ListRestriction(QWidget):
@@ -67,6 +69,15 @@ class ViewsController:
         self.policy_timeline.bucket_clicked.connect(
             lambda bucket, label: self._detail_bucket(self.policy_timeline, bucket, label))
         win.policy_panel.policy_selected.connect(self._policy_selected)
+        # The default network is computed ahead once the window is idle (after start-up and
+        # after each change), so opening the Network view only draws it.
+        self.prewarmed = False  # the default network of the current data is ready
+        self._prewarm_due = True
+        self._prewarm_timer = QTimer(win)
+        self._prewarm_timer.setSingleShot(True)
+        self._prewarm_timer.setInterval(PREWARM_DELAY_MS)
+        self._prewarm_timer.timeout.connect(self._prewarm)
+        win.runner.busy_changed.connect(self._runner_busy)
 
     # -- the article list ----------------------------------------------------------------
     def show_articles(self, description: str, docs) -> None:
@@ -191,10 +202,40 @@ class ViewsController:
                           done=lambda contexts: window.set_evidence(contexts, title,
                                                                     edge.weight))
 
+    # -- computing ahead -----------------------------------------------------------------
+    def _runner_busy(self, busy: bool) -> None:
+        if busy:
+            self._prewarm_timer.stop()
+        elif self._prewarm_due:
+            self._prewarm_timer.start()
+
+    def schedule_prewarm(self) -> None:
+        """Compute the default network ahead at the next idle moment (the data changed)."""
+        self._prewarm_due, self.prewarmed = True, False
+        if not self.win.runner.busy:
+            self._prewarm_timer.start()
+
+    def _prewarm(self) -> None:
+        win = self.win
+        if win.closing or win.starting or win.runner.busy or not self._prewarm_due:
+            return  # (busy: the next idle moment starts the timer again)
+        self._prewarm_due = False
+        ops.prewarm_network(win.runner, win.library, done=self._prewarm_done,
+                            failed=self._prewarm_failed)
+
+    def _prewarm_done(self, ready: bool) -> None:
+        self.prewarmed = bool(ready)
+
+    def _prewarm_failed(self, exc: BaseException) -> None:
+        # Only a head start: opening the view computes it again and reports what fails.
+        log.info("the network was not computed ahead: %s", exc)
+        self.prewarmed = False
+
     # -- reloads -------------------------------------------------------------------------
     def on_library_changed(self, changes: Changes) -> None:
         if not (changes.derived or changes.articles):
             return
+        self.schedule_prewarm()
         if self.timeline_window is not None and self.timeline_window.isVisible():
             self._load_timeline(*self._timeline_subject)
         if self.network_window is not None and self.network_window.isVisible():

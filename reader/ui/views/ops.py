@@ -32,6 +32,13 @@ def load_network(runner, lib, filters: dict, *, done, failed=None):
     return runner.submit("network", work, done=done, failed=failed)
 
 
+def prewarm_network(runner, lib, *, done, failed):
+    """The default network and its layout computed ahead (kept by the network service), so
+    the Network view's first opening only draws; reports whether there was anything to do."""
+    return runner.submit("network-prewarm", lambda ctx: lib.network.prewarm(ctx.cancelled),
+                         done=done, failed=failed)
+
+
 def load_evidence(runner, lib, edge: NetworkEdge, *, done):
     """The edge's evidence sentences as MentionContexts (the source entity's mention in
     bold), in the edge's order (earliest articles first)."""
