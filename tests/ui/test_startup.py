@@ -58,7 +58,8 @@ def _start(data: Path, corpus: Path, mode: str) -> dict:
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"window shown after {out['shown']:.3f} s ({out['shown_cpu']:.3f} s CPU), index checked after {out['checked']:.3f} s")
+    print(f"window shown after {out['shown']:.3f} s ({out['shown_cpu']:.3f} s CPU), "
+          f"index checked after {out['checked']:.3f} s")
     return out
 
 
