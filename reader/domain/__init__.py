@@ -21,8 +21,10 @@ class Article:
     """One clean article, as the importer produced it.
 
     `body` is the clean text: every character offset reported anywhere in reader
-    (entity mentions, policy mentions, note anchors) indexes into it. Page chrome and
-    reader comments are kept aside in `chrome` and `comments`: never indexed or extracted.
+    (entity mentions, policy mentions, note anchors) indexes into it, except an entity
+    mention whose `field` is "title" (in the headline: its offsets index `title`). Page
+    chrome and reader comments are kept aside in `chrome` and `comments`: never indexed or
+    extracted.
     """
 
     id: str
@@ -139,19 +141,25 @@ class ArticleInfo:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One occurrence: `body[start:end] == text` in article `doc`.
+    """One occurrence: `body[start:end] == text` in article `doc`, or, when `field` is
+    "title" (a mention in the headline), `title[start:end] == text`.
 
     `form` is the fuller wording when a title was moved off the name ("Professor Munro"
-    for the mention "Munro"); "" otherwise. It is not part of equality or JSON."""
+    for the mention "Munro"); "" otherwise. It is not part of equality or JSON. JSON has
+    "field" only for a headline mention (a body mention's JSON is as it always was)."""
 
     doc: str
     start: int
     end: int
     text: str
     form: str = field(default="", compare=False, repr=False)
+    field: str = "body"  # "body" | "title": the text the offsets index
 
     def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        out = {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        if self.field != "body":
+            out["field"] = self.field
+        return out
 
 
 @dataclass(frozen=True)
@@ -382,7 +390,8 @@ class MentionContext:
 
     Plain data: `sentence` is "" until the entity service fills it
     (`fill_sentences`, run off the GUI thread); then the mention is
-    sentence[start - sentence_start : end - sentence_start]."""
+    sentence[start - sentence_start : end - sentence_start]. A headline mention (`field`
+    "title") has offsets into the article's title, and its sentence is the title."""
 
     doc: str
     title: str
@@ -392,11 +401,15 @@ class MentionContext:
     text: str
     sentence: str = ""
     sentence_start: int = -1
+    field: str = "body"  # "body" | "title", as Mention.field
 
     def to_json(self) -> dict:
-        return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
-                "end": self.end, "text": self.text, "sentence": self.sentence,
-                "sentence_start": self.sentence_start}
+        out = {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
+               "end": self.end, "text": self.text, "sentence": self.sentence,
+               "sentence_start": self.sentence_start}
+        if self.field != "body":
+            out["field"] = self.field
+        return out
 
 
 # -- Writes ----------------------------------------------------------------------------------

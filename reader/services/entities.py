@@ -67,8 +67,9 @@ class EntityService:
             except NotFound:
                 continue
             out.append(MentionContext(doc=m.doc, title=info.title, date=info.date,
-                                      start=m.start, end=m.end, text=m.text))
-        out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.start))
+                                      start=m.start, end=m.end, text=m.text,
+                                      field=getattr(m, "field", "body")))
+        out.sort(key=lambda c: (c.date == "", c.date, c.doc, c.field != "title", c.start))
         return out
 
     def fill_sentences(self, contexts) -> list[MentionContext]:
@@ -76,6 +77,9 @@ class EntityService:
         (blocking: the UI runs it in a task)."""
         out = []
         for c in contexts:
+            if c.field == "title":  # a headline mention: the title is its sentence
+                out.append(dataclasses.replace(c, sentence=c.title, sentence_start=0))
+                continue
             s0, sentence = self.sentence_at(c.doc, c.start, c.end)
             out.append(dataclasses.replace(c, sentence=sentence, sentence_start=s0))
         return out

@@ -1,10 +1,12 @@
-"""Mentions the model missed: the corpus's known names searched for again in every body."""
+"""Mentions the model missed: the corpus's known names searched for again in every body
+and headline."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import chain
 
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import Cand, Doc
@@ -18,7 +20,7 @@ _FIRST_WORD = re.compile(r"\w+")
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
               lower_words: set[str], memo: Memo | None = None) -> None:
     """Known names (and surnames, "Baby P"-style initials, acronyms of known names) found
-    again in every body, where nothing else is; added to `groups` as "match" candidates.
+    again in every body and headline, where nothing else is; added to `groups` as "match" candidates.
 
     An article's matches depend only on its text, its own candidates and the name lists
     its words look up, so `memo` gives an unchanged article its previous matches when
@@ -40,7 +42,7 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
         if found is None:
             if text is None:
                 text, spans = doc.unpacked()
-            found = _scan(text, spans, own, lookups)
+            found = _scan(text, spans, own, lookups, doc.off)
         memo.matches[doc.id] = (taken_sig, found)
         for ts, te, form, key, label in found:
             c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
@@ -50,17 +52,23 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
             groups[c.key].add((c,))
 
 
-def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple]) -> tuple:
-    """((start, end, form, group key or "", label), ...) found again in one article."""
+def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple], off: int = 0
+          ) -> tuple:
+    """((start, end, form, group key or "", label), ...) found again in one article: at
+    its body's token starts (`spans`), and at the words of its headline (text[:off])."""
     taken = bytearray(len(text))
     for c in own:
         taken[c.start:c.end] = b"\x01" * (c.end - c.start)
     out = []
-    for k in range(0, len(spans), 2):
-        ts = spans[k]
+    # The headline's tokens are not kept: its words (lookups are keyed by a form's first
+    # word, \w+) stand for them.
+    heads = [(m.start(), m.group(0)) for m in _FIRST_WORD.finditer(text, 0, off)] \
+        if off > 0 else []
+    body = ((spans[k], text[spans[k]:spans[k + 1]]) for k in range(0, len(spans), 2))
+    for ts, word in chain(heads, body):
         if ts >= len(text) or taken[ts]:
             continue
-        candidates = lookups.get(text[ts:spans[k + 1]])
+        candidates = lookups.get(word)
         if not candidates:
             continue
         for form, key, label in candidates:

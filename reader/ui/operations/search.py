@@ -43,7 +43,7 @@ def _with_mention_snippets(lib, result: SearchResult) -> SearchResult:
     hits = []
     for hit in result.hits:
         mention = next((m for e in wanted for m in e.mentions
-                        if m.doc == hit.id and m.start >= 0), None)
+                        if m.doc == hit.id and m.start >= 0 and m.field == "body"), None)
         if "<b>" in hit.snippet or mention is None:
             hits.append(hit)
             continue
