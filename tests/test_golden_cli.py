@@ -56,6 +56,8 @@ SCRIPT: list[list[str]] = [
     ["notes", "export", "--format", "md"],
     ["notes", "export", "--format", "json"],
     ["search", "claim", "--json"],
+    ["show", "@0"],
+    ["show", "@0", "--json"],
 ]
 
 _MASKS = [

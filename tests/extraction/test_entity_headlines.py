@@ -99,6 +99,20 @@ def test_headline_spans_are_cut_to_names(build):
     assert all(m.doc == "c" for m in names["Paul O'Connell"].mentions)
 
 
+def test_a_headline_role_word_is_no_part_of_a_name(build):
+    """"Rocker Doherty": the corpus writes "rocker" in lower case and never the phrase in a
+    body; the known name inside is found instead."""
+    t = build(
+        ("a", "The rocker Pete Doherty was arrested. Pete Doherty denied it.",
+         [("Pete Doherty", "PERSON")]),
+        ("b", "He was released on Friday.", [("Rocker Doherty", "PERSON")],
+         "Rocker Doherty freed"))
+    names = by_name(t)
+    assert "Rocker Doherty" not in names
+    assert ("b", "title", 7, 14) in {(m.doc, m.field, m.start, m.end)
+                                     for m in names["Pete Doherty"].mentions}
+
+
 def test_a_title_case_headline_keeps_only_what_the_body_names(build):
     title = "Rising Oil Prices Hit Global Markets"
     t = build(("a", "Oil prices rose again. Global Markets fell.",

@@ -285,7 +285,8 @@ def _headline(doc: Doc, cands: list[Cand], lw: N.NameWords) -> list[Cand]:
     out = []
     for c in cands:
         if c.start >= off or c.label in (DATE, MONEY):
-            out.append(c)
+            if c.start >= off or c.text[0].isupper() or c.text[0].isdigit():
+                out.append(c)  # not "nears 1990"
             continue
         pieces, at = [], c.start
         for m in _HEAD_SPLIT.finditer(text, c.start, c.end):

@@ -26,6 +26,7 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
     its words look up, so `memo` gives an unchanged article its previous matches when
     none of those changed."""
     memo = memo if memo is not None else Memo()
+    _drop_headline_phrases(groups, lower_words)
     lookups = _lookups(groups, lex, lower_words, memo)
     changed = memo.changed_lookups(lookups)
     by_doc: dict[str, list[Cand]] = defaultdict(list)
@@ -50,6 +51,21 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
                 c.key = slug(form)
                 groups.setdefault(c.key, Group(c.key, type=PERSON))
             groups[c.key].add((c,))
+
+
+def _drop_headline_phrases(groups: dict[str, Group], lower_words: set[str]) -> None:
+    """Names only headlines write, that start with a word the corpus writes in lower case
+    ("Rocker Doherty", "Budget Aston", "Classy Henman": a headline's role words and
+    adjectives, capitalised by its style), are no names: dropped, so that the scan finds
+    the names inside them ("Doherty") where it knows them."""
+    for key in [k for k, g in groups.items() if all(c.in_title for c in g.cands)]:
+        g = groups[key]
+        drop = [c for c in g.cands if " " in c.text and c.label not in (DATE, MONEY)
+                and c.text.split()[0].lower() in lower_words]
+        for c in drop:
+            g.drop(c)
+        if not g.cands:
+            del groups[key]
 
 
 def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple], off: int = 0
