@@ -6,8 +6,9 @@ so the app can load an `EntityTable` from its cache at start-up.
 
 Pipeline (`build_entities`, build.py):
  1. candidates per article (candidates.py): NER spans cleaned (articles, possessives,
-    punctuation, titles moved into aliases), plus rule spans ("Sir X", "Lord X", "X (ACR)",
-    quoted titles; headline spans cut to names); cached per article, so an unchanged article is not read again;
+    punctuation, titles moved into aliases; headline spans cut to names), plus rule spans
+    ("Sir X", "Lord X", "X (ACR)", quoted titles); cached per article, so an unchanged
+    article is not read again;
  2. corpus rules (grouping.py): drop spans that are not names (phrases the corpus writes in
     lower case, chrome, shapes), fix types from resources/gazetteer.toml and
     resources/aliases.toml;

@@ -20,7 +20,8 @@ _FIRST_WORD = re.compile(r"\w+")
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
               lower_words: set[str], memo: Memo | None = None) -> None:
     """Known names (and surnames, "Baby P"-style initials, acronyms of known names) found
-    again in every body and headline, where nothing else is; added to `groups` as "match" candidates.
+    again in every body and headline, where nothing else is; added to `groups` as "match"
+    candidates.
 
     An article's matches depend only on its text, its own candidates and the name lists
     its words look up, so `memo` gives an unchanged article its previous matches when
