@@ -281,7 +281,7 @@ def _headline(doc: Doc, cands: list[Cand], lw: N.NameWords) -> list[Cand]:
     head = [w for w in _HEAD_WORD.findall(text[:off]) if len(w) > 3 and w[0].isalpha()]
     title_case = len(head) >= 3 and all(w[0].isupper() for w in head)
     body = doc.body
-    lower = {w for w in _WORD.findall(body) if w.islower()}
+    lower: set[str] = set()  # the body's lower-case words, read when first needed
     out = []
     for c in cands:
         if c.start >= off or c.label in (DATE, MONEY):
@@ -317,7 +317,12 @@ def _headline_name(text: str, s: int, e: int, body: str, lower: set[str],
             e = words[k - 1].end()
             words = words[:k]
             break
-    while len(words) > 1 and text[s:e] not in body and words[0].group(0).lower() in lower:
+    while len(words) > 1 and text[s:e] not in body:
+        if not lower:
+            lower.update(w for w in _WORD.findall(body) if w.islower())
+            lower.add("")  # read: not read again when the body has no lower-case word
+        if words[0].group(0).lower() not in lower:
+            break
         words = words[1:]
         s = words[0].start()
     return N.clean_span(text, s, e)

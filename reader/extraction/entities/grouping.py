@@ -403,8 +403,9 @@ def entities(groups: dict[str, Group], lw: NameWords, memo: Memo | None = None
     by_id: dict[str, Entity] = {}
     slug_of = (memo or Memo()).cached("slug", slug)
     for g in groups.values():
-        cands = g.cands
-        name = canonical(g, lw)
+        if not g.cands:
+            continue
+        name, cands = canonical(g, lw), g.cands
         id_ = f"{g.type.lower()}:{slug_of(name)}"
         if len(cands) > 1:
             cands = sorted(cands, key=_doc_start)
@@ -434,8 +435,7 @@ def entities(groups: dict[str, Group], lw: NameWords, memo: Memo | None = None
     return list(by_id.values())
 
 
-def mention_order(m: Mention) -> tuple[str, bool, int]:
-    """Article, then its headline before its body, then offset."""
+def mention_order(m: Mention) -> tuple[str, bool, int]:  # article, headline first, offset
     return m.doc, m.field != "title", m.start
 
 

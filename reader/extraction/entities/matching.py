@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import chain
 
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import Cand, Doc
@@ -76,28 +75,36 @@ def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple], off:
     taken = bytearray(len(text))
     for c in own:
         taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-    out = []
+    out: list[tuple] = []
     # The headline's tokens are not kept: its words (lookups are keyed by a form's first
     # word, \w+) stand for them.
-    heads = [(m.start(), m.group(0)) for m in _FIRST_WORD.finditer(text, 0, off)] \
-        if off > 0 else []
-    body = ((spans[k], text[spans[k]:spans[k + 1]]) for k in range(0, len(spans), 2))
-    for ts, word in chain(heads, body):
+    for m in _FIRST_WORD.finditer(text, 0, off):
+        ts = m.start()
+        if not taken[ts]:
+            candidates = lookups.get(m.group(0))
+            if candidates:
+                _take(text, ts, candidates, taken, out)
+    for k in range(0, len(spans), 2):
+        ts = spans[k]
         if ts >= len(text) or taken[ts]:
             continue
-        candidates = lookups.get(word)
-        if not candidates:
-            continue
-        for form, key, label in candidates:
-            te = ts + len(form)
-            if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
-                continue
-            if any(taken[ts:te]):
-                continue
-            out.append((ts, te, form, key, label))
-            taken[ts:te] = b"\x01" * (te - ts)
-            break
+        candidates = lookups.get(text[ts:spans[k + 1]])
+        if candidates:
+            _take(text, ts, candidates, taken, out)
     return tuple(out)
+
+
+def _take(text: str, ts: int, candidates: tuple, taken: bytearray, out: list) -> None:
+    """The first (longest) of `candidates` written at `ts` and free, into `out`."""
+    for form, key, label in candidates:
+        te = ts + len(form)
+        if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
+            continue
+        if any(taken[ts:te]):
+            continue
+        out.append((ts, te, form, key, label))
+        taken[ts:te] = b"\x01" * (te - ts)
+        return
 
 
 def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo
