@@ -99,6 +99,13 @@ def test_headline_spans_are_cut_to_names(build):
     assert all(m.doc == "c" for m in names["Paul O'Connell"].mentions)
 
 
+def test_a_headline_keeps_a_name_written_with_a_slash(build):
+    t = build(("a", "AC/DC played in Leeds.", [("AC/DC", "ORG"), ("Leeds", "GPE")],
+               "AC/DC tour reaches Leeds"))
+    heads = {m.text for e in t.entities for m in e.mentions if m.field == "title"}
+    assert heads == {"AC/DC", "Leeds"}
+
+
 def test_a_headline_role_word_is_no_part_of_a_name(build):
     """"Rocker Doherty": the corpus writes "rocker" in lower case and never the phrase in a
     body; the known name inside is found instead."""

@@ -265,7 +265,8 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
     return Cand(doc, s, e, span, type_, "ner", strong, form, also)
 
 
-_HEAD_SPLIT = re.compile(r"\s+(?:v|vs\.?|versus)\s+|\s*/\s*|\s+\d+-\d+\s+")
+# " v ", a slash between two names (not "AC/DC"), a score ("2-1")
+_HEAD_SPLIT = re.compile(r"\s+(?:v|vs\.?|versus)\s+|(?<=[a-z])\s*/\s*(?=[A-Z][a-z])|\s+\d+-\d+\s+")
 _HEAD_WORD = re.compile(r"\S+")
 
 
@@ -311,7 +312,7 @@ def _headline_name(text: str, s: int, e: int, body: str, lower: set[str],
     words = list(_HEAD_WORD.finditer(text, s, e))
     for k, w in enumerate(words):
         word = w.group(0)
-        if word[0].islower() and word not in lw.minor_words and word not in lw.particles:
+        if word.islower() and word not in lw.minor_words and word not in lw.particles:
             if k == 0:
                 return s, s
             e = words[k - 1].end()
