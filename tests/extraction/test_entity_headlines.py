@@ -177,3 +177,13 @@ def test_an_acronym_never_joins_a_name_of_another_kind(build):
     t = build(("a", "The Companies Act binds CA staff. CA said so.",
                [("Companies Act", "LAW"), ("CA", "ORG")]))
     assert {"CA", "Companies Act"} <= set(by_name(t))
+
+
+def test_a_merge_keeps_a_headline_mention_at_the_offsets_of_a_body_one(build):
+    t = build(("a", "Acme Holdings cut jobs. Acme said so.",
+               [("Acme Holdings", "ORG"), ("Acme", "PERSON")], "Acme Holdings shuts plant"))
+    names = by_name(t)
+    edit = {"op": "merge", "source": names["Acme Holdings"].id, "target": names["Acme"].id}
+    merged = t.with_edits([edit]).get(names["Acme"].id)
+    assert [(m.field, m.start, m.end) for m in merged.mentions] == [
+        ("title", 0, 13), ("body", 0, 13), ("body", 24, 28)]
