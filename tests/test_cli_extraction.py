@@ -71,13 +71,14 @@ def test_entities_json_shape_sorted_and_offsets_exact(data, capsys):
     assert all(keys <= set(e) for e in ents)
     counts = [e["count"] for e in ents]
     assert counts == sorted(counts, reverse=True)
-    bodies = {}
+    shown = {}
     for e in ents:
         assert e["count"] == len(e["mentions"])
         for m in e["mentions"]:
-            if m["doc"] not in bodies:
-                bodies[m["doc"]] = body_of(capsys, m["doc"])
-            assert bodies[m["doc"]][m["start"]:m["end"]] == m["text"]
+            if m["doc"] not in shown:
+                shown[m["doc"]] = run_json(capsys, "show", m["doc"], "--json")
+            text = shown[m["doc"]][m.get("field", "body")]  # "title": a headline mention
+            assert text[m["start"]:m["end"]] == m["text"]
 
 
 def test_entities_filters(data, capsys):

@@ -85,9 +85,10 @@ def cmd_show(args) -> int:
         found = _doc_entities(lib, art.id) if lib.indexing.is_extracted() else None
     record = {**art.summary(), "body": art.body}
     if args.json:
-        record["entities"] = None if found is None else [
-            {"id": e.id, "name": e.name, "type": e.type,
-             "mentions": [m.to_json() for m in ms]} for e, ms in found]
+        if found is not None:  # not extracted yet: the record as it always was
+            record["entities"] = [
+                {"id": e.id, "name": e.name, "type": e.type,
+                 "mentions": [m.to_json() for m in ms]} for e, ms in found]
         emit_json(record)
     else:
         meta = " · ".join(x for x in (art.date or "undated", art.source, art.author) if x)
