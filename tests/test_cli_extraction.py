@@ -71,13 +71,14 @@ def test_entities_json_shape_sorted_and_offsets_exact(data, capsys):
     assert all(keys <= set(e) for e in ents)
     counts = [e["count"] for e in ents]
     assert counts == sorted(counts, reverse=True)
-    bodies = {}
+    shown = {}
     for e in ents:
         assert e["count"] == len(e["mentions"])
         for m in e["mentions"]:
-            if m["doc"] not in bodies:
-                bodies[m["doc"]] = body_of(capsys, m["doc"])
-            assert bodies[m["doc"]][m["start"]:m["end"]] == m["text"]
+            if m["doc"] not in shown:
+                shown[m["doc"]] = run_json(capsys, "show", m["doc"], "--json")
+            text = shown[m["doc"]][m.get("field", "body")]  # "title": a headline mention
+            assert text[m["start"]:m["end"]] == m["text"]
 
 
 def test_entities_filters(data, capsys):
@@ -270,3 +271,19 @@ def test_policy_errors(data, capsys):
     assert "codebook" in capsys.readouterr().err
     assert main(["policies", "show", "no-such-policy"]) == 2
     assert "No policy" in capsys.readouterr().err
+
+
+def test_show_gives_the_headline_and_body_mentions(data, capsys):
+    """`reader show` lists the article's entities, each mention in the title or the body."""
+    doc = "000_683c173d2dad4951"  # "Failing councils should outsource ..., say Tories"
+    shown = run_json(capsys, "show", doc, "--json")
+    tories = by_name(shown["entities"])["Conservative Party"]
+    heads = [m for m in tories["mentions"] if m.get("field") == "title"]
+    assert [shown["title"][m["start"]:m["end"]] for m in heads] == ["Tories"]
+    body = [m for m in tories["mentions"] if "field" not in m]
+    assert body and all(shown["body"][m["start"]:m["end"]] == m["text"] for m in body)
+    assert main(["show", doc]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("  Conservative Party"))
+    assert f"{len(heads) + len(body)} mentions, 1 in the title: title {heads[0]['start']}-" \
+           f"{heads[0]['end']}, body {body[0]['start']}-{body[0]['end']}" in line

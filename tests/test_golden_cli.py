@@ -56,6 +56,8 @@ SCRIPT: list[list[str]] = [
     ["notes", "export", "--format", "md"],
     ["notes", "export", "--format", "json"],
     ["search", "claim", "--json"],
+    ["show", "000_683c173d2dad4951"],  # its headline names the Tories
+    ["show", "000_683c173d2dad4951", "--json"],
 ]
 
 _MASKS = [

@@ -86,14 +86,47 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     with open_library(args) as lib:
         art = lib.articles.get(args.id)
+        # Entities only when already extracted: `show` never runs the NLP model.
+        found = _doc_entities(lib, art.id) if lib.indexing.is_extracted() else None
     record = {**art.summary(), "body": art.body}
     if args.json:
+        if found is not None:  # not extracted yet: the record as it always was
+            record["entities"] = [
+                {"id": e.id, "name": e.name, "type": e.type,
+                 "mentions": [m.to_json() for m in ms]} for e, ms in found]
         emit_json(record)
     else:
         meta = " · ".join(x for x in (art.date or "undated", art.source, art.author) if x)
         mine = f"  [set by you: {', '.join(art.user_set)}]" if art.user_set else ""
         print(f"{art.title}\n{meta}{mine}\n\n{art.body}")
+        print(_entities_text(found))
     return 0
+
+
+def _doc_entities(lib, doc: str) -> list:
+    """[(entity, its mentions in `doc`)], in the order the article first names them (its
+    headline first)."""
+    by_entity: dict[str, tuple] = {}
+    for m, e in lib.entities.doc_mentions(doc):
+        by_entity.setdefault(e.id, (e, []))[1].append(m)
+    return list(by_entity.values())
+
+
+def _entities_text(found) -> str:
+    """The entities section of `reader show`: each mention as "title" or "body" and its
+    offsets into that text (title[start:end] or body[start:end] is the mention)."""
+    if found is None:
+        return "\nEntities: not extracted yet (run `reader index`)."
+    if not found:
+        return "\nEntities: none found."
+    lines = ["", "Entities (mentions as title or body [start:end]):"]
+    for e, ms in found:
+        heads = sum(m.field == "title" for m in ms)
+        counts = f"{len(ms)} mention{'s' if len(ms) != 1 else ''}" + (
+            f", {heads} in the title" if heads else "")
+        where = ", ".join(f"{m.field} {m.start}-{m.end}" for m in ms)
+        lines.append(f"  {e.name} ({e.type}): {counts}: {where}")
+    return "\n".join(lines)
 
 
 def cmd_search(args) -> int:

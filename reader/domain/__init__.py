@@ -5,7 +5,6 @@ types in `charts.py`, importable from here."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
@@ -22,8 +21,10 @@ class Article:
     """One clean article, as the importer produced it.
 
     `body` is the clean text: every character offset reported anywhere in reader
-    (entity mentions, policy mentions, note anchors) indexes into it. Page chrome and
-    reader comments are kept aside in `chrome` and `comments`: never indexed or extracted.
+    (entity mentions, policy mentions, note anchors) indexes into it, except an entity
+    mention whose `field` is "title" (in the headline: its offsets index `title`). Page
+    chrome and reader comments are kept aside in `chrome` and `comments`: never indexed or
+    extracted.
     """
 
     id: str
@@ -162,19 +163,25 @@ class SavedSearch:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One occurrence: `body[start:end] == text` in article `doc`.
+    """One occurrence: `body[start:end] == text` in article `doc`, or, when `field` is
+    "title" (a mention in the headline), `title[start:end] == text`.
 
     `form` is the fuller wording when a title was moved off the name ("Professor Munro"
-    for the mention "Munro"); "" otherwise. It is not part of equality or JSON."""
+    for the mention "Munro"); "" otherwise. It is not part of equality or JSON. JSON has
+    "field" only for a headline mention (a body mention's JSON is as it always was)."""
 
     doc: str
     start: int
     end: int
     text: str
     form: str = field(default="", compare=False, repr=False)
+    field: str = "body"  # "body" | "title": the text the offsets index
 
     def to_json(self) -> dict:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        out = {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        if self.field != "body":
+            out["field"] = self.field
+        return out
 
 
 @dataclass(frozen=True)
@@ -399,68 +406,6 @@ class IndexReport:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
-class MentionContext:
-    """A mention with the sentence around it (for lists of mentions across the corpus).
-
-    Plain data: `sentence` is "" until the entity service fills it
-    (`fill_sentences`, run off the GUI thread); then the mention is
-    sentence[start - sentence_start : end - sentence_start]."""
-
-    doc: str
-    title: str
-    date: str
-    start: int
-    end: int
-    text: str
-    sentence: str = ""
-    sentence_start: int = -1
-
-    def to_json(self) -> dict:
-        return {"doc": self.doc, "title": self.title, "date": self.date, "start": self.start,
-                "end": self.end, "text": self.text, "sentence": self.sentence,
-                "sentence_start": self.sentence_start}
-
-
-class MentionContexts(Sequence):
-    """MentionContexts in order, each made when it is read: `mentions` (anything with doc,
-    start, end, text) already in their final order, `articles` doc id -> (title, date).
-    So an entity's 19k mentions are a sorted array and a page of them a slice (what the
-    mention list shows first), not 19k objects made up front. Compares equal to a list of
-    the same MentionContexts."""
-
-    __slots__ = ("_articles", "_mentions")
-
-    def __init__(self, mentions: list, articles: dict[str, tuple[str, str]]):
-        self._mentions = mentions
-        self._articles = articles
-
-    def __len__(self) -> int:
-        return len(self._mentions)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._make(m) for m in self._mentions[index]]
-        return self._make(self._mentions[index])
-
-    def __iter__(self):
-        return map(self._make, self._mentions)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, MentionContexts | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # a sequence, like list
-
-    def __repr__(self) -> str:
-        return f"MentionContexts({len(self)} mentions)"
-
-    def _make(self, m) -> MentionContext:
-        title, date = self._articles[m.doc]
-        return MentionContext(m.doc, title, date, m.start, m.end, m.text)
-
-
 # -- Writes ----------------------------------------------------------------------------------
 
 
@@ -514,3 +459,4 @@ from reader.domain.charts import (  # noqa: E402, F401
     Timeline,
     TimelineBucket,
 )
+from reader.domain.mentions import MentionContext, MentionContexts  # noqa: E402, F401

@@ -138,9 +138,8 @@ def _apply(state: _State, edit: dict) -> str:
             return f"no entity {missing!r}"
         if source.id == target.id:
             return "source and target are the same entity"
-        seen = {(m.doc, m.start, m.end) for m in target.mentions}
-        mentions = list(target.mentions) + [m for m in source.mentions
-                                            if (m.doc, m.start, m.end) not in seen]
+        seen = set(target.mentions)  # a headline's mention is not the body's at its offsets
+        mentions = list(target.mentions) + [m for m in source.mentions if m not in seen]
         aliases = _aliases(target.name, [*target.aliases, source.name, *source.aliases])
         state.by_id[target.id] = replace(target, mentions=_sorted(mentions), aliases=aliases)
         del state.by_id[source.id]
@@ -195,4 +194,4 @@ def _aliases(name: str, aliases: Iterable[str]) -> tuple[str, ...]:
 
 
 def _sorted(mentions):
-    return tuple(sorted(mentions, key=lambda m: (m.doc, m.start, m.end)))
+    return tuple(sorted(mentions, key=lambda m: (m.doc, m.field != "title", m.start, m.end)))

@@ -17,7 +17,11 @@ from reader.extraction.lexicon import entity_type
 from reader.services.derived import DerivedTables
 
 _DOC = operator.attrgetter("doc")
-_START = operator.attrgetter("start")
+
+
+def _IN_ARTICLE(m) -> tuple[bool, int]:  # noqa: N802 (a sort key, like _DOC)
+    """A mention's place in its article: headline mentions first, then by offset."""
+    return getattr(m, "field", "body") != "title", m.start
 
 
 class EntityService:
@@ -81,8 +85,8 @@ class EntityService:
                 have.extend(run)
         for run in runs.values():
             if len(run) > 1:
-                run.sort(key=_START)  # stable (equal offsets keep their order); quick on a
-                # run already in order
+                run.sort(key=_IN_ARTICLE)  # headline first, then by offset; stable and
+                # quick on a run already in order
         ranked = sorted(filter(rank.__contains__, runs), key=rank.__getitem__)
         return MentionContexts(list(chain.from_iterable(map(runs.__getitem__, ranked))),
                                articles)
@@ -108,6 +112,9 @@ class EntityService:
         (blocking: the UI runs it in a task)."""
         out = []
         for c in contexts:
+            if c.field == "title":  # a headline mention: the title is its sentence
+                out.append(dataclasses.replace(c, sentence=c.title, sentence_start=0))
+                continue
             s0, sentence = self.sentence_at(c.doc, c.start, c.end)
             out.append(dataclasses.replace(c, sentence=sentence, sentence_start=s0))
         return out

@@ -172,12 +172,17 @@ class EntityController:
             self.win.article_view.highlight_mentions([])
             return
         kind, obj = self.subject
+        here = [m for m in obj.mentions if m.doc == doc and m.start >= 0]
+        title = [(m.start, m.end) for m in here if getattr(m, "field", "body") == "title"]
         self.win.article_view.highlight_mentions(
-            [(m.start, m.end) for m in obj.mentions if m.doc == doc and m.start >= 0], kind)
+            [(m.start, m.end) for m in here if getattr(m, "field", "body") == "body"], kind,
+            title_spans=title)
 
     def open_mention(self, ctx: MentionContext | None) -> None:
         """Open the article of a MentionContext with the mention selected."""
-        if ctx is not None:
+        if ctx is not None and ctx.field == "title":  # in the headline, marked there
+            self.win.open_article(ctx.doc)  # at the top
+        elif ctx is not None:
             self.win.open_article(ctx.doc, select=(ctx.start, ctx.end))
 
     def step_mention(self, delta: int) -> None:

@@ -22,13 +22,19 @@ def table(corpus_articles, corpus_analyses, resources_dir):
 
 
 def test_every_mention_indexes_the_body(table, corpus_articles):
-    bodies = {a.id: a.body for a in corpus_articles}
+    """A body mention indexes the body; a headline mention (field "title") the title."""
+    texts = {(a.id, "body"): a.body for a in corpus_articles}
+    texts.update({(a.id, "title"): a.title for a in corpus_articles})
     assert len(table) > 20
+    fields = set()
     for e in table.entities:
         assert e.count > 0
         for m in e.mentions:
-            assert 0 <= m.start < m.end <= len(bodies[m.doc])
-            assert bodies[m.doc][m.start:m.end] == m.text
+            text = texts[(m.doc, m.field)]
+            assert 0 <= m.start < m.end <= len(text)
+            assert text[m.start:m.end] == m.text
+            fields.add(m.field)
+    assert fields == {"body", "title"}  # the bundled headlines name entities ("Tories")
 
 
 def test_no_page_chrome_becomes_an_entity(table, corpus_articles):
@@ -99,10 +105,13 @@ def test_not_names_are_dropped(table):
         assert found is None or found.name != phrase, phrase
 
 
-def test_headline_names_are_not_body_mentions(table, corpus_articles):
-    # "Tim Loughton MP: ..." is article 004's title; his body mentions are all in bodies.
+def test_headline_names_are_headline_mentions(table, corpus_articles):
+    # "Tim Loughton MP: ..." is article 004's title: one mention there, three in bodies.
     tim = table.find("Tim Loughton")
-    assert tim.count == 3 and all(m.start >= 0 for m in tim.mentions)
+    assert [m.field for m in tim.mentions].count("body") == 3
+    (head,) = [m for m in tim.mentions if m.field == "title"]
+    title = next(a.title for a in corpus_articles if a.id == head.doc)
+    assert (head.start, title[head.start:head.end]) == (0, "Tim Loughton")
 
 
 def test_related_and_cache(table):
@@ -126,7 +135,8 @@ def test_written_text_through_the_model(nlp, tmp_path, resources_dir):
     analyses = analyse(arts, tmp_path, nlp=nlp)
     t = build_entities(arts, analyses, resources_dir)
     gove = t.find("Michael Gove")
-    assert gove.count == 2 and "Education Secretary Michael Gove" in gove.aliases
+    assert [m.field for m in gove.mentions] == ["title", "body", "body"]  # "Gove meets ..."
+    assert "Education Secretary Michael Gove" in gove.aliases
     assert t.find("LGA").name == "Local Government Association"
     assert t.find("LGA").count == 3  # the expansion and twice the acronym
     assert t.find("Doncaster").type == "Place"

@@ -19,10 +19,11 @@ def build(resources_dir):
     def run(*docs, edits=()):
         arts, analyses = corpus(*docs)
         table = build_entities(arts, analyses, resources_dir, edits)
-        bodies = {a.id: a.body for a in arts}
+        texts = {(a.id, "body"): a.body for a in arts}
+        texts.update({(a.id, "title"): a.title for a in arts})
         for e in table.entities:  # the invariant, checked on every table built here
             for m in e.mentions:
-                assert bodies[m.doc][m.start:m.end] == m.text, (e.id, m)
+                assert texts[(m.doc, m.field)][m.start:m.end] == m.text, (e.id, m)
         return table
     return run
 
@@ -192,11 +193,16 @@ def test_acronym_defined_in_the_text_merges_with_its_expansion(build):
 
 
 def test_acronym_merges_by_initials_when_only_one_name_fits(build):
-    t = build(("a", "The London School of Economics hired her.", [("London School of Economics",
-                                                                   "ORG")]),
+    """...and the two meet in some article (the evidence that the corpus means it)."""
+    t = build(("a", "The London School of Economics hired her. The LSE said so.",
+               [("London School of Economics", "ORG"), ("LSE", "ORG")]),
               ("b", "An LSE study found it.", [("LSE", "ORG")]))
     (lse,) = t.entities
     assert lse.name == "London School of Economics" and lse.docs == ["a", "b"]
+    apart = build(("a", "The London School of Economics hired her.",
+                   [("London School of Economics", "ORG")]),
+                  ("b", "An LSE study found it.", [("LSE", "ORG")]))
+    assert names(apart) == {"London School of Economics", "LSE"}
 
 
 def test_acronym_with_two_possible_expansions_is_left_alone(build):
@@ -281,16 +287,18 @@ def test_known_names_are_found_where_the_model_missed_them(build):
 
 
 # -- titles of articles ------------------------------------------------------------------------
-def test_headline_mentions_are_not_body_mentions_but_help_find_names(build):
+def test_headline_mentions_are_title_mentions_and_help_find_names(build):
     t = build(("a", "Loughton said child protection must change.",
                [("Tim Loughton", "PERSON"), ("Loughton", "PERSON")],
                "Tim Loughton MP: Has child protection failed?"),
-              ("b", "Nothing else here.", [], "Ofsted under fire"))
-    (lough,) = t.entities
+              ("b", "Nothing else here.", [("Ofsted", "ORG")], "Ofsted under fire"))
+    lough = t.find("Tim Loughton")
     assert lough.name == "Tim Loughton"
-    assert [(m.start, m.end) for m in lough.mentions] == [(0, 8)]
+    assert [(m.field, m.start, m.end) for m in lough.mentions] == [("title", 0, 12),
+                                                                    ("body", 0, 8)]
     assert "Tim Loughton MP" in lough.aliases
-    assert t.find("Ofsted") is None  # only in a headline
+    ofsted = t.find("Ofsted")  # only in a headline: an entity all the same
+    assert [(m.field, m.start, m.end) for m in ofsted.mentions] == [("title", 0, 6)]
 
 
 # -- the table ---------------------------------------------------------------------------------

@@ -6,20 +6,23 @@ so the app can load an `EntityTable` from its cache at start-up.
 
 Pipeline (`build_entities`, build.py):
  1. candidates per article (candidates.py): NER spans cleaned (articles, possessives,
-    punctuation, titles moved into aliases), plus rule spans ("Sir X", "Lord X", "X (ACR)",
-    quoted titles); cached per article, so an unchanged article is not read again;
+    punctuation, titles moved into aliases; headline spans cut to names), plus rule spans
+    ("Sir X", "Lord X", "X (ACR)", quoted titles); cached per article, so an unchanged
+    article is not read again;
  2. corpus rules (grouping.py): drop spans that are not names (phrases the corpus writes in
     lower case, chrome, shapes), fix types from resources/gazetteer.toml and
     resources/aliases.toml;
  3. group by name (case and punctuation folded), vote the type, merge acronyms with their
-    expansion, find further mentions of known names (matching.py), resolve surnames to
-    full names;
+    expansion (defined in the text, or the one name their initials spell that they meet
+    in an article), find further mentions of known names in bodies and headlines
+    (matching.py), resolve surnames to full names;
  4. user edits (reader.extraction.overlay) on top: the table (table.py) keeps the extracted
     entities, so a new edit list applies without re-running anything.
 The table's cache also keeps what the next build reuses (state.py): every article's own
 results, and a memo of the corpus-wide scans (common phrases, names found again), so after a
 change only the articles whose answers could differ are scanned again.
-Every mention's offsets index `Article.body`: body[start:end] == text. The word lists the
+Every mention's offsets index `Article.body` (body[start:end] == text), or, for a mention
+in the headline (`Mention.field` "title"), `Article.title`. The word lists the
 rules read are resources/entity_lexicon.toml (reader.extraction.lexicon).
 """
 

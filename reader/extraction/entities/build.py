@@ -21,7 +21,7 @@ from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
 
-ENTITIES_VERSION = 3  # bump when the rules change, so cached tables are rebuilt
+ENTITIES_VERSION = 4  # bump when the rules change, so cached tables are rebuilt (4: headlines)
 
 
 def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path | None) -> str:

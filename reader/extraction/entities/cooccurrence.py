@@ -22,16 +22,20 @@ class Cooccurrence:
         self.sent_of: dict[str, list[tuple[str, int]]] = {}  # id -> [(doc, sentence no.)]
         self.in_sent: dict[tuple[str, int], set[str]] = defaultdict(set)
         self.in_doc: dict[str, set[str]] = defaultdict(set)
+        self.docs_of: dict[str, set[str]] = defaultdict(set)  # id -> docs (headlines too)
         starts = {doc: [s for s, _ in spans] for doc, spans in sentences.items()}
         for e in entities:
             if e.hidden:
                 continue
             places = []
             for m in e.mentions:
+                self.in_doc[m.doc].add(e.id)
+                self.docs_of[e.id].add(m.doc)
+                if m.field != "body":
+                    continue  # a headline: shares the article, not a body sentence
                 idx = bisect.bisect_right(starts.get(m.doc, []), m.start) - 1
                 places.append((m.doc, idx))
                 self.in_sent[(m.doc, idx)].add(e.id)
-                self.in_doc[m.doc].add(e.id)
             self.sent_of[e.id] = places
 
     def related(self, entity: Entity, limit: int, evidence_limit: int) -> list[Related]:
@@ -44,7 +48,8 @@ class Cooccurrence:
                 if other != entity.id:
                     shared_sents[other].append(place)
         shared_docs: Counter[str] = Counter()
-        for doc in {d for d, _ in places}:
+        docs = self.docs_of.get(entity.id, set())
+        for doc in docs:
             for other in self.in_doc.get(doc, ()):
                 if other != entity.id:
                     shared_docs[other] += 1
@@ -58,7 +63,6 @@ class Cooccurrence:
             ent = self.get(other)
             evidence = [self._evidence(doc, idx) for doc, idx in shared_sents.get(other, ())]
             if not evidence:  # article-level only: where the other one appears
-                docs = {d for d, _ in places}
                 firsts: dict[str, int] = {}
                 for doc, idx in self.sent_of[other]:
                     if doc in docs and doc not in firsts:

@@ -1,4 +1,5 @@
-"""Mentions the model missed: the corpus's known names searched for again in every body."""
+"""Mentions the model missed: the corpus's known names searched for again in every body
+and headline."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ _FIRST_WORD = re.compile(r"\w+")
 def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
               lower_words: set[str], memo: Memo | None = None) -> None:
     """Known names (and surnames, "Baby P"-style initials, acronyms of known names) found
-    again in every body, where nothing else is; added to `groups` as "match" candidates.
+    again in every body and headline, where nothing else is; added to `groups` as "match"
+    candidates.
 
     An article's matches depend only on its text, its own candidates and the name lists
     its words look up, so `memo` gives an unchanged article its previous matches when
     none of those changed."""
     memo = memo if memo is not None else Memo()
+    _drop_headline_phrases(groups, lower_words)
     lookups = _lookups(groups, lex, lower_words, memo)
     changed = memo.changed_lookups(lookups)
     by_doc: dict[str, list[Cand]] = defaultdict(list)
@@ -37,7 +40,7 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
         found = memo.matches_of(doc.id, taken_sig, changed, partial(full_text_of, doc))
         if found is None:
             text, spans = doc.unpacked()
-            found = _scan(text, spans, own, lookups)
+            found = _scan(text, spans, own, lookups, doc.off)
         memo.matches[doc.id] = (taken_sig, found)
         for ts, te, form, key, label in found:
             c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
@@ -47,29 +50,58 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
             groups[c.key].add((c,))
 
 
-def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple]) -> tuple:
-    """((start, end, form, group key or "", label), ...) found again in one article."""
+def _drop_headline_phrases(groups: dict[str, Group], lower_words: set[str]) -> None:
+    """Names only headlines write, that start with a word the corpus writes in lower case
+    ("Rocker Doherty", "Budget Aston", "Classy Henman": a headline's role words and
+    adjectives, capitalised by its style), are no names: dropped, so that the scan finds
+    the names inside them ("Doherty") where it knows them."""
+    for key in [k for k, g in groups.items() if all(c.in_title for c in g.cands)]:
+        g = groups[key]
+        drop = [c for c in g.cands if " " in c.text and c.label not in (DATE, MONEY)
+                and c.text.split()[0].lower() in lower_words]
+        for c in drop:
+            g.drop(c)
+        if not g.cands:
+            del groups[key]
+
+
+def _scan(text: str, spans, own: Sequence[Cand], lookups: dict[str, tuple], off: int = 0
+          ) -> tuple:
+    """((start, end, form, group key or "", label), ...) found again in one article: at
+    its body's token starts (`spans`), and at the words of its headline (text[:off])."""
     taken = bytearray(len(text))
     for c in own:
         taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-    out = []
+    out: list[tuple] = []
+    # The headline's tokens are not kept: its words (lookups are keyed by a form's first
+    # word, \w+) stand for them.
+    for m in _FIRST_WORD.finditer(text, 0, off):
+        ts = m.start()
+        if not taken[ts]:
+            candidates = lookups.get(m.group(0))
+            if candidates:
+                _take(text, ts, candidates, taken, out)
     for k in range(0, len(spans), 2):
         ts = spans[k]
         if ts >= len(text) or taken[ts]:
             continue
         candidates = lookups.get(text[ts:spans[k + 1]])
-        if not candidates:
-            continue
-        for form, key, label in candidates:
-            te = ts + len(form)
-            if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
-                continue
-            if any(taken[ts:te]):
-                continue
-            out.append((ts, te, form, key, label))
-            taken[ts:te] = b"\x01" * (te - ts)
-            break
+        if candidates:
+            _take(text, ts, candidates, taken, out)
     return tuple(out)
+
+
+def _take(text: str, ts: int, candidates: tuple, taken: bytearray, out: list) -> None:
+    """The first (longest) of `candidates` written at `ts` and free, into `out`."""
+    for form, key, label in candidates:
+        te = ts + len(form)
+        if not text.startswith(form, ts) or (te < len(text) and text[te].isalnum()):
+            continue
+        if any(taken[ts:te]):
+            continue
+        out.append((ts, te, form, key, label))
+        taken[ts:te] = b"\x01" * (te - ts)
+        return
 
 
 def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo

@@ -116,10 +116,11 @@ class EntityTable:
 
     def doc_mentions(self, doc_id: str, include_hidden: bool = False
                      ) -> list[tuple[Mention, Entity]]:
-        """Every mention in one article with its entity, in text order (for highlighting)."""
+        """Every mention in one article with its entity, in text order, the headline's
+        first (for highlighting: a mention's `field` says which text its offsets index)."""
         out = [(m, e) for e in self.entities if include_hidden or not e.hidden
                for m in e.mentions if m.doc == doc_id]
-        out.sort(key=lambda pair: (pair[0].start, pair[0].end))
+        out.sort(key=lambda pair: (pair[0].field != "title", pair[0].start, pair[0].end))
         return out
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
@@ -143,9 +144,10 @@ class EntityTable:
         "table" is what `from_cache` reads; "state" only what the next build reuses, so
         neither start-up nor an incremental build decodes the other's part."""
         fields = attrgetter("doc", "start", "end", "text", "form")
+        packed = lambda m: fields(m) if m.field == "body" else (*fields(m), m.field)  # noqa: E731
         with gc_paused():
             table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
-                            tuple(map(fields, e.mentions))) for e in self._extracted),
+                            tuple(map(packed, e.mentions))) for e in self._extracted),
                      {doc: tuple(spans) for doc, spans in self._sentences.items()})
             state = self._state if isinstance(self._state, str) else pack(self._state)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,

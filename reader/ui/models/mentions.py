@@ -86,12 +86,15 @@ class MentionModel(FlatTable):
             return None
         ctx = self._rows[index.row()]
         col = index.column()
+        head = "Headline: " if ctx.field == "title" else ""  # its sentence is the title
         if role == DISPLAY:
-            return (ctx.title, ctx.date or "Undated", " ".join(ctx.sentence.split()))[col]
+            return (ctx.title, ctx.date or "Undated",
+                    head + " ".join(ctx.sentence.split()))[col]
         if role == HTML_ROLE:  # every column wraps the same way (HtmlDelegate)
             if col == self.SENTENCE:
                 at = ctx.start - ctx.sentence_start
-                return " ".join(bold_span(ctx.sentence, at, at + (ctx.end - ctx.start)).split())
+                text = " ".join(bold_span(ctx.sentence, at, at + (ctx.end - ctx.start)).split())
+                return f"<i>{head}</i>{text}" if head else text
             return html.escape((ctx.title or "Untitled", ctx.date or "Undated", "")[col])
         if role == Qt.ItemDataRole.ToolTipRole:
             return ctx.title if col == self.ARTICLE else None

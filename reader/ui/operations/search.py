@@ -80,7 +80,7 @@ def _mention_snippets(lib, query: str, snippets: dict[str, str]) -> dict[str, st
     out = dict(snippets)
     for doc_id, snippet in snippets.items():
         mention = next((m for e in wanted for m in e.mentions
-                        if m.doc == doc_id and m.start >= 0), None)
+                        if m.doc == doc_id and m.start >= 0 and m.field == "body"), None)
         if "<b>" in snippet or mention is None:
             continue
         body = lib.articles.get(doc_id).body

@@ -60,6 +60,7 @@ class ArticleView(SafeBrowser):
         self._terms: tuple[str, ...] = ()
         self._terms_query = ""  # the search the terms come from (phrases marked whole)
         self._mentions: list[tuple[int, int]] = []
+        self._title_mentions: list[tuple[int, int]] = []  # in the headline (title offsets)
         self._mention_kind = "entity"  # whose mentions they are: "entity" | "policy"
         self._noted = NotedPassages(self)
         self._context_actions: list[QAction] = []
@@ -104,6 +105,7 @@ class ArticleView(SafeBrowser):
             self._terms = ()
             self._terms_query = ""
             self._mentions = []
+            self._title_mentions = []
             self._noted.spans = []
             self._layers.clear()
         self._render()
@@ -144,6 +146,12 @@ class ArticleView(SafeBrowser):
         body = self.article.body if self.article else ""
         offset = max(0, min(offset, len(body)))
         return self.body_start + self._map.to_qt(offset)
+
+    def title_pos(self, offset: int) -> int:
+        """Document position of title offset `offset` (the title is the first block, shown
+        with one character per character of `Article.title`)."""
+        title = self.article.title if self.article else ""
+        return OffsetMap(title).to_qt(max(0, min(offset, len(title))))
 
     def body_offset(self, pos: int) -> int:
         """Body offset of document position `pos` (clamped to the body)."""
@@ -232,13 +240,16 @@ class ArticleView(SafeBrowser):
             return []
         return [(m.start(), m.end()) for m in pattern.finditer(self.article.body)]
 
-    def highlight_mentions(self, spans, kind: str = "entity") -> None:
+    def highlight_mentions(self, spans, kind: str = "entity", title_spans=()) -> None:
         """Mark body spans [(start, end)] of the selected entity or (`kind` "policy")
         policy: an entity in the palette's highlight, underlined; a policy in green,
-        dotted (notes are yellow, search terms the link colour)."""
+        dotted (notes are yellow, search terms the link colour). `title_spans`: mentions
+        in the headline, in title offsets, marked in the title heading."""
         self._mentions = [(s, e) for s, e in spans]
+        self._title_mentions = [(s, e) for s, e in title_spans] if self.article else []
         self._mention_kind = kind
-        positions = [(self.body_pos(s), self.body_pos(e)) for s, e in self._mentions]
+        positions = [(self.title_pos(s), self.title_pos(e)) for s, e in self._title_mentions]
+        positions += [(self.body_pos(s), self.body_pos(e)) for s, e in self._mentions]
         if kind == "policy":
             self._set_layer("mentions", positions, policy_colour(self.palette()),
                             underline=QTextCharFormat.UnderlineStyle.DotLine)
@@ -255,6 +266,11 @@ class ArticleView(SafeBrowser):
         self._set_layer("notes", [(self.body_pos(s), self.body_pos(e))
                                   for _, s, e, _ in noted.spans],
                         note_colour(self.palette()), ids=[n[0] for n in noted.spans])
+
+    def mention_selections(self) -> list[tuple[int, int]]:
+        """Document positions (start, end) of the highlighted mentions (tests)."""
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
+                for s in self._layers.get("mentions", ())]
 
     def note_spans(self) -> list[tuple[int, int, int]]:
         """The highlighted noted passages: [(note id, start, end)] in body offsets."""
@@ -279,8 +295,8 @@ class ArticleView(SafeBrowser):
             return
         if self._terms:
             self.highlight_terms(self._terms, self._terms_query)
-        if self._mentions:
-            self.highlight_mentions(self._mentions, self._mention_kind)
+        if self._mentions or self._title_mentions:
+            self.highlight_mentions(self._mentions, self._mention_kind, self._title_mentions)
         if self._noted.spans:
             self.highlight_notes(self._noted.spans)
 

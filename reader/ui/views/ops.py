@@ -55,7 +55,8 @@ def load_evidence(runner, lib, edge: NetworkEdge, *, done):
                 continue
             s0, sentence = lib.entities.sentence_at(ev.doc, ev.start, ev.end)
             inside = next((m for m in mentions
-                           if m.doc == ev.doc and ev.start <= m.start < ev.end), None)
+                           if m.doc == ev.doc and m.field == "body"
+                           and ev.start <= m.start < ev.end), None)
             start, end = (inside.start, inside.end) if inside else (s0, s0)
             out.append(MentionContext(doc=ev.doc, title=info.title, date=info.date,
                                       start=start, end=end, text=sentence[start - s0:end - s0],
