@@ -99,7 +99,8 @@ def test_services_speak_only_domain_types():
                 continue
             hints = typing.get_type_hints(fn, vars(inspect.getmodule(fn)) | vars(domain))
             if "return" in hints:
-                found = {m.split(".charts")[0] for m in modules(hints["return"])}
+                found = {m.rsplit(".", 1)[0] if m.startswith("reader.domain.") else m
+                         for m in modules(hints["return"])}
                 assert found <= allowed, f"{cls.__name__}.{name}"
 
 

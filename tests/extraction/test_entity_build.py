@@ -379,8 +379,8 @@ def test_only_articles_holding_a_changed_name_are_scanned_again(resources_dir, m
     scanned = []
     real = matching._scan
     monkeypatch.setattr(matching, "_scan",
-                        lambda text, spans, own, lookups: scanned.append(own[0].doc.id)
-                        or real(text, spans, own, lookups))
+                        lambda text, spans, own, *rest: scanned.append(own[0].doc.id)
+                        or real(text, spans, own, *rest))
     docs = [*base, ("e", "Michael Howard met Ofsted.",
                     [("Michael Howard", "PERSON"), ("Ofsted", "ORG")])]
     arts, analyses = corpus(*docs)
