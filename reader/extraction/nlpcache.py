@@ -302,7 +302,12 @@ def store_parts(cache_dir: Path, text_hash_: str, title_len: int, sents: list, e
             fh.write(json.dumps({"text_hash": text_hash_, "title_len": title_len, "sents": sents,
                                  "ents": ents}, separators=(",", ":"))[:-1])
             fh.write(',"tokens":[')
-            fh.write(",".join(p for p in token_parts if p))
+            sep = ""
+            for part in token_parts:  # one at a time: never the whole token JSON at once
+                if part:
+                    fh.write(sep)
+                    fh.write(part)
+                    sep = ","
             fh.write("]}")
         os.replace(tmp, path)
     except BaseException:
