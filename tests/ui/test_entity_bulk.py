@@ -52,6 +52,8 @@ def test_merge_several_into_the_one_chosen_and_undo_in_one_step(qtbot, window):
     before = listed(window)
     select(window, "Leeds", "Leeds City Council", "Ofsted")
     assert "3 entities selected" in window.entity_panel.details.toPlainText()
+    chart = window.entity_panel.timeline
+    assert chart is None or not chart.isVisible()  # one entity's chart, not three's
 
     def pick(dialog):
         assert isinstance(dialog, QInputDialog)

@@ -180,10 +180,10 @@ class EntityPanel(QWidget):
         return [e for e in out if e is not None]
 
     def show_details(self, ent: Entity | None, related: list[Related] | None = None) -> None:
-        if self.timeline is not None:
-            self.timeline.setVisible(ent is not None)
-            self.timeline_caption.setVisible(ent is not None)
         chosen = self.selected()
+        if self.timeline is not None:  # one entity's chart: not for several
+            self.timeline.setVisible(ent is not None and len(chosen) < 2)
+            self.timeline_caption.setVisible(ent is not None and len(chosen) < 2)
         if len(chosen) > 1:
             names = ", ".join(html.escape(e.name) for e in chosen[:8])
             more = f" and {len(chosen) - 8} more" if len(chosen) > 8 else ""
