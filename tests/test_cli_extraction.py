@@ -287,3 +287,58 @@ def test_show_gives_the_headline_and_body_mentions(data, capsys):
     line = next(x for x in out.splitlines() if x.startswith("  Conservative Party"))
     assert f"{len(heads) + len(body)} mentions, 1 in the title: title {heads[0]['start']}-" \
            f"{heads[0]['end']}, body {body[0]['start']}-{body[0]['end']}" in line
+
+
+def test_bulk_merge_and_hide_are_one_undo_step(data, capsys):
+    before = by_name(run_json(capsys, "entities", "--json"))
+    people = sorted((e for e in before.values() if e["type"] == "Person"),
+                    key=lambda e: -e["count"])
+    target, a, b = people[0]["name"], people[1]["name"], people[2]["name"]
+    assert main(["entities", "merge", target, a, b, "--into", target]) == 0
+    assert f"merged 2 entities into {target} (one edit)" in capsys.readouterr().out
+    merged = by_name(run_json(capsys, "entities", "--json"))
+    assert a not in merged and b not in merged
+    assert merged[target]["count"] == sum(before[n]["count"] for n in (target, a, b))
+    assert main(["entities", "undo"]) == 0
+    assert "Undone: 2 edits in one (merge)" in capsys.readouterr().out
+    assert by_name(run_json(capsys, "entities", "--json")) == before
+
+    rare = [n for n, e in before.items() if e["count"] < 2]
+    kind = next(e["type"] for e in sorted(before.values(), key=lambda e: -e["count"])
+                if e["type"] != "Person")
+    dates = [n for n, e in before.items() if e["type"] == kind and e["count"] >= 2]
+    assert rare and dates
+    assert main(["entities", "hide", "--below", "2"]) == 0
+    assert f"hid {len(rare)} entities (one edit)" in capsys.readouterr().out
+    assert main(["entities", "hide", "--type", kind.lower()]) == 0
+    capsys.readouterr()
+    left = by_name(run_json(capsys, "entities", "--json"))
+    assert not set(rare) & set(left) and not set(dates) & set(left)
+    hidden = by_name(run_json(capsys, "entities", "--all", "--json"))
+    assert all(hidden[n]["hidden"] for n in rare)
+    assert main(["entities", "unhide", rare[0], dates[0]]) == 0
+    capsys.readouterr()
+    assert {rare[0], dates[0]} <= set(by_name(run_json(capsys, "entities", "--json")))
+    for _ in range(3):
+        assert main(["entities", "undo"]) == 0
+    capsys.readouterr()
+    assert by_name(run_json(capsys, "entities", "--json")) == before
+
+
+def test_bulk_edit_errors_are_clear(data, capsys):
+    assert main(["entities", "merge", "Ofsted", "Gove", "Ed Balls"]) == 2
+    assert "--into" in capsys.readouterr().err
+    assert main(["entities", "merge", "Ofsted", "--into", "Ofsted"]) == 2
+    assert "Nothing to merge" in capsys.readouterr().err
+    assert main(["entities", "hide"]) == 2
+    assert "Say which entities" in capsys.readouterr().err
+    assert main(["entities", "hide", "Ofsted", "--below", "3"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["entities", "hide", "--below", "0"]) == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert main(["entities", "hide", "--type", "Spaceship"]) == 2
+    assert "Unknown entity type" in capsys.readouterr().err
+    assert main(["entities", "hide", "Ofsted", "Nobody At All"]) == 2
+    assert "Nobody At All" in capsys.readouterr().err
+    assert run_json(capsys, "entities", "--all", "--json") == run_json(
+        capsys, "entities", "--json")  # nothing was hidden

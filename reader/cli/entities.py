@@ -1,4 +1,5 @@
-"""CLI commands on entities: listing, related entities, corrections and undo."""
+"""CLI commands on entities: listing, related entities, corrections (one at a time or in bulk:
+one undo step) and undo."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 from dataclasses import replace
 
 from reader.cli.common import Span, emit_json, ensure_index, open_library
-from reader.errors import IndexBusy
+from reader.errors import BadInput, IndexBusy
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,16 @@ def cmd_entities_edit(args) -> int:
             apply_quietly(lib, changes)
             print(f"Undone: {describe(changes.edit)}" if changes.edit else "Nothing to undo.")
             return 0
+        if op in ("hide", "unhide", "merge") and _is_bulk(args):
+            return _bulk_edit(lib, args)
         edit = {"op": op}
         if op == "merge":
-            edit.update(source=args.source, target=args.target)
+            if len(args.names) != 2:
+                raise BadInput("Name the entity to merge and the one it goes into (SOURCE "
+                               "TARGET), or several with --into TARGET.")
+            edit.update(source=args.names[0], target=args.names[1])
         else:
-            edit["entity"] = args.entity
+            edit["entity"] = args.names[0] if op in ("hide", "unhide") else args.entity
             if op == "rename":
                 edit["name"] = args.name
             elif op == "retype":
@@ -102,6 +108,47 @@ def cmd_entities_edit(args) -> int:
     return 0
 
 
+def _is_bulk(args) -> bool:
+    if args.op == "merge":
+        return args.into is not None
+    return len(args.names) != 1 or args.op == "hide" and (
+        args.hide_type is not None or args.below is not None)
+
+
+def _bulk_edit(lib, args) -> int:
+    """merge A B C --into A; hide A B C; hide --type T --below N; unhide A B: one edit."""
+    svc = lib.entities
+    if args.op == "merge":
+        target = svc.get(args.into)
+        sources = [n for n in args.names if svc.get(n).id != target.id]
+        if not sources:
+            raise BadInput(f"Nothing to merge into '{target.name}': name other entities.")
+        changes = svc.merge_many(sources, target.id)
+        done = f"merged {_count(changes)} into {target.name}"
+    elif args.op == "unhide":
+        changes = svc.hide_many(args.names, unhide=True)
+        done = f"{_count(changes)} shown again"
+    else:
+        if args.names and (args.hide_type is not None or args.below is not None):
+            raise BadInput("Name entities to hide, or use --type/--below; not both.")
+        changes = (svc.hide_many(args.names) if args.names
+                   else svc.hide_where(args.hide_type, args.below))
+        done = f"hid {_count(changes)}"
+    apply_quietly(lib, changes)
+    print(f"Done: {done} (one edit). Undo with `reader entities undo`.")
+    return 0
+
+
+def _count(changes) -> str:
+    """How many entities a (bulk) edit changed: one per edit it holds."""
+    edit = changes.edit
+    n = len(edit["edits"]) if edit["op"] == "batch" else 1
+    return f"{n} {'entity' if n == 1 else 'entities'}"
+
+
 def describe(edit: dict) -> str:
+    if edit["op"] == "batch":
+        ops = sorted({e["op"] for e in edit["edits"]})
+        return f"{len(edit['edits'])} edits in one ({', '.join(ops)})"
     rest = ", ".join(f"{k}={v!r}" for k, v in edit.items() if k != "op")
     return f"{edit['op']} ({rest})"

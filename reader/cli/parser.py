@@ -128,9 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("entity", help="entity name, alias or id")
     add_csv_option(p)
     p.set_defaults(func=cmd_entities_mentions)
-    p = esub.add_parser("merge", parents=[common], help="merge SOURCE into TARGET")
-    p.add_argument("source")
-    p.add_argument("target")
+    p = esub.add_parser("merge", parents=[common],
+                        help="merge SOURCE into TARGET, or several: A B C --into A")
+    p.add_argument("names", nargs="+", metavar="ENTITY")
+    p.add_argument("--into", metavar="TARGET",
+                   help="the entity the others go into (one undo takes the merge back)")
     p.set_defaults(func=cmd_entities_edit, op="merge")
     p = esub.add_parser("rename", parents=[common], help="give an entity another name")
     p.add_argument("entity")
@@ -144,10 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("entity")
     p.add_argument("alias")
     p.set_defaults(func=cmd_entities_edit, op="split")
-    for op, text in (("hide", "hide an entity (not a real name)"),
-                     ("unhide", "show a hidden entity again")):
+    for op, text in (("hide", "hide entities (not real names): by name, --type, --below"),
+                     ("unhide", "show hidden entities again")):
         p = esub.add_parser(op, parents=[common], help=text)
-        p.add_argument("entity")
+        p.add_argument("names", nargs="+" if op == "unhide" else "*", metavar="ENTITY")
+        if op == "hide":
+            p.add_argument("--type", dest="hide_type", metavar="T",
+                           help="every visible entity of this type")
+            p.add_argument("--below", type=int, metavar="N",
+                           help="every visible entity with fewer than N mentions")
         p.set_defaults(func=cmd_entities_edit, op=op)
     p = esub.add_parser("undo", parents=[common], help="take back the last correction")
     p.set_defaults(func=cmd_entities_edit, op="undo")

@@ -30,6 +30,7 @@ OPS: dict[str, tuple[str, ...]] = {
     "unhide": ("entity",),
     "split": ("entity", "alias"),
 }
+BATCH = "batch"  # {"op": "batch", "edits": [edit, ...]}: several edits, one undo step
 
 
 def validate_edit(edit: dict) -> dict:
@@ -44,6 +45,8 @@ def validate_edit(edit: dict) -> dict:
     if not isinstance(edit, dict):
         raise BadInput(f"An entity edit must be a mapping, not {type(edit).__name__}")
     op = edit.get("op")
+    if op == BATCH:
+        return _validate_batch(edit)
     if op not in OPS:
         raise BadInput(f"Unknown entity edit op {op!r} (use one of: {', '.join(OPS)})")
     out: dict = {"op": op}
@@ -54,6 +57,25 @@ def validate_edit(edit: dict) -> dict:
         out[key] = " ".join(value.split())
     if op == "retype":
         out["type"] = entity_type(out["type"])  # "org" -> "Organisation"
+    return out
+
+
+def _validate_batch(edit: dict) -> dict:
+    edits = edit.get("edits")
+    if not isinstance(edits, list) or not edits:
+        raise BadInput("A batch of entity edits needs a non-empty list 'edits'")
+    if any(isinstance(e, dict) and e.get("op") == BATCH for e in edits):
+        raise BadInput("A batch of entity edits cannot hold another batch")
+    return {"op": BATCH, "edits": [validate_edit(e) for e in edits]}
+
+
+def flatten(edits: Iterable[dict]) -> list[dict]:
+    """The single edits of `edits`, each batch replaced by the edits it holds (malformed
+    ones are kept for `apply_edits` to skip)."""
+    out: list[dict] = []
+    for edit in edits:
+        inner = edit.get("edits") if isinstance(edit, dict) and edit.get("op") == BATCH else None
+        out.extend(inner if isinstance(inner, list) else [edit])
     return out
 
 
@@ -114,9 +136,11 @@ def apply_edits(entities: Sequence[Entity], edits: Sequence[dict]
     """
     state = _State(entities)
     skipped: list[str] = []
-    for n, raw in enumerate(edits):
+    for n, raw in enumerate(flatten(edits)):
         try:
             edit = validate_edit(raw)
+            if edit["op"] == BATCH:
+                raise BadInput("a batch inside a batch")
         except BadInput as exc:
             skipped.append(f"edit {n + 1}: {exc}")
             continue

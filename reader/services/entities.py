@@ -145,23 +145,80 @@ class EntityService:
         """The user's corrections, oldest first."""
         return self._reader().entity_edits()
 
+    def matching(self, type: str | None = None, below: int | None = None) -> list[Entity]:
+        """The visible entities of `type` (any when None) with fewer than `below` mentions
+        (any count when None), most mentioned first: what `hide_where` would hide."""
+        if below is not None and below < 1:
+            raise BadInput(f"'below' must be a number of mentions of at least 1, not {below}")
+        return [e for e in self.list(type=type) if below is None or e.count < below]
+
     # -- writes --------------------------------------------------------------------------
     def edit(self, edit: dict) -> Changes:
-        """Store one correction (merge, rename, retype, hide, unhide, split); entities are
-        named by id, name or alias. Raises BadInput/NotFound."""
-        from reader.extraction.overlay import validate_edit
+        """Store one correction (merge, rename, retype, hide, unhide, split, or a "batch" of
+        them: one undo step); entities are named by id, name or alias. Raises
+        BadInput/NotFound."""
+        from reader.extraction.overlay import BATCH, validate_edit
 
+        if isinstance(edit, dict) and edit.get("op") == BATCH \
+                and isinstance(edit.get("edits"), list):
+            edit = {"op": BATCH, "edits": [self._typed(e) for e in edit["edits"]]}
+        edit = validate_edit(self._typed(edit))
+        if edit["op"] == BATCH:
+            for single in edit["edits"]:
+                self._resolve(single)
+        else:
+            self._resolve(edit)
+        self._store().add_entity_edit(edit)
+        self._tables.invalidate(edits=True)
+        return Changes(entities=True, edit=edit)
+
+    def edit_many(self, edits: list[dict]) -> Changes:
+        """Several corrections as one: stored as one "batch" edit, so one undo takes them
+        all back, and the entity table is rebuilt once, not once per edit. Raises
+        BadInput/NotFound (nothing is stored then)."""
+        edits = list(edits)
+        if not edits:
+            raise BadInput("No entities were chosen.")
+        return self.edit(edits[0] if len(edits) == 1 else {"op": "batch", "edits": edits})
+
+    def merge_many(self, sources, target: str) -> Changes:
+        """Merge every entity of `sources` into `target` (one undo step)."""
+        target_id = self.get(target).id
+        source_ids = list(dict.fromkeys(self.get(s).id for s in sources))
+        if target_id in source_ids:
+            raise BadInput("An entity cannot be merged into itself.")
+        return self.edit_many({"op": "merge", "source": s, "target": target_id}
+                              for s in source_ids)
+
+    def hide_many(self, refs, unhide: bool = False) -> Changes:
+        """Hide (or show again) every entity of `refs` (one undo step)."""
+        op = "unhide" if unhide else "hide"
+        ids = dict.fromkeys(self.get(ref).id for ref in refs)
+        return self.edit_many({"op": op, "entity": i} for i in ids)
+
+    def hide_where(self, type: str | None = None, below: int | None = None) -> Changes:
+        """Hide every entity `matching(type, below)` (one undo step). Raises BadInput when
+        neither is given or nothing matches."""
+        if type is None and below is None:
+            raise BadInput("Say which entities to hide: a type, a number of mentions, or both.")
+        found = self.matching(type, below)
+        if not found:
+            raise BadInput("No entity matches: nothing was hidden.")
+        return self.hide_many(e.id for e in found)
+
+    def _typed(self, edit):
         if isinstance(edit, dict) and isinstance(edit.get("type"), str):
-            edit = {**edit, "type": entity_type(edit["type"].strip())}
-        edit = validate_edit(edit)
+            return {**edit, "type": entity_type(edit["type"].strip())}
+        return edit
+
+    def _resolve(self, edit: dict) -> None:
+        """Name the entities of a valid single edit by id (in place). Raises NotFound,
+        BadInput for a merge into itself."""
         for key in ("entity", "source", "target"):
             if key in edit:
                 edit[key] = self.get(edit[key]).id
         if edit["op"] == "merge" and edit["source"] == edit["target"]:
             raise BadInput("An entity cannot be merged into itself.")
-        self._store().add_entity_edit(edit)
-        self._tables.invalidate(edits=True)
-        return Changes(entities=True, edit=edit)
 
     def undo(self) -> Changes:
         """Take back the last correction (`changes.edit` is None when there was none)."""
@@ -174,8 +231,6 @@ class EntityService:
     def clear_bodies(self) -> None:
         with self._bodies_lock:
             self._bodies.clear()
-
-
 
 
 def _sentence_around(spans, start: int, end: int, body: str) -> tuple[int, int]:

@@ -15,12 +15,14 @@ MENU_LAYOUT: list[tuple[str, list]] = [
                             "export_who"]),
                None, "quit"]),
     ("&Edit", ["search", "find", None, "new_note", "article_note", "edit_details", None,
-               "rename_entity", "merge_entity", "retype_entity", "hide_entity", "undo_entity"]),
+               "rename_entity", "merge_entity", "retype_entity", "hide_entity", "unhide_entity",
+               "hide_entity_type", "hide_entity_below", "undo_entity"]),
     ("&View", ["timeline_view", "network_view", None, "zoom_in", "zoom_out", "zoom_reset",
                None, "reading_font", "width_narrow", "width_medium", "width_wide", None,
                "theme_system", "theme_light", "theme_dark", None, "tab_entities",
-               "tab_policies", "tab_notes", None, "toggle_sidebar", "toggle_mentions",
-               "toggle_extras"]),
+               "tab_policies", "tab_notes", None,
+               "entities_in_article", "show_hidden_entities", None,  # the entity list's scope
+               "toggle_sidebar", "toggle_mentions", "toggle_extras"]),
     ("&Go", ["back", "forward", None, "next_article", "prev_article", None,
              "next_mention", "prev_mention", None, "focus_list", "focus_reader", None,
              "mark_unread"]),
@@ -30,8 +32,9 @@ MENU_LAYOUT: list[tuple[str, list]] = [
     ("&Help", ["shortcuts", "about"]),
 ]
 
-ENTITY_MENU = ["rename_entity", "merge_entity", "retype_entity", "hide_entity", None,
-               "undo_entity"]
+ENTITY_MENU = ["rename_entity", "merge_entity", "retype_entity", "hide_entity", "unhide_entity",
+               None, "hide_entity_type", "hide_entity_below", None, "entities_in_article",
+               "show_hidden_entities", None, "undo_entity"]
 
 # Keys handled by widgets rather than actions, listed in Help > Keyboard shortcuts too.
 WIDGET_SHORTCUTS = [
@@ -100,7 +103,25 @@ def build_actions(win) -> dict[str, QAction]:
     add("merge_entity", "&Merge entities…", entities.merge_selected, ["Ctrl+M"],
         tip="Merge the selected entities into the current one (or pick a target)")
     add("retype_entity", "Change entity &type…", entities.retype, ["Ctrl+T"])
-    add("hide_entity", "&Hide entity", entities.hide, ["Ctrl+H"])
+    add("hide_entity", "&Hide entity", entities.hide, ["Ctrl+H"],
+        tip="Hide the selected entities (one undo takes them all back)")
+    # Bulk clean-up and the entity list's scope (reader.ui.entity_controller).
+    add("unhide_entity", "&Show entity again", entities.unhide, ["Ctrl+Shift+H"],
+        tip="Show the selected hidden entities again (list them with Show hidden entities)")
+    add("hide_entity_type", "Hide all of a t&ype…", lambda: entities.hide_many(by_type=True),
+        ["Ctrl+Alt+H"], tip="Hide every entity of one type, as one undoable step")
+    add("hide_entity_below", "Hide entities &below N mentions…",
+        lambda: entities.hide_many(by_type=False), ["Ctrl+Alt+B"],
+        tip="Hide the rarely mentioned entities, as one undoable step")
+    add("entities_in_article", "Entities in this &article", entities.set_article_scope,
+        ["Ctrl+Shift+A"], True,
+        tip="List only the entities named in the article being read, with their counts there")
+    add("show_hidden_entities", "Show &hidden entities", entities.set_show_hidden,
+        ["Ctrl+Alt+Shift+H"], True, tip="List the hidden entities too (in italics)")
+    actions["entities_in_article"].setIconText("This article")  # on the panel's buttons
+    actions["show_hidden_entities"].setIconText("Hidden")
+    win.entity_panel.scope_button.setDefaultAction(actions["entities_in_article"])
+    win.entity_panel.hidden_button.setDefaultAction(actions["show_hidden_entities"])
     add("timeline_view", "&Timeline", win.views.open_timeline, ["Ctrl+Shift+T"],
         tip="Articles, or the selected entity's or policy's mentions, on a date axis")
     add("network_view", "Net&work", win.views.open_network, ["Ctrl+Shift+G"],

@@ -1,14 +1,16 @@
 """The Entities and Policies tabs and the mention list: the selected subject, its mentions,
-related entities, and the user's entity corrections."""
+related entities, the entity list's scope (an article's entities, hidden ones), and the user's
+entity corrections, one at a time or in bulk (one undo step)."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QDialog, QInputDialog, QMenu
 
 from reader.domain import Changes, Entity, MentionContext, Policy, Related
 from reader.ui.actions import ENTITY_MENU, add_to_menu
+from reader.ui.entity_dialogs import HideManyDialog, choose_merge_target
 from reader.ui.models import TYPE_ORDER
 from reader.ui.operations import entities as ops
 from reader.ui.operations.policies import load_policies
@@ -16,6 +18,7 @@ from reader.ui.operations.policies import load_policies
 log = logging.getLogger(__name__)
 
 EDIT_MESSAGES = {"merge": "Entities merged.", "hide": "Entity hidden.",
+                 "unhide": "Entity shown again.", "split": "Entity split.",
                  "undo": "Last entity edit undone."}
 
 
@@ -31,6 +34,8 @@ class EntityController:
         self._pending_edits: list[tuple[dict, str | None]] = []
         # The entity selected when the window was last closed: selected on the first load.
         self.restore_id: str | None = None
+        self.show_hidden = False  # the list includes hidden entities (View > Show hidden)
+        self.article_scope = False  # the list shows only the open article's entities
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -40,6 +45,7 @@ class EntityController:
         policy_panel.policy_selected.connect(self._policy_selected)
         policy_panel.entity_link_activated.connect(self.select_entity)
         win.mention_panel.mention_activated.connect(self.open_mention)
+        win.article_opened.connect(lambda _doc: self._load_article_counts())
         # Back on a tab, its selection is the subject again (the mention list, F3 and the
         # highlights follow what the sidebar shows).
         win.sidebar.currentChanged.connect(self._tab_changed)
@@ -48,7 +54,8 @@ class EntityController:
 
     # -- loading -------------------------------------------------------------------------
     def load_entities(self) -> None:
-        ops.load_entities(self.win.runner, self.win.library, done=self._entities_ready)
+        ops.load_entities(self.win.runner, self.win.library, done=self._entities_ready,
+                          hidden=self.show_hidden)
 
     def load_policies(self) -> None:
         load_policies(self.win.runner, self.win.library, done=self._policies_ready,
@@ -67,6 +74,7 @@ class EntityController:
         if keep is None and self.restore_id and entities:
             keep, self.restore_id = self.restore_id, None
         win.entity_panel.set_entities(entities, keep)  # None: the current one stays
+        self._load_article_counts()  # an edit may have changed them
         current = win.entity_panel.current()
         if edits and current is not None:
             self._entity_selected(current)  # its mentions may have changed (a merge)
@@ -83,6 +91,43 @@ class EntityController:
     def _entity_name(self, entity_id: str) -> str | None:
         ent = self.win.entity_panel.model.entity(entity_id)
         return ent.name if ent is not None else None
+
+    # -- the list's scope ----------------------------------------------------------------
+    def set_article_scope(self, on: bool) -> None:
+        """List only the entities of the article being read (with their mentions in it),
+        following the reading pane; or (off) the whole library's."""
+        self.article_scope = bool(on)
+        if on:
+            self.win.show_tab(0)
+            self._load_article_counts()
+        else:
+            self.win.entity_panel.set_article_counts(None)
+
+    def set_show_hidden(self, on: bool) -> None:
+        """List the entities the user hid too (in italics), so they can be shown again."""
+        self.show_hidden = bool(on)
+        if on:
+            self.win.show_tab(0)
+        self.load_entities()
+
+    def _load_article_counts(self) -> None:
+        if not self.article_scope:
+            return
+        doc = self.win.current_doc
+        if doc is None:
+            self.win.entity_panel.set_article_counts({}, doc=None)
+            return
+        lib = self.win.library
+        ops.load_article_entities(
+            self.win.runner, lib, doc, hidden=self.show_hidden,
+            done=lambda counts: self._article_counts_ready(doc, counts))
+
+    def _article_counts_ready(self, doc: str, counts: dict[str, int]) -> None:
+        if not self.article_scope or doc != self.win.current_doc:
+            return  # switched off, or another article was opened meanwhile
+        article = self.win.article_view.article
+        title = article.title if article is not None and article.id == doc else doc
+        self.win.entity_panel.set_article_counts(counts, title, doc)
 
     # -- the subject and its mentions ----------------------------------------------------
     def select_entity(self, ref: str) -> None:
@@ -221,25 +266,38 @@ class EntityController:
     def merge(self, source_id: str, target_id: str) -> None:
         self.edit({"op": "merge", "source": source_id, "target": target_id}, keep=target_id)
 
+    def edit_many(self, edits: list[dict], keep: str | None = None) -> None:
+        """Apply several corrections as one undo step (the list reloads once)."""
+        if len(edits) == 1:
+            self.edit(edits[0], keep)
+            return
+        ops.edit_many_entities(self.win.runner, self.win.library, edits,
+                               done=lambda changes: self._edited(changes, changes.edit, keep),
+                               failed=self.win.report_write_failure)
+
     def merge_selected(self) -> None:
+        """Several entities selected: merge them into the one the user picks (the most
+        mentioned by default). One selected: pick the entity it goes into."""
         panel = self.win.entity_panel
-        target = panel.current()
-        if target is None:
+        chosen = panel.selected()
+        if len(chosen) > 1:
+            target = choose_merge_target(self.win, chosen)
+            if target is not None:
+                self.edit_many([{"op": "merge", "source": e.id, "target": target.id}
+                                for e in chosen if e.id != target.id], keep=target.id)
             return
-        others = [e for e in panel.selected() if e.id != target.id]
-        if not others:
-            names = sorted((e for e in panel.model.entities() if e.id != target.id),
-                           key=lambda e: e.name.casefold())
-            labels = [f"{e.name} ({e.type})" for e in names]
-            if not labels:
-                return
-            label, ok = QInputDialog.getItem(self.win, "Merge entity",
-                                             f"Merge “{target.name}” into:", labels, 0, False)
-            if ok:
-                self.merge(target.id, names[labels.index(label)].id)
+        source = panel.current()
+        if source is None:
             return
-        for other in others:
-            self.merge(other.id, target.id)
+        names = sorted((e for e in panel.model.entities() if e.id != source.id),
+                       key=lambda e: e.name.casefold())
+        labels = [f"{e.name} ({e.type})" for e in names]
+        if not labels:
+            return
+        label, ok = QInputDialog.getItem(self.win, "Merge entity",
+                                         f"Merge “{source.name}” into:", labels, 0, False)
+        if ok:
+            self.merge(source.id, names[labels.index(label)].id)
 
     def rename(self) -> None:
         ent = self.win.entity_panel.current()
@@ -260,11 +318,42 @@ class EntityController:
         if ok and new and new != ent.type:
             self.edit({"op": "retype", "entity": ent.id, "type": new}, keep=ent.id)
 
-    def hide(self) -> None:
+    def _chosen(self) -> list:
         panel = self.win.entity_panel
-        for ent in panel.selected() or [panel.current()]:
-            if ent is not None:
-                self.edit({"op": "hide", "entity": ent.id})
+        return panel.selected() or [e for e in [panel.current()] if e is not None]
+
+    def hide(self) -> None:
+        """Hide the selected entities (one undo step)."""
+        chosen = [e for e in self._chosen() if not e.hidden]
+        if chosen:
+            self.edit_many([{"op": "hide", "entity": e.id} for e in chosen])
+
+    def unhide(self) -> None:
+        """Show the selected hidden entities again (one undo step)."""
+        chosen = [e for e in self._chosen() if e.hidden]
+        if not chosen:
+            self.win.statusBar().showMessage(
+                "No hidden entity is selected: View > Show hidden entities lists them.", 6000)
+            return
+        self.edit_many([{"op": "unhide", "entity": e.id} for e in chosen],
+                       keep=chosen[0].id if self.show_hidden else None)
+
+    def hide_many(self, by_type: bool) -> None:
+        """Ask which entities to hide, by type (the current entity's) or below a number of
+        mentions, counting them as the choice changes; hide them as one undo step."""
+        panel = self.win.entity_panel
+        entities = panel.model.entities()
+        if not any(not e.hidden for e in entities):
+            self.win.statusBar().showMessage("There are no entities to hide.", 5000)
+            return
+        current = panel.current()
+        type_ = (current.type if current is not None else entities[0].type) if by_type else None
+        dialog = HideManyDialog(self.win, entities, type_, None if by_type else 2)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            chosen = dialog.chosen()
+            if chosen:
+                self.edit_many([{"op": "hide", "entity": e.id} for e in chosen])
+        dialog.deleteLater()
 
     def undo_edit(self) -> None:
         if self.win.sidebar.currentIndex() == 1:  # on the Policies tab: its edits
@@ -283,4 +372,16 @@ def _describe(edit: dict) -> str:
         return f"Renamed to “{edit.get('name', '')}”."
     if op == "retype":
         return f"Type changed to {edit.get('type', '')}."
+    if op == "batch":
+        inner = edit.get("edits") or []
+        kinds = {e.get("op") for e in inner}
+        if kinds == {"merge"}:
+            return f"{len(inner) + 1} entities merged into one."
+        if kinds == {"hide"}:
+            return f"{len(inner)} entities hidden."
+        if kinds == {"unhide"}:
+            return f"{len(inner)} entities shown again."
+        return f"{len(inner)} entity edits applied."
+    if op == "undo" and isinstance(edit.get("undone"), dict):
+        return f"Undone: {_describe(edit['undone'])}"
     return EDIT_MESSAGES.get(op, "Entity edit applied.")

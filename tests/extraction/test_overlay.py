@@ -175,3 +175,38 @@ def test_retype_takes_the_type_aliases_the_listing_takes(spelling, type_):
 
     assert entity_type(spelling) == type_
     assert validate_edit({"op": "retype", "entity": "x", "type": spelling})["type"] == type_
+
+
+# -- batches: several edits, one undo step -------------------------------------------------
+
+
+def test_a_batch_applies_its_edits_in_order_and_undoes_as_one(table):
+    batch = {"op": "batch", "edits": [
+        {"op": "merge", "source": "organisation:lga", "target": "organisation:ofsted"},
+        {"op": "hide", "entity": "person:ed-balls"}]}
+    t = table.with_edits([batch])
+    assert "LGA" in t.get("organisation:ofsted").aliases
+    assert t.get("person:ed-balls").hidden
+    undone = t.with_edits(t.edits[:-1])  # undo drops the last stored edit: the whole batch
+    assert undone.get("organisation:lga").name == "LGA"
+    assert not undone.get("person:ed-balls").hidden
+
+
+def test_batch_validation_and_bad_stored_batches_are_skipped(table, caplog):
+    assert validate_edit({"op": "batch", "edits": [{"op": "hide", "entity": " Ofsted "}]}) == {
+        "op": "batch", "edits": [{"op": "hide", "entity": "Ofsted"}]}
+    for bad in ({"op": "batch"}, {"op": "batch", "edits": []},
+                {"op": "batch", "edits": [{"op": "hide"}]},
+                {"op": "batch", "edits": [{"op": "batch", "edits": [{"op": "hide",
+                                                                     "entity": "x"}]}]}):
+        with pytest.raises(BadInput):
+            validate_edit(bad)
+    with caplog.at_level(logging.INFO):
+        entities, _, skipped = apply_edits(table.entities, [
+            {"op": "batch", "edits": "nope"},
+            {"op": "batch", "edits": [{"op": "batch", "edits": [{"op": "hide",
+                                                                 "entity": "organisation:lga"}]}]},
+            {"op": "batch", "edits": [{"op": "hide", "entity": "nobody"},
+                                      {"op": "hide", "entity": "organisation:lga"}]}])
+    assert len(skipped) == 3
+    assert next(e for e in entities if e.id == "organisation:lga").hidden

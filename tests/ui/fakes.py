@@ -83,8 +83,14 @@ class FakeEntities(EntityService):
         return sorted(out, key=lambda r: -r.score)[:limit]
 
     def edit(self, edit):
+        before = dict(self.build())
+        for single in edit["edits"] if edit["op"] == "batch" else [edit]:
+            self._apply(single)
+        self._undo.append((dict(edit), before))
+        return Changes(entities=True, edit=dict(edit))
+
+    def _apply(self, edit):
         ents = self.build()
-        before = dict(ents)
         op = edit["op"]
         if op == "merge":
             source, target = ents.pop(edit["source"]), ents[edit["target"]]
@@ -101,8 +107,6 @@ class FakeEntities(EntityService):
                                                        hidden=op == "hide")
         else:
             raise ValueError(f"unknown op {op}")
-        self._undo.append((dict(edit), before))
-        return Changes(entities=True, edit=dict(edit))
 
     def undo(self):
         if not self._undo:

@@ -107,6 +107,10 @@ def test_merge_rename_retype_and_hide_from_actions(qtbot, window, monkeypatch):
     flags = QItemSelectionModel.SelectionFlag
     sel.setCurrentIndex(entity_index(window, "Michael Gove"), flags.ClearAndSelect | flags.Rows)
     sel.select(entity_index(window, "Eileen Munro"), flags.Select | flags.Rows)
+    # Two selected: asked which one to keep, the most mentioned offered first.
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda _parent, _title, _label, items, current, _edit: (items[current],
+                                                                              True))
     with qtbot.waitSignal(window.entities_edited, timeout=5000) as edited:
         window.actions_by_name["merge_entity"].trigger()
     assert edited.args[0]["target"] == "michael-gove"

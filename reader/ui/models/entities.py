@@ -1,15 +1,16 @@
-"""The entity tree: entities grouped by type, most mentioned first, merged by drag and drop."""
+"""The entity tree: entities grouped by type, most mentioned first, merged by drag and drop;
+and its proxy, which can list only the entities of the article being read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 
 from reader.domain import Entity
 from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE
-from reader.ui.models.grouped import GroupedModel
+from reader.ui.models.grouped import GroupedModel, TreeFilterProxy
 
 ENTITY_MIME = "application/x-reader-entity"
 # The entity types, in the order the sidebar groups them (the library's TYPES).
@@ -29,6 +30,9 @@ class EntityModel(GroupedModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._by_id: dict[str, Entity] = {}
+        # {entity id: mentions in the article being read} while the list shows only that
+        # article's entities (`set_doc_counts`); the count column shows these then.
+        self._doc_counts: dict[str, int] | None = None
 
     def set_entities(self, entities: Iterable[Entity]) -> None:
         by_type: dict[str, list[Entity]] = {}
@@ -40,6 +44,25 @@ class EntityModel(GroupedModel):
                                          key=lambda kv: (order.get(kv[0], 99), kv[0]))]
         self._by_id = {e.id: e for _, items in groups for e in items}
         self._set_groups(groups)
+
+    def set_doc_counts(self, counts: dict[str, int] | None) -> None:
+        """Show each entity's mentions in one article (`counts`), or (None) in the corpus."""
+        self._doc_counts = dict(counts) if counts is not None else None
+        for g, (_, items) in enumerate(self._groups):
+            self.dataChanged.emit(self.index(g, 0), self.index(g, 1))
+            if items:
+                group = self.index(g, 0)
+                self.dataChanged.emit(self.index(0, 1, group),
+                                      self.index(len(items) - 1, 1, group))
+
+    def doc_counts(self) -> dict[str, int] | None:
+        return self._doc_counts
+
+    def count_of(self, ent: Entity) -> int:
+        """Its mentions in the corpus, or in the article while the list shows one."""
+        if self._doc_counts is None:
+            return ent.count
+        return self._doc_counts.get(ent.id, 0)
 
     def entity(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
@@ -71,15 +94,24 @@ class EntityModel(GroupedModel):
                     return self.createIndex(r, 0, g + 1)
         return QModelIndex()
 
+    def group_data(self, name, items, column, role):
+        if self._doc_counts is not None and role == DISPLAY and column == 0:
+            return f"{name} ({sum(1 for e in items if e.id in self._doc_counts)})"
+        return super().group_data(name, items, column, role)
+
     def item_data(self, ent: Entity, column, role):
         if role == DISPLAY:
-            return ent.name if column == 0 else str(ent.count)
+            return ent.name if column == 0 else str(self.count_of(ent))
         if role == SORT_ROLE:
-            return ent.name.casefold() if column == 0 else ent.count
+            return ent.name.casefold() if column == 0 else self.count_of(ent)
         if role == Qt.ItemDataRole.ToolTipRole:
             aliases = [a for a in ent.aliases if a != ent.name]
             tip = (f"{ent.name} ({ent.type}): {ent.count} mentions in {len(ent.docs)} "
                    "articles")
+            if self._doc_counts is not None:
+                tip += f"; {self.count_of(ent)} in this article"
+            if ent.hidden:
+                tip += " (hidden)"
             return tip + (f"\nAlso: {', '.join(aliases)}" if aliases else "")
         if role == Qt.ItemDataRole.FontRole and ent.hidden:
             font = QFont()
@@ -128,3 +160,26 @@ class EntityModel(GroupedModel):
         # False: the view must not delete the dragged rows; the window reloads the model.
         return False
 
+
+
+class EntityProxy(TreeFilterProxy):
+    """The entity tree filtered by name and, while the model has article counts
+    (`EntityModel.set_doc_counts`), to that article's entities."""
+
+    def refilter(self) -> None:
+        """Apply a change of the model's article counts."""
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row, parent):
+        model = self.sourceModel()
+        counts = model.doc_counts() if isinstance(model, EntityModel) else None
+        if counts is None:
+            return super().filterAcceptsRow(row, parent)
+        if not parent.isValid():
+            return False  # a group stays while one of its entities is listed
+        ent = model.item(model.index(row, 0, parent))
+        if ent is None or ent.id not in counts:
+            return False
+        return not self.filterRegularExpression().pattern() or \
+            QSortFilterProxyModel.filterAcceptsRow(self, row, parent)

@@ -1,5 +1,5 @@
-"""Entity operations: the entity list, related entities, a subject's mentions with their
-sentences, and the user's corrections (edit, undo)."""
+"""Entity operations: the entity list, one article's entities, related entities, a subject's
+mentions with their sentences, and the user's corrections (edit, bulk edit, undo)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,20 @@ from reader.ui.tasks import WRITE
 FILL_CHUNK = 500  # mention sentences filled between two checks for a newer request
 
 
-def load_entities(runner, lib, *, done):
-    """Every visible entity, most mentioned first (empty before the first extraction)."""
-    return runner.submit("entities", lambda ctx: lib.entities.list(), done=done)
+def load_entities(runner, lib, *, done, hidden: bool = False):
+    """Every visible entity (and the hidden ones with `hidden`), most mentioned first (empty
+    before the first extraction)."""
+    return runner.submit("entities", lambda ctx: lib.entities.list(include_hidden=hidden),
+                         done=done)
+
+
+def load_article_entities(runner, lib, doc: str, *, done, hidden: bool = False):
+    """{entity id: its mentions in article `doc`} for the entities named in it."""
+    def work(ctx):
+        return {e.id: sum(1 for m in e.mentions if m.doc == doc)
+                for e in lib.entities.list(doc=doc, include_hidden=hidden)}
+
+    return runner.submit("article-entities", work, done=done)
 
 
 def load_related(runner, lib, entity_id: str, *, done):
@@ -39,6 +50,16 @@ def edit_entities(runner, lib, edit: dict, *, done, failed=None):
     """Store one correction and bring the derived data up to date; reports the Changes."""
     def work(ctx):
         changes = lib.entities.edit(edit)
+        lib.indexing.apply(changes)
+        return changes
+
+    return runner.submit(WRITE, work, done=done, failed=failed)
+
+
+def edit_many_entities(runner, lib, edits: list[dict], *, done, failed=None):
+    """Store several corrections as one undo step; the derived data follows once."""
+    def work(ctx):
+        changes = lib.entities.edit_many(edits)
         lib.indexing.apply(changes)
         return changes
 

@@ -1,4 +1,5 @@
-"""The entity panel: the entity tree, its filter box and the selected entity's details."""
+"""The entity panel: the entity tree, its filter box, its scope (the whole library or the
+article being read; hidden entities or not) and the selected entity's details."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import html
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QToolButton,
     QTreeView,
     QWidget,
 )
 
 from reader.domain import Entity, Related
-from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel, TreeFilterProxy
+from reader.ui.models import ID_ROLE, OBJECT_ROLE, EntityModel
+from reader.ui.models.entities import EntityProxy
 from reader.ui.panels.common import column, filter_box, list_over_details, plural
 from reader.ui.viewer import SafeBrowser
 from reader.ui.widgets import EmptyStack
@@ -22,6 +26,8 @@ from reader.ui.widgets import EmptyStack
 NO_ENTITIES = ("No entities yet.\n\nPeople, organisations and places named in the articles "
                "are listed here once the articles have been read; that happens automatically "
                "after start-up and after an import (the status bar shows its progress).")
+NO_ARTICLE = "No article is open.\n\nOpen one to list the entities named in it."
+NONE_IN_ARTICLE = "No entities are named in this article."
 
 
 class EntityPanel(QWidget):
@@ -40,7 +46,7 @@ class EntityPanel(QWidget):
         self.setObjectName("entityPanel")
         self.filter = filter_box("Filter entities", "entityFilter")
         self.model = EntityModel(self)
-        self.proxy = TreeFilterProxy(self)
+        self.proxy = EntityProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter.textChanged.connect(lambda _: self._expand_groups())
@@ -69,6 +75,26 @@ class EntityPanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._restore_expansion)
         self.stack = EmptyStack(self.tree, NO_ENTITIES)
+        self._empty = NO_ENTITIES  # the whole list's empty state (None: it has entities)
+        self._doc: str | None = None  # the article the list is scoped to (set_article_counts)
+        self._related: tuple[str, list[Related]] | None = None  # the last details' related
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+
+        # The list's scope: the window gives these buttons their (checkable) actions.
+        self.scope_button = QToolButton()
+        self.scope_button.setObjectName("entityScopeButton")
+        self.hidden_button = QToolButton()
+        self.hidden_button.setObjectName("entityHiddenButton")
+        scope_row = QWidget()
+        row = QHBoxLayout(scope_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.scope_button)
+        row.addWidget(self.hidden_button)
+        row.addStretch(1)
+        # What the list shows while scoped to an article ("12 in “Title”").
+        self.scope_label = QLabel()
+        self.scope_label.setObjectName("entityScopeLabel")
+        self.scope_label.hide()
 
         self.details = SafeBrowser()
         self.details.setObjectName("entityDetails")
@@ -81,8 +107,9 @@ class EntityPanel(QWidget):
         self.timeline_caption.hide()
         self.detail_box.layout().addWidget(self.timeline_caption)
         self.timeline: QWidget | None = None
-        self.splitter = list_over_details(self, "entitySplitter", column(self.filter, self.stack),
-                                          self.detail_box)
+        self.splitter = list_over_details(
+            self, "entitySplitter",
+            column(self.filter, scope_row, self.scope_label, self.stack), self.detail_box)
         self._collapsed: set[str] = set()
         self.tree.collapsed.connect(lambda i: self._collapsed.add(i.data(ID_ROLE)))
         self.tree.expanded.connect(lambda i: self._collapsed.discard(i.data(ID_ROLE)))
@@ -93,12 +120,36 @@ class EntityPanel(QWidget):
         """Replace the list; `None` means the feature is unavailable. Re-selects `keep`."""
         keep = keep if keep is not None else self.current_id()
         self.model.set_entities(entities or [])
-        if entities is None or not entities:
-            self.stack.set_empty(NO_ENTITIES)
-        else:
-            self.stack.set_empty(None)
+        self._empty = None if entities else NO_ENTITIES
+        self._show_empty()
         if keep:
             self.select(keep)
+
+    def set_article_counts(self, counts: dict[str, int] | None, title: str = "",
+                           doc: str | None = None) -> None:
+        """List only the entities of article `doc` with their mentions in it (`counts`, by
+        entity id; `doc` None: no article is open), or (counts None) the whole library."""
+        self.model.set_doc_counts(counts)
+        self.proxy.refilter()
+        self._restore_expansion()
+        self.scope_label.setVisible(counts is not None and doc is not None)
+        if counts is not None and doc is not None:
+            noun = "entity" if len(counts) == 1 else "entities"
+            label = f"{len(counts)} {noun} in “{title or doc}”"
+            self.scope_label.setText(html.escape(label))
+            self.scope_label.setToolTip(label)
+        self._doc = doc
+        self._show_empty()
+        self._check_current()
+
+    def _show_empty(self) -> None:
+        counts = self.model.doc_counts()
+        if self._empty or counts is None:
+            self.stack.set_empty(self._empty)
+        elif self._doc is None:
+            self.stack.set_empty(NO_ARTICLE)
+        else:
+            self.stack.set_empty(None if counts else NONE_IN_ARTICLE)
 
     def select(self, ref: str) -> bool:
         """Make the entity with id (or name) `ref` current; False when it is not listed."""
@@ -129,9 +180,23 @@ class EntityPanel(QWidget):
         return [e for e in out if e is not None]
 
     def show_details(self, ent: Entity | None, related: list[Related] | None = None) -> None:
-        if self.timeline is not None:
-            self.timeline.setVisible(ent is not None)
-            self.timeline_caption.setVisible(ent is not None)
+        chosen = self.selected()
+        if self.timeline is not None:  # one entity's chart: not for several
+            self.timeline.setVisible(ent is not None and len(chosen) < 2)
+            self.timeline_caption.setVisible(ent is not None and len(chosen) < 2)
+        if len(chosen) > 1:
+            names = ", ".join(html.escape(e.name) for e in chosen[:8])
+            more = f" and {len(chosen) - 8} more" if len(chosen) > 8 else ""
+            self.details.set_safe_html(
+                f"<h3>{len(chosen)} entities selected</h3><p>{names}{more}</p>"
+                "<p>Merge them into one (Ctrl+M) or hide them all (Ctrl+H); one undo "
+                "(Ctrl+Z) takes either back.</p>")
+            return
+        if ent is not None and related is None and self._related is not None \
+                and self._related[0] == ent.id:
+            related = self._related[1]
+        elif ent is not None and related is not None:
+            self._related = (ent.id, related)
         if ent is None:
             self.details.set_safe_html("<p>Select an entity to see where it is mentioned. "
                                        "Drag one entity onto another to merge them; right-click "
@@ -141,6 +206,12 @@ class EntityPanel(QWidget):
         parts = [f"<h3>{html.escape(ent.name)}</h3>",
                  f"<p>{html.escape(ent.type)} · {plural(ent.count, 'mention')} in "
                  f"{plural(len(ent.docs), 'article')}</p>"]
+        if self.model.doc_counts() is not None:
+            here = self.model.count_of(ent)
+            parts.append(f"<p>{plural(here, 'mention')} in this article</p>")
+        if ent.hidden:
+            parts.append("<p><i>Hidden</i>: left out of the list, the search filters and the "
+                         "highlights. Show it again with Ctrl+Shift+H.</p>")
         if aliases:
             parts.append("<p><b>Also written</b> " + ", ".join(html.escape(a) for a in aliases)
                          + "</p>")
@@ -164,6 +235,14 @@ class EntityPanel(QWidget):
         self.timeline_caption.setVisible(self.current() is not None)
 
     # -- internals -----------------------------------------------------------------------
+    def _selection_changed(self) -> None:
+        # Several rows selected: the details say what can be done with them all; back to one,
+        # the current entity's details (its related entities come with the next selection).
+        if len(self.tree.selectionModel().selectedRows(0)) > 1:
+            self.show_details(None)
+        elif self._announced is not None and self.current() is not None:
+            self.show_details(self.current())
+
     def _current_changed(self, current: QModelIndex, _previous) -> None:
         ent = self.proxy.data(current, OBJECT_ROLE) if current.isValid() else None
         self._announced = ent.id if ent is not None else None
