@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from reader.domain import ArticleInfo, Entity, Hit, Mention, MentionContext, Policy, PolicyMention
 from reader.query import facet_clause
@@ -51,10 +51,19 @@ def test_article_model_and_proxy(qtmodeltester, qtbot):
     proxy.set_filter_text("")
     proxy.sort(ArticleModel.DATE, Qt.SortOrder.DescendingOrder)
     assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == ["c", "a", "b"]
-    assert model.index(1, 2).data() == "Undated"
-    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()  # unread
+    # The list sorts itself (the proxy keeps its order), keeping what points at a row.
+    kept = QPersistentModelIndex(proxy.index(0, 0))
+    proxy.sort(ArticleModel.TITLE, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(3)] == ["a", "b", "c"]
+    assert kept.data(ID_ROLE) == "c" and kept.row() == 2
+    model.set_articles(list(reversed(INFOS)))  # a reload keeps the chosen order
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(3)] == ["a", "b", "c"]
+    qtmodeltester.check(proxy)
+    assert model.index(model.row_of("b"), 2).data() == "Undated"
+    a = model.index(model.row_of("a"), 0)
+    assert a.data(Qt.ItemDataRole.FontRole).bold()  # unread
     model.set_read("a", True)
-    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
+    assert a.data(Qt.ItemDataRole.FontRole) is None
 
 
 def test_hit_model_sanitises_snippets(qtmodeltester):
