@@ -48,7 +48,9 @@ def _hostile(tmp_path: Path) -> Path:
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(args, capture_output=True, text=True, timeout=60, env=env,
+    # The bound catches a hang (a FIFO read blocks for ever); ~6 s of CPU, but a loaded
+    # 2-core machine has stretched it past 60 s of wall time.
+    return subprocess.run(args, capture_output=True, text=True, timeout=180, env=env,
                           check=False, **kwargs)
 
 
