@@ -75,6 +75,7 @@ class NameWords:
     female: frozenset[str]
     not_first: frozenset[str]  # words that start a clause, never a name ("Following")
     nationalities: frozenset[str]  # "German", "Nazi": never a name on their own
+    nationals: frozenset[str]  # "Briton", "Frenchman": a person of a nation, before a name
     not_acronyms: frozenset[str]
     particles: frozenset[str]
     minor_words: frozenset[str]
@@ -100,6 +101,9 @@ class NameWords:
                 raise ValueError(f"[{table}] {key} must be a list of strings")
             return value
 
+        # (optional: a lexicon written before the key was added has none)
+        nationals = words("words", "nationals") if "nationals" in data["words"] else []
+
         prefixes = "|".join(re.escape(w) for w in words("honorific_names", "honorifics"))
         particle = "|".join(f"[{w[0].upper()}{w[0].lower()}]{re.escape(w[1:])}"
                             for w in words("honorific_names", "particles") if w)
@@ -113,7 +117,8 @@ class NameWords:
             male=frozenset(words("titles", "male")),
             female=frozenset(words("titles", "female")),
             not_first=frozenset(words("words", "not_first")),
-            nationalities=frozenset(words("words", "nationalities")),
+            nationalities=frozenset(words("words", "nationalities") + nationals),
+            nationals=frozenset(nationals),
             not_acronyms=frozenset(w.upper() for w in words("acronyms", "not_names")),
             particles=frozenset(words("words", "particles")),
             minor_words=frozenset(words("words", "minor")),

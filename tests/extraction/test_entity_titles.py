@@ -130,3 +130,17 @@ def test_trim_fragment_rules():
     assert not N.is_title_only("Mr Kennedy")
     assert N.title_before("Senator John Kerry and President ") == "President"
     assert N.title_before("Culture, Media and Sport Secretary ") == "Media and Sport Secretary"
+
+
+def test_a_nationality_before_a_full_name_is_no_part_of_it(build):
+    body = ("Briton Tim Henman won. Tim Henman said so. Christian Bale watched, and the "
+            "Spaniard Rafael Nadal lost to Frenchman Arnaud Clement. British Airways flew.")
+    t = build(("a", body, [("Briton Tim Henman", "PERSON"), ("Tim Henman", "PERSON"),
+                           ("Christian Bale", "PERSON"), ("Spaniard Rafael Nadal", "PERSON"),
+                           ("Frenchman Arnaud Clement", "ORG"), ("British Airways", "ORG")]))
+    names = by_name(t)
+    assert names["Tim Henman"].count == 2
+    assert "Rafael Nadal" in names and "Christian Bale" in names  # a first name stays
+    assert names["Arnaud Clement"].type == "Person"
+    assert "British Airways" in names  # an adjective starts many a firm's name
+    assert not any(n.startswith(("Briton", "Spaniard", "Frenchman")) for n in names)

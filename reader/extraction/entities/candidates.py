@@ -239,6 +239,13 @@ def _from_span(doc: Doc, s: int, e: int, type_: str, lex: N.Lexicon) -> Cand | N
         s += lead
         span = text[s:e]
         type_, strong = PERSON, True
+    first, _, rest = span.partition(" ")
+    if rest[:1].isupper() and not lex.known(span) and (
+            first in lw.nationals  # "Frenchman Arnaud Clement" (tagged a firm): a person
+            or (type_ == PERSON and " " in rest and N.is_nationality(first, lw))):
+        s += len(first) + 1  # "British Tim Henman": a description, then the name
+        span = text[s:e]
+        type_ = PERSON
     # Titles before the span ("Education Secretary Michael Gove").
     title = N.title_before(before, lw)
     if title and type_ == ORGANISATION and " " not in span \
