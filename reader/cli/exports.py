@@ -29,30 +29,34 @@ def cmd_entities_mentions(args) -> int:
     with open_library(args) as lib:
         ensure_index(lib, extraction=True)
         table = mentions_table(lib, args.entity)
-    if args.csv:
-        emit_csv(table, args.csv)
-    elif args.json:
-        emit_json([dict(zip(table.header, row, strict=True)) for row in table.rows])
-    else:
-        if not table.rows:
-            print("No mentions.")
-        for _, date, doc, _, start, _, _, sentence in table.rows:
-            print(f"{date or 'undated':10}  {doc}:{start}  {sentence}")
-    return 0
+
+    def line(row) -> str:
+        _, date, doc, _, start, _, _, sentence = row
+        return f"{date or 'undated':10}  {doc}:{start}  {sentence}"
+    return _emit(args, table, "No mentions.", line)
 
 
 def cmd_policies_who(args) -> int:
     with open_library(args) as lib:
         ensure_index(lib, extraction=True)
         table = library_who_proposed(lib)
+
+    def line(row) -> str:
+        policy, actor, stance, date, sentence, doc, _, _ = row
+        return f"{date or 'undated':10}  {actor} [{stance}] {policy}  ({doc})\n    “{sentence}”"
+    return _emit(args, table, "Nobody is named proposing, supporting or opposing a policy yet.",
+                 line)
+
+
+def _emit(args, table, empty: str, line) -> int:
+    """A table as CSV (--csv), JSON objects (--json) or one `line(row)` per row."""
     if args.csv:
         emit_csv(table, args.csv)
     elif args.json:
         emit_json([dict(zip(table.header, row, strict=True)) for row in table.rows])
     else:
         if not table.rows:
-            print("Nobody is named proposing, supporting or opposing a policy yet.")
-        for policy, actor, stance, date, sentence, doc, _, _ in table.rows:
-            print(f"{date or 'undated':10}  {actor} [{stance}] {policy}  ({doc})\n"
-                  f"    “{sentence}”")
+            print(empty)
+        for row in table.rows:
+            print(line(row))
     return 0
