@@ -125,9 +125,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_actions(self)
         build_menus(self.menuBar(), self.actions_by_name)
         self.libraries.add_recent_menu(self.actions_by_name["open_library"])
-        self.article_view.set_context_actions([self.actions_by_name["new_note"],
-                                               self.actions_by_name["article_note"],
-                                               self.actions_by_name["edit_details"]])
+        self.article_view.set_context_actions([
+            self.actions_by_name[name] for name in ("new_note", "article_note", "edit_details",
+                                                    "star_article", "edit_tags")])
         self.notes_panel.set_article_action(self.actions_by_name["article_note"])
         window_state.restore_layout(self, self.settings)
 

@@ -182,6 +182,7 @@ def test_context_menu_offers_add_note_and_open_note(qtbot, lib_window):
     menu = view.context_menu(view.cursorRect().center())
     texts = [a.text().replace("&", "") for a in menu.actions()]
     assert "Add note" in texts and "Note on this article" in texts
+    assert "Star article" in texts and "Article tags…" in texts  # as in the article list
     assert "Open note" not in texts
     add = next(a for a in menu.actions() if a.text().replace("&", "") == "Add note")
     with qtbot.waitSignal(win.note_added, timeout=5000) as added:
