@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 
 import pytest
 
@@ -33,20 +32,9 @@ def test_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe():
     assert not csv_text(table, bom=False).startswith(BOM)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    data = tmp_path_factory.mktemp("indexed-exports")
-    assert main(["index", "--data-dir", str(data)]) == 0
-    return data
-
-
 @pytest.fixture
-def data(template, tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(template, copy)
-    monkeypatch.setenv("READER_DATA_DIR", str(copy))
-    monkeypatch.delenv("READER_CORPUS", raising=False)
-    return copy
+def data(indexed_data):
+    return indexed_data
 
 
 def run(capsys, *argv) -> str:

@@ -21,20 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.spacy
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    data = tmp_path_factory.mktemp("indexed")
-    assert main(["index", "--data-dir", str(data)]) == 0
-    return data
-
-
 @pytest.fixture
-def data(template, tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(template, copy)
-    monkeypatch.setenv("READER_DATA_DIR", str(copy))
-    monkeypatch.delenv("READER_CORPUS", raising=False)
-    return copy
+def data(indexed_data):
+    return indexed_data
 
 
 def run_json(capsys, *argv):

@@ -44,3 +44,17 @@ def corpus_analyses(nlp, corpus_articles, tmp_path_factory):
 @pytest.fixture(scope="session")
 def resources_dir() -> Path:
     return RESOURCES
+
+
+@pytest.fixture
+def build(resources_dir):
+    """build(*docs) -> the entity table of small texts written for a rule (no spaCy: the
+    docs carry their spans, `fakes.corpus`). Modules that need more define their own."""
+    from reader.extraction.entities import build_entities
+
+    from .fakes import corpus
+
+    def run(*docs):
+        arts, analyses = corpus(*docs)
+        return build_entities(arts, analyses, resources_dir)
+    return run

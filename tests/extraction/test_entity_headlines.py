@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from reader.domain import Mention
-from reader.extraction.entities import EntityTable, build_entities
-
-from .fakes import corpus
-
-
-@pytest.fixture
-def build(resources_dir):
-    def run(*docs):
-        arts, analyses = corpus(*docs)
-        return build_entities(arts, analyses, resources_dir)
-    return run
+from reader.extraction.entities import EntityTable
 
 
 def by_name(table):

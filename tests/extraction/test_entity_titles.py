@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from reader.extraction import names as N
-from reader.extraction.entities import build_entities
-
-from .fakes import corpus
-
-
-@pytest.fixture
-def build(resources_dir):
-    def run(*docs):
-        arts, analyses = corpus(*docs)
-        return build_entities(arts, analyses, resources_dir)
-    return run
 
 
 def by_name(table):

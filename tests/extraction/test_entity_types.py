@@ -3,20 +3,6 @@ word, a vote across every mention, and a gazetteer place the corpus uses as a cl
 
 from __future__ import annotations
 
-import pytest
-
-from reader.extraction.entities import build_entities
-
-from .fakes import corpus
-
-
-@pytest.fixture
-def build(resources_dir):
-    def run(*docs):
-        arts, analyses = corpus(*docs)
-        return build_entities(arts, analyses, resources_dir)
-    return run
-
 
 def types(table):
     return {e.name: e.type for e in table.entities}
