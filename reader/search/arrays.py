@@ -163,7 +163,8 @@ class SearcherArrays:
 
     def pairs(self, field: str, btext: bytes, docnums: np.ndarray, check=None):
         """(docnums, positions): every position of one term in each of `docnums` (ascending;
-        each holds the term), from the side files where they hold it, else decoded."""
+        each holds the term), documents ascending and each one's positions ascending, from
+        the side files where they hold it, else decoded."""
         docs, poss = [], []
         for k, (sub, offset) in enumerate(self.leaves):
             size = sub.doc_count_all()
@@ -183,7 +184,7 @@ class SearcherArrays:
                 chunk = docnums[c:min(c + 256, hi)]
                 found = self.positions(field, btext, chunk)
                 docs.append(np.repeat(chunk, [len(f) for f in found]).astype(np.int64))
-                poss.append(np.fromiter((x for f in found for x in f), np.int64))
+                poss.append(np.fromiter((x for f in found for x in sorted(f)), np.int64))
         if not docs:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(docs), np.concatenate(poss)

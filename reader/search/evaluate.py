@@ -119,7 +119,7 @@ class Evaluator:
                 mask |= m
                 score += s
             return mask, _boosted(score, q.boost)
-        if isinstance(q, wq.Phrase) and q.slop == 1 and q.fieldname + BIGRAM in self.schema:
+        if isinstance(q, wq.Phrase) and q.slop == 1 and self._positions(q.fieldname):
             return self.phrase(q)
         if (isinstance(q, wq.MultiTerm)  # text ranges too (TermRange is a MultiTerm)
                 and not (isinstance(q, wq.Prefix) and not q.text)):  # Prefix "" is Every
@@ -219,9 +219,10 @@ class Evaluator:
 
     # -- phrases -------------------------------------------------------------------------
     def phrase(self, q):
-        """A slop-1 phrase through the common-grams field: a pair of common stems is one
-        posting list there (exact for two words); longer phrases and pairs with a rarer word
-        are checked on the words' positions in the documents left."""
+        """A slop-1 phrase. In title and body a pair of common stems is one posting list of
+        the common-grams field (exact for two words); longer phrases, pairs with a rarer word
+        and fields without a common-grams field (source, author) are checked on the words'
+        positions in the documents left."""
         field, words = q.fieldname, list(q.words)
         mask, score = self.empty()
         btexts = [self._bytes(field, w) for w in words]
@@ -234,17 +235,22 @@ class Evaluator:
             score[ids] += scores
         pairs = list(zip(words, words[1:], strict=False))
         bigram = field + BIGRAM
-        for a, b in pairs:
-            if a in self.common and b in self.common:
-                mask &= self.arrays.mask(bigram, f"{a} {b}".encode())
-        all_common = all(a in self.common and b in self.common for a, b in pairs)
-        if mask.any() and (len(words) > 2 or not all_common):
+        exact = len(words) < 2 or (bigram in self.schema and len(words) == 2)
+        if bigram in self.schema:
+            for a, b in pairs:
+                if a in self.common and b in self.common:
+                    mask &= self.arrays.mask(bigram, f"{a} {b}".encode())
+                else:
+                    exact = False
+        if mask.any() and not exact:
             mask = self._verify(field, btexts, mask)  # the bigrams narrowed the candidates
         return mask, _boosted(score * mask, q.boost)
 
     def _verify(self, field: str, btexts: list[bytes], mask: np.ndarray) -> np.ndarray:
-        """Candidates where term i sits at position p + i for some p: the (doc, p) keys of
-        every term intersected (positions from the side file, else decoded)."""
+        """Candidates where term i sits at position p + i for some p. Each term's
+        (doc << 32) + position - i keys come sorted and unique (documents ascending, each
+        one's positions ascending), so they are intersected by binary search, and each
+        term's positions are read only for the documents still in the running."""
         cands = np.flatnonzero(mask)
         out = np.zeros(self.n, bool)
         keys = None
@@ -252,12 +258,25 @@ class Evaluator:
             self.deadline.check()
             docs, pos = self.arrays.pairs(field, btext, cands, self.deadline.check)
             keep = pos >= i
-            here = np.unique((docs[keep] << 32) + (pos[keep] - i))
-            keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
+            here = (docs[keep] << 32) + (pos[keep] - i)
+            if keys is None:
+                keys = here
+            elif len(here):
+                at = np.minimum(np.searchsorted(here, keys), len(here) - 1)
+                keys = keys[here[at] == keys]
+            else:
+                keys = here
             if not len(keys):
                 return out
-        out[np.unique(keys >> 32)] = True
+            docs = keys >> 32  # sorted: the documents still in the running
+            cands = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        out[cands] = True
         return out
+
+    def _positions(self, field: str) -> bool:
+        """True when the field stores positions (a phrase can be checked on them)."""
+        fmt = self.schema[field].format if field in self.schema else None
+        return fmt is not None and fmt.supports("positions")
 
     # -- helpers -------------------------------------------------------------------------
     def fallback(self, q):

@@ -233,7 +233,9 @@ class SideFile:
         if span is None or span[2] < 0:
             return None
         a, b, base = span
-        sel = np.flatnonzero(np.isin(self._ids[a:b], docnums, assume_unique=True))
+        ids = self._ids[a:b]  # ascending, like `docnums`
+        at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
+        sel = at[ids[at] == docnums]
         first, last = self._pos_starts[sel + base], self._pos_starts[sel + base + 1]
         lens = last - first
         if not len(lens) or not lens.sum():
