@@ -146,9 +146,8 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
     log(f"{label}: import + index ({n_files} files)")
     out["reader"] = run_job("reader", {
         "corpus": str(corpus), "work": str(work),
-        "bare_runs": 1 if (quick or big) else 3, "nlp_runs": 0 if quick else 1,
-        "search": True, "reps": 3 if quick else 5, "facets": not quick,
-        "mentions": not quick}, work)
+        "bare_runs": 1 if (quick or big) else 3, "nlp_runs": 0 if quick else 1}, work)
+    _session(out, corpus, work, quick, facets=not quick, mentions=not quick)
     data = out["reader"].get("data")
     if data:
         log(f"{label}: re-index (unchanged x3, one changed article)")
@@ -183,12 +182,26 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
     return out
 
 
+def _session(out: dict, corpus: Path, work: Path, quick: bool, facets: bool,
+             mentions: bool) -> None:
+    """Search and mentions on the built library in a fresh process (a user's session after
+    the first index); its figures join the reader job's."""
+    r = out["reader"]
+    if not r.get("data"):
+        return
+    got = run_job("session", {"data": r["data"], "corpus": str(corpus),
+                              "author": r.get("author", ""), "search": True,
+                              "reps": 3 if quick else 5, "facets": facets,
+                              "mentions": mentions}, work)
+    r.update({k: v for k, v in got.items() if k != "error"})
+
+
 def measure_search(corpus: Path, work: Path, quick: bool, label: str, out: dict) -> dict:
     """A big corpus: import + index with NLP off, search (warm and cold), the peers."""
     log(f"{label}: import + index, NLP off ({out['files']} files), search")
     out["reader"] = run_job("reader", {
-        "corpus": str(corpus), "work": str(work), "bare_runs": 1, "nlp_runs": 0,
-        "search": True, "reps": 3 if quick else 5, "facets": False, "mentions": False}, work)
+        "corpus": str(corpus), "work": str(work), "bare_runs": 1, "nlp_runs": 0}, work)
+    _session(out, corpus, work, quick, facets=False, mentions=False)
     out["search_only"] = True
     log(f"{label}: peers (SQLite FTS5, tantivy)")
     out["peers"] = run_job("peers", {"corpus": str(corpus), "work": str(work),
