@@ -12,8 +12,12 @@ Wall and CPU (this process) seconds: CPU is steadier when other jobs share the m
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
 paragraph cut, an article removed or put back, a second full name given to a person's
 surname, an acronym defined for another expansion), each built incrementally from the
-previous build's cache and compared with a full build. Run by hand; prints one line per
-figure.
+previous build's cache and compared with a full build. (4) `--channels N`: the groups'
+channels (reader.extraction.entities.channels) traced in a full build; for the bench's
+article and N random ones, the units an edit there could reach (their closure) and a check
+that the merging passes re-run on the closure's candidates alone give the closure's groups
+exactly as the full run does (the premise of a per-group splice). Run by hand; prints one
+line per figure.
 """
 
 from __future__ import annotations
@@ -38,14 +42,20 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=6, metavar="N",
                         help="chained random changes checked against full builds (default 6)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--channels", type=int, default=12, metavar="N",
+                        help="random articles whose channel closure is checked (default 12)")
+    parser.add_argument("--only-channels", action="store_true",
+                        help="run part (4) only")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         data = Path(tmp) / "data"
         shutil.copytree(args.data_dir, data)
-        _tables(data, args.repeat)
-        _reindex(data, args.repeat)
-        _random_changes(data, args.random, args.seed)
+        if not args.only_channels:
+            _tables(data, args.repeat)
+            _reindex(data, args.repeat)
+            _random_changes(data, args.random, args.seed)
+        _channels(data, args.channels, args.seed)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -228,6 +238,58 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
             raise SystemExit(1)
         previous = json.loads(json.dumps(inc.to_cache()))
     lib.close()
+
+
+def _channels(data: Path, samples: int, seed: int) -> None:
+    """Part (4): closures of the units of single articles, and the restricted re-run."""
+    from reader.extraction import entities as ent
+    from reader.extraction import nlp
+    from reader.extraction.entities import build
+    from reader.extraction.entities.channels import Trace, closure, holders_of, same_merges
+    from reader.library import Library
+
+    lib = Library.open(data_dir=data)
+    infos = lib.articles.list()
+    res, cache = lib.paths.resources_dir, lib.paths.cache_dir
+    analyses = nlp.CachedAnalyses(cache, {i.id: i.text_hash for i in infos})
+    infos = [i for i in infos if i.id in analyses]
+    seen = []
+    run = build._run
+
+    def traced(corpus, trace=None):
+        trace = Trace(corpus.lex, corpus.acronym_defs)
+        seen.append((corpus, trace))
+        return run(corpus, trace)
+
+    build._run = traced
+    try:
+        c = time.process_time()
+        ent.build_entities(infos, analyses, res, (), load=lib.articles.get)
+        print(f"channels: traced full build {time.process_time() - c:.3f} s CPU")
+    finally:
+        build._run = run
+    corpus, trace = seen[0]
+    holders = holders_of(trace.units)
+    units_of: dict[str, set[str]] = {}
+    per_unit: dict[str, int] = {}
+    for cand in corpus.cands:
+        units_of.setdefault(cand.doc.id, set()).add(cand.unit)
+        per_unit[cand.unit] = per_unit.get(cand.unit, 0) + 1
+    docs = sorted(units_of)
+    picked = [infos[len(infos) // 2].id, *random.Random(seed).sample(docs, samples)]
+    total = len(corpus.cands)
+    ok = True
+    for doc in picked:
+        reach = closure(units_of.get(doc, ()), trace.units, holders)
+        n = sum(per_unit.get(u, 0) for u in reach)
+        same = same_merges(corpus, reach)
+        ok &= same
+        print(f"channels: {doc}: {len(units_of.get(doc, ()))} units -> closure {len(reach)} "
+              f"of {len(trace.units)} units, {n} of {total} candidates "
+              f"({100 * n / max(total, 1):.1f} %); restricted merges == full: {same}")
+    lib.close()
+    if not ok:
+        raise SystemExit(1)
 
 
 def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
