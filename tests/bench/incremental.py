@@ -17,7 +17,8 @@ channels (reader.extraction.entities.channels) traced in a full build; for the b
 article and N random ones, the units an edit there could reach (their closure) and a check
 that the merging passes re-run on the closure's candidates alone give the closure's groups
 exactly as the full run does (the premise of a per-group splice). Run by hand; prints one
-line per figure.
+line per figure. Then the same for every pass up to the entities (the scan's matches taken
+from the full run), timed: what a splice would re-run.
 """
 
 from __future__ import annotations
@@ -245,7 +246,13 @@ def _channels(data: Path, samples: int, seed: int) -> None:
     from reader.extraction import entities as ent
     from reader.extraction import nlp
     from reader.extraction.entities import build
-    from reader.extraction.entities.channels import Trace, closure, holders_of, same_merges
+    from reader.extraction.entities.channels import (
+        Trace,
+        closure,
+        holders_of,
+        same_entities,
+        same_merges,
+    )
     from reader.library import Library
 
     lib = Library.open(data_dir=data)
@@ -258,8 +265,9 @@ def _channels(data: Path, samples: int, seed: int) -> None:
 
     def traced(corpus, trace=None):
         trace = Trace(corpus.lex, corpus.acronym_defs)
-        seen.append((corpus, trace))
-        return run(corpus, trace)
+        out = run(corpus, trace)
+        seen.append((corpus, trace, out))
+        return out
 
     build._run = traced
     try:
@@ -268,7 +276,7 @@ def _channels(data: Path, samples: int, seed: int) -> None:
         print(f"channels: traced full build {time.process_time() - c:.3f} s CPU")
     finally:
         build._run = run
-    corpus, trace = seen[0]
+    corpus, trace, extracted = seen[0]
     holders = holders_of(trace.units)
     units_of: dict[str, set[str]] = {}
     per_unit: dict[str, int] = {}
@@ -283,10 +291,14 @@ def _channels(data: Path, samples: int, seed: int) -> None:
         reach = closure(units_of.get(doc, ()), trace.units, holders)
         n = sum(per_unit.get(u, 0) for u in reach)
         same = same_merges(corpus, reach)
-        ok &= same
+        c = time.process_time()
+        same_out = same_entities(corpus, trace, extracted, reach)
+        spent = time.process_time() - c
+        ok &= same and same_out
         print(f"channels: {doc}: {len(units_of.get(doc, ()))} units -> closure {len(reach)} "
               f"of {len(trace.units)} units, {n} of {total} candidates "
-              f"({100 * n / max(total, 1):.1f} %); restricted merges == full: {same}")
+              f"({100 * n / max(total, 1):.1f} %); restricted merges == full: {same}; "
+              f"restricted passes to entities == full: {same_out} ({spent:.3f} s CPU)")
     lib.close()
     if not ok:
         raise SystemExit(1)

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from reader.extraction.entities import build, build_entities
-from reader.extraction.entities.channels import Trace, closure, holders_of, same_merges
+from reader.extraction.entities.channels import (
+    Trace,
+    closure,
+    holders_of,
+    same_entities,
+    same_merges,
+)
 from reader.extraction.entities.state import unpack
 
 from .fakes import corpus
@@ -36,8 +42,9 @@ def traced(resources_dir, monkeypatch):
 
     def traced_run(corpus_, trace=None):
         trace = Trace(corpus_.lex, corpus_.acronym_defs)
-        seen.append((corpus_, trace))
-        return run(corpus_, trace)
+        out = run(corpus_, trace)
+        seen.append((corpus_, trace, out))
+        return out
 
     monkeypatch.setattr(build, "_run", traced_run)
     arts, analyses = corpus(*_DOCS)
@@ -54,16 +61,18 @@ def _units_of(corpus_, doc_id):
 
 
 def test_every_articles_closure_merges_as_the_full_run(traced):
-    corpus_, trace = traced
+    corpus_, trace, extracted = traced
     holders = holders_of(trace.units)
     for doc_id in "abcde":
         reach = closure(_units_of(corpus_, doc_id), trace.units, holders)
         assert _units_of(corpus_, doc_id) <= reach
         assert same_merges(corpus_, reach), doc_id
+        assert same_entities(corpus_, trace, extracted, reach), doc_id
+    assert same_entities(corpus_, trace, extracted, set(trace.units))
 
 
 def test_a_closure_follows_acronyms_head_nouns_and_spellings(traced):
-    corpus_, trace = traced
+    corpus_, trace, _ = traced
     holders = holders_of(trace.units)
     reach = closure({"lga"}, trace.units, holders)
     # the names the acronym may stand for, not every organisation
@@ -76,5 +85,6 @@ def test_a_closure_follows_acronyms_head_nouns_and_spellings(traced):
 
 def test_a_set_that_is_not_closed_does_not_merge_as_the_full_run(traced):
     """The check can fail: the acronym re-run without the names it merges into."""
-    corpus_, _ = traced
+    corpus_, trace, extracted = traced
     assert not same_merges(corpus_, {"lga"})
+    assert not same_entities(corpus_, trace, extracted, {"gove"})  # without "Michael Gove"

@@ -49,6 +49,10 @@ class Trace:
             for x in expansions:
                 self._defined[resolved(x)].append(acr)
         self.forms_of: Callable | None = None  # matching.forms_of(...), set by the caller
+        # for `same_entities`: each group's match candidates after the scan, and each
+        # entity id's units
+        self.matches: list[tuple[str, list]] = []
+        self.ids: dict[str, set[str]] = defaultdict(set)
 
     def _emit(self, groups: Iterable[Group], tokens: Callable[[Group], list[str]]) -> None:
         units = self.units
@@ -139,6 +143,8 @@ class Trace:
     def matched(self, groups: dict[str, Group]) -> None:
         """Before surnames: surname keys, full names' surnames, match forms."""
         lw = self.lex.words
+        self.matches = [(k, [c for c in g.cands if c.source == "match"])
+                        for k, g in groups.items()]
 
         def tokens(g: Group) -> list[str]:
             out = ["s:" + g.key.partition("~")[0], "k:" + g.key]
@@ -156,7 +162,9 @@ class Trace:
         lw = self.lex.words
 
         def tokens(g: Group) -> list[str]:
-            return [f"i:{g.type.lower()}:{self._slug(canonical(g, lw))}"]
+            id_ = f"{g.type.lower()}:{self._slug(canonical(g, lw))}"
+            self.ids[id_].update(c.unit for c in g.cands)
+            return ["i:" + id_]
 
         self._emit(groups.values(), tokens)
 
@@ -201,19 +209,59 @@ def holders_of(units: dict[str, Iterable[str]]) -> dict[str, list[str]]:
     return out
 
 
+def _fresh(cands) -> list:
+    from copy import copy
+
+    out = []
+    for c in cands:
+        c = copy(c)
+        c.key = c.unit
+        out.append(c)
+    return out
+
+
+def same_entities(corpus, trace: Trace, extracted: list, units: set[str]) -> bool:
+    """Whether every pass after the corpus rules (merges, headline phrases, the scan's
+    matches and the first names' title classes as the full run found them, surnames,
+    entities) re-run on the candidates of
+    `units` alone gives the entities the full run (`extracted`, traced by `trace`) made of
+    those units, and no entity of the full run mixes units inside and outside `units`."""
+    from reader.extraction.entities.grouping import entities
+    from reader.extraction.entities.matching import _drop_headline_phrases
+    from reader.extraction.entities.surnames import resolve_surnames
+
+    inside = set()
+    for id_, us in trace.ids.items():
+        mine = {u in units for u in us}
+        if len(mine) > 1:
+            return False
+        if mine == {True}:
+            inside.add(id_)
+    saved, corpus.trace = corpus.trace, None
+    first = corpus.first_names
+    try:
+        groups = corpus.merged(_fresh(c for c in corpus.cands if c.unit in units))
+        never = corpus.lower_words | {w.lower() for w in corpus.groupish}
+        _drop_headline_phrases(groups, never)
+        for _key, found in trace.matches:
+            found = [c for c in found if c.unit in units]
+            if found:
+                for c in _fresh(found):
+                    groups.setdefault(c.key, Group(c.key, type=PERSON)).add((c,))
+        resolve_surnames(corpus, groups, first)
+        again = entities(groups, corpus.lex.words, Memo())
+    finally:
+        corpus.trace, corpus.first_names = saved, first
+    return again == [e for e in extracted if e.id in inside]
+
+
 def same_merges(corpus, units: set[str]) -> bool:
     """Whether the merging passes (`Corpus.merged`) re-run on the candidates of `units`
     alone give those units' groups as a run over every candidate does, and no group of the
     full run mixes units inside and outside `units` (`corpus`: after a build, its candidates
     filtered and named). The premise of a splice, checked by the bench and the tests."""
-    from copy import copy
-
     def run(cands):
-        fresh = []
-        for c in cands:
-            c = copy(c)
-            c.key = c.unit
-            fresh.append(c)
+        fresh = _fresh(cands)
         trace, corpus.trace = corpus.trace, None
         try:
             groups = corpus.merged(fresh)

@@ -82,6 +82,7 @@ class Corpus:
         self.groupish: set[str] = set()  # nationality and group words ("German", "Nazis")
         self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
         self.trace = None  # a channels.Trace told about each pass, when set
+        self.first_names: dict[str, Counter] = {}  # surnames.py: title classes by first name
 
     def add(self, result: ArticleResult, words: bool = True) -> None:
         """Take one article in (its order in the run matters: keep the articles' order).
