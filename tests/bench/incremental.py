@@ -11,8 +11,10 @@ build of the changed corpus. (2) appends the sentence to the article's file and 
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
 paragraph cut, an article removed or put back, a second full name given to a person's
-surname, an acronym defined for another expansion), each built incrementally from the
-previous build's cache and compared with a full build. (4) `--channels N`: the groups'
+surname, an acronym defined for another expansion, a two-word name written in lower case
+so that it is no name anywhere, a word never written in lower case before; `--kinds` to
+choose), each built incrementally from the previous build's cache and compared with a full
+build. (4) `--channels N`: the groups'
 channels (reader.extraction.entities.channels) traced in a full build; for the bench's
 article and N random ones, the units an edit there could reach (their closure) and a check
 that the merging passes re-run on the closure's candidates alone give the closure's groups
@@ -45,18 +47,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--channels", type=int, default=12, metavar="N",
                         help="random articles whose channel closure is checked (default 12)")
-    parser.add_argument("--only-channels", action="store_true",
-                        help="run part (4) only")
+    parser.add_argument("--kinds", nargs="+", choices=sorted(set(KINDS)),
+                        help="the kinds of random change to draw from (default: all)")
+    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 3, 4),
+                        help="run these parts only (default: all)")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         data = Path(tmp) / "data"
         shutil.copytree(args.data_dir, data)
-        if not args.only_channels:
+        parts = set(args.only or (1, 2, 3, 4))
+        if 1 in parts:
             _tables(data, args.repeat)
+        if 2 in parts:
             _reindex(data, args.repeat)
-            _random_changes(data, args.random, args.seed)
-        _channels(data, args.channels, args.seed)
+        if 3 in parts:
+            _random_changes(data, args.random, args.seed, args.kinds or KINDS)
+        if 4 in parts:
+            _channels(data, args.channels, args.seed)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -180,7 +188,11 @@ def _unpacked(table) -> dict:
     return {**data, "table": unpack(data["table"]), "state": unpack(data["state"])}
 
 
-def _random_changes(data: Path, steps: int, seed: int) -> None:
+KINDS = ("append", "append", "cut", "remove", "restore", "surname", "acronym", "common",
+         "words")
+
+
+def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
     """Chained random changes, each incremental build checked against a full build."""
     from reader.extraction import entities as ent
     from reader.extraction import nlp
@@ -206,8 +218,7 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
     removed: list[str] = []
     previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
     for step in range(1, steps + 1):
-        kind = rng.choice(["append", "append", "cut", "remove", "restore", "surname",
-                           "acronym"])
+        kind = rng.choice(kinds)
         doc = rng.choice(present)
         if kind == "remove" and len(present) > 2:
             present.remove(doc)
@@ -308,7 +319,9 @@ def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
     """A sentence that moves corpus-wide decisions, made from the previous table's names:
     "surname": a second full name for a person's surname (bare and titled surnames
     elsewhere may change hands); "acronym": an organisation's initials defined as another
-    name (its acronym elsewhere may merge elsewhere). "" for other kinds."""
+    name (its acronym elsewhere may merge elsewhere); "common": a two-word name written in
+    lower case (the corpus's common phrases); "words": a new lower-case word (the corpus's
+    lower-case word set). "" for other kinds."""
     from reader.extraction import names as N
     from reader.extraction.entities.state import unpack
 
@@ -319,6 +332,14 @@ def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
         if people:
             surname = rng.choice(people).split()[-1]
             return f"Alexandra {surname} spoke on Monday. Mrs {surname} said so."
+    elif kind == "common":  # a multi-word name written in lower case: no name anywhere now
+        names = [name for _, name, type_, _, _ in table
+                 if type_ in (N.ORGANISATION, N.OTHER) and len(name.split()) == 2
+                 and all(w.isalpha() for w in name.split())]
+        if names:
+            return f"They spoke of the {rng.choice(names).lower()} at length."
+    elif kind == "words":  # words no body wrote in lower case before (the corpus-wide set)
+        return f"It was {''.join(rng.choice('bcdfgklmnprstvz') for _ in range(9))}ish."
     elif kind == "acronym":
         acronyms = [N.initials(name) for _, name, type_, _, _ in table
                     if type_ == N.ORGANISATION and len(name.split()) > 2]
