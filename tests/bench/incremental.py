@@ -11,9 +11,16 @@ build of the changed corpus. (2) appends the sentence to the article's file and 
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
 paragraph cut, an article removed or put back, a second full name given to a person's
-surname, an acronym defined for another expansion), each built incrementally from the
-previous build's cache and compared with a full build. Run by hand; prints one line per
-figure.
+surname, an acronym defined for another expansion, a two-word name written in lower case
+so that it is no name anywhere, a word never written in lower case before; `--kinds` to
+choose), each built incrementally from the previous build's cache and compared with a full
+build. (4) `--channels N`: the groups'
+channels (reader.extraction.entities.channels) traced in a full build; for the bench's
+article and N random ones, the units an edit there could reach (their closure) and a check
+that the merging passes re-run on the closure's candidates alone give the closure's groups
+exactly as the full run does (the premise of a per-group splice). Run by hand; prints one
+line per figure. Then the same for every pass up to the entities (the scan's matches taken
+from the full run), timed: what a splice would re-run.
 """
 
 from __future__ import annotations
@@ -38,14 +45,26 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=6, metavar="N",
                         help="chained random changes checked against full builds (default 6)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--channels", type=int, default=12, metavar="N",
+                        help="random articles whose channel closure is checked (default 12)")
+    parser.add_argument("--kinds", nargs="+", choices=sorted(set(KINDS)),
+                        help="the kinds of random change to draw from (default: all)")
+    parser.add_argument("--only", type=int, nargs="+", choices=(1, 2, 3, 4),
+                        help="run these parts only (default: all)")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         data = Path(tmp) / "data"
         shutil.copytree(args.data_dir, data)
-        _tables(data, args.repeat)
-        _reindex(data, args.repeat)
-        _random_changes(data, args.random, args.seed)
+        parts = set(args.only or (1, 2, 3, 4))
+        if 1 in parts:
+            _tables(data, args.repeat)
+        if 2 in parts:
+            _reindex(data, args.repeat)
+        if 3 in parts:
+            _random_changes(data, args.random, args.seed, args.kinds or KINDS)
+        if 4 in parts:
+            _channels(data, args.channels, args.seed)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -169,7 +188,11 @@ def _unpacked(table) -> dict:
     return {**data, "table": unpack(data["table"]), "state": unpack(data["state"])}
 
 
-def _random_changes(data: Path, steps: int, seed: int) -> None:
+KINDS = ("append", "append", "cut", "remove", "restore", "surname", "acronym", "common",
+         "words")
+
+
+def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
     """Chained random changes, each incremental build checked against a full build."""
     from reader.extraction import entities as ent
     from reader.extraction import nlp
@@ -195,8 +218,7 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
     removed: list[str] = []
     previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
     for step in range(1, steps + 1):
-        kind = rng.choice(["append", "append", "cut", "remove", "restore", "surname",
-                           "acronym"])
+        kind = rng.choice(kinds)
         doc = rng.choice(present)
         if kind == "remove" and len(present) > 2:
             present.remove(doc)
@@ -230,11 +252,76 @@ def _random_changes(data: Path, steps: int, seed: int) -> None:
     lib.close()
 
 
+def _channels(data: Path, samples: int, seed: int) -> None:
+    """Part (4): closures of the units of single articles, and the restricted re-run."""
+    from reader.extraction import entities as ent
+    from reader.extraction import nlp
+    from reader.extraction.entities import build
+    from reader.extraction.entities.channels import (
+        Trace,
+        closure,
+        holders_of,
+        same_entities,
+        same_merges,
+    )
+    from reader.library import Library
+
+    lib = Library.open(data_dir=data)
+    infos = lib.articles.list()
+    res, cache = lib.paths.resources_dir, lib.paths.cache_dir
+    analyses = nlp.CachedAnalyses(cache, {i.id: i.text_hash for i in infos})
+    infos = [i for i in infos if i.id in analyses]
+    seen = []
+    run = build._run
+
+    def traced(corpus, trace=None):
+        trace = Trace(corpus.lex, corpus.acronym_defs)
+        out = run(corpus, trace)
+        seen.append((corpus, trace, out))
+        return out
+
+    build._run = traced
+    try:
+        c = time.process_time()
+        ent.build_entities(infos, analyses, res, (), load=lib.articles.get)
+        print(f"channels: traced full build {time.process_time() - c:.3f} s CPU")
+    finally:
+        build._run = run
+    corpus, trace, extracted = seen[0]
+    holders = holders_of(trace.units)
+    units_of: dict[str, set[str]] = {}
+    per_unit: dict[str, int] = {}
+    for cand in corpus.cands:
+        units_of.setdefault(cand.doc.id, set()).add(cand.unit)
+        per_unit[cand.unit] = per_unit.get(cand.unit, 0) + 1
+    docs = sorted(units_of)
+    picked = [infos[len(infos) // 2].id, *random.Random(seed).sample(docs, samples)]
+    total = len(corpus.cands)
+    ok = True
+    for doc in picked:
+        reach = closure(units_of.get(doc, ()), trace.units, holders)
+        n = sum(per_unit.get(u, 0) for u in reach)
+        same = same_merges(corpus, reach)
+        c = time.process_time()
+        same_out = same_entities(corpus, trace, extracted, reach)
+        spent = time.process_time() - c
+        ok &= same and same_out
+        print(f"channels: {doc}: {len(units_of.get(doc, ()))} units -> closure {len(reach)} "
+              f"of {len(trace.units)} units, {n} of {total} candidates "
+              f"({100 * n / max(total, 1):.1f} %); restricted merges == full: {same}; "
+              f"restricted passes to entities == full: {same_out} ({spent:.3f} s CPU)")
+    lib.close()
+    if not ok:
+        raise SystemExit(1)
+
+
 def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
     """A sentence that moves corpus-wide decisions, made from the previous table's names:
     "surname": a second full name for a person's surname (bare and titled surnames
     elsewhere may change hands); "acronym": an organisation's initials defined as another
-    name (its acronym elsewhere may merge elsewhere). "" for other kinds."""
+    name (its acronym elsewhere may merge elsewhere); "common": a two-word name written in
+    lower case (the corpus's common phrases); "words": a new lower-case word (the corpus's
+    lower-case word set). "" for other kinds."""
     from reader.extraction import names as N
     from reader.extraction.entities.state import unpack
 
@@ -245,6 +332,14 @@ def _sentence(kind: str, previous: dict, rng: random.Random) -> str:
         if people:
             surname = rng.choice(people).split()[-1]
             return f"Alexandra {surname} spoke on Monday. Mrs {surname} said so."
+    elif kind == "common":  # a multi-word name written in lower case: no name anywhere now
+        names = [name for _, name, type_, _, _ in table
+                 if type_ in (N.ORGANISATION, N.OTHER) and len(name.split()) == 2
+                 and all(w.isalpha() for w in name.split())]
+        if names:
+            return f"They spoke of the {rng.choice(names).lower()} at length."
+    elif kind == "words":  # words no body wrote in lower case before (the corpus-wide set)
+        return f"It was {''.join(rng.choice('bcdfgklmnprstvz') for _ in range(9))}ish."
     elif kind == "acronym":
         acronyms = [N.initials(name) for _, name, type_, _, _ in table
                     if type_ == N.ORGANISATION and len(name.split()) > 2]

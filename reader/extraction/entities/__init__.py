@@ -20,7 +20,9 @@ Pipeline (`build_entities`, build.py):
     entities, so a new edit list applies without re-running anything.
 The table's cache also keeps what the next build reuses (state.py): every article's own
 results, and a memo of the corpus-wide scans (common phrases, names found again), so after a
-change only the articles whose answers could differ are scanned again.
+change only the articles whose answers could differ are scanned again. channels.py traces
+what couples groups across the passes (for a per-group splice; tests.bench.incremental
+part 4 checks that a closed set of groups re-runs as in the full build).
 Every mention's offsets index `Article.body` (body[start:end] == text), or, for a mention
 in the headline (`Mention.field` "title"), `Article.title`. The word lists the
 rules read are resources/entity_lexicon.toml (reader.extraction.lexicon).

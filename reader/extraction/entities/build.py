@@ -11,8 +11,9 @@ from pathlib import Path
 
 from reader.domain import Article, ArticleInfo, Entity
 from reader.extraction.entities.candidates import ArticleResult, read_article
+from reader.extraction.entities.channels import Trace
 from reader.extraction.entities.grouping import Corpus, entities
-from reader.extraction.entities.matching import find_more
+from reader.extraction.entities.matching import find_more, forms_of
 from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
@@ -119,12 +120,20 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
                        state)
 
 
-def _run(corpus: Corpus) -> list[Entity]:
+def _run(corpus: Corpus, trace: Trace | None = None) -> list[Entity]:
     """Steps 2-4: corpus rules, grouping and merging, mentions found again, entities."""
+    corpus.trace = trace
     groups = corpus.grouped()
     never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
+    if trace:
+        trace.forms_of = forms_of(corpus.lex, never, Memo())
+        trace.grouped(groups)
     find_more(groups, corpus.docs, corpus.lex, never, corpus.memo)
+    if trace:
+        trace.matched(groups)
     resolve_surnames(corpus, groups)
+    if trace:
+        trace.surnamed(groups)
     return entities(groups, corpus.lex.words, corpus.memo)
 
 

@@ -120,6 +120,7 @@ class Cand:
     also: str = ""  # another titled form ("Tim Loughton MP")
     name: str = ""  # canonical name after the aliases file
     key: str = ""  # group key
+    unit: str = ""  # the key of the group `Corpus._group` put it in (channels.py)
 
     @property
     def in_title(self) -> bool:

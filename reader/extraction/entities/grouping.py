@@ -19,9 +19,11 @@ from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
 from reader.extraction.entities.nameforms import (
     _acronym,
     _org_words,
+    _overwhelming,
     _phrase,
     _resolved_slug,
     _spelled,
+    _titled_class,
 )
 from reader.extraction.entities.state import Memo
 from reader.extraction.names import (
@@ -79,6 +81,8 @@ class Corpus:
         self.lower_words: set[str] = set()
         self.groupish: set[str] = set()  # nationality and group words ("German", "Nazis")
         self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
+        self.trace = None  # a channels.Trace told about each pass, when set
+        self.first_names: dict[str, Counter] = {}  # surnames.py: title classes by first name
 
     def add(self, result: ArticleResult, words: bool = True) -> None:
         """Take one article in (its order in the run matters: keep the articles' order).
@@ -98,9 +102,21 @@ class Corpus:
         candidates filtered, named, grouped, typed, acronyms and short names merged."""
         self._filter_common()
         self._resolve_names()
-        groups = self._group(self.cands)
+        return self.merged(self.cands)
+
+    def merged(self, cands: list[Cand]) -> dict[str, Group]:
+        """`cands` (filtered and named) grouped, typed, and merged: the part of `grouped`
+        after the corpus rules. Moves `cands` between groups (their `key`)."""
+        groups = self._group(cands)
+        trace = self.trace
+        if trace:
+            trace.voted(groups)
         self._merge_acronyms(groups)
+        if trace:
+            trace.acronyms_merged(groups)
         self._merge_short_organisations(groups)
+        if trace:
+            trace.orgs_merged(groups)
         _merge_spellings(groups, self.lex.words)
         return groups
 
@@ -182,6 +198,7 @@ class Corpus:
             if g is None:
                 g = groups[c.key] = Group(c.key)
             g.cands.append(c)  # nothing shown yet: no `add` needed
+            c.unit = c.key
         for g in groups.values():
             self._vote(g)
         return groups
@@ -367,16 +384,6 @@ def titled_class(c: Cand, lw: NameWords) -> str:
     return _titled_class(c.text, c.label, c.form, lw)
 
 
-def _titled_class(text: str, label: str, form: str, lw: NameWords) -> str:
-    if label != PERSON or not form or not form.endswith(text):
-        return ""
-    words = text.split()
-    if len(words) > 1 and not (len(words) == 2 and words[0] in lw.particles):
-        return ""
-    before = form[:-len(text)].split()
-    return N.title_class(before[-1], lw) if before else ""
-
-
 def _named(text: str, label: str, form: str, lex: Lexicon) -> tuple[str, str] | None:
     """(name, group key) of a candidate by its text, label and titled form (the aliases
     file's name, the title class of "Mr Kennedy"), or None when it is not an entity."""
@@ -487,13 +494,3 @@ def _canonical(g: Group, lw: NameWords) -> str:
         if peers:
             return peers.most_common(1)[0][0]
     return best
-
-
-def _overwhelming(votes: dict[str, int], voted: str, fixed: str) -> bool:
-    """A gazetteer place whose mentions across the corpus are, by three fifths of the weighed
-    votes, an organisation ("Chelsea", "Liverpool" in football reports: the club; see the
-    weights in `_vote`) takes the vote's type; a split vote keeps the gazetteer's (national
-    teams: "England coach")."""
-    total = sum(votes.values())
-    return (voted != fixed and voted == ORGANISATION and votes[voted] >= 10
-            and 5 * votes[voted] >= 3 * total)

@@ -43,9 +43,9 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
             found = _scan(text, spans, own, lookups, doc.off)
         memo.matches[doc.id] = (taken_sig, found)
         for ts, te, form, key, label in found:
-            c = Cand(doc, ts, te, form, label, "match", name=form, key=key)
+            c = Cand(doc, ts, te, form, label, "match", name=form, key=key, unit=key)
             if not key:  # an ambiguous surname: its own group, resolved per article later
-                c.key = slug(form)
+                c.key = c.unit = slug(form)
                 groups.setdefault(c.key, Group(c.key, type=PERSON))
             groups[c.key].add((c,))
 
@@ -126,44 +126,63 @@ def _lookups(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo
 def _forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo
            ) -> tuple[dict[str, set[str]], set[str]]:
     """{form to look for: group keys it may belong to}, and the forms that are surnames."""
-    lw = lex.words
     forms: dict[str, set[str]] = defaultdict(set)  # form -> group keys
     surname_forms: set[str] = set()
+    of = forms_of(lex, lower_words, memo)
+    for key, g in groups.items():
+        found, surnames = of(key, g)
+        for form in found:
+            forms[form].add(key)
+        surname_forms.update(surnames)
+    return forms, surname_forms
+
+
+def forms_of(lex: Lexicon, lower_words: set[str], memo: Memo):
+    """A function (group key, group) -> (the forms the group is looked for by, in order;
+    those of them that are surnames): one group's part of `_forms`."""
+    lw = lex.words
     usable = memo.cached("usable", lambda form: _usable(form, lex))
     person = memo.cached("person-forms", lambda name: _person_forms(name, lw))
     initials = memo.cached("initials", lambda name: N.initials(name, lw=lw))
 
-    def add(form: str, key: str) -> None:
-        found, if_upper = usable(form)
-        if found and not (if_upper and found.lower() in lower_words):
-            forms[found].add(key)
-
-    for key, g in groups.items():
+    def of(key: str, g: Group) -> tuple[list[str], list[str]]:
+        out: list[str] = []
+        surnames: list[str] = []
         if g.type in (DATE, MONEY):
-            continue
+            return out, surnames
+
+        def add(form: str) -> str:
+            found, if_upper = usable(form)
+            if found and not (if_upper and found.lower() in lower_words):
+                out.append(found)
+                return found
+            return ""
+
         own = [c for c in g.cands if c.source != "match"]
         if "~" in key:
             own = []  # "Mr Kennedy": found by its title (candidates.py), not its bare surname
         elif len(own) < 2:  # a single word the model tagged once: a one-off guess
             own = [c for c in own if c.strong or " " in c.text or N.is_acronym(c.text)]
         for text in dict.fromkeys(c.text for c in own):
-            add(text, key)
+            add(text)
         if g.type == PERSON:
             name = display(g, lw)
             if "~" not in key and len(name.split()) > 1:
                 sur, short = person(name)
                 if sur:
-                    add(sur, key)
-                    surname_forms.add(sur)
+                    add(sur)
+                    surnames.append(sur)
                 if short:
-                    add(short, key)
+                    add(short)
         elif g.type in (ORGANISATION, LAW, WORK):
             name = display(g, lw)
             if len(name.split()) > 1:
                 acr = initials(name)
                 if len(acr) >= 3 and acr not in lw.not_acronyms:
-                    add(acr, key)
-    return forms, surname_forms
+                    add(acr)
+        return out, surnames
+
+    return of
 
 
 def _person_forms(name: str, lw) -> tuple[str, str]:

@@ -1,13 +1,14 @@
 """Pure answers about one name, memoised across builds by the grouping passes: the
 acronyms its initials spell, its acronym key, its slug once resolved, its words, an
-organisation's content words and head noun."""
+organisation's content words and head noun, a titled surname's title class; and the
+vote's gazetteer override."""
 
 from __future__ import annotations
 
 import re
 
 from reader.extraction import names as N
-from reader.extraction.names import Lexicon, NameWords, slug
+from reader.extraction.names import ORGANISATION, PERSON, Lexicon, NameWords, slug
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -56,3 +57,23 @@ def _singular(word: str) -> str:
     word = re.sub(r"['’]s$", "", word)
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def _titled_class(text: str, label: str, form: str, lw: NameWords) -> str:
+    if label != PERSON or not form or not form.endswith(text):
+        return ""
+    words = text.split()
+    if len(words) > 1 and not (len(words) == 2 and words[0] in lw.particles):
+        return ""
+    before = form[:-len(text)].split()
+    return N.title_class(before[-1], lw) if before else ""
+
+
+def _overwhelming(votes: dict[str, int], voted: str, fixed: str) -> bool:
+    """A gazetteer place whose mentions across the corpus are, by three fifths of the weighed
+    votes, an organisation ("Chelsea", "Liverpool" in football reports: the club; see the
+    weights in `_vote`) takes the vote's type; a split vote keeps the gazetteer's (national
+    teams: "England coach")."""
+    total = sum(votes.values())
+    return (voted != fixed and voted == ORGANISATION and votes[voted] >= 10
+            and 5 * votes[voted] >= 3 * total)

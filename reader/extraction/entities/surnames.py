@@ -9,7 +9,8 @@ from reader.extraction.entities.grouping import Corpus, Group, display, titled_c
 from reader.extraction.names import PERSON, NameWords, slug
 
 
-def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
+def resolve_surnames(corpus: Corpus, groups: dict[str, Group],
+                     first_names: dict[str, Counter] | None = None) -> None:
     """Per mention, the one full name it can be in its article, else in the corpus.
 
     "Gove" -> "Michael Gove": the one full name with that surname in the same article, else
@@ -17,7 +18,11 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
     "kennedy~m") goes only to a full name whose title class (names.title_class: gender and
     peerage, from its titled forms, its article's titled mentions, then its first name) is
     compatible; when none or several are, it stays an entity of its own ("Mr Kennedy").
-    A nationality word ("Irish") is never a surname."""
+    A nationality word ("Irish") is never a surname.
+
+    `first_names` (for a re-run on some groups only: channels.py): the title classes each
+    first name has among all full names, as the run over every group found them (it sets
+    `corpus.first_names`)."""
     lw = corpus.lex.words
     full: dict[str, list[str]] = defaultdict(list)  # surname slug -> group keys
     for key, g in groups.items():
@@ -26,9 +31,10 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
                 and "~" not in key):  # "Mr Kennedy" is a surname, not a full name
             full[slug(N.surname(name, lw))].append(key)
     if not full:
+        corpus.first_names = {}
         return
     docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
-    classes = _classes(groups, full, docs_of, lw)
+    classes, corpus.first_names = _classes(groups, full, docs_of, lw, first_names)
     groupish = {slug(w) for w in corpus.groupish}
     for key, g in list(groups.items()):
         base, _, cls = key.partition("~")
@@ -59,10 +65,13 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group]) -> None:
 
 
 def _classes(groups: dict[str, Group], full: dict[str, list[str]],
-             docs_of: dict[str, set[str]], lw: NameWords) -> dict[str, str]:
+             docs_of: dict[str, set[str]], lw: NameWords,
+             first_names: dict[str, Counter] | None = None
+             ) -> tuple[dict[str, str], dict[str, Counter]]:
     """{full name's group key: its title class}, "" left out: from the titles written
     before the full name, else from the titled surname mentions of the articles where it
-    is the only full name with that surname, else from its first name's other bearers."""
+    is the only full name with that surname, else from its first name's other bearers
+    (`first_names` when given, else those among `full`); and those first names' classes."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for keys in full.values():
         for k in keys:
@@ -85,13 +94,15 @@ def _classes(groups: dict[str, Group], full: dict[str, list[str]],
         cls = max(sorted(v), key=lambda x: v[x])
         out[k] = cls
         by_first[display(groups[k], lw).split()[0]][cls[0]] += 1
+    if first_names is not None:
+        by_first = first_names
     for keys in full.values():
         for k in keys:
             if k not in out:
                 first = by_first.get(display(groups[k], lw).split()[0])
                 if first and len(first) == 1:
                     out[k] = next(iter(first))
-    return out
+    return out, by_first
 
 
 __all__ = ["resolve_surnames", "titled_class"]
