@@ -239,14 +239,17 @@ class Catalog:
 
     def _fingerprints(self) -> dict[str, str]:
         """{id: text fingerprint} of the listed articles, in catalogue order."""
-        fps = self._fingerprint_map()
+        with self._lock:  # a refresh in another lane adds to the map
+            fps = dict(self._fingerprint_map())
+            refs, infos = self._fp_refs, self._infos
         out = {}
-        for doc_id, key, n in self._fp_refs:
-            info = self._infos[doc_id]
+        for doc_id, key, n in refs:
+            info = infos[doc_id]
             sha, kept = fps.get(key) or ("", ())
-            if sha != info.sha or n >= len(kept):  # lost or stale: worked out again
-                kept = (*kept[:n], fingerprint(self._load_parsed(info).body))
-            out[doc_id] = kept[n]
+            if sha == info.sha and n < len(kept):
+                out[doc_id] = kept[n]
+            else:  # lost or stale: worked out again
+                out[doc_id] = fingerprint(self._load_parsed(info).body)
         return out
 
     @property
