@@ -4,11 +4,12 @@ duplicates and near-duplicates, and the clean-article cache.
 The metadata the user set (`reader meta`, kept in the store) is laid over the parsed one in
 `infos`, `info` and `load`; everything else (cache, duplicates) sees the parsed metadata.
 
-Listing is cheap: parsed metadata is cached by (path, size, mtime) in the data dir, so a
-start-up with 10k unchanged files only stats them. Each file is parsed once per content: the
-clean articles are kept in the cache (`cache/articles/`, keyed by the file's hash, the
-article's id and the importer's version) and read from there by `load`. One file may hold
-several articles (a news-database export): each has its own id, `<file id>-<n>`.
+Listing is cheap: parsed metadata is cached by (path in its folder, size, mtime) in the data
+dir (`catalog_cache`), so a start-up with 10k unchanged files only stats them (`catalog_scan`).
+Each file is parsed once per content: the clean articles are kept in the cache
+(`cache/articles/`, keyed by the file's hash and place in its folder, the article's id and the
+importer's version) and read from there by `load`. One file may hold several articles (a
+news-database export): each has its own id, `<file id>-<n>`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import json
 import logging
 import os
 import stat
+import threading
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from reader import importer
+from reader import catalog_cache, importer
+from reader.catalog_scan import scan
 from reader.domain import Article, ArticleInfo, ImportOutcome, text_hash
 from reader.errors import BadInput, NotFound
 from reader.importer.fingerprint import NearIndex, fingerprint
@@ -39,23 +42,17 @@ __all__ = ["Catalog", "NearIndex"]
 CATALOG_VERSION = 3  # bump when importer rules change, so every file is parsed again
 
 
-def _info(article: Article) -> ArticleInfo:
-    return ArticleInfo(
-        id=article.id, title=article.title, source=article.source, author=article.author,
-        date=article.date, date_from=article.date_from, path=article.path, sha=article.sha,
-        text_hash=article.text_hash, bundled=article.bundled, words=len(article.body.split()),
-    )
+def _row(article: Article) -> catalog_cache.Row:
+    return (article.id, article.title, article.source, article.author, article.date,
+            article.date_from, article.sha, article.text_hash, len(article.body.split()))
 
 
-def _files(folder: Path) -> tuple[list[Path], list[str]]:
-    """The article files of a catalogue folder (regular files of a supported type, hidden
-    ones left out), and a line for each entry refused (FIFO, device, symlink leaving the
-    folder, unreadable folder)."""
-    if not folder.is_dir():
-        return [], []
-    found, outcomes = importer.walk(folder)
-    return ([p for p in found if p.suffix.lower() in importer.SUFFIXES],
-            [f"{o.path}: {o.reason}" for o in outcomes if o.status == "failed"])
+def _info(row: catalog_cache.Row, path: str, bundled: bool) -> ArticleInfo:
+    # By position (a third faster than by keyword: 10k at each start); the order is
+    # ArticleInfo's (id, title, source, author, date, date_from, path, sha, text_hash,
+    # bundled, words), checked by tests/test_catalog.py.
+    return ArticleInfo(row[0], row[1], row[2], row[3], row[4], row[5], path, row[6], row[7],
+                       bundled, row[8])
 
 
 def _given(p: Path) -> tuple[list[Path], list[ImportOutcome]]:
@@ -96,10 +93,15 @@ class Catalog:
         self._user_meta_source = user_meta  # doc id -> {field: value} the user set
         self._meta: dict[str, dict] | None = None  # read again after each refresh
         self._titled: dict[tuple[str, str, str], str] = {}  # text hash under a user's title
-        self._cache_file = paths.cache_dir / "catalog.json"
-        self._entries: dict[str, dict] = {}  # path -> {"size","mtime","articles"} (or "error")
+        self._cache_file = paths.cache_dir / "catalog.bin"
+        self._fp_file = paths.cache_dir / "catalog-fp.bin"
+        self._legacy_file = paths.cache_dir / "catalog.json"  # before catalog.bin; migrated
+        self._entries: dict[str, catalog_cache.Entry] = {}  # key -> (size, mtime, rows|error)
+        self._fps: dict[str, catalog_cache.Prints] | None = None  # read when first needed
+        self._fps_dirty = False  # fingerprints to save
+        self._fp_refs: list[tuple[str, str, int]] = []  # (id, key, n): listed articles
         self._infos: dict[str, ArticleInfo] = {}
-        self._fps: dict[str, str] = {}  # id -> text fingerprint
+        self._lock = threading.Lock()  # one refresh at a time (the UI lists off its thread)
         self.problems: list[str] = []  # one line per file or article that could not be listed
         self._near: dict[str, tuple[str, float]] | None = None  # see near_duplicates
         self.generation = 0  # +1 after each refresh and metadata change (for caches)
@@ -122,102 +124,133 @@ class Catalog:
     def _overrides(self, doc_id: str) -> dict[str, str]:
         return (self.manifest.get("articles") or {}).get(doc_id, {})
 
-    def _load_cache(self) -> None:
-        try:
-            raw = json.loads(self._cache_file.read_text(encoding="utf-8"))
-            if raw.get("version") == CATALOG_VERSION:
-                self._entries = raw["entries"]
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.info("Catalogue cache unreadable (%s); rescanning", exc)
-            self._entries = {}
+    def _folders(self) -> dict[str, str]:
+        return {catalog_cache.CORPUS: str(self.paths.corpus_dir),
+                catalog_cache.IMPORTS: str(self.paths.imports_dir)}
+
+    def _load_cache(self) -> bool:
+        """Read the cache file (or convert the old JSON one); True when it must be saved."""
+        cached = catalog_cache.load(self._cache_file, CATALOG_VERSION)
+        if cached is not None:
+            self._entries = cached
+            return False
+        legacy = catalog_cache.load_legacy(self._legacy_file, CATALOG_VERSION, self._folders())
+        if legacy is None:
+            return False
+        self._entries, self._fps = legacy
+        self._fps_dirty = True
+        return True
 
     def _save_cache(self) -> None:
         try:
-            atomic_write(self._cache_file,
-                         json.dumps({"version": CATALOG_VERSION, "entries": self._entries}))
+            catalog_cache.save(self._cache_file, CATALOG_VERSION, self._entries)
+            if self._fps_dirty:
+                fps = self._fingerprint_map()
+                catalog_cache.save_fingerprints(
+                    self._fp_file, CATALOG_VERSION,
+                    {key: fps[key] for key in self._entries if key in fps})
+                self._fps_dirty = False
+            self._legacy_file.unlink(missing_ok=True)
         except OSError as exc:  # a read-only data dir still lists articles
             log.info("Could not save the catalogue cache: %s", exc)
 
-    def _parse(self, path: Path, bundled: bool) -> dict:
-        """A catalogue entry for one file: its articles' infos and fingerprints, or its error."""
-        st = path.stat()
-        entry: dict = {"size": st.st_size, "mtime": st.st_mtime_ns}
+    def _fingerprint_map(self) -> dict[str, catalog_cache.Prints]:
+        if self._fps is None:
+            self._fps = catalog_cache.load_fingerprints(self._fp_file, CATALOG_VERSION)
+        return self._fps
+
+    def _parse(self, path: str, key: str, bundled: bool, size: int, mtime: int
+               ) -> catalog_cache.Entry:
+        """A catalogue entry for one file: its articles' rows (fingerprints kept aside), or
+        its error."""
+        file = Path(path)
         try:
-            arts = importer.parse_file_all(path, manifest=self._overrides(path.stem),
+            arts = importer.parse_file_all(file, manifest=self._overrides(file.stem),
                                            bundled=bundled, budgeted=True)
         except (BadInput, OSError) as exc:
-            entry["error"] = str(exc)
-            return entry
-        entry["articles"] = [{"info": asdict(_info(a)), "fp": fingerprint(a.body)}
-                             for a in arts]
+            return (size, mtime, str(exc))
+        if arts:
+            self._fingerprint_map()[key] = (arts[0].sha, tuple(fingerprint(a.body) for a in arts))
+            self._fps_dirty = True
         for art in arts:
-            self._keep(art)
-        return entry
+            self._keep(art, key)
+        return (size, mtime, tuple(_row(a) for a in arts))
 
     def refresh(self) -> list[ArticleInfo]:
         """Rescan both folders; parse only new or changed files. Newest first."""
-        if not self._entries:
-            self._load_cache()
+        with self._lock:
+            self._refresh()
+        return self.infos()
+
+    def _refresh(self) -> None:
+        dirty = self._load_cache() if not self._entries else False
         self._meta = None
-        entries: dict[str, dict] = {}
+        entries: dict[str, catalog_cache.Entry] = {}
         infos: dict[str, ArticleInfo] = {}
-        fps: dict[str, str] = {}
+        refs: list[tuple[str, str, int]] = []
         by_sha: dict[str, str] = {}
         by_text: dict[str, str] = {}
         problems: list[str] = []
         changed = False
-        sources = [(self.paths.corpus_dir, True), (self.paths.imports_dir, False)]
-        for folder, bundled in sources:
-            found, refused = _files(folder)
+        sources = [(self.paths.corpus_dir, catalog_cache.CORPUS, True),
+                   (self.paths.imports_dir, catalog_cache.IMPORTS, False)]
+        suffixes = frozenset(importer.SUFFIXES)
+        for folder, prefix, bundled in sources:
+            found, refused = scan(folder, suffixes)
             problems.extend(refused)
-            for path in found:
-                key = str(path)
-                try:
-                    st = path.stat()
-                except OSError as exc:
-                    problems.append(f"{path.name}: {exc.strerror}")
-                    continue
+            for rel, path, size, mtime in found:
+                key = prefix + rel
                 entry = self._entries.get(key)
-                if not entry or entry["size"] != st.st_size or entry["mtime"] != st.st_mtime_ns:
+                if entry is None or entry[0] != size or entry[1] != mtime:
                     changed = True
-                    try:
-                        entry = self._parse(path, bundled)
-                    except OSError as exc:
-                        problems.append(f"{path.name}: {exc.strerror}")
-                        continue
+                    entry = self._parse(path, key, bundled, size, mtime)
                 entries[key] = entry
-                if "error" in entry:
-                    problems.append(entry["error"])
+                rows = entry[2]
+                if isinstance(rows, str):
+                    problems.append(rows)
                     continue
-                sha = entry["articles"][0]["info"]["sha"]
+                sha = rows[0][6]
                 if sha in by_sha:
-                    problems.append(f"{path.name}: same content as {by_sha[sha]}; skipped")
+                    name = os.path.basename(path)
+                    problems.append(f"{name}: same content as {by_sha[sha]}; skipped")
                     continue
-                for item in entry["articles"]:
-                    info = ArticleInfo(**{**item["info"], "user_set": ()})
-                    if info.id in infos:
-                        problems.append(f"{path.name}: id {info.id} already used; skipped")
+                for n, row in enumerate(rows):
+                    doc_id, hashed = row[0], row[7]
+                    if doc_id in infos:
+                        name = os.path.basename(path)
+                        problems.append(f"{name}: id {doc_id} already used; skipped")
                         continue
-                    if info.text_hash in by_text:
-                        problems.append(f"{info.id}: same text as {by_text[info.text_hash]}; "
-                                        "skipped")
+                    if hashed in by_text:
+                        problems.append(f"{doc_id}: same text as {by_text[hashed]}; skipped")
                         continue
-                    by_sha.setdefault(sha, info.id)
-                    by_text[info.text_hash] = info.id
-                    infos[info.id] = info
-                    fps[info.id] = item["fp"]
-        if changed or entries.keys() != self._entries.keys():
+                    by_sha.setdefault(sha, doc_id)
+                    by_text[hashed] = doc_id
+                    infos[doc_id] = _info(row, path, bundled)
+                    refs.append((doc_id, key, n))
+        if dirty or changed or entries.keys() != self._entries.keys():
             self._entries = entries
             self._save_cache()
-        if fps != self._fps:
+        if changed or refs != self._fp_refs:
             self._near = None  # worked out again when asked for
         self._infos = infos
-        self._fps = fps
+        self._fp_refs = refs
         self.problems = problems
         self.generation += 1
-        return self.infos()
+
+    def _fingerprints(self) -> dict[str, str]:
+        """{id: text fingerprint} of the listed articles, in catalogue order."""
+        with self._lock:  # a refresh in another lane adds to the map
+            fps = dict(self._fingerprint_map())
+            refs, infos = self._fp_refs, self._infos
+        out = {}
+        for doc_id, key, n in refs:
+            info = infos[doc_id]
+            sha, kept = fps.get(key) or ("", ())
+            if sha == info.sha and n < len(kept):
+                out[doc_id] = kept[n]
+            else:  # lost or stale: worked out again
+                out[doc_id] = fingerprint(self._load_parsed(info).body)
+        return out
 
     @property
     def near_duplicates(self) -> dict[str, tuple[str, float]]:
@@ -226,7 +259,7 @@ class Catalog:
         never pays for it)."""
         if self._near is None:
             near, found = NearIndex(), {}
-            for doc_id, fp in self._fps.items():
+            for doc_id, fp in self._fingerprints().items():
                 match = near.match(fp)
                 if match:
                     found[doc_id] = match
@@ -235,25 +268,41 @@ class Catalog:
         return self._near
 
     # -- clean articles, parsed once per content ---------------------------------------------
-    def _article_file(self, sha: str, doc_id: str, path: str, bundled: bool) -> Path:
-        key = json.dumps([CATALOG_VERSION, sha, doc_id, path, bundled, self._overrides(doc_id)],
+    def _article_file(self, sha: str, doc_id: str, where: str, bundled: bool) -> Path:
+        """The cache file of a clean article; `where` is its file's catalogue key (before
+        catalog.bin: its absolute path, still read by `_kept`)."""
+        key = json.dumps([CATALOG_VERSION, sha, doc_id, where, bundled, self._overrides(doc_id)],
                          sort_keys=True)
         name = hashlib.sha256(key.encode()).hexdigest()
         return self.paths.cache_dir / "articles" / name[:2] / f"{name}.json"
 
-    def _keep(self, art: Article) -> None:
+    def _key(self, path: str, bundled: bool) -> str:
+        """The catalogue key of an article file (its path inside its folder)."""
+        if bundled:
+            return catalog_cache.key_of(path, str(self.paths.corpus_dir), catalog_cache.CORPUS)
+        return catalog_cache.key_of(path, str(self.paths.imports_dir), catalog_cache.IMPORTS)
+
+    def _keep(self, art: Article, key: str) -> None:
         try:
-            atomic_write(self._article_file(art.sha, art.id, art.path, art.bundled),
+            atomic_write(self._article_file(art.sha, art.id, key, art.bundled),
                          json.dumps(asdict(art), ensure_ascii=False, separators=(",", ":")))
         except OSError as exc:  # derived data: a read-only data dir parses again
             log.info("Could not cache article %s: %s", art.id, exc)
 
     def _kept(self, info: ArticleInfo) -> Article | None:
+        """The cached clean article, or None (then the file is parsed again)."""
         try:
-            raw = json.loads(self._article_file(info.sha, info.id, info.path, info.bundled)
-                             .read_text(encoding="utf-8"))
+            try:
+                file = self._article_file(info.sha, info.id, self._key(info.path, info.bundled),
+                                          info.bundled)
+                text = file.read_text(encoding="utf-8")
+            except FileNotFoundError:  # cached before the keys were relative
+                text = self._article_file(info.sha, info.id, info.path, info.bundled) \
+                    .read_text(encoding="utf-8")
+            raw = json.loads(text)
             raw["warnings"] = tuple(raw["warnings"])
             raw["user_set"] = ()  # parsed articles only; the user's values are laid on top
+            raw["path"] = info.path  # where the file is now (the folder may have moved)
             art = Article(**raw)
         except FileNotFoundError:
             return None
@@ -321,8 +370,9 @@ class Catalog:
                                            bundled=info.bundled, budgeted=True)
         except (OSError, BadInput) as exc:
             raise NotFound(f"Article '{doc_id}' can no longer be read: {exc}") from exc
+        key = self._key(info.path, info.bundled)
         for art in arts:
-            self._keep(art)
+            self._keep(art, key)
         for art in arts:
             if art.id == doc_id:
                 return art
@@ -339,7 +389,7 @@ class Catalog:
         known = {i.sha: i.id for i in self._infos.values()}
         known_text = {i.text_hash: i.id for i in self._infos.values()}
         near = NearIndex()
-        for doc_id, fp in self._fps.items():
+        for doc_id, fp in self._fingerprints().items():
             near.add(doc_id, fp)
         outcomes: list[ImportOutcome] = []
         files: list[Path] = []

@@ -9,12 +9,15 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMenu
 
 from reader.domain import Article, ArticleInfo, Changes
+from reader.errors import ReaderError
 from reader.ui.meta_dialog import MetaDialog
 from reader.ui.models import ID_ROLE
 from reader.ui.operations import articles as ops
 from reader.ui.tags_dialog import TagsDialog
 
 log = logging.getLogger(__name__)
+
+LOADING = "Loading articles…"  # the list's state until the catalogue has been read
 
 
 class ArticleController:
@@ -285,6 +288,30 @@ class ArticleController:
             except Exception as exc:  # noqa: BLE001 - a row not refreshed, never a crash
                 log.warning("article %s not refreshed: %s", doc_id, exc)
         self.win.article_proxy.refilter()
+
+    def load_list(self, then=None) -> None:
+        """Fill the list (with its read state) off the GUI thread; `then()` once it is shown
+        (or could not be listed: the list says why)."""
+        win = self.win
+        win.article_stack.set_empty(LOADING)
+
+        def listed(value) -> None:
+            infos, read, message = value
+            win.article_model.set_read_docs(read)  # before the rows: no repaint of each
+            self.set_articles(infos)
+            if message:
+                win.show_message(message, "userDataMessage")
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ReaderError):
+                log.error("listing failed", exc_info=(type(exc), exc, exc.__traceback__))
+            win.article_stack.set_empty(f"The articles could not be listed: {exc}")
+            if then is not None:
+                then()
+
+        ops.list_articles(win.runner, win.library, done=listed, failed=failed)
 
     # -- read state ----------------------------------------------------------------------
     def load_read_state(self) -> None:

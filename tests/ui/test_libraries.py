@@ -133,6 +133,7 @@ def test_a_new_library_from_the_gui_imports_a_mixed_folder_and_never_shows_a_bun
     session.close()
     again = start_app().window
     assert again.library.paths.data_dir == target.resolve()
+    _indexed(qtbot, again)
     assert _ids(again) == shown
 
 

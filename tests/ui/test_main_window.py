@@ -182,7 +182,7 @@ def test_import_through_the_file_dialog(qtbot, window, tmp_path, monkeypatch):
 
 def test_first_index_runs_in_the_background_with_progress(qtbot, make_window, data_dir):
     win = make_window(data_dir, settle=False)
-    assert win.article_model.rowCount() == 3  # listed before any index exists
+    qtbot.waitUntil(lambda: win.article_model.rowCount() == 3)  # listed before the index
     with qtbot.waitSignal(win.index_finished, timeout=10_000) as done:
         pass
     assert done.args[0].added == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reader.errors import ReaderError
 from reader.ui.tasks import WRITE
 
 
@@ -9,6 +10,19 @@ def load_article(runner, lib, doc_id: str, *, done, failed=None):
     """The full Article (latest wins: opening another drops this one)."""
     return runner.submit("article", lambda ctx: lib.articles.get(doc_id),
                          done=done, failed=failed)
+
+
+def list_articles(runner, lib, *, done, failed=None):
+    """(every ArticleInfo, ids of the articles read, the message about the user-data store
+    or ""): the list with its read state, so that it is drawn once."""
+    def work(ctx):
+        infos = lib.articles.list()
+        try:
+            read = lib.articles.read_docs()
+        except ReaderError:  # the store's own message follows
+            read = set()
+        return infos, read, lib.user_data_message
+    return runner.submit("articles", work, done=done, failed=failed)
 
 
 def load_read_state(runner, lib, *, done):
