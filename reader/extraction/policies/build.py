@@ -115,7 +115,7 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
             problems.append(f"user {exc}")
             log.warning("skipped user policy: %s", exc)
     compiled = [_compile(e, False) for e in book] + [_compile(e, True) for e in users]
-    resolve = resolve_actor or (lambda name: name)
+    resolve = _memo(resolve_actor) if resolve_actor is not None else (lambda name: name)
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
     proposals: list[Proposal] = []
     facts: dict[str, DocFacts] = {}
@@ -171,6 +171,19 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
                           lexicon)
     return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts)
+
+
+def _memo(resolve: ResolveActor) -> ResolveActor:
+    """`resolve` asked once per name (the same actors recur across articles)."""
+    answers: dict[str, str | None] = {}
+
+    def ask(name: str) -> str | None:
+        try:
+            return answers[name]
+        except KeyError:
+            found = answers[name] = resolve(name)
+            return found
+    return ask
 
 
 def _match(doc: Document, pol: _Compiled) -> dict[int, list[int]]:

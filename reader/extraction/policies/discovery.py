@@ -50,14 +50,18 @@ class DocFacts:
     @classmethod
     def from_row(cls, row) -> DocFacts:
         """Raises TypeError/ValueError for a malformed row (a shorter row, from before
-        `acted` and `texts`, reads as acting on nothing and quoting nothing)."""
+        `acted` and `texts`, reads as acting on nothing and quoting nothing).
+
+        The row's parts are taken as JSON gave them (a row comes from `to_row` through the
+        table's cache; converting every unit index again cost a third of reusing an
+        unchanged corpus); only their shapes are checked."""
         units, keys, roles, *rest = row
         acted = rest[0] if rest else []
         texts = rest[1] if len(rest) > 1 else {}
-        return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
-                   {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
-                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted],
-                   {int(u): str(t) for u, t in dict(texts).items()})
+        if not (isinstance(units, list) and isinstance(keys, dict) and isinstance(roles, list)
+                and isinstance(acted, list) and isinstance(texts, dict)):
+            raise TypeError("malformed discovery facts")
+        return cls(units, keys, roles, acted, {int(u): t for u, t in texts.items()})
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
@@ -141,6 +145,10 @@ def _turned(key: str) -> str | None:
     return None
 
 
+def _head(key: str) -> str:
+    return key.rsplit(" ", 1)[-1]
+
+
 def _one_modifier_less(words: list[str]) -> list[str]:
     """"golden economic rule" -> ["economic rule", "golden rule"]: a phrase of three words
     or more without "of/on/for", less one modifier (never its head)."""
@@ -167,13 +175,20 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
     phrase of two words or more ("back tax bill" / "tax bill", "golden economic rule" /
     "golden rule": see `_same_thing`; `together` maps a key to the articles naming it)."""
     known = set(known)
+    keys = list(keys)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
     longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
     turned_to: dict[str, set[str]] = defaultdict(set)  # "asylum quota" -> {"quota on asylum"}
+    # Only known keys that a lookup below can reach are indexed: every key found for `key`
+    # ends with `key`'s head (a longer or shorter form, the same tail) or with its turned
+    # form's head, and a key turned into one of those ends, turned, with the same head.
+    heads = {_head(k) for k in keys} | {_head(t) for t in map(_turned, keys) if t}
     for k in known:
-        turned = _turned(k)
-        if turned is not None:
+        turned = _turned(k) if " o" in k or " f" in k else None
+        if turned is not None and _head(turned) in heads:
             turned_to[turned].add(k)
+        if _head(k) not in heads:
+            continue
         words = k.split()
         for n in range(1, min(len(words), 4)):
             by_tail[" ".join(words[n:])].append(words[:n])
