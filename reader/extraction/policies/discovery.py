@@ -215,16 +215,55 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
     return out
 
 
+@dataclass
+class GroupMemo:
+    """An earlier build's variant groups, for the next build to reuse: `previous` {seed:
+    its variants} and `changed`, the keys whose articles changed since (any key of an
+    article added, removed or matched again); None for either: group every seed. After
+    `discover`, `groups` holds this build's groups."""
+
+    previous: Mapping[str, Iterable[str]] | None = None
+    changed: set[str] | None = None
+    groups: dict[str, set[str]] = field(default_factory=dict)
+
+    def regroup(self, seeds: Iterable[str], known: Mapping[str, set[str]]
+                ) -> dict[str, set[str]]:
+        """`variant_groups(seeds, known, known)`, only the seeds a changed key can reach
+        grouped again. Exact: a seed's group reads only known keys ending with its head or
+        its turned form's head, or turned into a phrase ending so (see `variant_groups`),
+        and only their membership and articles; a key whose articles did not change is
+        known, or not, with the same articles as before."""
+        seeds = list(seeds)
+        if self.previous is None or self.changed is None:
+            self.groups = variant_groups(seeds, known, known)
+            return self.groups
+        moved = {_head(k) for k in self.changed}
+        moved |= {_head(t) for t in map(_turned, self.changed) if t}
+        redo, out = [], {}
+        for key in seeds:
+            turned = _turned(key)
+            was = self.previous.get(key)
+            if was is None or _head(key) in moved or (turned and _head(turned) in moved):
+                redo.append(key)
+            else:
+                out[key] = set(was)
+        out.update(variant_groups(redo, known, known))
+        self.groups = out
+        return out
+
+
 def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
              dates: Mapping[str, str], resolve: Callable[[str | None], str | None],
-             texts: Callable[[str], str], lex: PolicyLexicon) -> list[Policy]:
+             texts: Callable[[str], str], lex: PolicyLexicon,
+             memo: GroupMemo | None = None) -> list[Policy]:
     """Candidate policies ranked by articles then actors: each proposed object (and its
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
     its key has several words (a one-word key must be a policy noun: "tax", not "music");
     and each measure reported acted on (`DocFacts.acted`: "the Fed raised interest rates")
     in MIN_ACTED articles (a one-word measure in one more); none named in more than
     MAX_SHARE of the articles.
-    `texts(doc)` gives an article's body (for the evidence)."""
+    `texts(doc)` gives an article's body (for the evidence); `memo` reuses an earlier
+    build's variant groups (`GroupMemo`) and keeps this build's."""
     roles = RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
     for p in proposals:
@@ -240,7 +279,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     # a one-word measure acted on only when it names an enactment itself ("privatisation",
     # not "tax", "rise" or "charges")
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
-    groups = variant_groups(seeds, docs_of, docs_of)
+    groups = (memo or GroupMemo()).regroup(seeds, docs_of)
     taken: set[str] = set()
     candidates = []
     order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
