@@ -187,7 +187,7 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
         turned = _turned(k) if " o" in k or " f" in k else None
         if turned is not None and _head(turned) in heads:
             turned_to[turned].add(k)
-        if _head(k) not in heads:
+        if k[k.rfind(" ") + 1:] not in heads:  # _head(k), inline: every known key
             continue
         words = k.split()
         for n in range(1, min(len(words), 4)):
@@ -247,7 +247,8 @@ class GroupMemo:
                 redo.append(key)
             else:
                 out[key] = set(was)
-        out.update(variant_groups(redo, known, known))
+        if redo:
+            out.update(variant_groups(redo, known, known))
         self.groups = out
         return out
 
