@@ -269,21 +269,29 @@ class DerivedTables:
     def doc_extras(self, doc_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(entity names, policy ids) of one article, for its index fields."""
         with self._lock:
-            if self._doc_entities is None:
-                names: dict[str, set[str]] = {}
-                table = self.entities()
-                for e in table.entities if table is not None else ():
-                    if not e.hidden:
-                        for doc in e.docs:
-                            names.setdefault(doc, set()).add(e.name)
-                self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
-            if self._doc_policies is None:
-                ids: dict[str, set[str]] = {}
-                table = self.policies()
-                for p in table.policies if table is not None else ():
-                    if p.hidden:
-                        continue
-                    for doc in p.docs:
-                        ids.setdefault(doc, set()).add(p.id)
-                self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}
+            if self._doc_entities is None or self._doc_policies is None:
+                from reader.extraction.entities.state import gc_paused
+
+                with gc_paused():  # many small objects, no cycles
+                    self._doc_values()
             return self._doc_entities.get(doc_id, ()), self._doc_policies.get(doc_id, ())
+
+    def _doc_values(self) -> None:
+        """The per-article entity names and policy ids, from both tables."""
+        if self._doc_entities is None:
+            names: dict[str, set[str]] = {}
+            table = self.entities()
+            for e in table.entities if table is not None else ():
+                if not e.hidden:
+                    for doc in e.docs:
+                        names.setdefault(doc, set()).add(e.name)
+            self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
+        if self._doc_policies is None:
+            ids: dict[str, set[str]] = {}
+            table = self.policies()
+            for p in table.policies if table is not None else ():
+                if p.hidden:
+                    continue
+                for doc in p.docs:
+                    ids.setdefault(doc, set()).add(p.id)
+            self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}
