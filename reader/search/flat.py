@@ -188,17 +188,7 @@ class SideFile:
 
     def _check(self, segment) -> dict:
         buf = self._map
-        magic, hlen = _HEAD.unpack_from(buf, 0)
-        if magic != MAGIC:
-            raise ValueError("not a flat postings file")
-        head = json.loads(bytes(buf[_HEAD.size:_HEAD.size + hlen]))
-        base = _HEAD.size + hlen
-        if head["segment"] != segment.segment_id() or head["docs"] != segment.doc_count_all():
-            raise ValueError("flat postings of another segment")
-        if len(buf) != base + head["size"]:
-            raise ValueError("flat postings file truncated")
-        if _crc(buf, base) != head["crc"]:
-            raise ValueError("flat postings file damaged (CRC)")
+        head, base = _verified(buf, segment)
         arrays = {name: np.frombuffer(buf, np.dtype(dtype), count, base + offset)
                   for name, (offset, dtype, count) in head["arrays"].items()}
         keys = arrays["keys"].tobytes()
@@ -261,6 +251,37 @@ class SideFile:
             pass
 
 
+def _verified(buf: mmap.mmap, segment) -> tuple[dict, int]:
+    """(header, offset of the arrays) of a side file whose magic, segment, size and CRC are
+    right; raises ValueError (or another exception for garbage) otherwise."""
+    magic, hlen = _HEAD.unpack_from(buf, 0)
+    if magic != MAGIC:
+        raise ValueError("not a flat postings file")
+    head = json.loads(bytes(buf[_HEAD.size:_HEAD.size + hlen]))
+    base = _HEAD.size + hlen
+    if head["segment"] != segment.segment_id() or head["docs"] != segment.doc_count_all():
+        raise ValueError("flat postings of another segment")
+    if len(buf) != base + head["size"]:
+        raise ValueError("flat postings file truncated")
+    if _crc(buf, base) != head["crc"]:
+        raise ValueError("flat postings file damaged (CRC)")
+    return head, base
+
+
+def _usable(path: Path, segment) -> bool:
+    """Whether a segment's side file is there and intact (what `SideFile` checks, without
+    building its term index: `sync` only needs to know which files to write again)."""
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            _verified(buf, segment)
+        return True
+    except FileNotFoundError:
+        return False
+    except Exception as exc:  # damaged derived data: written again
+        log.warning("Flat postings %s unusable (%s); writing it again", path.name, exc)
+        return False
+
+
 def _crc(buf: mmap.mmap, start: int, chunk: int = 1 << 23) -> int:
     """CRC32 of buf[start:], a chunk at a time, each chunk's pages released after it is read
     (they stay in the page cache): checking the file does not add it to the process's RSS."""
@@ -298,9 +319,7 @@ def sync(index_dir: Path, ix) -> int:
         for sub, _ in r.leaf_readers():
             if not hasattr(sub, "segment"):
                 continue
-            side = load(index_dir, sub)
-            if side is not None:
-                side.close()
+            if _usable(path_of(index_dir, sub.segment()), sub.segment()):
                 continue
             try:
                 write(index_dir, sub)

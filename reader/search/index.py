@@ -19,8 +19,9 @@ from pathlib import Path
 from reader.domain import Hit, SearchResult
 from reader.errors import BadQuery, IndexBusy
 from reader.query import validate
-from reader.search.doc import STAMP_SEP, IndexDoc
+from reader.search.doc import IndexDoc
 from reader.search.lock import BUSY, WriteLock, guard
+from reader.search.stamps import StampCache
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class SearchIndex:
         self._parser = None
         self._lock = threading.Lock()
         self.write_lock = WriteLock.of(self.dir.parent)
+        self._stamps = StampCache(self.dir)
 
     # -- opening -------------------------------------------------------------------------
     def _stamp_file(self) -> Path:  # the schema version, checked before opening
@@ -123,20 +125,12 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
     def stamps(self) -> dict[str, str]:
-        """{doc id: stamp} for every indexed document, read from the lexicon (no stored fields).
-        The lexicon keeps a deleted or replaced document's terms until its segment is
-        merged: with deletions, a stamp counts only while a live document holds it (else an
-        article edited A -> B -> A could keep B's text, a removed one put back stay out)."""
-        ix = self.open()
-        out = {}
-        with ix.reader() as r:
-            deletions = r.has_deletions()
-            for term in r.lexicon("stampkey"):
-                if deletions and not any(True for _ in r.postings("stampkey", term).all_ids()):
-                    continue
-                doc_id, _, stamp = term.decode("utf-8").partition(STAMP_SEP)
-                out[doc_id] = stamp
-        return out
+        """{doc id: stamp} for every indexed document.
+
+        From the stamps file `update()` writes beside its commit when that file is of the
+        index as it is now (its generation and segments: another writer's commit, an older
+        version's, makes it stale), else read from the lexicon (no stored fields)."""
+        return self._stamps.get(self.open())
 
     def update(self, docs: Iterable[IndexDoc], remove: Iterable[str] = (),
                progress: Callable[[int], None] | None = None, rebuild: bool = False,
@@ -148,14 +142,17 @@ class SearchIndex:
         Segments are not merged into one (41 s against 0.7 s for one changed article at 1k
         articles); searches expand words segment by segment, so several cost little. The
         first documents given to an empty index choose its common stems (phrase bigrams)
-        until it is rebuilt. Raises IndexBusy when another process holds the write lock,
+        until it is rebuilt. After the commit the searcher is warmed only when this process
+        has searched (`warm`). Raises IndexBusy when another process holds the write lock,
         DiskFull on a full disk, ReadOnly when the data dir cannot be written."""
         from reader.search import flat
         from reader.search.schema import COMMON_SAMPLE, common_of, common_stems
 
+        searched = self._searcher is not None
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
         sample = list(itertools.islice(docs, COMMON_SAMPLE))
         common = common_stems(sample) if sample else ()
+        remove, written = list(remove), {}
         with self.write_lock.hold(), guard(self.dir.parent), warnings.catch_warnings():
             # A Whoosh writer that fails half-way leaves its files to the garbage collector.
             warnings.simplefilter("ignore", ResourceWarning)
@@ -163,26 +160,32 @@ class SearchIndex:
             try:
                 if rebuild:
                     ix = self._create(common, where=new)
+                    before = {}
                 else:
                     ix = self.open()
                     if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
                         with self._lock:
                             ix = self._create(common)
-                n, keep = self._write(ix, itertools.chain(sample, docs), remove, progress,
-                                      rebuild, cancelled)
+                    before = self._stamps.current(ix)
+                n, keep = self._write(ix, _recorded(itertools.chain(sample, docs), written),
+                                      remove, progress, rebuild, cancelled)
                 if keep:  # the new segments' flat postings, before any searcher opens them
-                    flat.sync(new if rebuild else self.dir, ix)
+                    where = new if rebuild else self.dir
+                    flat.sync(where, ix)
+                    if before is not None:  # the stamps as of this commit, without a lookup
+                        self._stamps.committed(where, ix, before, remove, written)
             except BaseException:
                 if rebuild:
                     shutil.rmtree(new, ignore_errors=True)
+                gc.collect()  # the failed writer's files, while ResourceWarning is ignored
                 raise
             finally:
                 if rebuild and ix is not None:
                     ix.close()
-                gc.collect()
             if rebuild:
                 self._swap(new) if keep else shutil.rmtree(new)
-        self.warm()
+        if searched or rebuild:
+            self.warm()
         return n
 
     def _write(self, ix, docs, remove, progress, rebuild, cancelled) -> tuple[int, bool]:
@@ -237,7 +240,9 @@ class SearchIndex:
         from reader.search import flat
 
         with guard(self.dir.parent):
-            return flat.sync(self.dir, self.open())
+            ix = self.open()
+            self._stamps.keep(ix)  # an index from before the stamps file: written now
+            return flat.sync(self.dir, ix)
 
     def warm(self) -> None:
         """Open the searcher and read its per-document arrays, so that the first search after
@@ -433,6 +438,13 @@ class SearchIndex:
     def doc_count(self) -> int:
         with self._lock:
             return self._current_searcher().doc_count()
+
+
+def _recorded(docs: Iterable[IndexDoc], stamps: dict[str, str]):
+    """`docs`, each one's stamp noted in `stamps` as it is written."""
+    for doc in docs:
+        stamps[doc.id] = doc.stamp
+        yield doc
 
 
 def _per_segment(searcher, terms: Callable) -> set:

@@ -54,7 +54,8 @@ def load_or_build(path: Path, fingerprint: str, load: Callable[[dict], Any],
     """(table, raw cache) from `path` when its fingerprint is `fingerprint`; else, with a
     `build`, a new table built with the stale cache as a hint (`build(previous)` returns the
     table and the cache to write, or None when the table is incomplete and not worth
-    caching); without one, (None, None). `raw` skips reading the file again."""
+    caching); without one, (None, None). `raw` skips reading the file again (the file's
+    content as this process last read or wrote it: `KeptCache`)."""
     if raw is None:
         raw = read_cache(path)
     if raw is not None and raw.get("fingerprint") == fingerprint:
@@ -68,6 +69,35 @@ def load_or_build(path: Path, fingerprint: str, load: Callable[[dict], Any],
     if fresh is not None:
         write_cache(path, fresh)
     return table, fresh
+
+
+class KeptCache:
+    """A table cache's content kept in memory with the file's identity (inode, size,
+    mtime) when this process read or wrote it: while the file is unchanged the content is
+    handed on instead of parsing the file again (20 MB of JSON for the entity table: read
+    once per process, not after every update). A file changed by another process is read."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._raw: dict | None = None
+        self._seen: tuple | None = None
+
+    def _identity(self) -> tuple | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def get(self) -> dict | None:
+        """The kept content when the file is still the one it came from, else None."""
+        if self._raw is not None and self._seen is not None and self._identity() == self._seen:
+            return self._raw
+        return None
+
+    def keep(self, raw: dict | None) -> None:
+        """`raw` is the file's content now (just read, or just written)."""
+        self._raw, self._seen = raw, self._identity() if raw is not None else None
 
 
 class DerivedTables:
@@ -84,7 +114,10 @@ class DerivedTables:
         self._policy_edits = policy_edits
         self._lock = threading.RLock()  # the UI's worker lanes may ask at once
         self._entities = None
-        self._entity_raw: dict | None = None  # the extraction as cached, before edits
+        # The extraction as cached (before edits). The policy table's cache is read again
+        # when needed (a fifth of the size: not worth holding).
+        self._entity_raw = KeptCache(paths.cache_dir / "entities.json")
+        self._analyses = None  # (catalogue generation, hashes, nlp.CachedAnalyses)
         self._policies = None
         self._doc_entities: dict[str, tuple[str, ...]] | None = None
         self._doc_policies: dict[str, tuple[str, ...]] | None = None
@@ -98,8 +131,8 @@ class DerivedTables:
         user's corrections: re-applied on the cached extraction), `policies` (user policies
         and policy edits)."""
         with self._lock:
-            if extraction:
-                self._entity_raw = None
+            if extraction:  # the kept caches stay: hints for the next build, or current
+                self._analyses = None
             if extraction or edits:
                 self._entities = None
                 self._doc_entities = None
@@ -119,6 +152,19 @@ class DerivedTables:
                     self._entities = self._load_entities(build)
             return self._entities
 
+    def _cached_analyses(self, infos):
+        """nlp.CachedAnalyses of `infos` (which articles' analyses are in the NLP cache: a
+        file check per article), shared by both tables' builds after one catalogue
+        refresh."""
+        from reader.extraction import nlp
+
+        hashes = {i.id: i.text_hash for i in infos}
+        kept = self._analyses
+        if kept is None or kept[0] != self.catalog.generation or kept[1] != hashes:
+            kept = self._analyses = (self.catalog.generation, hashes,
+                                     nlp.CachedAnalyses(self.paths.cache_dir, hashes))
+        return kept[2]
+
     def _load_entities(self, build: bool):
         from reader.extraction import entities as ent
 
@@ -127,11 +173,8 @@ class DerivedTables:
         edits = self._edits()
 
         def make(previous: dict | None):
-            from reader.extraction import nlp
-
             # Article by article: never every article or every analysis in memory at once.
-            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
-                                          {i.id: i.text_hash for i in infos})
+            analyses = self._cached_analyses(infos)
             # Unchanged articles keep their per-article results from the stale cache.
             table = ent.build_entities([i for i in infos if i.id in analyses], analyses,
                                        self.paths.resources_dir, edits,
@@ -139,11 +182,11 @@ class DerivedTables:
             # Only a complete extraction is worth caching.
             return table, table.to_cache() if table.fingerprint == fp else None
 
-        table, raw = load_or_build(self.paths.cache_dir / "entities.json", fp,
+        table, raw = load_or_build(self._entity_raw.path, fp,
                                    lambda raw: ent.EntityTable.from_cache(raw, edits),
-                                   make if build else None, raw=self._entity_raw)
+                                   make if build else None, raw=self._entity_raw.get())
         if table is not None:
-            self._entity_raw = raw
+            self._entity_raw.keep(raw)
         return table
 
     # -- policies ------------------------------------------------------------------------
@@ -197,16 +240,16 @@ class DerivedTables:
         infos = self._infos()
         fp = pol.fingerprint(infos, codebook, user, resources_dir=self.paths.resources_dir)
         entities = self.entities(build=build)
+        answers: dict[str, str | None] = {}  # one lookup per actor's name
 
         def resolve(name: str):
-            found = entities.find(name) if entities is not None else None
-            return found.id if found is not None else None
+            if name not in answers:
+                found = entities.find(name) if entities is not None else None
+                answers[name] = found.id if found is not None else None
+            return answers[name]
 
         def make(previous: dict | None):
-            from reader.extraction import nlp
-
-            analyses = nlp.CachedAnalyses(self.paths.cache_dir,
-                                          {i.id: i.text_hash for i in infos})
+            analyses = self._cached_analyses(infos)
             # Unchanged articles keep their results from the stale cache (`previous`) and
             # are never loaded; the others are loaded one at a time (`load`).
             table = pol.build_policies(infos, analyses, codebook, user, resolve,
@@ -226,21 +269,29 @@ class DerivedTables:
     def doc_extras(self, doc_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(entity names, policy ids) of one article, for its index fields."""
         with self._lock:
-            if self._doc_entities is None:
-                names: dict[str, set[str]] = {}
-                table = self.entities()
-                for e in table.entities if table is not None else ():
-                    if not e.hidden:
-                        for doc in e.docs:
-                            names.setdefault(doc, set()).add(e.name)
-                self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
-            if self._doc_policies is None:
-                ids: dict[str, set[str]] = {}
-                table = self.policies()
-                for p in table.policies if table is not None else ():
-                    if p.hidden:
-                        continue
-                    for doc in p.docs:
-                        ids.setdefault(doc, set()).add(p.id)
-                self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}
+            if self._doc_entities is None or self._doc_policies is None:
+                from reader.extraction.entities.state import gc_paused
+
+                with gc_paused():  # many small objects, no cycles
+                    self._doc_values()
             return self._doc_entities.get(doc_id, ()), self._doc_policies.get(doc_id, ())
+
+    def _doc_values(self) -> None:
+        """The per-article entity names and policy ids, from both tables."""
+        if self._doc_entities is None:
+            names: dict[str, set[str]] = {}
+            table = self.entities()
+            for e in table.entities if table is not None else ():
+                if not e.hidden:
+                    for doc in e.docs:
+                        names.setdefault(doc, set()).add(e.name)
+            self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
+        if self._doc_policies is None:
+            ids: dict[str, set[str]] = {}
+            table = self.policies()
+            for p in table.policies if table is not None else ():
+                if p.hidden:
+                    continue
+                for doc in p.docs:
+                    ids.setdefault(doc, set()).add(p.id)
+            self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}

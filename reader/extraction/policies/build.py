@@ -18,6 +18,7 @@ from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.codebook import Pattern, compile_pattern, validate_policies
 from reader.extraction.policies.discovery import (
     DocFacts,
+    GroupMemo,
     RoleResolver,
     discover,
     doc_facts,
@@ -115,7 +116,7 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
             problems.append(f"user {exc}")
             log.warning("skipped user policy: %s", exc)
     compiled = [_compile(e, False) for e in book] + [_compile(e, True) for e in users]
-    resolve = resolve_actor or (lambda name: name)
+    resolve = _memo(resolve_actor) if resolve_actor is not None else (lambda name: name)
     found: dict[str, list[PolicyMention]] = {c.id: [] for c in compiled}
     proposals: list[Proposal] = []
     facts: dict[str, DocFacts] = {}
@@ -168,9 +169,24 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
     proposals = resolve_roles(proposals, RoleResolver(facts), lambda n: resolved(n, resolve))
     texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
+    memo = GroupMemo(reuse.groups, reuse.changed_keys(facts))
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
-                          lexicon)
-    return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts)
+                          lexicon, memo)
+    return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts,
+                       groups=memo.groups)
+
+
+def _memo(resolve: ResolveActor) -> ResolveActor:
+    """`resolve` asked once per name (the same actors recur across articles)."""
+    answers: dict[str, str | None] = {}
+
+    def ask(name: str) -> str | None:
+        try:
+            return answers[name]
+        except KeyError:
+            found = answers[name] = resolve(name)
+            return found
+    return ask
 
 
 def _match(doc: Document, pol: _Compiled) -> dict[int, list[int]]:
@@ -205,6 +221,8 @@ class _Reuse:
         self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
         self.proposals: dict[str, list[list]] = defaultdict(list)
         self.facts: dict[str, list] = {}
+        self.taken: set[str] = set()  # the articles whose results were reused
+        self.groups: dict[str, list] | None = None  # discovery's variant groups
         if not previous:
             return
         try:
@@ -218,6 +236,9 @@ class _Reuse:
                 self.proposals[str(p[0])].append(p)
             self.facts = dict(previous["facts"])
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
+            groups = previous.get("groups")
+            if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
+                self.groups = groups
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             log.info("earlier policy results not reusable (%r); matching every article", exc)
             self.keys = {}
@@ -238,4 +259,21 @@ class _Reuse:
         for pid, m in mentions:
             found[pid].append(replace(m, actor=resolved(m.actor_name, resolve)))
         proposals.extend(props)
+        self.taken.add(doc_id)
         return True
+
+    def changed_keys(self, facts: Mapping[str, DocFacts]) -> set[str] | None:
+        """The noun-phrase keys of every article not reused (matched again, added or
+        removed), as before and as now; None when there was no earlier table."""
+        if not self.keys:
+            return None
+        changed: set[str] = set()
+        try:
+            for doc in (self.facts.keys() | facts.keys()) - self.taken:
+                if doc in self.facts:
+                    changed.update(self.facts[doc][1])
+                if doc in facts:
+                    changed.update(facts[doc].keys)
+        except (TypeError, IndexError, KeyError, AttributeError):
+            return None
+        return changed

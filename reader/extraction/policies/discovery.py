@@ -50,14 +50,18 @@ class DocFacts:
     @classmethod
     def from_row(cls, row) -> DocFacts:
         """Raises TypeError/ValueError for a malformed row (a shorter row, from before
-        `acted` and `texts`, reads as acting on nothing and quoting nothing)."""
+        `acted` and `texts`, reads as acting on nothing and quoting nothing).
+
+        The row's parts are taken as JSON gave them (a row comes from `to_row` through the
+        table's cache; converting every unit index again cost a third of reusing an
+        unchanged corpus); only their shapes are checked."""
         units, keys, roles, *rest = row
         acted = rest[0] if rest else []
         texts = rest[1] if len(rest) > 1 else {}
-        return cls([[int(s), int(e), a, str(st)] for s, e, a, st in units],
-                   {str(k): [int(u) for u in v] for k, v in dict(keys).items()},
-                   [[str(r), str(p)] for r, p in roles], [str(k) for k in acted],
-                   {int(u): str(t) for u, t in dict(texts).items()})
+        if not (isinstance(units, list) and isinstance(keys, dict) and isinstance(roles, list)
+                and isinstance(acted, list) and isinstance(texts, dict)):
+            raise TypeError("malformed discovery facts")
+        return cls(units, keys, roles, acted, {int(u): t for u, t in texts.items()})
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
@@ -141,6 +145,10 @@ def _turned(key: str) -> str | None:
     return None
 
 
+def _head(key: str) -> str:
+    return key.rsplit(" ", 1)[-1]
+
+
 def _one_modifier_less(words: list[str]) -> list[str]:
     """"golden economic rule" -> ["economic rule", "golden rule"]: a phrase of three words
     or more without "of/on/for", less one modifier (never its head)."""
@@ -167,13 +175,20 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
     phrase of two words or more ("back tax bill" / "tax bill", "golden economic rule" /
     "golden rule": see `_same_thing`; `together` maps a key to the articles naming it)."""
     known = set(known)
+    keys = list(keys)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
     longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
     turned_to: dict[str, set[str]] = defaultdict(set)  # "asylum quota" -> {"quota on asylum"}
+    # Only known keys that a lookup below can reach are indexed: every key found for `key`
+    # ends with `key`'s head (a longer or shorter form, the same tail) or with its turned
+    # form's head, and a key turned into one of those ends, turned, with the same head.
+    heads = {_head(k) for k in keys} | {_head(t) for t in map(_turned, keys) if t}
     for k in known:
-        turned = _turned(k)
-        if turned is not None:
+        turned = _turned(k) if " o" in k or " f" in k else None
+        if turned is not None and _head(turned) in heads:
             turned_to[turned].add(k)
+        if k[k.rfind(" ") + 1:] not in heads:  # _head(k), inline: every known key
+            continue
         words = k.split()
         for n in range(1, min(len(words), 4)):
             by_tail[" ".join(words[n:])].append(words[:n])
@@ -200,16 +215,56 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
     return out
 
 
+@dataclass
+class GroupMemo:
+    """An earlier build's variant groups, for the next build to reuse: `previous` {seed:
+    its variants} and `changed`, the keys whose articles changed since (any key of an
+    article added, removed or matched again); None for either: group every seed. After
+    `discover`, `groups` holds this build's groups."""
+
+    previous: Mapping[str, Iterable[str]] | None = None
+    changed: set[str] | None = None
+    groups: dict[str, set[str]] = field(default_factory=dict)
+
+    def regroup(self, seeds: Iterable[str], known: Mapping[str, set[str]]
+                ) -> dict[str, set[str]]:
+        """`variant_groups(seeds, known, known)`, only the seeds a changed key can reach
+        grouped again. Exact: a seed's group reads only known keys ending with its head or
+        its turned form's head, or turned into a phrase ending so (see `variant_groups`),
+        and only their membership and articles; a key whose articles did not change is
+        known, or not, with the same articles as before."""
+        seeds = list(seeds)
+        if self.previous is None or self.changed is None:
+            self.groups = variant_groups(seeds, known, known)
+            return self.groups
+        moved = {_head(k) for k in self.changed}
+        moved |= {_head(t) for t in map(_turned, self.changed) if t}
+        redo, out = [], {}
+        for key in seeds:
+            turned = _turned(key)
+            was = self.previous.get(key)
+            if was is None or _head(key) in moved or (turned and _head(turned) in moved):
+                redo.append(key)
+            else:
+                out[key] = set(was)
+        if redo:
+            out.update(variant_groups(redo, known, known))
+        self.groups = out
+        return out
+
+
 def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
              dates: Mapping[str, str], resolve: Callable[[str | None], str | None],
-             texts: Callable[[str], str], lex: PolicyLexicon) -> list[Policy]:
+             texts: Callable[[str], str], lex: PolicyLexicon,
+             memo: GroupMemo | None = None) -> list[Policy]:
     """Candidate policies ranked by articles then actors: each proposed object (and its
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
     its key has several words (a one-word key must be a policy noun: "tax", not "music");
     and each measure reported acted on (`DocFacts.acted`: "the Fed raised interest rates")
     in MIN_ACTED articles (a one-word measure in one more); none named in more than
     MAX_SHARE of the articles.
-    `texts(doc)` gives an article's body (for the evidence)."""
+    `texts(doc)` gives an article's body (for the evidence); `memo` reuses an earlier
+    build's variant groups (`GroupMemo`) and keeps this build's."""
     roles = RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
     for p in proposals:
@@ -225,7 +280,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     # a one-word measure acted on only when it names an enactment itself ("privatisation",
     # not "tax", "rise" or "charges")
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
-    groups = variant_groups(seeds, docs_of, docs_of)
+    groups = (memo or GroupMemo()).regroup(seeds, docs_of)
     taken: set[str] = set()
     candidates = []
     order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),

@@ -25,7 +25,8 @@ class PolicyTable:
                  doc_keys: Mapping[str, str] | None = None,
                  candidates: Sequence[Policy] = (), facts: Mapping | None = None,
                  redirects: Mapping[str, str] | None = None,
-                 merged: Mapping[str, list[Policy]] | None = None):
+                 merged: Mapping[str, list[Policy]] | None = None,
+                 groups: Mapping | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
         # {doc: discovery.DocFacts or its cache row}: what reuse of earlier results needs
@@ -40,6 +41,8 @@ class PolicyTable:
         # {policy id: the policies merged into it}.
         self.redirects = dict(redirects or {})
         self.merged = {k: list(v) for k, v in (merged or {}).items()}
+        # discovery's variant groups {seed: variants}, for the next build (GroupMemo)
+        self.groups = dict(groups or {})
 
     def overlaid(self, edits: Sequence[dict], promoted: Mapping[str, str] | None = None,
                  skipped: Sequence[str] = ()) -> PolicyTable:
@@ -52,7 +55,7 @@ class PolicyTable:
         return PolicyTable(shown.policies, self.proposals,
                            [*self.problems, *skipped, *shown.skipped], self.rules,
                            self.doc_keys, shown.candidates, self.facts, shown.redirects,
-                           shown.merged)
+                           shown.merged, self.groups)
 
     def __len__(self) -> int:
         return len(self.policies)
@@ -102,6 +105,7 @@ class PolicyTable:
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
+            "groups": {k: sorted(v) for k, v in self.groups.items()},
         }
 
     @classmethod
@@ -140,7 +144,8 @@ class PolicyTable:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
                    {str(k): str(v) for k, v in dict(data.get("docs", {})).items()},
-                   candidates, dict(data.get("facts") or {}))
+                   candidates, dict(data.get("facts") or {}),
+                   groups=dict(data.get("groups") or {}))
 
 
 # -- cache rows (shared with build.py's reuse of earlier results) ------------------------

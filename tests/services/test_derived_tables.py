@@ -1,0 +1,47 @@
+"""Derived tables kept across updates: the entity cache is not parsed again after an update
+unless its file changed; the NLP cache is checked once for both tables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader.services import derived
+from reader.services.derived import KeptCache
+
+
+def test_kept_cache_is_handed_on_until_its_file_changes(tmp_path):
+    path = tmp_path / "entities.json"
+    path.write_text(json.dumps({"a": 1}))
+    kept = KeptCache(path)
+    assert kept.get() is None  # nothing kept yet: read the file
+    raw = derived.read_cache(path)
+    kept.keep(raw)
+    assert kept.get() is raw
+    derived.atomic_write(path, json.dumps({"a": 2}))  # another process wrote it
+    assert kept.get() is None
+    path.unlink()
+    kept.keep({"a": 3})  # written nowhere (a read-only data dir): nothing to compare with
+    assert kept.get() is None
+
+
+@pytest.mark.spacy
+def test_an_update_reuses_the_entity_cache_in_memory(indexed_data, monkeypatch):
+    from reader.library import Library
+
+    lib = Library.open(data_dir=indexed_data)
+    before = lib.entities.list()
+    reads: list[str] = []
+    real = derived.read_cache
+
+    def counting(path):
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(derived, "read_cache", counting)
+    lib.indexing.update()  # nothing changed: tables as they were
+    lib._tables.invalidate(extraction=True)  # what an import or an edited article does
+    assert [e.id for e in lib.entities.list()] == [e.id for e in before]
+    assert "entities.json" not in reads
+    lib.close()
