@@ -5,6 +5,7 @@ entity corrections, one at a time or in bulk (one undo step)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QInputDialog, QMenu
 
@@ -45,6 +46,7 @@ class EntityController:
         policy_panel.policy_selected.connect(self._policy_selected)
         policy_panel.entity_link_activated.connect(self.select_entity)
         win.mention_panel.mention_activated.connect(self.open_mention)
+        win.mention_panel.sentences_wanted.connect(self._load_sentences)
         win.article_opened.connect(lambda _doc: self._load_article_counts())
         # Back on a tab, its selection is the subject again (the mention list, F3 and the
         # highlights follow what the sidebar shows).
@@ -196,7 +198,7 @@ class EntityController:
         name = obj.name if isinstance(obj, Entity) else obj.label
         self.win.mention_panel.show_loading(name)
         ops.load_mentions(self.win.runner, self.win.library, obj.mentions,
-                          done=lambda contexts: self._mentions_ready(name, contexts))
+                          done=lambda loaded: self._mentions_ready(name, *loaded))
 
     def _refresh_subject(self) -> None:
         """After a reload, the selected entity may be gone (merged away, hidden)."""
@@ -206,9 +208,17 @@ class EntityController:
             self.win.article_view.highlight_mentions([])
             self.win.mention_panel.set_contexts(None, "")
 
-    def _mentions_ready(self, name: str, contexts: list[MentionContext]) -> None:
-        self.win.mention_panel.set_contexts(contexts, name)
+    def _mentions_ready(self, name: str, contexts: Sequence[MentionContext],
+                        filled: dict[int, MentionContext], docs: int) -> None:
+        self.win.mention_panel.set_contexts(contexts, name, filled, docs)
         self.win.mentions_loaded.emit(len(contexts))
+
+    def _load_sentences(self, generation: int, rows: list[int]) -> None:
+        """The mention list shows rows whose sentences are not read yet: read them on the
+        task runner."""
+        panel = self.win.mention_panel
+        ops.load_sentences(self.win.runner, self.win.library, panel.model.source(), rows,
+                           done=lambda filled: panel.fill_sentences(generation, filled))
 
     def highlight_subject(self) -> None:
         """Mark the subject's mentions in the open article."""
