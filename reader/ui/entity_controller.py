@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMenu
 
 from reader.domain import Changes, Entity, MentionContext, Policy, Related
 from reader.ui.actions import ENTITY_MENU, add_to_menu
-from reader.ui.entity_dialogs import HideManyDialog, choose_merge_target
+from reader.ui.entity_dialogs import HideManyDialog, MergeTargetDialog, choose_merge_target
 from reader.ui.models import TYPE_ORDER
 from reader.ui.operations import entities as ops
 from reader.ui.operations.policies import load_policies
@@ -37,6 +37,7 @@ class EntityController:
         self.restore_id: str | None = None
         self.show_hidden = False  # the list includes hidden entities (View > Show hidden)
         self.article_scope = False  # the list shows only the open article's entities
+        self.merge_dialog: MergeTargetDialog | None = None  # the last merge-target chooser
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -299,15 +300,20 @@ class EntityController:
         source = panel.current()
         if source is None:
             return
-        names = sorted((e for e in panel.model.entities() if e.id != source.id),
-                       key=lambda e: e.name.casefold())
-        labels = [f"{e.name} ({e.type})" for e in names]
-        if not labels:
+        dialog = self.merge_dialog = MergeTargetDialog(self.win, source,
+                                                       panel.model.entities())
+        if not dialog.model.rowCount():
+            self.merge_dialog = None
             return
-        label, ok = QInputDialog.getItem(self.win, "Merge entity",
-                                         f"Merge “{source.name}” into:", labels, 0, False)
-        if ok:
-            self.merge(source.id, names[labels.index(label)].id)
+
+        def chosen() -> None:
+            target = dialog.chosen()
+            if target is not None:
+                self.merge(source.id, target.id)
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def rename(self) -> None:
         ent = self.win.entity_panel.current()
