@@ -158,6 +158,9 @@ def test_only_the_mentions_shown_have_their_sentences_read(qtbot, make_window,
     qtbot.waitUntil(lambda: not win.runner.busy, timeout=5000)
     rows = panel.visible_rows()
     assert 3000 in rows and all(model.is_filled(r) for r in rows)
+    # The current row stayed wholly in view as the rows above it grew.
+    rect = panel.view.visualRect(model.index(3000, 0))
+    assert rect.top() >= 0 and rect.bottom() <= panel.view.viewport().height()
     assert sum(n for n, _ in read) < 400 and not any(gui for _, gui in read)
     assert not model.is_filled(1500)  # skipped over: never read
 

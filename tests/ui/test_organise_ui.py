@@ -172,6 +172,9 @@ def test_snippets_are_made_only_for_the_rows_in_view(qtbot, make_window, data_di
         assert "<b>walrus</b>" in panel.hits.hit(row).snippet.lower()
     assert not panel.hits.is_filled(49)
     panel.results.scrollToBottom()
+    # Asked for at the next turn of the event loop (the scroll position in pixels once
+    # became the timer's interval: seconds of placeholders).
+    assert panel._visible_timer.isActive() and panel._visible_timer.interval() == 0
     qtbot.waitUntil(lambda: panel.hits.is_filled(49), timeout=10_000)
     assert "<b>walrus</b>" in panel.hits.hit(49).snippet.lower()
     assert len(set(asked)) < 50  # the middle rows never shown were never made

@@ -197,9 +197,9 @@ def test_network_names_never_overlap_and_show_on_hover(qtbot, window):
     assert hidden not in graph.labelled()
     # Zoomed in on the crowd, more of it is named, still without overlaps.
     before = sum(1 for item in labelled if item.node.id in {f"e{n}" for n in range(40)})
-    graph.centerOn(graph.nodes["e20"])
     for _ in range(8):
         graph.scale(1.5, 1.5)
+    graph.centerOn(graph.nodes["e20"])  # (scale() anchors on wherever the pointer is)
     graph.place_labels()
     crowd = [item for item in graph.labelled() if int(item.node.id[1:]) < 40]
     assert len(crowd) > before

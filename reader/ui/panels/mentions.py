@@ -124,14 +124,25 @@ class MentionPanel(QWidget):
         self.view.executeDelayedItemsLayout()  # measure the rows as they are now
         if self._keep_row is not None:
             row, self._keep_row = self._keep_row, None
-            if self.view.currentIndex().row() == row and row not in self.visible_rows():
-                # Scrolling per item, the bar's value is the top row. (scrollTo() would
-                # judge by the page size measured before the rows grew.)
-                self.view.verticalScrollBar().setValue(row)
+            if self.view.currentIndex().row() == row:
+                self._bring_into_view(row)
         missing = self.model.missing(self.visible_rows())
         if missing and missing != self._asked:
             self._asked = missing
             self.sentences_wanted.emit(self.model.generation, missing)
+
+    def _bring_into_view(self, row: int) -> None:
+        """Scroll until `row` is wholly in view (it may have been pushed down as the rows
+        above grew). Scrolling per item, the bar's value is the top row; scrollTo() would
+        judge by the page size measured before the rows grew."""
+        bar, index = self.view.verticalScrollBar(), self.model.index(row, 0)
+        if row not in self.visible_rows():
+            bar.setValue(row)
+            return
+        height = self.view.viewport().height()
+        while bar.value() < min(row, bar.maximum()) and \
+                self.view.visualRect(index).bottom() > height:
+            bar.setValue(bar.value() + 1)
 
     def showEvent(self, event):
         super().showEvent(event)
