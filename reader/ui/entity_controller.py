@@ -5,12 +5,13 @@ entity corrections, one at a time or in bulk (one undo step)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QInputDialog, QMenu
 
 from reader.domain import Changes, Entity, MentionContext, Policy, Related
 from reader.ui.actions import ENTITY_MENU, add_to_menu
-from reader.ui.entity_dialogs import HideManyDialog, choose_merge_target
+from reader.ui.entity_dialogs import HideManyDialog, MergeTargetDialog, choose_merge_target
 from reader.ui.models import TYPE_ORDER
 from reader.ui.operations import entities as ops
 from reader.ui.operations.policies import load_policies
@@ -36,6 +37,7 @@ class EntityController:
         self.restore_id: str | None = None
         self.show_hidden = False  # the list includes hidden entities (View > Show hidden)
         self.article_scope = False  # the list shows only the open article's entities
+        self.merge_dialog: MergeTargetDialog | None = None  # the last merge-target chooser
         entity_panel, policy_panel = win.entity_panel, win.policy_panel
         entity_panel.entity_selected.connect(self._entity_selected)
         entity_panel.context_menu_requested.connect(self._entity_menu)
@@ -45,6 +47,7 @@ class EntityController:
         policy_panel.policy_selected.connect(self._policy_selected)
         policy_panel.entity_link_activated.connect(self.select_entity)
         win.mention_panel.mention_activated.connect(self.open_mention)
+        win.mention_panel.sentences_wanted.connect(self._load_sentences)
         win.article_opened.connect(lambda _doc: self._load_article_counts())
         # Back on a tab, its selection is the subject again (the mention list, F3 and the
         # highlights follow what the sidebar shows).
@@ -196,7 +199,7 @@ class EntityController:
         name = obj.name if isinstance(obj, Entity) else obj.label
         self.win.mention_panel.show_loading(name)
         ops.load_mentions(self.win.runner, self.win.library, obj.mentions,
-                          done=lambda contexts: self._mentions_ready(name, contexts))
+                          done=lambda loaded: self._mentions_ready(name, *loaded))
 
     def _refresh_subject(self) -> None:
         """After a reload, the selected entity may be gone (merged away, hidden)."""
@@ -206,9 +209,17 @@ class EntityController:
             self.win.article_view.highlight_mentions([])
             self.win.mention_panel.set_contexts(None, "")
 
-    def _mentions_ready(self, name: str, contexts: list[MentionContext]) -> None:
-        self.win.mention_panel.set_contexts(contexts, name)
+    def _mentions_ready(self, name: str, contexts: Sequence[MentionContext],
+                        filled: dict[int, MentionContext], docs: int) -> None:
+        self.win.mention_panel.set_contexts(contexts, name, filled, docs)
         self.win.mentions_loaded.emit(len(contexts))
+
+    def _load_sentences(self, generation: int, rows: list[int]) -> None:
+        """The mention list shows rows whose sentences are not read yet: read them on the
+        task runner."""
+        panel = self.win.mention_panel
+        ops.load_sentences(self.win.runner, self.win.library, panel.model.source(), rows,
+                           done=lambda filled: panel.fill_sentences(generation, filled))
 
     def highlight_subject(self) -> None:
         """Mark the subject's mentions in the open article."""
@@ -289,15 +300,20 @@ class EntityController:
         source = panel.current()
         if source is None:
             return
-        names = sorted((e for e in panel.model.entities() if e.id != source.id),
-                       key=lambda e: e.name.casefold())
-        labels = [f"{e.name} ({e.type})" for e in names]
-        if not labels:
+        dialog = self.merge_dialog = MergeTargetDialog(self.win, source,
+                                                       panel.model.entities())
+        if not dialog.model.rowCount():
+            self.merge_dialog = None
             return
-        label, ok = QInputDialog.getItem(self.win, "Merge entity",
-                                         f"Merge “{source.name}” into:", labels, 0, False)
-        if ok:
-            self.merge(source.id, names[labels.index(label)].id)
+
+        def chosen() -> None:
+            target = dialog.chosen()
+            if target is not None:
+                self.merge(source.id, target.id)
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def rename(self) -> None:
         ent = self.win.entity_panel.current()

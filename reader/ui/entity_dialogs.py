@@ -1,9 +1,12 @@
-"""The bulk clean-up dialogs of the entity list: which entity several are merged into, and
-which entities to hide by type or by number of mentions (with a live count)."""
+"""The clean-up dialogs of the entity list: which entity one is merged into (a filterable
+list: a library has thousands), which entity several are merged into, and which entities
+to hide by type or by number of mentions (with a live count)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -11,12 +14,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
+    QListView,
     QSpinBox,
     QVBoxLayout,
 )
 
 from reader.domain import Entity
-from reader.ui.models import TYPE_ORDER
+from reader.ui.models import OBJECT_ROLE, TYPE_ORDER
+from reader.ui.models.entities import NAMES_ROLE, MergeTargetModel
 from reader.ui.panels.common import plural
 
 ANY_TYPE = "Any type"
@@ -31,6 +37,98 @@ def choose_merge_target(parent, entities: list[Entity]) -> Entity | None:
         parent, "Merge entities",
         f"Merge these {len(ranked)} entities into one. Keep the name of:", labels, 0, False)
     return ranked[labels.index(label)] if ok and label in labels else None
+
+
+class MergeTargetDialog(QDialog):
+    """Choose the entity `source` is merged into, from `entities`: type to filter by name
+    or alias, Up/Down (from the filter too) to move, Enter or a double click to merge.
+    Entities of the source's type come first (in bold), each group most mentioned first;
+    every row says its type."""
+
+    def __init__(self, parent, source: Entity, entities: list[Entity]):
+        super().__init__(parent)
+        self.setObjectName("mergeTargetDialog")
+        self.setWindowTitle("Merge entity")
+        self.source = source
+        self.model = MergeTargetModel(self)
+        self.model.set_entities(entities, source)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(NAMES_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("mergeFilter")
+        self.filter.setPlaceholderText("Type a name or an alias…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.installEventFilter(self)
+        self.view = QListView()
+        self.view.setObjectName("mergeTargets")
+        self.view.setModel(self.proxy)
+        self.view.setUniformItemSizes(True)  # thousands of rows: one height for all
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.doubleClicked.connect(lambda _index: self._accept_current())
+        self.view.activated.connect(lambda _index: self._accept_current())
+        self.count = QLabel()
+        self.count.setObjectName("mergeCount")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Merge")
+        self.buttons.accepted.connect(self._accept_current)
+        self.buttons.rejected.connect(self.reject)
+        prompt = QLabel(f"Merge “{source.name}” ({source.type}) into the entity below. "
+                        f"Its mentions and names go to that one.")
+        prompt.setWordWrap(True)
+        prompt.setBuddy(self.filter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(prompt)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(self.buttons)
+        self.resize(460, 420)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update())
+        self._filter_changed("")
+        self.filter.setFocus()
+
+    def chosen(self) -> Entity | None:
+        """The entity of the current row (None when the filter leaves none)."""
+        index = self.view.currentIndex()
+        return index.data(OBJECT_ROLE) if index.isValid() else None
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(" ".join(text.split()))
+        if self.proxy.rowCount():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
+        self._update()
+
+    def _update(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        entities = f"{total} {'entity' if total == 1 else 'entities'}"
+        self.count.setText(f"{shown} of {entities}" if shown != total else entities)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        target = self.chosen()
+        ok.setEnabled(target is not None)
+        ok.setToolTip(f"Merge into {target.name}" if target is not None else "")
+
+    def _accept_current(self) -> None:
+        if self.chosen() is not None:
+            self.accept()
+
+    def eventFilter(self, obj, event):
+        # Up, Down, Page Up, Page Down typed in the filter move the list's current row.
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress:
+            page = max(1, self.view.viewport().height()
+                       // max(1, self.view.sizeHintForRow(0)) - 1)
+            step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -page,
+                    Qt.Key.Key_PageDown: page}.get(event.key())
+            rows = self.proxy.rowCount()
+            if step is not None and rows:
+                row = max(0, min(rows - 1, self.view.currentIndex().row() + step))
+                self.view.setCurrentIndex(self.proxy.index(row, 0))
+                return True
+        return super().eventFilter(obj, event)
 
 
 def matching(entities: list[Entity], type_: str | None, below: int | None) -> list[Entity]:

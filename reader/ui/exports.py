@@ -44,7 +44,7 @@ def export_results(win) -> None:
 
         return search_table(lib, query)
 
-    _save(win, "Export search results", "search-results", build, "articles")
+    save_table(win, "Export search results", "search-results", build, "articles")
 
 
 def export_entities(win) -> None:
@@ -53,7 +53,7 @@ def export_entities(win) -> None:
 
         return entities_table(lib.entities.list())
 
-    _save(win, "Export entities", "entities", build, "entities")
+    save_table(win, "Export entities", "entities", build, "entities")
 
 
 def export_mentions(win) -> None:
@@ -70,7 +70,7 @@ def export_mentions(win) -> None:
 
     from reader.textutil import slug
 
-    _save(win, f"Export the mentions of {entity.name}",
+    save_table(win, f"Export the mentions of {entity.name}",
           f"mentions-{slug(entity.name, 60) or 'entity'}", build, "mentions")
 
 
@@ -80,12 +80,16 @@ def export_who(win) -> None:
 
         return library_who_proposed(lib)
 
-    _save(win, "Export who proposed what", "who-proposed-what", build, "statements")
+    save_table(win, "Export who proposed what", "who-proposed-what", build, "statements")
 
 
-def _save(win, title: str, name: str, build, what: str) -> None:
-    path, _ = QFileDialog.getSaveFileName(win, title, str(Path.home() / f"{name}.csv"),
-                                          "CSV (*.csv)")
+def save_table(win, title: str, name: str, build, what: str, *, parent=None,
+               lane: str | None = None) -> None:
+    """Ask where to save (`name`.csv offered, the dialog over `parent`, else the
+    window), then write the Table `build(lib, ctx)` returns on the task runner, in `lane`
+    (default: one per kind of table), and say in the status bar how many `what` went."""
+    path, _ = QFileDialog.getSaveFileName(parent or win, title,
+                                          str(Path.home() / f"{name}.csv"), "CSV (*.csv)")
     if not path:
         return
     win.statusBar().showMessage(f"Exporting {what}…")
@@ -94,5 +98,5 @@ def _save(win, title: str, name: str, build, what: str) -> None:
         written, rows = result
         win.statusBar().showMessage(f"{rows} {what} exported to {written}", 8000)
 
-    export_table(win.runner, win.library, build, path, lane=f"export-{name}", done=done,
-                 failed=win.report_write_failure)
+    export_table(win.runner, win.library, build, path, lane=lane or f"export-{name}",
+                 done=done, failed=win.report_write_failure)

@@ -4,12 +4,11 @@ corrections), and the table of who took which stance, with its CSV export."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu
 
 from reader.domain import Changes, Policy
+from reader.ui.exports import save_table
 from reader.ui.models.proposers import CSV_HEADER, ProposerRow, proposer_rows
 from reader.ui.operations import policies as ops
 from reader.ui.panels.proposers import WhoProposedWindow
@@ -203,18 +202,21 @@ class PolicyController:
         self.win.open_article(row.doc, select=(row.start, row.end))
 
     def export_csv(self, rows: list[ProposerRow]) -> None:
+        """Write the rows the window shows (filtered, in its order) as CSV, in the format
+        of every export (`reader.exports`: a cell that would run as a formula is
+        neutralised), on a lane of its own (File > Export's who-proposed-what runs beside
+        it)."""
         if not rows:
             self.win.statusBar().showMessage("Nothing to export.", 4000)
             return
-        path, _ = QFileDialog.getSaveFileName(self.who_window or self.win,
-                                              "Export who proposed what",
-                                              str(Path.home() / "who-proposed-what.csv"),
-                                              "CSV (*.csv)")
-        if not path:
-            return
-        if Path(path).suffix == "":
-            path += ".csv"
-        ops.export_csv(self.win.runner, path, CSV_HEADER, [r.csv_row() for r in rows],
-                       done=lambda p: self.win.statusBar().showMessage(
-                           f"{len(rows)} statements exported to {p}", 8000),
-                       failed=self.win.report_write_failure)
+        header = tuple(CSV_HEADER)
+        cells = [(r.policy, r.actor, r.stance, r.date, r.sentence, r.doc, r.start, r.end)
+                 for r in rows]
+
+        def build(lib, ctx):
+            from reader.exports import Table
+
+            return Table("who-proposed-what", header, cells)
+
+        save_table(self.win, "Export who proposed what", "who-proposed-what", build,
+                   "statements", parent=self.who_window, lane="export-who-window")

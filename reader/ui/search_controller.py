@@ -45,6 +45,7 @@ class SearchController(QObject):
         panel.suggestion_activated.connect(field.setText)
         panel.snippets_wanted.connect(self._load_snippets)
         panel.sort_changed.connect(self.set_sort)
+        panel.hits.set_starred(self._starred)
         sort = str(win.settings.value(SORT_KEY, "relevance") or "relevance")
         self.sort = sort if sort in SORTS else "relevance"
         panel.set_sort(self.sort)
@@ -54,7 +55,13 @@ class SearchController(QObject):
         self.win.search_field.setFocus()
         self.win.search_field.selectAll()
 
+    def _starred(self, doc_id: str) -> bool:
+        info = self.win.article_model.info(doc_id)
+        return info is not None and info.starred
+
     def on_library_changed(self, changes: Changes) -> None:
+        if changes.marks:  # the article list has the new stars by now (it hears first)
+            self.win.search_panel.hits.marks_changed(changes.marks)
         query = self.win.search_field.text().strip()
         if query and (changes.derived or (changes.marks and user_filters.clauses(query))):
             self.run()  # the index (or dates), or the stars and tags filtered on, changed

@@ -183,3 +183,37 @@ def test_bulk_actions_are_in_the_menus(window, name):
     assert action.shortcuts()
     menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
     assert any(action in menu.actions() for menu in menus)
+
+
+def test_merge_one_entity_through_the_filterable_chooser_by_keyboard(qtbot, window,
+                                                                     qtmodeltester):
+    select(window, "Leeds")
+    window.actions_by_name["merge_entity"].trigger()
+    dialog = window.entities.merge_dialog
+    qtbot.waitExposed(dialog)
+    qtmodeltester.check(dialog.model)
+    rows = [dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())]
+    assert not any(r.startswith("Leeds  ·") for r in rows)  # not itself
+    # Organisations and people after the places (Leeds is a place); every row says its type.
+    assert all("  ·  " in r for r in rows) and len(rows) == 4
+    qtbot.waitUntil(dialog.filter.hasFocus, timeout=5000)  # typing goes to the filter
+    qtbot.keyClicks(dialog.filter, "LEEDS")  # by name, any case
+    assert [dialog.proxy.index(r, 0).data().split("  ·")[0]
+            for r in range(dialog.proxy.rowCount())] == ["Leeds City Council"]
+    assert dialog.count.text() == "1 of 4 entities"
+    dialog.filter.clear()
+    qtbot.keyClicks(dialog.filter, "gove")  # an alias, "Gove", matches too
+    assert dialog.chosen().name == "Michael Gove"
+    qtbot.keyClicks(dialog.filter, "x")
+    assert dialog.chosen() is None and not dialog.buttons.button(
+        QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.filter.clear()
+    qtbot.keyClicks(dialog.filter, "e")  # several: Down moves from the filter
+    first = dialog.chosen()
+    qtbot.keyClick(dialog.filter, Qt.Key.Key_Down)
+    target = dialog.chosen()
+    assert target is not None and target != first
+    with qtbot.waitSignal(window.entities_edited, timeout=5000) as edited:
+        qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
+    assert edited.args[0] == {"op": "merge", "source": "leeds", "target": target.id}
+    assert window.entity_panel.current().id == target.id

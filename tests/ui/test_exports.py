@@ -64,3 +64,37 @@ def test_export_without_a_search_or_an_entity_says_what_to_do(qtbot, window, mon
     assert win.entity_panel.current() is None  # nothing selected yet
     win.actions_by_name["export_mentions"].trigger()
     assert "Select an entity" in win.statusBar().currentMessage()
+
+
+def test_who_proposed_windows_export_neutralises_formulas_beside_file_export(
+        qtbot, window, monkeypatch, tmp_path):
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    win = window
+    win.show_tab(1)
+    qtbot.mouseClick(win.policy_panel.who_button, Qt.MouseButton.LeftButton)
+    who = win.policies.who_window
+    qtbot.waitExposed(who)
+    rows = who.shown_rows()
+    assert rows
+    # An article may say anything: a sentence or a name a spreadsheet would run.
+    who.set_rows([dataclasses.replace(rows[0], sentence='=HYPERLINK("http://x","y")',
+                                      actor="@SUM(A1)"), *rows[1:]])
+    shown = tmp_path / "shown.csv"
+    everything = tmp_path / "everything.csv"
+    targets = iter([shown, everything])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(next(targets)), "CSV (*.csv)"))
+    qtbot.mouseClick(who.export_button, Qt.MouseButton.LeftButton)
+    win.actions_by_name["export_who"].trigger()  # File > Export at once: both are written
+    qtbot.waitUntil(lambda: shown.exists() and everything.exists() and not win.runner.busy,
+                    timeout=10_000)
+    with shown.open(encoding="utf-8-sig", newline="") as f:
+        written = list(csv.DictReader(f))
+    assert written[0]["sentence"] == '\'=HYPERLINK("http://x","y")'
+    assert written[0]["actor"] == "'@SUM(A1)"
+    assert [(r["actor"], int(r["start"])) for r in written[1:]] == [
+        (r.actor, r.start) for r in rows[1:]]
+    assert shown.read_bytes().startswith(b"\xef\xbb\xbf")  # the mark Excel needs

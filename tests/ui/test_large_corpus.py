@@ -1,6 +1,6 @@
-"""The window on a large library: a subject's 5,000 mentions are filled in one task and the
-mention list shows them in batches; start-up asks the library only for the article list on
-the GUI thread."""
+"""The window on a large library: a subject's 5,000 mentions are listed at once, in batches,
+their sentences read (on the task runner) only for the rows shown; start-up asks the library
+only for the article list on the GUI thread."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def test_step_walks_all_mentions_and_wraps(qtbot):
 
 
 class ManyOfsted(FakeEntities):
-    """Ofsted mentioned 5,000 times (the same places over and over)."""
+    """Ofsted mentioned 5,000 times (the same places over and over); records how many
+    sentences are read, and whether on the GUI thread."""
 
     def build(self):
         ents = super().build()
@@ -97,6 +98,12 @@ class ManyOfsted(FakeEntities):
                 tuple(Mention(m.doc, m.start, m.end, m.text)
                       for m in (base * (MANY // len(base) + 1))[:MANY]))
         return ents
+
+    def fill_sentences(self, contexts):
+        contexts = list(contexts)
+        self.filled = getattr(self, "filled", [])
+        self.filled.append((len(contexts), threading.current_thread() is threading.main_thread()))
+        return super().fill_sentences(contexts)
 
 
 class ManyMentions(ContractLibrary):
@@ -110,10 +117,9 @@ def test_f3_in_the_window_goes_past_the_first_batch(qtbot, make_window, built_da
 
     win = make_window(built_data_dir, library_cls=ManyMentions)
     started = time.perf_counter()
-    select_entity(qtbot, win, "Ofsted")  # contexts and their 5,000 sentences, in one task
-    print(f"5,000 mentions with sentences listed in {time.perf_counter() - started:.3f} s")
+    select_entity(qtbot, win, "Ofsted")  # the contexts, and the first rows' sentences
+    print(f"5,000 mentions listed in {time.perf_counter() - started:.3f} s")
     panel = win.mention_panel
-    assert all(c.sentence for c in panel.model.contexts())
     assert panel.header.text().startswith(f"{MANY} mentions of Ofsted")
     assert panel.model.rowCount() < MANY
     last = panel.model.rowCount() - 1  # the last row fetched so far
@@ -128,6 +134,35 @@ def test_f3_in_the_window_goes_past_the_first_batch(qtbot, make_window, built_da
     with qtbot.waitSignal(win.article_opened, timeout=5000):
         qtbot.keyClick(win, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert panel.current_row() == MANY - 1
+
+
+def test_only_the_mentions_shown_have_their_sentences_read(qtbot, make_window,
+                                                          built_data_dir):
+    from .test_sidebar import select_entity
+
+    win = make_window(built_data_dir, library_cls=ManyMentions)
+    win.resize(1000, 700)
+    select_entity(qtbot, win, "Ofsted")
+    panel, model = win.mention_panel, win.mention_panel.model
+    assert model.is_filled(0)  # the first rows come with the list
+    assert "<b>Ofsted</b>" in model.index(0, MentionModel.SENTENCE).data(HTML_ROLE)
+    assert not model.is_filled(MentionModel.BATCH - 1)  # fetched, not shown: not read
+    read = win.library.entities.filled
+    assert sum(n for n, _ in read) < 200 and not any(gui for _, gui in read)
+    # Scrolled to mention 3,000: its sentence (and its neighbours') is read, off the GUI
+    # thread, and the row shows it instead of the placeholder.
+    panel.set_current_row(3000)
+    qtbot.waitUntil(lambda: model.is_filled(3000), timeout=5000)
+    assert "<b>Ofsted</b>" in model.index(3000, MentionModel.SENTENCE).data(HTML_ROLE)
+    assert model.context(3000).sentence
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=5000)
+    rows = panel.visible_rows()
+    assert 3000 in rows and all(model.is_filled(r) for r in rows)
+    # The current row stayed wholly in view as the rows above it grew.
+    rect = panel.view.visualRect(model.index(3000, 0))
+    assert rect.top() >= 0 and rect.bottom() <= panel.view.viewport().height()
+    assert sum(n for n, _ in read) < 400 and not any(gui for _, gui in read)
+    assert not model.is_filled(1500)  # skipped over: never read
 
 
 # -- start-up ----------------------------------------------------------------------------

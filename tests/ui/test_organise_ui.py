@@ -172,6 +172,33 @@ def test_snippets_are_made_only_for_the_rows_in_view(qtbot, make_window, data_di
         assert "<b>walrus</b>" in panel.hits.hit(row).snippet.lower()
     assert not panel.hits.is_filled(49)
     panel.results.scrollToBottom()
+    # Asked for at the next turn of the event loop (the scroll position in pixels once
+    # became the timer's interval: seconds of placeholders).
+    assert panel._visible_timer.isActive() and panel._visible_timer.interval() == 0
     qtbot.waitUntil(lambda: panel.hits.is_filled(49), timeout=10_000)
     assert "<b>walrus</b>" in panel.hits.hit(49).snippet.lower()
     assert len(set(asked)) < 50  # the middle rows never shown were never made
+
+
+def hit_title(win, doc_id: str) -> str:
+    hits = win.search_panel.hits
+    row = next(r for r in range(hits.rowCount()) if hits.hit(r).id == doc_id)
+    return hits.index(row, 0).data(Qt.ItemDataRole.UserRole + 3).split("<br>")[0]
+
+
+def test_search_hits_show_the_star_of_a_starred_article(qtbot, window):
+    open_doc(qtbot, window, "a-leeds")
+    window.actions_by_name["star_article"].trigger()  # starred while no search is shown
+    qtbot.waitUntil(lambda: title_cell(window, "a-leeds").startswith(STAR), timeout=5000)
+    search(qtbot, window, "ofsted")
+    assert hit_title(window, "a-leeds").startswith(f"<b>{STAR}")
+    assert not hit_title(window, "c-munro").startswith(f"<b>{STAR}")
+    # Starred from the hit list's article while the hits are shown: the row follows.
+    open_doc(qtbot, window, "c-munro")
+    window.actions_by_name["star_article"].trigger()
+    qtbot.waitUntil(lambda: hit_title(window, "c-munro").startswith(f"<b>{STAR}"),
+                    timeout=5000)
+    open_doc(qtbot, window, "a-leeds")
+    window.actions_by_name["star_article"].trigger()  # and the star taken off
+    qtbot.waitUntil(lambda: not hit_title(window, "a-leeds").startswith(f"<b>{STAR}"),
+                    timeout=5000)

@@ -142,6 +142,71 @@ def test_network_is_computed_ahead_when_the_window_is_idle(qtbot, window, monkey
 # -- with real extraction (spaCy) ------------------------------------------------------------
 
 
+def crowded_network():
+    """60 entities, 40 of them crowded into one spot: their names cannot all fit."""
+    from reader.domain import Network, NetworkEdge, NetworkNode
+
+    nodes = tuple(NetworkNode(f"e{n}", f"N{n}", "Person", 500 - n, 10)
+                  for n in range(60))
+    edges = tuple(NetworkEdge(f"e{n}", f"e{n + 1}", 2) for n in range(59))
+    positions = {f"e{n}": (0.5 + 0.004 * (n % 7), 0.5 + 0.004 * (n // 7)) for n in range(40)}
+    positions.update({f"e{n}": (0.05 + 0.045 * (n - 40), 0.1 if n % 2 else 0.9)
+                      for n in range(40, 60)})
+    return Network(nodes, edges, 60, ("Person",)), positions
+
+
+def move_pointer(widget, pos: QPoint) -> None:
+    """A mouse move with no button down, as the pointer makes it (qtbot.mouseMove makes no
+    hover events on the offscreen platform)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    local = QPointF(pos)
+    event = QMouseEvent(QMouseEvent.Type.MouseMove, local, QPointF(widget.mapToGlobal(pos)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def label_rects(graph):
+    return [item.label.deviceTransform(graph.viewportTransform()).mapRect(
+        item.label.boundingRect()) for item in graph.labelled()]
+
+
+def test_network_names_never_overlap_and_show_on_hover(qtbot, window):
+    net = open_network(qtbot, window)
+    net.resize(900, 700)
+    graph = net.graph
+    network, positions = crowded_network()
+    with qtbot.waitSignal(graph.drawn, timeout=5000):
+        net.set_network(network, positions)
+    labelled = graph.labelled()
+    rects = label_rects(graph)
+    assert graph.nodes["e0"] in labelled  # the most mentioned is named
+    assert all(graph.nodes[f"e{n}"] in labelled for n in range(40, 60))  # room out there
+    assert len(labelled) < 60  # the crowd is not
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    # The pointer on a disc without a name shows it, and leaving hides it again.
+    hidden = next(item for item in graph.nodes.values() if item not in labelled
+                  and graph.itemAt(graph.mapFromScene(item.pos())) is item)
+    spot = graph.mapFromScene(hidden.pos())
+    move_pointer(graph.viewport(), spot)
+    assert hidden in graph.labelled()
+    move_pointer(graph.viewport(), QPoint(2, 2))
+    assert hidden not in graph.labelled()
+    # Zoomed in on the crowd, more of it is named, still without overlaps.
+    before = sum(1 for item in labelled if item.node.id in {f"e{n}" for n in range(40)})
+    for _ in range(8):
+        graph.scale(1.5, 1.5)
+    graph.centerOn(graph.nodes["e20"])  # (scale() anchors on wherever the pointer is)
+    graph.place_labels()
+    crowd = [item for item in graph.labelled() if int(item.node.id[1:]) < 40]
+    assert len(crowd) > before
+    rects = label_rects(graph)
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+
 @pytest.fixture
 def nlp_window(make_window, data_dir, nlp_template):
     shutil.copytree(nlp_template, data_dir, dirs_exist_ok=True)

@@ -1,20 +1,30 @@
 """The entity tree: entities grouped by type, most mentioned first, merged by drag and drop;
-and its proxy, which can list only the entities of the article being read."""
+its proxy, which can list only the entities of the article being read; and the flat list a
+single entity's merge target is chosen from."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QMimeData, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from reader.domain import Entity
-from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, SORT_ROLE
+from reader.ui.models.common import DISPLAY, ID_ROLE, OBJECT_ROLE, ROOT, SORT_ROLE
 from reader.ui.models.grouped import GroupedModel, TreeFilterProxy
 
 ENTITY_MIME = "application/x-reader-entity"
 # The entity types, in the order the sidebar groups them (the library's TYPES).
 TYPE_ORDER = ("Person", "Organisation", "Place", "Law", "Work", "Other", "Date", "Money")
+# What the merge-target list filters on: the name and every alias, one a line.
+NAMES_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
 class EntityModel(GroupedModel):
@@ -183,3 +193,59 @@ class EntityProxy(TreeFilterProxy):
             return False
         return not self.filterRegularExpression().pattern() or \
             QSortFilterProxyModel.filterAcceptsRow(self, row, parent)
+
+
+class MergeTargetModel(QAbstractListModel):
+    """The entities one entity can be merged into: those of its type first, then the
+    others, each most mentioned first; hidden ones and the entity itself left out. Each row
+    shows the name, the type and the mentions; NAMES_ROLE gives the name and aliases to
+    filter on (thousands of rows: a proxy filters, the model never changes)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[Entity] = []
+        self._same = 0  # the first `_same` rows have the source's type
+
+    def set_entities(self, entities: Iterable[Entity], source: Entity) -> None:
+        self.beginResetModel()
+        others = [e for e in entities if e.id != source.id and not e.hidden]
+        same = sorted((e for e in others if e.type == source.type), key=_most_mentioned)
+        self._rows = same + sorted((e for e in others if e.type != source.type),
+                                   key=_most_mentioned)
+        self._same = len(same)
+        self.endResetModel()
+
+    def entity(self, row: int) -> Entity | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def same_type(self, row: int) -> bool:
+        return 0 <= row < self._same
+
+    def rowCount(self, parent=ROOT):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        ent = self._rows[index.row()]
+        if role == DISPLAY:
+            return f"{ent.name}  ·  {ent.type}, {ent.count} mention{'s' if ent.count != 1 else ''}"
+        if role == NAMES_ROLE:
+            return "\n".join((ent.name, *ent.aliases))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            aliases = [a for a in ent.aliases if a != ent.name]
+            return f"{ent.name} ({ent.type})" + (f"\nAlso: {', '.join(aliases)}"
+                                                 if aliases else "")
+        if role == Qt.ItemDataRole.FontRole and self.same_type(index.row()):
+            font = QFont()
+            font.setBold(True)  # the likely targets: the same type
+            return font
+        if role == ID_ROLE:
+            return ent.id
+        if role == OBJECT_ROLE:
+            return ent
+        return None
+
+
+def _most_mentioned(ent: Entity) -> tuple[int, str]:
+    return -ent.count, ent.name.casefold()

@@ -2,13 +2,14 @@
 
 Snippets come lazily: a search returns its hits without them and the panel asks for the
 snippets of the rows it shows (`missing`), which arrive later (`set_snippets`); until then a
-row shows a muted placeholder line of the same height."""
+row shows a muted placeholder line of the same height. A starred article's title carries a
+star, as in the article list (`set_starred`: whether an article is starred, asked per row)."""
 
 from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QAbstractListModel, Qt
 
@@ -17,6 +18,7 @@ from reader.markup import bold_only
 from reader.ui.models.common import DISPLAY, HTML_ROLE, ID_ROLE, OBJECT_ROLE, ROOT
 
 PLACEHOLDER = '<span class="muted">…</span>'  # a snippet still being made
+STAR = "★ "  # before the title of a starred article (as the article list shows it)
 
 
 class HitModel(QAbstractListModel):
@@ -28,6 +30,20 @@ class HitModel(QAbstractListModel):
         self._hits: list[Hit] = []
         self._filled: set[str] = set()  # ids whose snippet is known (possibly "")
         self._row_of: dict[str, int] = {}
+        self._starred: Callable[[str], bool] = lambda _doc: False
+
+    def set_starred(self, starred: Callable[[str], bool]) -> None:
+        """`starred(article id)`: whether the user starred it (the window's article list
+        knows, without a read of the store)."""
+        self._starred = starred
+
+    def marks_changed(self, doc_ids: Iterable[str]) -> None:
+        """Stars of these articles may have changed: their rows are drawn again."""
+        for doc_id in doc_ids:
+            row = self._row_of.get(doc_id)
+            if row is not None:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
 
     def set_hits(self, hits: Iterable[Hit]) -> None:
         self.beginResetModel()
@@ -69,15 +85,16 @@ class HitModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
+        star = STAR if self._starred(hit.id) else ""
         if role == DISPLAY:
-            return hit.title
+            return star + hit.title
         if role == HTML_ROLE:
             meta = " · ".join(x for x in (hit.date or "Undated", hit.source) if x)
             snippet = bold_only(hit.snippet) if hit.id in self._filled else PLACEHOLDER
-            return (f"<b>{html.escape(hit.title or 'Untitled')}</b><br>"
+            return (f"<b>{star}{html.escape(hit.title or 'Untitled')}</b><br>"
                     f'<span class="muted">{html.escape(meta)}</span><br>{snippet}')
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.title
+            return hit.title + (" · starred" if star else "")
         if role == ID_ROLE:
             return hit.id
         if role == OBJECT_ROLE:

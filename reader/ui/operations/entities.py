@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader.ui.tasks import WRITE
 
-FILL_CHUNK = 500  # mention sentences filled between two checks for a newer request
+FIRST_ROWS = 40  # sentences read with the list: about what the mention panel shows at once
 
 
 def load_entities(runner, lib, *, done, hidden: bool = False):
@@ -30,20 +30,29 @@ def load_related(runner, lib, entity_id: str, *, done):
 
 
 def load_mentions(runner, lib, mentions, *, done):
-    """MentionContexts of `mentions` (an entity's or a policy's), sentences filled.
+    """(MentionContexts of `mentions` (an entity's or a policy's): lazy, no sentence read;
+    {row: context with its sentence} for the first FIRST_ROWS; the number of articles).
 
-    Filling reads the articles, so it runs here, in the task, in chunks: a newer request
-    (another subject selected) stops this one between two chunks."""
+    Only the first rows' sentences are read here: the others when the list shows them
+    (`load_sentences`), so an entity with thousands of mentions lists at once."""
     def work(ctx):
         contexts = lib.entities.contexts(list(mentions))
-        filled = []
-        for i in range(0, len(contexts), FILL_CHUNK):
-            if ctx.cancelled():
-                return None  # superseded: the runner drops the result anyway
-            filled += lib.entities.fill_sentences(contexts[i:i + FILL_CHUNK])
-        return filled
+        docs = len({c.doc for c in contexts})
+        first = lib.entities.fill_sentences(contexts[:FIRST_ROWS])
+        return contexts, dict(enumerate(first)), docs
 
     return runner.submit("mentions", work, done=done)
+
+
+def load_sentences(runner, lib, contexts, rows: list[int], *, done):
+    """{row: context with its sentence} for `rows` of `contexts` (the rows a list shows;
+    latest wins: scrolling on drops an older request, whose rows the newer one asks for
+    again if they are still in view)."""
+    def work(ctx):
+        picked = [contexts[row] for row in rows]
+        return dict(zip(rows, lib.entities.fill_sentences(picked), strict=True))
+
+    return runner.submit("mention-sentences", work, done=done)
 
 
 def edit_entities(runner, lib, edit: dict, *, done, failed=None):

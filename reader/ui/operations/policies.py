@@ -1,10 +1,9 @@
-"""Policy operations: the policy list (with the discovered candidates), the user's policy
-edits (promote, rename, merge, hide, unhide, undo) and the CSV export of who proposed what."""
+"""Policy operations: the policy list (with the discovered candidates) and the user's policy
+edits (promote, rename, merge, hide, unhide, undo). (The CSV export of who proposed what
+goes through `reader.ui.exports`.)"""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from reader.ui.tasks import WRITE
@@ -38,20 +37,3 @@ def edit_policy(runner, lib, change: Callable, *, done, failed=None):
 def undo_policy_edit(runner, lib, *, done, failed=None):
     """Take back the last policy edit; reports the Changes (`edit` None: nothing to undo)."""
     return edit_policy(runner, lib, lambda service: service.undo(), done=done, failed=failed)
-
-
-def export_csv(runner, path: str, header: list[str], rows: list[list[str]], *, done,
-               failed=None):
-    """Write `rows` under `header` to `path` as CSV (UTF-8 with a BOM, which spreadsheet
-    programs need to read it as UTF-8); reports the path."""
-    from reader.textutil import atomic_write
-
-    def work(ctx):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        atomic_write(path, "\ufeff" + out.getvalue())
-        return path
-
-    return runner.submit("export", work, done=done, failed=failed)

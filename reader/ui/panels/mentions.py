@@ -1,8 +1,11 @@
-"""The mention panel: every mention of the selected entity or policy across the corpus."""
+"""The mention panel: every mention of the selected entity or policy across the corpus, the
+sentences of the rows in view asked for as they come into view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
 
 from reader.domain import MentionContext
@@ -16,6 +19,8 @@ class MentionPanel(QWidget):
 
     # A mention row was activated: (MentionContext).
     mention_activated = Signal(object)
+    # Rows in view whose sentence is not read yet: (the model's generation, row numbers).
+    sentences_wanted = Signal(int, list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -39,6 +44,19 @@ class MentionPanel(QWidget):
         header.resizeSection(MentionModel.ARTICLE, 260)
         header.resizeSection(MentionModel.DATE, 90)
         header.sectionResized.connect(lambda *_: self.view.doItemsLayout())
+        # Sentences are read for the rows in view: checked once the view has laid them out,
+        # and again when it scrolls or resizes.
+        self._visible_timer = QTimer(self)
+        self._visible_timer.setSingleShot(True)
+        self._visible_timer.setInterval(0)
+        self._visible_timer.timeout.connect(self._ask_visible_sentences)
+        self._asked: list[int] = []  # the rows of the last request (while unanswered)
+        self._keep_row: int | None = None  # the current row, kept in view as rows grow
+        # (Through a lambda: connected directly, valueChanged's value would become the
+        # timer's interval, QTimer.start(msec).)
+        for changed in (self.view.verticalScrollBar().valueChanged,
+                        self.view.verticalScrollBar().rangeChanged, self.model.rowsInserted):
+            changed.connect(lambda *_: self._visible_timer.start())
         self.view.activated.connect(self._on_activated)
         self.view.doubleClicked.connect(self._on_activated)
         self.stack = EmptyStack(self.view, "")
@@ -50,16 +68,24 @@ class MentionPanel(QWidget):
         self.subject = ""
         self.set_contexts(None, "")
 
-    def set_contexts(self, contexts: list[MentionContext] | None, subject: str) -> None:
-        """Show `contexts` for `subject` (an entity or policy name); None: nothing selected."""
+    def set_contexts(self, contexts: Sequence[MentionContext] | None, subject: str,
+                     filled: dict[int, MentionContext] | None = None,
+                     docs: int | None = None) -> None:
+        """Show `contexts` for `subject` (an entity or policy name); None: nothing selected.
+        `filled`: {row: context with its sentence} already read (the others are asked for
+        as they come into view: `sentences_wanted`); `docs`: how many articles they are in
+        (counted here when not given)."""
         self.subject = subject
-        self.model.set_contexts(contexts or [])
+        self._asked = []
+        self.model.set_contexts(contexts or [], filled)
         self.header.setVisible(contexts is not None)
+        self._visible_timer.start()
         if contexts is None:
             self.stack.set_empty("Select an entity or a policy in the sidebar to list every "
                                  "sentence that mentions it.")
             return
-        docs = len({c.doc for c in contexts})
+        if docs is None:
+            docs = len({c.doc for c in contexts})
         self.header.setText(f"{plural(len(contexts), 'mention')} of {subject} in "
                             f"{plural(docs, 'article')} · F3 next, Shift+F3 previous")
         self.stack.set_empty(None if contexts else f"No mentions of {subject} found.")
@@ -67,6 +93,64 @@ class MentionPanel(QWidget):
     def show_loading(self, subject: str) -> None:
         self.header.show()
         self.header.setText(f"Finding mentions of {subject}…")
+
+    def visible_rows(self) -> range:
+        """The rows of the list in view (empty when none is)."""
+        count = self.model.rowCount()
+        if not count or not self.view.isVisible():
+            return range(0)
+        viewport = self.view.viewport()
+        top = self.view.indexAt(QPoint(1, 1))
+        bottom = self.view.indexAt(QPoint(1, viewport.height() - 2))
+        first = top.row() if top.isValid() else 0
+        last = bottom.row() if bottom.isValid() else count - 1
+        return range(first, last + 1)
+
+    def fill_sentences(self, generation: int, filled: dict[int, MentionContext]) -> None:
+        """Sentences that arrived for the rows asked for (ignored when the list shows
+        another subject by now); then the rows in view are checked again (filled rows
+        grow, so fewer may fit)."""
+        if generation != self.model.generation:
+            return
+        self._asked = []
+        current = self.view.currentIndex()
+        keep = current.isValid() and current.row() in self.visible_rows()
+        self.model.set_sentences(filled)  # rows grow: the current one may be pushed out
+        if keep:  # once the view has measured the grown rows
+            self._keep_row = current.row()
+        self._visible_timer.start()
+
+    def _ask_visible_sentences(self) -> None:
+        self.view.executeDelayedItemsLayout()  # measure the rows as they are now
+        if self._keep_row is not None:
+            row, self._keep_row = self._keep_row, None
+            if self.view.currentIndex().row() == row:
+                self._bring_into_view(row)
+        missing = self.model.missing(self.visible_rows())
+        if missing and missing != self._asked:
+            self._asked = missing
+            self.sentences_wanted.emit(self.model.generation, missing)
+
+    def _bring_into_view(self, row: int) -> None:
+        """Scroll until `row` is wholly in view (it may have been pushed down as the rows
+        above grew). Scrolling per item, the bar's value is the top row; scrollTo() would
+        judge by the page size measured before the rows grew."""
+        bar, index = self.view.verticalScrollBar(), self.model.index(row, 0)
+        if row not in self.visible_rows():
+            bar.setValue(row)
+            return
+        height = self.view.viewport().height()
+        while bar.value() < min(row, bar.maximum()) and \
+                self.view.visualRect(index).bottom() > height:
+            bar.setValue(bar.value() + 1)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._visible_timer.start()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._visible_timer.start()
 
     def current_row(self) -> int:
         index = self.view.currentIndex()

@@ -89,8 +89,11 @@ class SearchPanel(QWidget):
         self._visible_timer.setInterval(0)
         self._visible_timer.timeout.connect(self._ask_visible_snippets)
         self._asked: list[str] = []  # the ids of the last request (while unanswered)
-        self.results.verticalScrollBar().valueChanged.connect(self._visible_timer.start)
-        self.results.verticalScrollBar().rangeChanged.connect(self._visible_timer.start)
+        # (Through a lambda: connected directly, valueChanged's value (pixels) would become
+        # the timer's interval, QTimer.start(msec), and snippets would wait seconds.)
+        for changed in (self.results.verticalScrollBar().valueChanged,
+                        self.results.verticalScrollBar().rangeChanged):
+            changed.connect(lambda *_: self._visible_timer.start())
 
         self.sort_box = QComboBox()
         self.sort_box.setObjectName("sortBox")
