@@ -73,7 +73,7 @@ class SearchIndex:
 
     def _try_open(self):
         """(the opened index, "") or (None, why it was unusable: "" when it does not exist)."""
-        from whoosh import index
+        from reader.search import storage
 
         # whoosh-reloaded leaves a damaged index's files open when open_dir fails; they are
         # closed when the exception is dropped: keep that from surfacing as a ResourceWarning.
@@ -84,7 +84,7 @@ class SearchIndex:
                 meta = json.loads(self._stamp_file().read_text())
                 if meta.get("schema") != SCHEMA_VERSION:
                     raise ValueError(f"schema version {meta.get('schema')} != {SCHEMA_VERSION}")
-                ix = index.open_dir(str(self.dir))
+                ix = storage.open_dir(str(self.dir))
                 with ix.searcher() as s:  # touch the segments: a damaged index fails here
                     s.doc_count()
                 return ix, ""
@@ -100,15 +100,14 @@ class SearchIndex:
 
     def _create(self, common: Iterable[str] = (), where: Path | None = None):
         """A new empty index in `where` (default: replacing the index directory)."""
-        from whoosh import index
-
+        from reader.search import storage
         from reader.search.schema import schema
 
         where = where or (self.close() or self.dir)
         if where.exists():
             shutil.rmtree(where)
         where.mkdir(parents=True)
-        ix = index.create_in(str(where), schema(common))
+        ix = storage.create_in(str(where), schema(common))
         (where / self._stamp_file().name).write_text(json.dumps({"schema": SCHEMA_VERSION}))
         if where == self.dir:
             self._ix = ix
@@ -199,7 +198,7 @@ class SearchIndex:
         if not try_for(lock.acquire, timeout=2.0, delay=0.1):
             raise IndexBusy(BUSY)
         try:
-            writer = ix.writer(limitmb=128, _lk=False)
+            writer = ix.writer(limitmb=128, compound=False, _lk=False)
             fields_of, n = DocumentFields(ix.schema), 0
             add = writer.add_document if rebuild else writer.update_document  # a new index
             try:

@@ -126,7 +126,7 @@ def test_index_lock_is_shared_by_every_writer(built, tmp_path):
 # its unclosed temporary files (ResourceWarning, silent outside tests).
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.parametrize("fail_at", [1, 4, 12])
+@pytest.mark.parametrize("fail_at", [1, 4, 9])
 def test_full_disk_during_rebuild_keeps_the_old_index(built, monkeypatch, capsys, fail_at):
     """The n-th file the rebuild creates fails with ENOSPC: the command says the disk is
     full in one line, and the old index answers searches as before."""
