@@ -112,3 +112,18 @@ def test_an_index_without_side_files_gets_them_on_request(built):
     built.close()
     assert built.sync_side_files() == 1 and len(_side_files(built)) == 1
     assert built.sync_side_files() == 0  # usable now: left alone
+
+
+def test_an_empty_library_indexes_without_an_error(tmp_path):
+    """An index with no document has a reader without a segment: nothing to write, no
+    AttributeError (it used to surface in the app's log on every empty library)."""
+    from reader.library import Library
+
+    (tmp_path / "corpus").mkdir()
+    lib = Library.open(tmp_path / "data", tmp_path / "corpus")
+    try:
+        report = lib.indexing.update(nlp=False)
+        assert report.total == 0
+        assert lib.search.run("anything").total == 0
+    finally:
+        lib.close()

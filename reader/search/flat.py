@@ -298,7 +298,10 @@ def _crc(buf: mmap.mmap, start: int, chunk: int = 1 << 23) -> int:
 
 
 def load(index_dir: Path, reader) -> SideFile | None:
-    """The usable side file of a segment reader, or None (missing or damaged)."""
+    """The usable side file of a segment reader, or None (missing or damaged; none for the
+    reader of an empty index, which has no segment)."""
+    if getattr(reader, "segment", lambda: None)() is None:
+        return None
     path = path_of(index_dir, reader.segment())
     if not path.exists():
         return None
@@ -317,7 +320,7 @@ def sync(index_dir: Path, ix) -> int:
     written = 0
     with ix.reader() as r:
         for sub, _ in r.leaf_readers():
-            if not hasattr(sub, "segment"):
+            if getattr(sub, "segment", lambda: None)() is None:  # an empty index's reader
                 continue
             if _usable(path_of(index_dir, sub.segment()), sub.segment()):
                 continue
