@@ -172,9 +172,10 @@ def measure(corpus: Path, work: Path, quick: bool, label: str) -> dict:
                                  "runs": 1}, work)
     if quick:
         log(f"{label}: entity/policy mentions on the {n_ner} analysed articles")
-        out["mentions_job"] = run_job("reader", {
-            "corpus": str(ner_corpus), "work": str(work), "data": str(ner_data),
-            "fresh": False, "bare_runs": 0, "nlp_runs": 1, "mentions": True}, work)
+        run_job("reader", {"corpus": str(ner_corpus), "work": str(work), "data": str(ner_data),
+                           "fresh": False, "bare_runs": 0, "nlp_runs": 1}, work)
+        out["mentions_job"] = run_job("session", {
+            "corpus": str(ner_corpus), "data": str(ner_data), "mentions": True}, work)
     log(f"{label}: peers (SQLite FTS5, tantivy)")
     out["peers"] = run_job("peers", {"corpus": str(corpus), "work": str(work),
                                      "author": out["reader"].get("author", ""),
