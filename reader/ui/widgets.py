@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractProxyModel, QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractProxyModel, QEvent, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -206,3 +206,15 @@ def _draw_item_background(delegate, painter, option, index) -> QStyleOptionViewI
     if style is not None:
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
     return opt
+
+
+def rows_in_view(view) -> range:
+    """The rows of a list view's model in view (empty when none is, or the view is hidden)."""
+    count = view.model().rowCount()
+    if not count or not view.isVisible():
+        return range(0)
+    top = view.indexAt(QPoint(1, 1))
+    bottom = view.indexAt(QPoint(1, view.viewport().height() - 2))
+    first = top.row() if top.isValid() else 0
+    last = bottom.row() if bottom.isValid() else count - 1
+    return range(first, last + 1)

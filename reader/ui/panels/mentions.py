@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
 
 from reader.domain import MentionContext
 from reader.ui.models import OBJECT_ROLE, MentionModel
 from reader.ui.panels.common import plural
-from reader.ui.widgets import EmptyStack, HtmlDelegate
+from reader.ui.widgets import EmptyStack, HtmlDelegate, rows_in_view
 
 
 class MentionPanel(QWidget):
@@ -96,15 +96,7 @@ class MentionPanel(QWidget):
 
     def visible_rows(self) -> range:
         """The rows of the list in view (empty when none is)."""
-        count = self.model.rowCount()
-        if not count or not self.view.isVisible():
-            return range(0)
-        viewport = self.view.viewport()
-        top = self.view.indexAt(QPoint(1, 1))
-        bottom = self.view.indexAt(QPoint(1, viewport.height() - 2))
-        first = top.row() if top.isValid() else 0
-        last = bottom.row() if bottom.isValid() else count - 1
-        return range(first, last + 1)
+        return rows_in_view(self.view)
 
     def fill_sentences(self, generation: int, filled: dict[int, MentionContext]) -> None:
         """Sentences that arrived for the rows asked for (ignored when the list shows

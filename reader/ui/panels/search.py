@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +24,7 @@ from reader.domain import SORTS, Note, SearchResult
 from reader.ui.models import ID_ROLE, OBJECT_ROLE, FacetModel, HitModel, NoteHitModel
 from reader.ui.panels.common import column, plural
 from reader.ui.panels.saved import SavedSearchBox
-from reader.ui.widgets import EmptyStack, HtmlDelegate
+from reader.ui.widgets import EmptyStack, HtmlDelegate, rows_in_view
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 
@@ -194,15 +194,7 @@ class SearchPanel(QWidget):
 
     def visible_rows(self) -> range:
         """The rows of the results list in view (empty when none is)."""
-        count = self.hits.rowCount()
-        if not count or not self.results.isVisible():
-            return range(0)
-        viewport = self.results.viewport()
-        top = self.results.indexAt(QPoint(1, 1))
-        bottom = self.results.indexAt(QPoint(1, viewport.height() - 2))
-        first = top.row() if top.isValid() else 0
-        last = bottom.row() if bottom.isValid() else count - 1
-        return range(first, last + 1)
+        return rows_in_view(self.results)
 
     def fill_snippets(self, query: str, snippets: dict[str, str]) -> None:
         """Snippets that arrived for the rows asked for (ignored when the list shows another
