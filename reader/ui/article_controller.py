@@ -50,6 +50,9 @@ class ArticleController:
     def set_articles(self, infos: list[ArticleInfo]) -> None:
         win, current = self.win, self.current_doc
         win.article_model.set_articles(infos)
+        # A column no article fills (imported text files have no source) takes no room.
+        win.article_table.setColumnHidden(win.article_model.SOURCE,
+                                          not any(i.source for i in infos))
         dates = sorted(i.date for i in infos if i.date)
         self.corpus_span = (dates[0], dates[-1]) if dates else ("", "")
         self.titles = {info.id: info.title or "Untitled" for info in infos}

@@ -37,6 +37,8 @@ def test_edit_details_sets_a_date_everywhere_and_undoes(qtbot, window):
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.isVisible() and "YYYY-MM-DD" in dialog.error.text()
 
+    table = window.article_table
+    assert table.isColumnHidden(ArticleModel.SOURCE)  # no article has a source yet
     dialog.edits["date"].setText("2010-12-31")
     dialog.edits["source"].setText("Community Care")
     _save(qtbot, window, dialog)
@@ -44,6 +46,7 @@ def test_edit_details_sets_a_date_everywhere_and_undoes(qtbot, window):
     row = _row(window, "c-munro")
     assert model.index(row, ArticleModel.DATE).data() == "2010-12-31 ✎"
     assert model.index(row, ArticleModel.SOURCE).data() == "Community Care ✎"
+    assert not table.isColumnHidden(ArticleModel.SOURCE)
     view_text = window.article_view.toPlainText()
     assert "2010-12-31 (set by you) · Community Care" in view_text
     assert window.library.search.run("date:2010").total == 1  # the index followed
@@ -56,3 +59,4 @@ def test_edit_details_sets_a_date_everywhere_and_undoes(qtbot, window):
     info = window.library.articles.info("c-munro")
     assert (info.source, info.date, info.user_set) == ("", "", ("date",))
     assert model.index(_row(window, "c-munro"), ArticleModel.SOURCE).data() == ""
+    assert table.isColumnHidden(ArticleModel.SOURCE)

@@ -89,7 +89,7 @@ def test_timeline_empty_state_without_dated_articles(qtbot, make_window, data_di
     tl = open_timeline(qtbot, win)
     assert tl.stack.is_empty
     assert "No dated articles yet" in tl.stack.label.text()
-    assert "1 articles have no date" in tl.stack.label.text()
+    assert "1 article has no date" in tl.stack.label.text()
 
 
 # -- the network -----------------------------------------------------------------------------
@@ -286,3 +286,20 @@ def test_entity_details_show_its_timeline_and_a_bar_lists_its_articles(qtbot, nl
                                                                    int(rect.bottom() - 2)))
     assert listed(win) == list(bucket.docs)
     assert "Ofsted" in win.views.restriction.label.text()
+
+
+def test_entity_chart_says_nothing_is_dated_instead_of_an_empty_axis(qtbot):
+    from reader.domain import Timeline, TimelineBucket
+    from reader.ui.views.chart import NOTHING_DATED, TimelineChart
+
+    chart = TimelineChart(compact=True)
+    qtbot.addWidget(chart)
+    chart.resize(300, 110)
+    chart.set_timeline(Timeline("entity", "person:x", "X", ("mentions",),
+                                undated={"mentions": 75}, undated_docs=("a", "b")))
+    assert chart.note == NOTHING_DATED
+    assert chart.bar_rects() == [] and not chart.undated_rect.isEmpty()
+    chart.grab()  # paints the note without an axis
+    dated = TimelineBucket("2005-03-01", "2005-03-01", {"mentions": 2}, ("a",))
+    chart.set_timeline(Timeline("entity", "person:x", "X", ("mentions",), days=(dated,)))
+    assert chart.note == ""

@@ -17,6 +17,8 @@ from reader.domain import Timeline, TimelineBucket
 SERIES_COLOURS = {"proposes": "#3b6fb6", "supports": "#3a9a5b", "opposes": "#c8463d",
                   "sceptical": "#d98b2b", "unknown": "#8c8c8c"}
 Bucketer = Callable[[Timeline, str], list[TimelineBucket]]
+NOTHING_DATED = ("None of these is dated. Set an article's date with Edit > Edit details… "
+                 "(Ctrl+Shift+D).")
 UNIT_NAMES = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
@@ -116,6 +118,15 @@ class TimelineChart(QWidget):
                 for i, bucket in enumerate(self.buckets)]
 
     @property
+    def note(self) -> str:
+        """What the plot shows instead of bars when nothing is dated ("" otherwise): an axis
+        from 0 to 1 beside the undated count would read as "no mentions"."""
+        tl = self.timeline
+        if tl is None or tl.days:
+            return ""
+        return NOTHING_DATED
+
+    @property
     def undated_rect(self) -> QRectF:
         """The undated block, right of the plot (empty when everything is dated)."""
         if not self._has_undated():
@@ -178,6 +189,13 @@ class TimelineChart(QWidget):
         plot = self._plot_rect()
         tl = self.timeline
         if tl is None:
+            return
+        if self.note:
+            painter.setPen(muted)
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self.note)
+            if self._has_undated():
+                self._draw_undated(painter, plot, tl, pal, muted)
             return
         series = tl.series
         peak = max([b.total for b in self.buckets] + [1])

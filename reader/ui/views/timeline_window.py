@@ -88,11 +88,13 @@ class TimelineWindow(QWidget):
 
     def set_timeline(self, timeline: Timeline) -> None:
         self.chart.set_timeline(timeline)
-        what = {"articles": "articles", "entity": f"mentions of {timeline.label}",
-                "policy": f"mentions of {timeline.label}"}[timeline.kind]
+        noun = "article" if timeline.kind == "articles" else "mention"
+        what = "articles" if timeline.kind == "articles" else f"mentions of {timeline.label}"
         undated = undated_total(timeline)
         if not timeline.days:
-            note = (f"{undated} {what} have no date. " if undated else "")
+            of = "" if timeline.kind == "articles" else f" of {timeline.label}"
+            note = (f"1 {noun}{of} has no date. " if undated == 1
+                    else f"{undated} {noun}s{of} have no date. " if undated else "")
             self.stack.set_empty(NO_DATES.format(undated=note) if timeline.kind == "articles"
                                  else f"No dated {what}.\n\n{note}")
             self.status.setText("")
