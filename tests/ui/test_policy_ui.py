@@ -166,3 +166,21 @@ def test_a_library_with_no_policies_shows_an_empty_state(qtbot, make_window, bui
     qtbot.mouseClick(panel.who_button, Qt.MouseButton.LeftButton)
     who = win.policies.who_window
     assert who.stack.is_empty and not who.export_button.isEnabled()
+
+
+def test_the_timeline_column_shows_only_when_a_policy_is_dated(qtbot):
+    from reader.domain import Policy, PolicyMention
+    from reader.ui.models.policies import PolicyModel
+    from reader.ui.panels.policies import PolicyPanel
+
+    panel = PolicyPanel()
+    qtbot.addWidget(panel)
+
+    def policy(date: str) -> Policy:
+        return Policy("p", "Tax cuts", "", [PolicyMention("a", 0, 8, "Tax cuts", None,
+                                                          "unknown", date)])
+
+    panel.set_policies([policy("")])
+    assert panel.view.isColumnHidden(PolicyModel.TIMELINE)
+    panel.set_policies([policy("2005-03-01")])
+    assert not panel.view.isColumnHidden(PolicyModel.TIMELINE)

@@ -81,6 +81,9 @@ class PolicyPanel(QWidget):
                      span: tuple[str, str] = ("", "")) -> None:
         keep = self.current()
         self.model.set_policies(policies or [], span)
+        # Undated articles everywhere: a column of "Undated" says nothing.
+        self.view.setColumnHidden(PolicyModel.TIMELINE,
+                                  not any(p.first_date for p in policies or ()))
         if not policies:
             self.stack.set_empty(
                 "No policies yet.\n\nThey come from the library's codebook and from the "
