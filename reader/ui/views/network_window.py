@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from reader.domain import MentionContext, Network
 from reader.ui.models import OBJECT_ROLE, MentionModel
+from reader.ui.panels.common import plural
 from reader.ui.views.graph import NetworkGraph, type_colour
 from reader.ui.widgets import EmptyStack, HtmlDelegate
 
@@ -66,7 +67,7 @@ class NetworkWindow(QWidget):
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("from yyyy-mm-dd") + 16)
         self.fit_button = QPushButton("Fit")
         self.types_box = QHBoxLayout()
-        self.types_box.setSpacing(8)
+        self.types_box.setSpacing(14)
         self.type_checks: dict[str, QCheckBox] = {}
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -159,8 +160,11 @@ class NetworkWindow(QWidget):
             box.setToolTip(f"Show {entity_type} entities (drawn in {colour})")
             box.toggled.connect(lambda *_: self.timer.start())
             self.type_checks[entity_type] = box
-            self.types_box.addWidget(_swatch(colour))
-            self.types_box.addWidget(box)
+            pair = QHBoxLayout()  # the colour next to its own name, a gap before the next
+            pair.setSpacing(2)
+            pair.addWidget(_swatch(colour))
+            pair.addWidget(box)
+            self.types_box.addLayout(pair)
 
     # -- results -------------------------------------------------------------------------
     def show_working(self, what: str) -> None:
@@ -179,8 +183,9 @@ class NetworkWindow(QWidget):
             self.graph_stack.set_empty(None)
         self.status.setText(
             f"{len(network.nodes)} of {network.total} entities (the most mentioned) · "
-            f"{len(network.edges)} links of at least {self.min_weight.value()} shared "
-            "sentence(s) · wheel to zoom, drag to move, click a name to select it"
+            f"{plural(len(network.edges), 'link')} of at least "
+            f"{plural(self.min_weight.value(), 'shared sentence')} · wheel to zoom, drag to "
+            "move, click a name to select it"
             if network.nodes else "")
         self.set_evidence(None, "")
 
