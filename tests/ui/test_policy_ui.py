@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -128,6 +129,10 @@ def test_who_proposed_what_sorts_filters_opens_and_exports(qtbot, win, monkeypat
     rows = who.shown_rows()
     assert len(rows) >= 5 and {r.policy for r in rows} >= {"ID cards", "Council tax"}
     assert all(r.actor for r in rows)
+    assert not who.view.isColumnHidden(ProposerModel.DATE)  # dated articles here
+    who.set_rows([replace(r, date="") for r in rows])
+    assert who.view.isColumnHidden(ProposerModel.DATE)  # a column of "undated" says nothing
+    who.set_rows(rows)
 
     header = who.view.horizontalHeader()
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(

@@ -90,6 +90,7 @@ class WhoProposedWindow(QWidget):
 
     def set_rows(self, rows: list[ProposerRow]) -> None:
         self.model.set_rows(rows)
+        self.view.setColumnHidden(ProposerModel.DATE, not any(r.date for r in rows))
         self.stack.set_empty(None if rows else NO_ROWS)
         self.export_button.setEnabled(bool(rows))
         self._update_count()
