@@ -48,7 +48,6 @@ class Trace:
         for acr, expansions in acronym_defs.items():
             for x in expansions:
                 self._defined[resolved(x)].append(acr)
-        self.forms_of: Callable | None = None  # matching.forms_of(...), set by the caller
         # for `same_entities`: each group's match candidates after the scan, and each
         # entity id's units
         self.matches: list[tuple[str, list]] = []
@@ -129,13 +128,13 @@ class Trace:
 
         self._emit(groups.values(), tokens)
 
-    def grouped(self, groups: dict[str, Group]) -> None:
+    def grouped(self, groups: dict[str, Group], per_key: dict[str, tuple]) -> None:
         """Before the scan: the forms each group is looked for by (ambiguous forms couple
-        their groups), and every key (a surname's match group joins one of that key)."""
-        of = self.forms_of
+        their groups), and every key (a surname's match group joins one of that key).
+        `per_key`: matching.group_forms(groups)."""
 
         def tokens(g: Group) -> list[str]:
-            forms, surnames = of(g.key, g)
+            _, forms, surnames = per_key[g.key]
             return ["k:" + g.key, *("f:" + f for f in forms), *("f:" + f for f in surnames)]
 
         self._emit(groups.values(), tokens)

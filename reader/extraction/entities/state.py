@@ -79,6 +79,7 @@ class Reuse:
     def __init__(self, previous: Mapping | None, rules: str, cache_format: int):
         self.docs: Mapping = {}
         self.memo: dict = {}
+        self.links: dict = {}  # what couples the previous build's groups (splice.py)
         try:
             if (not previous or previous.get("format") != cache_format
                     or previous.get("rules") != rules):
@@ -87,6 +88,8 @@ class Reuse:
             docs, memo = state["docs"], state["memo"]
             if isinstance(docs, dict) and isinstance(memo, dict):
                 self.docs, self.memo = docs, memo
+                links = state.get("links")
+                self.links = links if isinstance(links, dict) else {}
         except (AttributeError, *_BAD) as exc:
             log.info("earlier entity results not reusable (%r); reading every article", exc)
 

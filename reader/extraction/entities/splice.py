@@ -1,0 +1,448 @@
+"""The corpus-wide passes re-run on the groups a change reaches, the rest of the previous
+table kept: the per-group splice.
+
+A full build (`links`) keeps, besides its table, what couples its groups (channels.py:
+each unit's tokens, and the units holding each token), each article's candidates' units
+after the corpus rules, the groups' forms and the lookups made of them, the first names'
+title classes, and each entity's units and place. The next build runs the corpus rules
+(step 2) over every candidate as always, then (`splice`):
+
+1. guards: the corpus-wide inputs the later passes read are those of the previous build
+   (the lower-case words, `groupish`); else the full path;
+2. seeds: the units of the changed, added and removed articles' candidates (old and new),
+   of the unchanged articles whose candidates the rules now keep or name otherwise, and
+   of the acronyms those articles define; the closure of the seeds under the previous
+   build's tokens;
+3. the passes from the grouping to the entities re-run on the closure's candidates alone:
+   the lookups patched with its groups' forms, only the articles whose own names or
+   looked-up forms changed scanned again; a match that changes for a group outside the
+   closure, a token of the re-run that couples it to a unit outside, widen the closure
+   and the re-run starts over; a first name whose title classes change means the full
+   path;
+4. the entities of the closure replace those of its units in the previous table, each
+   entity at the place a full build gives it (its first group's: the first candidate of
+   its unit, or the match that made it).
+
+Everything kept for the next build equals a full build's, the scans' memoised answers
+aside (they are kept along). `Fallback` means the full path, which is always exact.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from reader.domain import Entity, Mention
+from reader.extraction.entities.candidates import ArticleResult, Cand
+from reader.extraction.entities.channels import Trace, _partners, closure
+from reader.extraction.entities.grouping import Corpus, Group, canonical, entities
+from reader.extraction.entities.matching import (
+    _drop_headline_phrases,
+    _longest,
+    _scan,
+    add_matches,
+    entry,
+    group_forms,
+)
+from reader.extraction.entities.nameforms import _resolved_slug
+from reader.extraction.entities.state import full_text_of
+from reader.extraction.entities.surnames import resolve_surnames
+from reader.extraction.names import slug
+
+log = logging.getLogger(__name__)
+
+SHARE = 0.25  # a closure holding more of the units than this: the full path is as quick
+
+
+class Fallback(Exception):
+    """The splice cannot be proven exact here: take the full path."""
+
+
+def unit_keys(results: Sequence[ArticleResult], cands: Iterable[Cand]) -> dict[str, tuple]:
+    """{article id: each of its candidates' group key after the corpus rules, "" for one
+    they dropped} (`cands`: the candidates kept, keys set, before any grouping)."""
+    kept = {id(c): c.key for c in cands}
+    get = kept.get
+    return {r.doc.id: tuple([get(id(c), "") for c in r.cands]) for r in results}
+
+
+def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tuple],
+          trace: Trace, groups: dict[str, Group], scan, firsts: dict, first_cands: dict
+          ) -> dict:
+    """What a full build keeps for the next one's splice."""
+    forms_by, surnames_by = scan.inverse()
+    index = {id(c): i for r in results for i, c in enumerate(r.cands)}
+    return {
+        "units": {u: tuple(sorted(t)) for u, t in trace.units.items()},
+        "holders": _holders(trace.units),
+        "keys": keys,
+        "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
+        "forms": scan.per_key, "forms_by": forms_by, "surnames_by": surnames_by,
+        "firsts": firsts,
+        "ids": _ids(corpus, groups, trace, scan.created, first_cands, index),
+        "groupish": tuple(sorted(corpus.groupish)),
+    }
+
+
+def first_of_units(cands: Iterable[Cand]) -> dict[str, Cand]:
+    """{unit: its first candidate} (`cands` before any grouping: their keys are units)."""
+    out: dict[str, Cand] = {}
+    for c in cands:
+        if c.key not in out:
+            out[c.key] = c
+    return out
+
+
+def _holders(units: Mapping[str, Iterable[str]]) -> dict[str, tuple]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for u, toks in units.items():
+        for t in toks:
+            out[t].append(u)
+    return {t: tuple(sorted(us)) for t, us in out.items()}
+
+
+def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
+         first_cands: dict[str, Cand], index) -> dict[str, tuple]:
+    """{entity id: (its place, its units sorted)}: the place of its first group in the
+    groups' order, (0, article id, index of the candidate) for a group `_group` made (its
+    unit's first candidate), (1, article id, index of the match) for one a match made."""
+    lw, slug_of = corpus.lex.words, corpus.memo.cached("slug", slug)
+    out = {}
+    for key, g in groups.items():
+        if not g.cands:
+            continue
+        id_ = f"{g.type.lower()}:{slug_of(canonical(g, lw))}"
+        if id_ in out:
+            continue
+        place = created.get(key)
+        if place is None:
+            c = first_cands[key]
+            place = (0, c.doc.id, index(c) if callable(index) else index[id(c)])
+        out[id_] = (place, tuple(sorted(trace.ids[id_])))
+    return out
+
+
+class _Old:
+    """The previous build's links and the records the splice reads of them."""
+
+    def __init__(self, state: Mapping):
+        try:
+            self.units: dict = state["units"]
+            self.holders: dict = state["holders"]
+            self.keys: dict = state["keys"]
+            self.dropped: tuple = state["dropped"]
+            self.forms: dict = state["forms"]
+            self.forms_by: dict = state["forms_by"]
+            self.surnames_by: dict = state["surnames_by"]
+            self.firsts: dict = state["firsts"]
+            self.ids: dict = state["ids"]
+            self.groupish = set(state["groupish"])
+        except (KeyError, TypeError) as exc:
+            raise Fallback(f"no links: {exc!r}") from exc
+
+
+def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tuple],
+           reused: Mapping[str, object], previous_docs: Mapping, previous_links: Mapping,
+           previous_table) -> tuple[list[Entity], dict]:
+    """(entities, links) as a full build of `corpus` gives them, from the previous build's
+    (`previous_table`: its table's unpacked entities, in order). `corpus`: the corpus
+    rules run (its candidates filtered and named, not grouped). Raises Fallback."""
+    old = _Old(previous_links)
+    memo = corpus.memo
+    if memo.old_words is None or corpus.lower_words != memo.old_words.keys():
+        raise Fallback("the lower-case words moved")
+    if corpus.groupish != old.groupish:
+        raise Fallback("groupish words moved")
+    if memo.old_lookups is None:
+        raise Fallback("no lookups")
+    present = {r.doc.id: r for r in results}
+    changed = [d for d in present if d not in reused]
+    removed = [d for d in old.keys if d not in present]
+    seeds: set[str] = set()
+    for d in (*changed, *removed):
+        seeds.update(old.keys.get(d, ()))
+        seeds.update(keys.get(d, ()))
+    for d in reused:
+        if keys.get(d) != old.keys.get(d):
+            seeds.update(old.keys.get(d, ()))
+            seeds.update(keys.get(d, ()))
+    acronyms = {k for d in changed for k, _ in present[d].acronyms}
+    for d in (*changed, *removed):
+        rec = previous_docs.get(d)
+        if rec is not None:
+            acronyms.update(str(k) for k, _ in marshal.loads(rec[0][1])[5])
+    resolved = memo.cached("resolved-slug", lambda x: _resolved_slug(x, corpus.lex))
+    for k in acronyms:
+        seeds.update(old.holders.get("A>" + k, ()))
+        seeds.update(old.holders.get("A<" + k, ()))
+        seeds.update(resolved(x) for x in corpus.acronym_defs.get(k, ()))
+    seeds.discard("")
+    limit = int(SHARE * len(old.units)) + 1
+    reach = closure(seeds, old.units, old.holders, limit)
+    base = [c.key for c in corpus.cands]
+    while True:
+        if reach is None:
+            raise Fallback("the closure is too large")
+        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed)
+        wider = run.widen
+        if not wider:
+            break
+        reach = closure(reach | wider, old.units, old.holders, limit)
+    _carry_pure(memo)
+    log.debug("entities: splice of %d units (%d seeds)", len(reach), len(seeds))
+    return run.table(previous_table), run.links(keys)
+
+
+def _carry_pure(memo) -> None:
+    """The previous build's memoised answers kept along with this one's (a splice asks
+    for those of the closure's names only)."""
+    for name, old in memo.old_pure.items():
+        if isinstance(old, dict):
+            memo.pure[name] = {**old, **memo.pure.get(name, {})}
+
+
+class _Run:
+    """The passes from the grouping to the entities on the closure `reach` alone;
+    `widen`: units outside it that it turned out to couple with (the run is void then)."""
+
+    def __init__(self, corpus: Corpus, old: _Old, reach: set[str], base: list[str],
+                 present: dict, reused: Mapping, previous_docs: Mapping, removed: list):
+        self.corpus, self.old, self.reach, self.present = corpus, old, reach, present
+        self.widen: set[str] = set()
+        memo, lex = corpus.memo, corpus.lex
+        cands = []
+        for c, k in zip(corpus.cands, base, strict=True):
+            if k in reach:
+                c.key = k
+                cands.append(c)
+        self.first_cands = first_of_units(cands)
+        self.trace = trace = Trace(lex, corpus.acronym_defs)
+        corpus.trace = trace
+        try:
+            groups = corpus.merged(cands)
+        finally:
+            corpus.trace = None
+        never = corpus.lower_words | {w.lower() for w in corpus.groupish}
+        self.dropped = _drop_headline_phrases(groups, never)
+        self.per_key = per_key = group_forms(groups, lex, never, memo)
+        trace.grouped(groups, per_key)
+        changed = self._lookups(per_key)
+        self.created: dict = {}
+        self._matches(groups, changed, present, reused, previous_docs, removed)
+        if self.widen:
+            return
+        trace.matched(groups)
+        firsts = {k: v for k, v in old.firsts.items() if k not in reach}
+        before = _classes_by_first(old.firsts.values())
+        self.firsts = resolve_surnames(corpus, groups, _counters(before))
+        firsts.update(self.firsts)
+        if _classes_by_first(firsts.values()) != before:
+            raise Fallback("a first name's title classes moved")
+        self.all_firsts = firsts
+        trace.surnamed(groups)
+        for toks in trace.units.values():
+            for tok in toks:
+                for t in _partners(tok):
+                    self.widen.update(v for v in old.holders.get(t, ()) if v not in reach)
+        if self.widen:
+            return
+        self.groups = groups
+        self.entities = entities(groups, lex.words, memo)
+
+    def _lookups(self, per_key: dict) -> set[str]:
+        """The lookups patched with the closure's groups' forms (memo.lookups); returns
+        the forms whose entry changed."""
+        old, reach, memo = self.old, self.reach, self.corpus.memo
+        gone = {k: v for k, v in old.forms.items() if k in reach}
+        touched = set()
+        for pk in (gone, per_key):
+            for _, forms, surnames in pk.values():
+                touched.update(forms)
+                touched.update(surnames)
+        forms_by, surnames_by = dict(old.forms_by), dict(old.surnames_by)
+        for table, i in ((forms_by, 1), (surnames_by, 2)):
+            new: dict[str, set] = defaultdict(set)
+            for k, v in per_key.items():
+                for f in v[i]:
+                    new[f].add(k)
+            for f in touched:
+                ks = {k for k in table.get(f, ()) if k not in reach} | new.get(f, set())
+                if ks:
+                    table[f] = tuple(sorted(ks))
+                else:
+                    table.pop(f, None)
+        self.forms_by, self.surnames_by = forms_by, surnames_by
+
+        def type_of(k: str) -> str:
+            return per_key[k][0] if k in reach else old.forms[k][0]
+
+        lookups = dict(memo.old_lookups)
+        entries: dict[str, list] = defaultdict(list)
+        firsts = set()
+        for f in touched:
+            found = entry(f, forms_by.get(f, ()), f in surnames_by, type_of)
+            if found:
+                entries[found[0]].append(found[1])
+            first = _first_word(f)
+            if first:
+                firsts.add(first)
+        changed = set()
+        for w in firsts:
+            was = lookups.get(w, ())
+            now = [e for e in was if e[0] not in touched] + entries.get(w, [])
+            now = tuple(sorted(now, key=_longest))
+            if now:
+                lookups[w] = now
+            else:
+                lookups.pop(w, None)
+            if now != was:
+                a = {e[0]: e for e in now}
+                b = {e[0]: e for e in was}
+                changed.update(f for f in a.keys() | b.keys() if a.get(f) != b.get(f))
+        memo.lookups = lookups
+        self.lookups = lookups
+        return changed
+
+    def _matches(self, groups, changed, present, reused, previous_docs, removed) -> None:
+        """Every article's matches (memoised or scanned again) with the closure's added to
+        its groups; a match that differs for a group outside the closure widens it."""
+        old, reach, memo = self.old, self.reach, self.corpus.memo
+        mine: dict[str, list] = defaultdict(list)  # article -> the closure's own spans now
+        for g in groups.values():
+            for c in g.cands:
+                mine[c.doc.id].append((c.start, c.end))
+        dropped = Counter((d, s, e) for d, s, e, u in old.dropped if u in reach)
+        for doc in self.corpus.docs:
+            d = doc.id
+            if d in reused:
+                prev = memo.old_matches.get(d)
+                if prev is None:
+                    raise Fallback(f"no matches kept for {d}")
+                sig = prev[0]
+                was = []
+                for c, k in zip(present[d].cands, old.keys[d], strict=True):
+                    if k in reach:
+                        if dropped[(d, c.start, c.end)] > 0:
+                            dropped[(d, c.start, c.end)] -= 1
+                        else:
+                            was.append((c.start, c.end))
+                if was or d in mine:
+                    count = Counter(sig)
+                    count.subtract(was)
+                    if any(n < 0 for n in count.values()):
+                        raise Fallback(f"the kept spans of {d} do not add up")
+                    count.update(mine.get(d, ()))
+                    sig = tuple(sorted(count.elements()))
+                own = sig
+            else:
+                own = tuple(sorted(mine.get(d, ())))
+                prev = previous_docs.get(d)
+                prev = prev[2] if prev is not None and isinstance(prev[2], tuple) else None
+            found = memo.matches_of(d, own, changed, lambda doc=doc: full_text_of(doc))
+            if found is None:
+                text, spans = doc.unpacked()
+                found = _scan(text, spans, own, self.lookups, doc.off)
+                self._differ(prev[1] if prev is not None else (), found)
+            memo.matches[d] = (own, found)
+            add_matches(groups, doc, found, self.created, reach)
+        for d in removed:
+            prev = previous_docs.get(d)
+            if prev is not None and isinstance(prev[2], tuple):
+                self._differ(prev[2][1], ())
+
+    def _differ(self, was: tuple, now: tuple) -> None:
+        for _s, _e, form, key, _label in set(was) ^ set(now):
+            target = key or slug(form)
+            if target not in self.reach:
+                self.widen.add(target)
+
+    def table(self, previous: Sequence) -> list[Entity]:
+        """The previous table's entities outside the closure and the closure's, in a full
+        build's order."""
+        old, reach = self.old, self.reach
+        order = {doc.id: i for i, doc in enumerate(self.corpus.docs)}
+        gone = {id_ for id_, (_, units) in old.ids.items() if any(u in reach for u in units)}
+        new_ids = self._new_ids()
+        rows = []
+        for i, row in enumerate(previous):
+            if row[0] not in gone:
+                place = old.ids[row[0]][0]
+                rows.append(((place[0], order[place[1]], place[2]), 0, i, row))
+        for i, e in enumerate(self.entities):
+            place = new_ids[e.id][0]
+            rows.append(((place[0], order[place[1]], place[2]), 1, i, e))
+        rows.sort(key=lambda r: r[0])
+        out = []
+        for _, new, _, row in rows:
+            if new:
+                out.append(row)
+            else:
+                id_, name, type_, aliases, mentions = row
+                out.append(Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
+                                  mentions=tuple(Mention(*m) for m in mentions)))
+        self.gone = gone
+        return out
+
+    def _new_ids(self) -> dict:
+        if not hasattr(self, "ids"):
+            index_of: dict[str, dict] = {}
+
+            def index(c: Cand) -> int:
+                d = c.doc.id
+                if d not in index_of:
+                    index_of[d] = {id(x): i for i, x in enumerate(self.present[d].cands)}
+                return index_of[d][id(c)]
+
+            self.ids = _ids(self.corpus, self.groups, self.trace, self.created,
+                            self.first_cands, index)
+        return self.ids
+
+    def links(self, keys: dict) -> dict:
+        old, reach = self.old, self.reach
+        units = {u: t for u, t in old.units.items() if u not in reach}
+        units.update((u, tuple(sorted(t))) for u, t in self.trace.units.items())
+        holders = dict(old.holders)
+        touched = {t for u in reach for t in old.units.get(u, ())}
+        fresh: dict[str, list] = defaultdict(list)
+        for u, toks in self.trace.units.items():
+            for t in toks:
+                fresh[t].append(u)
+        for t in touched | fresh.keys():
+            us = [u for u in holders.get(t, ()) if u not in reach] + fresh.get(t, [])
+            if us:
+                holders[t] = tuple(sorted(us))
+            else:
+                holders.pop(t, None)
+        forms = {k: v for k, v in old.forms.items() if k not in reach}
+        forms.update(self.per_key)
+        ids = {k: v for k, v in old.ids.items() if k not in self.gone}
+        ids.update(self._new_ids())
+        dropped = [x for x in old.dropped if x[3] not in reach]
+        dropped += [(c.doc.id, c.start, c.end, c.unit) for c in self.dropped]
+        return {"units": units, "holders": holders, "keys": keys,
+                "dropped": tuple(sorted(dropped)), "forms": forms,
+                "forms_by": self.forms_by, "surnames_by": self.surnames_by,
+                "firsts": self.all_firsts, "ids": ids,
+                "groupish": tuple(sorted(self.corpus.groupish))}
+
+
+def _first_word(form: str) -> str:
+    from reader.extraction.entities.matching import _FIRST_WORD
+
+    m = _FIRST_WORD.match(form)
+    return m.group(0) if m else ""
+
+
+def _classes_by_first(firsts: Iterable[tuple[str, str]]) -> dict[str, frozenset]:
+    out: dict[str, set] = defaultdict(set)
+    for first, cls in firsts:
+        out[first].add(cls)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _counters(by_first: dict[str, frozenset]) -> dict[str, Counter]:
+    """The first names' classes as `surnames._classes` reads them (which classes, not how
+    many)."""
+    return {k: Counter(dict.fromkeys(v, 1)) for k, v in by_first.items()}
