@@ -308,10 +308,10 @@ def _channels(data: Path, samples: int, seed: int) -> None:
     seen = []
     run = build._run
 
-    def traced(corpus, trace=None):
+    def traced(corpus, results, keys, trace=None):
         trace = Trace(corpus.lex, corpus.acronym_defs)
-        out = run(corpus, trace)
-        seen.append((corpus, trace, out))
+        out = run(corpus, results, keys, trace)
+        seen.append((corpus, trace, out[0]))
         return out
 
     build._run = traced

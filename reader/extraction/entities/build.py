@@ -124,7 +124,7 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
             log.debug("entities: spliced")
         except Fallback as exc:
             log.debug("entities: full passes (%s)", exc)
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
             log.info("entities: previous links not usable (%r); full passes", exc)
     if done is None:
         done = _run(corpus, results, units)

@@ -128,14 +128,30 @@ class Trace:
 
         self._emit(groups.values(), tokens)
 
-    def grouped(self, groups: dict[str, Group], per_key: dict[str, tuple]) -> None:
+    def headlines(self, groups: dict[str, Group]) -> None:
+        """Before the headline-only names are dropped (matching._drop_headline_phrases):
+        the words they look up among the lower-case ones."""
+
+        def tokens(g: Group) -> list[str]:
+            if not all(c.in_title for c in g.cands):
+                return []
+            return ["W<" + c.text.split()[0].lower() for c in g.cands
+                    if " " in c.text and c.label not in (DATE, MONEY)]
+
+        self._emit(groups.values(), tokens)
+
+    def grouped(self, groups: dict[str, Group], per_key: dict[str, tuple],
+                reads: dict[str, list[str]]) -> None:
         """Before the scan: the forms each group is looked for by (ambiguous forms couple
         their groups), and every key (a surname's match group joins one of that key).
-        `per_key`: matching.group_forms(groups)."""
+        `per_key`, `reads`: matching.group_forms(groups). "W<": a word looked up among the
+        lower-case ones (no group emits "W>": the token couples nothing, it says which
+        units a change of the lower-case words reaches)."""
 
         def tokens(g: Group) -> list[str]:
             _, forms, surnames = per_key[g.key]
-            return ["k:" + g.key, *("f:" + f for f in forms), *("f:" + f for f in surnames)]
+            return ["k:" + g.key, *("f:" + f for f in forms), *("f:" + f for f in surnames),
+                    *("W<" + w for w in reads.get(g.key, ()))]
 
         self._emit(groups.values(), tokens)
 

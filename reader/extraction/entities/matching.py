@@ -27,10 +27,14 @@ def find_more(groups: dict[str, Group], docs: Sequence[Doc], lex: Lexicon,
     its words look up, so `memo` gives an unchanged article its previous matches when
     none of those changed. `trace` (channels.Trace) is told the forms of every group."""
     memo = memo if memo is not None else Memo()
-    dropped = _drop_headline_phrases(groups, lower_words)
-    scan = Scan(dropped, group_forms(groups, lex, lower_words, memo))
+    reads: dict[str, list[str]] | None = None
     if trace:
-        trace.grouped(groups, scan.per_key)
+        trace.headlines(groups)
+        reads = {}
+    dropped = _drop_headline_phrases(groups, lower_words)
+    scan = Scan(dropped, group_forms(groups, lex, lower_words, memo, reads))
+    if trace:
+        trace.grouped(groups, scan.per_key, reads)
     forms_by, surnames_by = scan.inverse()
     lookups = lookups_of(forms_by, surnames_by, lambda k: scan.per_key[k][0])
     changed = memo.changed_lookups(lookups)
@@ -146,14 +150,16 @@ def _take(text: str, ts: int, candidates: tuple, taken: bytearray, out: list) ->
         return
 
 
-def group_forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo
+def group_forms(groups: dict[str, Group], lex: Lexicon, lower_words: set[str], memo: Memo,
+                reads: dict[str, list[str]] | None = None
                 ) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
     """{group key: (its type, the forms it is looked for by, those of its forms that are
-    surnames)}."""
+    surnames)}; `reads` gets {group key: the words it looked up in `lower_words`}."""
     of = forms_of(lex, lower_words, memo)
     out = {}
     for key, g in groups.items():
-        found, surnames = of(key, g)
+        read = reads.setdefault(key, []) if reads is not None else None
+        found, surnames = of(key, g, read)
         out[key] = (g.type, tuple(found), tuple(surnames))
     return out
 
@@ -189,14 +195,15 @@ def _longest(e: tuple) -> tuple[int, str]:
 
 
 def forms_of(lex: Lexicon, lower_words: set[str], memo: Memo):
-    """A function (group key, group) -> (the forms the group is looked for by, in order;
-    those of them that are surnames): one group's part of `group_forms`."""
+    """A function (group key, group[, read]) -> (the forms the group is looked for by, in
+    order; those of them that are surnames): one group's part of `group_forms`. `read`
+    gets the words it looked up in `lower_words`."""
     lw = lex.words
     usable = memo.cached("usable", lambda form: _usable(form, lex))
     person = memo.cached("person-forms", lambda name: _person_forms(name, lw))
     initials = memo.cached("initials", lambda name: N.initials(name, lw=lw))
 
-    def of(key: str, g: Group) -> tuple[list[str], list[str]]:
+    def of(key: str, g: Group, read: list[str] | None = None) -> tuple[list[str], list[str]]:
         out: list[str] = []
         surnames: list[str] = []
         if g.type in (DATE, MONEY):
@@ -204,6 +211,8 @@ def forms_of(lex: Lexicon, lower_words: set[str], memo: Memo):
 
         def add(form: str) -> str:
             found, if_upper = usable(form)
+            if found and if_upper and read is not None:
+                read.append(found.lower())
             if found and not (if_upper and found.lower() in lower_words):
                 out.append(found)
                 return found

@@ -7,12 +7,13 @@ after the corpus rules, the groups' forms and the lookups made of them, the firs
 title classes, and each entity's units and place. The next build runs the corpus rules
 (step 2) over every candidate as always, then (`splice`):
 
-1. guards: the corpus-wide inputs the later passes read are those of the previous build
-   (the lower-case words, `groupish`); else the full path;
-2. seeds: the units of the changed, added and removed articles' candidates (old and new),
-   of the unchanged articles whose candidates the rules now keep or name otherwise, and
-   of the acronyms those articles define; the closure of the seeds under the previous
-   build's tokens;
+1. seeds: the units of the changed, added and removed articles' candidates (old and new),
+   of the unchanged articles whose candidates the rules now keep or name otherwise, of
+   the acronyms those articles define, of the groups that looked up a lower-case word
+   whose presence moved and of the surnames a `groupish` word that moved reads; the
+   closure of the seeds under the previous build's tokens;
+2. guards: the closure holds at most a share of the units (else the full path is as
+   quick), the previous build's state is whole;
 3. the passes from the grouping to the entities re-run on the closure's candidates alone:
    the lookups patched with its groups' forms, only the articles whose own names or
    looked-up forms changed scanned again; a match that changes for a group outside the
@@ -139,6 +140,10 @@ class _Old:
             self.firsts: dict = state["firsts"]
             self.ids: dict = state["ids"]
             self.groupish = set(state["groupish"])
+            if not all(isinstance(x, dict) for x in (
+                    self.units, self.holders, self.keys, self.forms, self.forms_by,
+                    self.surnames_by, self.firsts, self.ids)):
+                raise TypeError("links of the wrong shape")
         except (KeyError, TypeError) as exc:
             raise Fallback(f"no links: {exc!r}") from exc
 
@@ -151,16 +156,21 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     rules run (its candidates filtered and named, not grouped). Raises Fallback."""
     old = _Old(previous_links)
     memo = corpus.memo
-    if memo.old_words is None or corpus.lower_words != memo.old_words.keys():
-        raise Fallback("the lower-case words moved")
-    if corpus.groupish != old.groupish:
-        raise Fallback("groupish words moved")
-    if memo.old_lookups is None:
-        raise Fallback("no lookups")
+    if memo.old_words is None or memo.old_lookups is None:
+        raise Fallback("no earlier lower-case words or lookups")
     present = {r.doc.id: r for r in results}
     changed = [d for d in present if d not in reused]
     removed = [d for d in old.keys if d not in present]
     seeds: set[str] = set()
+    # The words never looked for (lower-case ones, groupish ones in lower case) that moved:
+    # the units that looked them up ("W<"); groupish words that moved: the surnames that
+    # the surname pass reads them as.
+    moved_groupish = corpus.groupish ^ old.groupish
+    moved = (corpus.lower_words ^ memo.old_words.keys()) | {w.lower() for w in moved_groupish}
+    for w in moved:
+        seeds.update(old.holders.get("W<" + w, ()))
+    for w in moved_groupish:
+        seeds.update(old.holders.get("s:" + slug(w), ()))
     for d in (*changed, *removed):
         seeds.update(old.keys.get(d, ()))
         seeds.update(keys.get(d, ()))
@@ -225,9 +235,11 @@ class _Run:
         finally:
             corpus.trace = None
         never = corpus.lower_words | {w.lower() for w in corpus.groupish}
+        trace.headlines(groups)
         self.dropped = _drop_headline_phrases(groups, never)
-        self.per_key = per_key = group_forms(groups, lex, never, memo)
-        trace.grouped(groups, per_key)
+        reads: dict[str, list[str]] = {}
+        self.per_key = per_key = group_forms(groups, lex, never, memo, reads)
+        trace.grouped(groups, per_key, reads)
         changed = self._lookups(per_key)
         self.created: dict = {}
         self._matches(groups, changed, present, reused, previous_docs, removed)
