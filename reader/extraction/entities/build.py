@@ -127,12 +127,12 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
         except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
             log.info("entities: previous links not usable (%r); full passes", exc)
     if done is None:
-        done = _run(corpus, results, units)
-    extracted, kept = done
+        done = (*_run(corpus, results, units), None)
+    extracted, kept, rows = done
     state = {"docs": {d: (rec, *memo.of_doc(d)) for d, rec in own.items()},
              "memo": memo.to_state(), "links": kept}
     return EntityTable(extracted, sentences, edits, fingerprint(keys, resources_dir), rules,
-                       state)
+                       state, rows)
 
 
 def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],

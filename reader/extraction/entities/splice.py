@@ -34,6 +34,7 @@ import logging
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import starmap
 
 from reader.domain import Entity, Mention
 from reader.extraction.entities.candidates import ArticleResult, Cand
@@ -50,6 +51,7 @@ from reader.extraction.entities.matching import (
 from reader.extraction.entities.nameforms import _resolved_slug
 from reader.extraction.entities.state import full_text_of
 from reader.extraction.entities.surnames import resolve_surnames
+from reader.extraction.entities.table import row
 from reader.extraction.names import slug
 
 log = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tupl
     forms_by, surnames_by = scan.inverse()
     index = {id(c): i for r in results for i, c in enumerate(r.cands)}
     return {
-        "units": {u: tuple(sorted(t)) for u, t in trace.units.items()},
+        "units": {u: _joined(sorted(t)) for u, t in trace.units.items()},
         "holders": _holders(trace.units),
         "keys": keys,
         "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
@@ -101,7 +103,35 @@ def _holders(units: Mapping[str, Iterable[str]]) -> dict[str, tuple]:
     for u, toks in units.items():
         for t in toks:
             out[t].append(u)
-    return {t: tuple(sorted(us)) for t, us in out.items()}
+    return {t: _joined(sorted(us)) for t, us in out.items()}
+
+
+_SEP = "\0"
+
+
+def _joined(items: Sequence[str]) -> str | tuple:
+    """Strings as one (a unit's tokens, a token's units: one object to pack and read, not
+    one each), or as a tuple when one of them holds the separator."""
+    out = _SEP.join(items)
+    return out if items and out.count(_SEP) == len(items) - 1 else tuple(items)
+
+
+def _items(value: str | tuple) -> Sequence[str]:
+    return value.split(_SEP) if isinstance(value, str) else value
+
+
+class _Joined:
+    """A {key: `_joined` strings} read as {key: strings} (`closure` reads `get` only)."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw
+
+    def get(self, key: str, default=()) -> Sequence[str]:
+        value = self.raw.get(key)
+        return default if value is None else _items(value)
+
+    def __len__(self) -> int:
+        return len(self.raw)
 
 
 def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
@@ -130,8 +160,8 @@ class _Old:
 
     def __init__(self, state: Mapping):
         try:
-            self.units: dict = state["units"]
-            self.holders: dict = state["holders"]
+            self.units = _Joined(state["units"])
+            self.holders = _Joined(state["holders"])
             self.keys: dict = state["keys"]
             self.dropped: tuple = state["dropped"]
             self.forms: dict = state["forms"]
@@ -141,7 +171,7 @@ class _Old:
             self.ids: dict = state["ids"]
             self.groupish = set(state["groupish"])
             if not all(isinstance(x, dict) for x in (
-                    self.units, self.holders, self.keys, self.forms, self.forms_by,
+                    self.units.raw, self.holders.raw, self.keys, self.forms, self.forms_by,
                     self.surnames_by, self.firsts, self.ids)):
                 raise TypeError("links of the wrong shape")
         except (KeyError, TypeError) as exc:
@@ -150,10 +180,11 @@ class _Old:
 
 def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tuple],
            reused: Mapping[str, object], previous_docs: Mapping, previous_links: Mapping,
-           previous_table) -> tuple[list[Entity], dict]:
-    """(entities, links) as a full build of `corpus` gives them, from the previous build's
-    (`previous_table`: its table's unpacked entities, in order). `corpus`: the corpus
-    rules run (its candidates filtered and named, not grouped). Raises Fallback."""
+           previous_table) -> tuple[list[Entity], dict, list[tuple]]:
+    """(entities, links, the entities as the cache's rows) as a full build of `corpus`
+    gives them, from the previous build's (`previous_table`: its table's rows, in order).
+    `corpus`: the corpus rules run (its candidates filtered and named, not grouped).
+    Raises Fallback."""
     old = _Old(previous_links)
     memo = corpus.memo
     if memo.old_words is None or memo.old_lookups is None:
@@ -192,17 +223,19 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     limit = int(SHARE * len(old.units)) + 1
     reach = closure(seeds, old.units, old.holders, limit)
     base = [c.key for c in corpus.cands]
+    texts: dict[str, str] = {}  # article texts decompressed, for every run
     while True:
         if reach is None:
             raise Fallback("the closure is too large")
-        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed)
+        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, texts)
         wider = run.widen
         if not wider:
             break
         reach = closure(reach | wider, old.units, old.holders, limit)
     _carry_pure(memo)
     log.debug("entities: splice of %d units (%d seeds)", len(reach), len(seeds))
-    return run.table(previous_table), run.links(keys)
+    extracted, rows = run.table(previous_table)
+    return extracted, run.links(keys), rows
 
 
 def _carry_pure(memo) -> None:
@@ -218,8 +251,10 @@ class _Run:
     `widen`: units outside it that it turned out to couple with (the run is void then)."""
 
     def __init__(self, corpus: Corpus, old: _Old, reach: set[str], base: list[str],
-                 present: dict, reused: Mapping, previous_docs: Mapping, removed: list):
+                 present: dict, reused: Mapping, previous_docs: Mapping, removed: list,
+                 texts: dict[str, str]):
         self.corpus, self.old, self.reach, self.present = corpus, old, reach, present
+        self.texts = texts
         self.widen: set[str] = set()
         memo, lex = corpus.memo, corpus.lex
         cands = []
@@ -334,7 +369,11 @@ class _Run:
                     raise Fallback(f"no matches kept for {d}")
                 sig = prev[0]
                 was = []
-                for c, k in zip(present[d].cands, old.keys[d], strict=True):
+                units = old.keys[d]
+                if len(units) != len(present[d].cands):
+                    raise Fallback(f"the kept units of {d} do not add up")
+                for c, k in zip(present[d].cands, () if reach.isdisjoint(units) else units,
+                                strict=False):
                     if k in reach:
                         if dropped[(d, c.start, c.end)] > 0:
                             dropped[(d, c.start, c.end)] -= 1
@@ -352,7 +391,7 @@ class _Run:
                 own = tuple(sorted(mine.get(d, ())))
                 prev = previous_docs.get(d)
                 prev = prev[2] if prev is not None and isinstance(prev[2], tuple) else None
-            found = memo.matches_of(d, own, changed, lambda doc=doc: full_text_of(doc))
+            found = memo.matches_of(d, own, changed, lambda doc=doc: self._text(doc))
             if found is None:
                 text, spans = doc.unpacked()
                 found = _scan(text, spans, own, self.lookups, doc.off)
@@ -364,38 +403,46 @@ class _Run:
             if prev is not None and isinstance(prev[2], tuple):
                 self._differ(prev[2][1], ())
 
+    def _text(self, doc) -> str:
+        text = self.texts.get(doc.id)
+        if text is None:
+            text = self.texts[doc.id] = full_text_of(doc)
+        return text
+
     def _differ(self, was: tuple, now: tuple) -> None:
         for _s, _e, form, key, _label in set(was) ^ set(now):
             target = key or slug(form)
             if target not in self.reach:
                 self.widen.add(target)
 
-    def table(self, previous: Sequence) -> list[Entity]:
+    def table(self, previous: Sequence) -> tuple[list[Entity], list[tuple]]:
         """The previous table's entities outside the closure and the closure's, in a full
-        build's order."""
+        build's order, as objects and as the cache's rows (table.row)."""
         old, reach = self.old, self.reach
         order = {doc.id: i for i, doc in enumerate(self.corpus.docs)}
         gone = {id_ for id_, (_, units) in old.ids.items() if any(u in reach for u in units)}
         new_ids = self._new_ids()
         rows = []
-        for i, row in enumerate(previous):
-            if row[0] not in gone:
-                place = old.ids[row[0]][0]
-                rows.append(((place[0], order[place[1]], place[2]), 0, i, row))
+        for i, kept in enumerate(previous):
+            if kept[0] not in gone:
+                place = old.ids[kept[0]][0]
+                rows.append(((place[0], order[place[1]], place[2]), 0, i, kept))
         for i, e in enumerate(self.entities):
             place = new_ids[e.id][0]
             rows.append(((place[0], order[place[1]], place[2]), 1, i, e))
         rows.sort(key=lambda r: r[0])
-        out = []
-        for _, new, _, row in rows:
+        out, packed = [], []
+        for _, new, _, x in rows:
             if new:
-                out.append(row)
+                out.append(x)
+                packed.append(row(x))
             else:
-                id_, name, type_, aliases, mentions = row
+                id_, name, type_, aliases, mentions = x
                 out.append(Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                                  mentions=tuple(Mention(*m) for m in mentions)))
+                                  mentions=tuple(starmap(Mention, mentions))))
+                packed.append(x)
         self.gone = gone
-        return out
+        return out, packed
 
     def _new_ids(self) -> dict:
         if not hasattr(self, "ids"):
@@ -413,18 +460,18 @@ class _Run:
 
     def links(self, keys: dict) -> dict:
         old, reach = self.old, self.reach
-        units = {u: t for u, t in old.units.items() if u not in reach}
-        units.update((u, tuple(sorted(t))) for u, t in self.trace.units.items())
-        holders = dict(old.holders)
+        units = {u: t for u, t in old.units.raw.items() if u not in reach}
+        units.update((u, _joined(sorted(t))) for u, t in self.trace.units.items())
+        holders = dict(old.holders.raw)
         touched = {t for u in reach for t in old.units.get(u, ())}
         fresh: dict[str, list] = defaultdict(list)
         for u, toks in self.trace.units.items():
             for t in toks:
                 fresh[t].append(u)
         for t in touched | fresh.keys():
-            us = [u for u in holders.get(t, ()) if u not in reach] + fresh.get(t, [])
+            us = [u for u in old.holders.get(t) if u not in reach] + fresh.get(t, [])
             if us:
-                holders[t] = tuple(sorted(us))
+                holders[t] = _joined(sorted(us))
             else:
                 holders.pop(t, None)
         forms = {k: v for k, v in old.forms.items() if k not in reach}
