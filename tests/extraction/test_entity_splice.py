@@ -190,3 +190,34 @@ def test_an_unchanged_sentence_added_splices(resources_dir, paths):
     assert paths[-1] == "entities: spliced"
     assert loaded == [docs[2][0]]
     assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+
+
+@pytest.mark.parametrize("before, after", [
+    # "Alan" gains a title class (Mr): "Mrs Smith" elsewhere now fits "Lucy Smith" only
+    ("Alan Jones met.", "Mr Alan Jones met."),
+    # "Blues" stops being a group word: "Mr Blues" may now be "Alan Blues"
+    ("The Blues won.", "They won."),
+])
+def test_corpus_wide_reads_of_the_surname_pass_splice_as_a_full_build(
+        before, after, resources_dir, paths):
+    ents = [("Alan Jones", "PERSON"), ("Blues", "NORP")]
+    docs = [_WORDS,
+            ("a", "Lucy Smith spoke. Alan Smith spoke. Alan Blues spoke.",
+             [("Lucy Smith", "PERSON"), ("Alan Smith", "PERSON"), ("Alan Blues", "PERSON")]),
+            ("b", "Mrs Smith agreed. Mr Blues agreed.", [("Smith", "PERSON"),
+                                                         ("Blues", "PERSON")]),
+            ("c", "The Blues won.", [("Blues", "NORP")]),
+            ("d", before, ents)]
+    arts, analyses = corpus(*docs)
+    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    tables = []
+    for text in (after, before):
+        docs[-1] = ("d", text, ents)
+        arts, analyses = corpus(*docs)
+        again, _ = _incremental(arts, analyses, previous, resources_dir)
+        full = build_entities(arts, analyses, resources_dir)
+        assert _cache(again) == _cache(full)
+        tables.append({e.id: e.count for e in again.entities})
+        previous = json.loads(json.dumps(again.to_cache()))
+    assert tables[0] != tables[1]  # the change reaches other articles' entities
+    assert paths[-2:] == ["entities: spliced"] * 2

@@ -156,7 +156,9 @@ class Trace:
         self._emit(groups.values(), tokens)
 
     def matched(self, groups: dict[str, Group]) -> None:
-        """Before surnames: surname keys, full names' surnames, match forms."""
+        """Before surnames: surname keys, full names' surnames, match forms; "F<": a full
+        name's first name, whose title classes among all full names it may read (no
+        group emits "F>": the token says which units a change of them reaches)."""
         lw = self.lex.words
         self.matches = [(k, [c for c in g.cands if c.source == "match"])
                         for k, g in groups.items()]
@@ -168,6 +170,7 @@ class Trace:
                 name = display(g, lw)
                 if len(name.split()) > 1:
                     out.append("s:" + self._slug(self._surname(name)))
+                    out.append("F<" + name.split()[0])
             return out
 
         self._emit(groups.values(), tokens)

@@ -224,14 +224,20 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     reach = closure(seeds, old.units, old.holders, limit)
     base = [c.key for c in corpus.cands]
     texts: dict[str, str] = {}  # article texts decompressed, for every run
-    while True:
+    guess = None
+    for _ in range(64):
         if reach is None:
             raise Fallback("the closure is too large")
-        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, texts)
+        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, texts,
+                   guess)
         wider = run.widen
-        if not wider:
+        if run.again:
+            guess = run.guess
+        elif not wider:
             break
         reach = closure(reach | wider, old.units, old.holders, limit)
+    else:
+        raise Fallback("the runs do not settle")
     _carry_pure(memo)
     log.debug("entities: splice of %d units (%d seeds)", len(reach), len(seeds))
     extracted, rows = run.table(previous_table)
@@ -252,9 +258,10 @@ class _Run:
 
     def __init__(self, corpus: Corpus, old: _Old, reach: set[str], base: list[str],
                  present: dict, reused: Mapping, previous_docs: Mapping, removed: list,
-                 texts: dict[str, str]):
+                 texts: dict[str, str], guess: dict | None):
         self.corpus, self.old, self.reach, self.present = corpus, old, reach, present
         self.texts = texts
+        self.again = False  # void: run again with `self.guess` for the first names
         self.widen: set[str] = set()
         memo, lex = corpus.memo, corpus.lex
         cands = []
@@ -281,12 +288,21 @@ class _Run:
         if self.widen:
             return
         trace.matched(groups)
+        # The first names' title classes (surnames._classes) as the closure's own full
+        # names and the others' (the previous build's) give them: a guess (the previous
+        # build's, or the last run's answer), checked; when it misses, the run starts over
+        # with the answer, the units that read a first name whose classes moved added.
         firsts = {k: v for k, v in old.firsts.items() if k not in reach}
-        before = _classes_by_first(old.firsts.values())
-        self.firsts = resolve_surnames(corpus, groups, _counters(before))
+        used = guess if guess is not None else _classes_by_first(old.firsts.values())
+        self.firsts = resolve_surnames(corpus, groups, _counters(used))
         firsts.update(self.firsts)
-        if _classes_by_first(firsts.values()) != before:
-            raise Fallback("a first name's title classes moved")
+        self.guess = _classes_by_first(firsts.values())
+        if self.guess != used:
+            for f in self.guess.keys() | used.keys():
+                if self.guess.get(f) != used.get(f):
+                    self.widen.update(v for v in old.holders.get("F<" + f) if v not in reach)
+            self.again = True
+            return
         self.all_firsts = firsts
         trace.surnamed(groups)
         for toks in trace.units.values():
