@@ -144,6 +144,18 @@ def test_lower_case_words_that_move_splice_as_a_full_build(extra, resources_dir,
         previous = json.loads(json.dumps(again.to_cache()))
 
 
+def test_articles_in_another_order_take_the_full_path(resources_dir, paths):
+    docs = _base()
+    arts, analyses = corpus(*docs)
+    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    docs = [docs[0], *reversed(docs[1:])]
+    arts, analyses = corpus(*docs)
+    again, loaded = _incremental(arts, analyses, previous, resources_dir)
+    assert loaded == []
+    assert paths[-1] == "entities: full passes (the articles' order moved)"
+    assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+
+
 def test_a_closure_too_large_takes_the_full_path(resources_dir, paths, monkeypatch):
     from reader.extraction.entities import splice
 

@@ -12,8 +12,9 @@ title classes, and each entity's units and place. The next build runs the corpus
    the acronyms those articles define, of the groups that looked up a lower-case word
    whose presence moved and of the surnames a `groupish` word that moved reads; the
    closure of the seeds under the previous build's tokens;
-2. guards: the closure holds at most a share of the units (else the full path is as
-   quick), the previous build's state is whole;
+2. guards: the articles kept are in the previous build's order, the closure holds at
+   most a share of the units (else the full path is as quick), the previous build's
+   state is whole;
 3. the passes from the grouping to the entities re-run on the closure's candidates alone:
    the lookups patched with its groups' forms, only the articles whose own names or
    looked-up forms changed scanned again; a match that changes for a group outside the
@@ -190,6 +191,8 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     if memo.old_words is None or memo.old_lookups is None:
         raise Fallback("no earlier lower-case words or lookups")
     present = {r.doc.id: r for r in results}
+    if [d for d in present if d in old.keys] != [d for d in old.keys if d in present]:
+        raise Fallback("the articles' order moved")  # every order-dependent choice may move
     changed = [d for d in present if d not in reused]
     removed = [d for d in old.keys if d not in present]
     seeds: set[str] = set()
