@@ -50,7 +50,7 @@ from reader.extraction.entities.matching import (
     group_forms,
 )
 from reader.extraction.entities.nameforms import _resolved_slug
-from reader.extraction.entities.state import full_text_of
+from reader.extraction.entities.state import full_text_of, holds
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import row
 from reader.extraction.names import slug
@@ -226,12 +226,12 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     limit = int(SHARE * len(old.units)) + 1
     reach = closure(seeds, old.units, old.holders, limit)
     base = [c.key for c in corpus.cands]
-    texts: dict[str, str] = {}  # article texts decompressed, for every run
+    shared = _Shared(corpus.docs, memo.old_matches)
     guess = None
     for _ in range(64):
         if reach is None:
             raise Fallback("the closure is too large")
-        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, texts,
+        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, shared,
                    guess)
         wider = run.widen
         if run.again:
@@ -255,15 +255,44 @@ def _carry_pure(memo) -> None:
             memo.pure[name] = {**old, **memo.pure.get(name, {})}
 
 
+class _Shared:
+    """What every run of one splice reads alike: article texts, which articles hold a form,
+    which articles' previous matches went to a group (by its key)."""
+
+    def __init__(self, docs, old_matches: Mapping[str, tuple]):
+        self.docs = docs
+        self.texts: dict[str, str] = {}
+        self.forms: dict[str, set[str]] = {}
+        self.targets: dict[str, set[str]] = defaultdict(set)
+        for d, (_, found) in old_matches.items():
+            for _s, _e, form, key, _label in found:
+                self.targets[key or slug(form)].add(d)
+
+    def text(self, doc) -> str:
+        text = self.texts.get(doc.id)
+        if text is None:
+            text = self.texts[doc.id] = full_text_of(doc)
+        return text
+
+    def holding(self, forms: Iterable[str]) -> set[str]:
+        """The articles whose text holds one of `forms` where a match could be."""
+        out: set[str] = set()
+        for f in forms:
+            if f not in self.forms:
+                self.forms[f] = {doc.id for doc in self.docs if holds(self.text(doc), f)}
+            out |= self.forms[f]
+        return out
+
+
 class _Run:
     """The passes from the grouping to the entities on the closure `reach` alone;
     `widen`: units outside it that it turned out to couple with (the run is void then)."""
 
     def __init__(self, corpus: Corpus, old: _Old, reach: set[str], base: list[str],
                  present: dict, reused: Mapping, previous_docs: Mapping, removed: list,
-                 texts: dict[str, str], guess: dict | None):
+                 shared: _Shared, guess: dict | None):
         self.corpus, self.old, self.reach, self.present = corpus, old, reach, present
-        self.texts = texts
+        self.shared = shared
         self.again = False  # void: run again with `self.guess` for the first names
         self.widen: set[str] = set()
         memo, lex = corpus.memo, corpus.lex
@@ -373,12 +402,20 @@ class _Run:
 
     def _matches(self, groups, changed, present, reused, previous_docs, removed) -> None:
         """Every article's matches (memoised or scanned again) with the closure's added to
-        its groups; a match that differs for a group outside the closure widens it."""
-        old, reach, memo = self.old, self.reach, self.corpus.memo
+        its groups; a match that differs for a group outside the closure widens it. The
+        articles that hold none of the closure's candidates, no form whose entry changed
+        and no match of the closure's groups keep their matches as they were, unvisited."""
+        old, reach, memo, shared = self.old, self.reach, self.corpus.memo, self.shared
         mine: dict[str, list] = defaultdict(list)  # article -> the closure's own spans now
         for g in groups.values():
             for c in g.cands:
                 mine[c.doc.id].append((c.start, c.end))
+        visit = set(mine) | shared.holding(changed)
+        for d, units in old.keys.items():
+            if d in reused and not reach.isdisjoint(units):
+                visit.add(d)
+        for t in reach:
+            visit.update(shared.targets.get(t, ()))
         dropped = Counter((d, s, e) for d, s, e, u in old.dropped if u in reach)
         for doc in self.corpus.docs:
             d = doc.id
@@ -386,31 +423,15 @@ class _Run:
                 prev = memo.old_matches.get(d)
                 if prev is None:
                     raise Fallback(f"no matches kept for {d}")
-                sig = prev[0]
-                was = []
-                units = old.keys[d]
-                if len(units) != len(present[d].cands):
-                    raise Fallback(f"the kept units of {d} do not add up")
-                for c, k in zip(present[d].cands, () if reach.isdisjoint(units) else units,
-                                strict=False):
-                    if k in reach:
-                        if dropped[(d, c.start, c.end)] > 0:
-                            dropped[(d, c.start, c.end)] -= 1
-                        else:
-                            was.append((c.start, c.end))
-                if was or d in mine:
-                    count = Counter(sig)
-                    count.subtract(was)
-                    if any(n < 0 for n in count.values()):
-                        raise Fallback(f"the kept spans of {d} do not add up")
-                    count.update(mine.get(d, ()))
-                    sig = tuple(sorted(count.elements()))
-                own = sig
+                if d not in visit:
+                    memo.matches[d] = prev
+                    continue
+                own = self._own(d, prev[0], present[d].cands, mine.get(d, ()), dropped)
             else:
                 own = tuple(sorted(mine.get(d, ())))
                 prev = previous_docs.get(d)
                 prev = prev[2] if prev is not None and isinstance(prev[2], tuple) else None
-            found = memo.matches_of(d, own, changed, lambda doc=doc: self._text(doc))
+            found = memo.matches_of(d, own, changed, lambda doc=doc: shared.text(doc))
             if found is None:
                 text, spans = doc.unpacked()
                 found = _scan(text, spans, own, self.lookups, doc.off)
@@ -422,11 +443,30 @@ class _Run:
             if prev is not None and isinstance(prev[2], tuple):
                 self._differ(prev[2][1], ())
 
-    def _text(self, doc) -> str:
-        text = self.texts.get(doc.id)
-        if text is None:
-            text = self.texts[doc.id] = full_text_of(doc)
-        return text
+    def _own(self, d: str, sig: tuple, cands: list, mine, dropped: Counter) -> tuple:
+        """The spans an unchanged article's groups hold before the scan: the previous
+        build's (`sig`), less its candidates of the closure's units then (those the
+        headline pass dropped aside), plus the closure's now (`mine`)."""
+        units = self.old.keys[d]
+        if len(units) != len(cands):
+            raise Fallback(f"the kept units of {d} do not add up")
+        was = []
+        reach = self.reach
+        if not reach.isdisjoint(units):
+            for c, k in zip(cands, units, strict=True):
+                if k in reach:
+                    if dropped[(d, c.start, c.end)] > 0:
+                        dropped[(d, c.start, c.end)] -= 1
+                    else:
+                        was.append((c.start, c.end))
+        if not was and not mine:
+            return sig
+        count = Counter(sig)
+        count.subtract(was)
+        if any(n < 0 for n in count.values()):
+            raise Fallback(f"the kept spans of {d} do not add up")
+        count.update(mine)
+        return tuple(sorted(count.elements()))
 
     def _differ(self, was: tuple, now: tuple) -> None:
         for _s, _e, form, key, _label in set(was) ^ set(now):

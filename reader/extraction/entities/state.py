@@ -261,7 +261,7 @@ class Memo:
         if changed:
             if callable(text):
                 text = text()
-            if text is None or any(f in text for f in changed):
+            if text is None or any(holds(text, f) for f in changed):
                 return None  # a form whose entry changed may occur here: scan again
         return old[1]
 
@@ -294,6 +294,18 @@ class Memo:
 
     def of_doc(self, doc_id: str) -> tuple:
         return self.hits.get(doc_id), self.matches.get(doc_id)
+
+
+def holds(text: str, form: str) -> bool:
+    """Whether `form` is written in `text` where the scan (matching._take) could take it:
+    not followed by a letter or digit ("Gove" in "Government" is not)."""
+    n, end = len(form), len(text)
+    i = text.find(form)
+    while i >= 0:
+        if i + n >= end or not text[i + n].isalnum():
+            return True
+        i = text.find(form, i + 1)
+    return False
 
 
 def full_text_of(doc: Doc) -> str:
