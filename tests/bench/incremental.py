@@ -309,7 +309,7 @@ def _channels(data: Path, samples: int, seed: int) -> None:
     run = build._run
 
     def traced(corpus, results, keys, trace=None):
-        trace = Trace(corpus.lex, corpus.acronym_defs)
+        trace = Trace(corpus.lex, corpus.acronym_defs, corpus.memo)
         out = run(corpus, results, keys, trace)
         seen.append((corpus, trace, out[0]))
         return out

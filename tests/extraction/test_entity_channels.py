@@ -41,7 +41,7 @@ def traced(resources_dir, monkeypatch):
     run = build._run
 
     def traced_run(corpus_, results, keys, trace=None):
-        trace = Trace(corpus_.lex, corpus_.acronym_defs)
+        trace = Trace(corpus_.lex, corpus_.acronym_defs, corpus_.memo)
         out = run(corpus_, results, keys, trace)
         seen.append((corpus_, trace, out[0]))
         return out

@@ -143,7 +143,7 @@ def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],
         if c.unit:
             c.key = c.unit
     first_cands = first_of_units(corpus.cands)
-    corpus.trace = trace = trace or Trace(corpus.lex, corpus.acronym_defs)
+    corpus.trace = trace = trace or Trace(corpus.lex, corpus.acronym_defs, corpus.memo)
     groups = corpus.merged(corpus.cands)
     never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
     scan = find_more(groups, corpus.docs, corpus.lex, never, corpus.memo, trace)

@@ -29,9 +29,10 @@ from reader.extraction.names import DATE, MONEY, ORGANISATION, PERSON, Lexicon, 
 class Trace:
     """Tokens per unit, collected pass by pass (`passed`)."""
 
-    def __init__(self, lex: Lexicon, acronym_defs: dict[str, set[str]]):
+    def __init__(self, lex: Lexicon, acronym_defs: dict[str, set[str]],
+                 memo: Memo | None = None):
         self.lex = lex
-        memo = Memo()  # its own answers: the build's memo (its state) is left as it was
+        memo = memo if memo is not None else Memo()  # the build's: the same functions
         self.units: dict[str, set[str]] = defaultdict(set)
         lw = lex.words
         self._spelled = memo.cached("spelled", lambda name: _spelled(name, lw))
@@ -52,6 +53,7 @@ class Trace:
         # entity id's units
         self.matches: list[tuple[str, list]] = []
         self.ids: dict[str, set[str]] = defaultdict(set)
+        self.id_of: dict[str, str] = {}  # group key -> its entity id
 
     def _emit(self, groups: Iterable[Group], tokens: Callable[[Group], list[str]]) -> None:
         units = self.units
@@ -59,13 +61,14 @@ class Trace:
             if not g.cands:
                 continue
             toks = tokens(g)
-            first = g.cands[0].unit
-            if any(c.unit != first for c in g.cands):
+            cands = g.cands
+            several = {c.unit for c in cands} if len(cands) > 1 else ()
+            if len(several) > 1:
                 toks.append("m:" + g.key)
-                for u in {c.unit for c in g.cands}:
+                for u in several:
                     units[u].update(toks)
             elif toks:
-                units[first].update(toks)
+                units[cands[0].unit].update(toks)
 
     def voted(self, groups: dict[str, Group]) -> None:
         """After `_group` (before any merge): the acronym merge's reads."""
@@ -180,8 +183,8 @@ class Trace:
         lw = self.lex.words
 
         def tokens(g: Group) -> list[str]:
-            id_ = f"{g.type.lower()}:{self._slug(canonical(g, lw))}"
-            self.ids[id_].update(c.unit for c in g.cands)
+            id_ = self.id_of[g.key] = f"{g.type.lower()}:{self._slug(canonical(g, lw))}"
+            self.ids[id_].update({c.unit for c in g.cands})
             return ["i:" + id_]
 
         self._emit(groups.values(), tokens)

@@ -35,12 +35,12 @@ import logging
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import starmap
+from itertools import chain, starmap
 
 from reader.domain import Entity, Mention
 from reader.extraction.entities.candidates import ArticleResult, Cand
 from reader.extraction.entities.channels import Trace, _partners, closure
-from reader.extraction.entities.grouping import Corpus, Group, canonical, entities
+from reader.extraction.entities.grouping import Corpus, Group, entities
 from reader.extraction.entities.matching import (
     _drop_headline_phrases,
     _longest,
@@ -79,7 +79,7 @@ def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tupl
     forms_by, surnames_by = scan.inverse()
     index = {id(c): i for r in results for i, c in enumerate(r.cands)}
     return {
-        "units": {u: _joined(sorted(t)) for u, t in trace.units.items()},
+        "units": _joined_all({u: sorted(t) for u, t in trace.units.items()}),
         "holders": _holders(trace.units),
         "keys": keys,
         "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
@@ -104,7 +104,9 @@ def _holders(units: Mapping[str, Iterable[str]]) -> dict[str, tuple]:
     for u, toks in units.items():
         for t in toks:
             out[t].append(u)
-    return {t: _joined(sorted(us)) for t, us in out.items()}
+    for us in out.values():
+        us.sort()
+    return _joined_all(out)
 
 
 _SEP = "\0"
@@ -115,6 +117,15 @@ def _joined(items: Sequence[str]) -> str | tuple:
     one each), or as a tuple when one of them holds the separator."""
     out = _SEP.join(items)
     return out if items and out.count(_SEP) == len(items) - 1 else tuple(items)
+
+
+def _joined_all(lists: dict[str, list[str]]) -> dict[str, str | tuple]:
+    """{key: `_joined`(strings)}: every list joined when no string holds the separator
+    (checked once for all: a unit or token never does in practice)."""
+    if _SEP in "".join(lists) or _SEP in "".join(chain.from_iterable(lists.values())):
+        return {k: tuple(v) for k, v in lists.items()}
+    join = _SEP.join
+    return {k: join(v) if v else () for k, v in lists.items()}
 
 
 def _items(value: str | tuple) -> Sequence[str]:
@@ -140,12 +151,12 @@ def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
     """{entity id: (its place, its units sorted)}: the place of its first group in the
     groups' order, (0, article id, index of the candidate) for a group `_group` made (its
     unit's first candidate), (1, article id, index of the match) for one a match made."""
-    lw, slug_of = corpus.lex.words, corpus.memo.cached("slug", slug)
     out = {}
+    id_of = trace.id_of
     for key, g in groups.items():
         if not g.cands:
             continue
-        id_ = f"{g.type.lower()}:{slug_of(canonical(g, lw))}"
+        id_ = id_of[key]
         if id_ in out:
             continue
         place = created.get(key)
@@ -302,7 +313,7 @@ class _Run:
                 c.key = k
                 cands.append(c)
         self.first_cands = first_of_units(cands)
-        self.trace = trace = Trace(lex, corpus.acronym_defs)
+        self.trace = trace = Trace(lex, corpus.acronym_defs, memo)
         corpus.trace = trace
         try:
             groups = corpus.merged(cands)
