@@ -13,8 +13,9 @@ from reader.domain import Article, ArticleInfo, Entity
 from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.channels import Trace
 from reader.extraction.entities.grouping import Corpus, entities
+from reader.extraction.entities.links import Fallback, first_of_units, links, unit_keys
 from reader.extraction.entities.matching import find_more
-from reader.extraction.entities.splice import Fallback, first_of_units, links, splice, unit_keys
+from reader.extraction.entities.splice import splice
 from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record, unpack
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
@@ -56,8 +57,10 @@ def build_entities(articles: Iterable[Article | ArticleInfo], analyses: Mapping[
             article whose text is unchanged, under the same rules and resources, takes its
             own results from there instead of being read and analysed again, and the
             corpus-wide scans re-scan only the articles whose answers could differ
-            (state.Memo). The corpus-wide passes always run, so the table equals a build
-            from scratch.
+            (state.Memo). The corpus rules always run over every candidate; the passes
+            after them re-run on the groups the changes reach and the previous table
+            keeps the rest (splice.py), else on every group: the table equals a build from
+            scratch either way.
         load: article id -> Article; with it, `articles` may be catalogue entries
             (ArticleInfo: `.id` and `.text_hash` are read) and only the articles whose
             results are not reusable are loaded.

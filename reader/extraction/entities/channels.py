@@ -9,8 +9,9 @@ the acronyms its initials spell, its head noun, its spelling form, the forms it 
 by, its surname, its entity id), and a group holding several units emits a membership token.
 Two units that never share a token, directly or through other units, never read each other:
 re-running a set closed under shared tokens gives those units exactly what a full build
-gives them. Corpus-wide inputs (the lower-case word set, common phrases, `groupish`, the
-first names' title classes, the scans) are checked apart by splice.py.
+gives them. Reads of corpus-wide inputs are tokens that couple nothing ("W<" a word looked
+up among the lower-case ones, "F<" a full name's first name): they say which units a move
+of that input reaches. The scans' matches are checked apart by splice.py.
 """
 
 from __future__ import annotations
