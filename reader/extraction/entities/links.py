@@ -102,9 +102,10 @@ class _Joined:
 
 def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
          first_cands: dict[str, Cand], index) -> dict[str, tuple]:
-    """{entity id: (its place, its units sorted)}: the place of its first group in the
-    groups' order, (0, article id, index of the candidate) for a group `_group` made (its
-    unit's first candidate), (1, article id, index of the match) for one a match made."""
+    """{entity id: its place}: the place of its first group in the groups' order, (0,
+    article id, index of the candidate) for a group `_group` made (its unit's first
+    candidate), (1, article id, index of the match) for one a match made. (Its units are
+    those holding its "i:" token.)"""
     out = {}
     id_of = trace.id_of
     for key, g in groups.items():
@@ -117,7 +118,7 @@ def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
         if place is None:
             c = first_cands[key]
             place = (0, c.doc.id, index(c) if callable(index) else index[id(c)])
-        out[id_] = (place, tuple(sorted(trace.ids[id_])))
+        out[id_] = place
     return out
 
 

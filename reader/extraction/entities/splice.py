@@ -358,15 +358,16 @@ class _Run:
         build's order, as objects and as the cache's rows (table.row)."""
         old, reach = self.old, self.reach
         order = {doc.id: i for i, doc in enumerate(self.corpus.docs)}
-        gone = {id_ for id_, (_, units) in old.ids.items() if any(u in reach for u in units)}
+        # an entity's units hold its "i:" token (channels.Trace.surnamed)
+        gone = {t[2:] for u in reach for t in old.units.get(u, ()) if t.startswith("i:")}
         new_ids = self._new_ids()
         rows = []
         for i, kept in enumerate(previous):
             if kept[0] not in gone:
-                place = old.ids[kept[0]][0]
+                place = old.ids[kept[0]]
                 rows.append(((place[0], order[place[1]], place[2]), 0, i, kept))
         for i, e in enumerate(self.entities):
-            place = new_ids[e.id][0]
+            place = new_ids[e.id]
             rows.append(((place[0], order[place[1]], place[2]), 1, i, e))
         rows.sort(key=lambda r: r[0])
         out, packed = [], []
