@@ -6,7 +6,10 @@ DATA_DIR is an indexed library (`reader import ... --data-dir DATA_DIR`, NLP inc
 copied to a temporary folder first and never written. (1) changes one article in memory (a
 sentence appended, analysed with spaCy outside the timings), times the incremental build from
 reading the previous entities cache to the finished table, and checks it equal to a full
-build of the changed corpus. (2) appends the sentence to the article's file and times
+build of the changed corpus (the table and everything the next build reads; the memoised
+answers of pure functions aside: a splice keeps the previous build's along). The path each
+incremental build took (splice.py: "spliced" with its closure, or the full passes and why)
+is printed with it. (2) appends the sentence to the article's file and times
 `update()` in a fresh Library, against the same `update()` with the table caches deleted.
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
