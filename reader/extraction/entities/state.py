@@ -41,11 +41,6 @@ def gc_paused():
         yield
     finally:
         if enabled:
-            # The objects made meanwhile moved to the oldest generation (freeze, then
-            # unfreeze), not left young: the first allocation after `enable` would
-            # otherwise walk every one of them (a tenth of a second after a build).
-            gc.freeze()
-            gc.unfreeze()
             gc.enable()
 
 
