@@ -141,7 +141,7 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
 def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],
          trace: Trace | None = None) -> tuple[list[Entity], dict]:
     """Steps 3-4 on every group (the corpus rules run): grouping and merging, mentions found
-    again, entities; and what the next build's splice reads of them (splice.links)."""
+    again, entities; and what the next build's splice reads of them (links.links)."""
     for c in corpus.cands:  # keys as the corpus rules named them (a splice tried moves them)
         if c.unit:
             c.key = c.unit
