@@ -6,7 +6,10 @@ DATA_DIR is an indexed library (`reader import ... --data-dir DATA_DIR`, NLP inc
 copied to a temporary folder first and never written. (1) changes one article in memory (a
 sentence appended, analysed with spaCy outside the timings), times the incremental build from
 reading the previous entities cache to the finished table, and checks it equal to a full
-build of the changed corpus. (2) appends the sentence to the article's file and times
+build of the changed corpus (the table and everything the next build reads; the memoised
+answers of pure functions aside: a splice keeps the previous build's along). The path each
+incremental build took (splice.py: "spliced" with its closure, or the full passes and why)
+is printed with it. (2) appends the sentence to the article's file and times
 `update()` in a fresh Library, against the same `update()` with the table caches deleted.
 Wall and CPU (this process) seconds: CPU is steadier when other jobs share the machine.
 (3) chains `--random N` random changes (a paragraph of another article appended, the last
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import shutil
@@ -117,7 +121,9 @@ def _tables(data: Path, repeat: int) -> None:
         previous = json.loads(cache_file.read_text(encoding="utf-8"))
         return ent.build_entities(changed, lazy, res, (), previous=previous, load=load)
 
+    paths = _Paths()
     inc_w, inc_c, inc = _best(incremental, repeat)
+    print(f"path: {paths.take()}")
     print(f"entity table, one article changed ({victim.id}), from the previous cache: "
           f"{inc_w:.3f} s wall = {100 * inc_w / full_w:.1f} %, {inc_c:.3f} s CPU = "
           f"{100 * inc_c / full_c:.1f} % of the full build")
@@ -181,11 +187,37 @@ def _reindex(data: Path, repeat: int) -> None:
 
 
 def _unpacked(table) -> dict:
-    """A table's cache with its packed parts unpacked (equal values may pack differently)."""
+    """A table's cache with its packed parts unpacked (equal values may pack differently),
+    the memoised answers of pure functions left out (a splice keeps the previous build's
+    along with its own: a full build keeps its own only)."""
     from reader.extraction.entities.state import unpack
 
     data = json.loads(json.dumps(table.to_cache()))
-    return {**data, "table": unpack(data["table"]), "state": unpack(data["state"])}
+    state = unpack(data["state"])
+    state["memo"].pop("pure", None)
+    return {**data, "table": unpack(data["table"]), "state": state}
+
+
+class _Paths(logging.Handler):
+    """The path each entity build took (splice or full passes, and why)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.seen: list[str] = []
+        for name in ("reader.extraction.entities.build", "reader.extraction.entities.splice"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG)
+            logger.addHandler(self)
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if msg.startswith(("entities: spliced", "entities: full passes", "entities: splice",
+                           "entities: previous links")):
+            self.seen.append(msg)
+
+    def take(self) -> str:
+        out, self.seen = "; ".join(self.seen), []
+        return out
 
 
 KINDS = ("append", "append", "cut", "remove", "restore", "surname", "acronym", "common",
@@ -214,6 +246,7 @@ def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
         return ent.build_entities(current, lazy, res, (), previous=previous, load=load)
 
     rng = random.Random(seed)
+    paths = _Paths()
     present = list(order)
     removed: list[str] = []
     previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
@@ -242,10 +275,14 @@ def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
             entries[doc] = replace(entries[doc], text_hash=texts[doc].text_hash)
             nlp.analyse([texts[doc]], cache, n_process=1)
         current = [entries[d] for d in present]
+        paths.take()
+        c = time.process_time()
         inc = build(current, previous)
+        spent = time.process_time() - c
+        path = paths.take()
         same = _unpacked(inc) == _unpacked(build(current))
         print(f"random change {step}/{steps} ({kind} {doc}): incremental == full build: "
-              f"{same}")
+              f"{same} ({spent:.3f} s CPU; {path})")
         if not same:
             raise SystemExit(1)
         previous = json.loads(json.dumps(inc.to_cache()))
@@ -274,10 +311,10 @@ def _channels(data: Path, samples: int, seed: int) -> None:
     seen = []
     run = build._run
 
-    def traced(corpus, trace=None):
-        trace = Trace(corpus.lex, corpus.acronym_defs)
-        out = run(corpus, trace)
-        seen.append((corpus, trace, out))
+    def traced(corpus, results, keys, trace=None):
+        trace = Trace(corpus.lex, corpus.acronym_defs, corpus.memo)
+        out = run(corpus, results, keys, trace)
+        seen.append((corpus, trace, out[0]))
         return out
 
     build._run = traced

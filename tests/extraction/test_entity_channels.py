@@ -40,10 +40,10 @@ def traced(resources_dir, monkeypatch):
     seen = []
     run = build._run
 
-    def traced_run(corpus_, trace=None):
-        trace = Trace(corpus_.lex, corpus_.acronym_defs)
-        out = run(corpus_, trace)
-        seen.append((corpus_, trace, out))
+    def traced_run(corpus_, results, keys, trace=None):
+        trace = Trace(corpus_.lex, corpus_.acronym_defs, corpus_.memo)
+        out = run(corpus_, results, keys, trace)
+        seen.append((corpus_, trace, out[0]))
         return out
 
     monkeypatch.setattr(build, "_run", traced_run)

@@ -19,10 +19,12 @@ Pipeline (`build_entities`, build.py):
  4. user edits (reader.extraction.overlay) on top: the table (table.py) keeps the extracted
     entities, so a new edit list applies without re-running anything.
 The table's cache also keeps what the next build reuses (state.py): every article's own
-results, and a memo of the corpus-wide scans (common phrases, names found again), so after a
-change only the articles whose answers could differ are scanned again. channels.py traces
-what couples groups across the passes (for a per-group splice; tests.bench.incremental
-part 4 checks that a closed set of groups re-runs as in the full build).
+results, a memo of the corpus-wide scans (common phrases, names found again), and what
+couples the groups across the passes (channels.py traces it in every build). After a change
+the corpus rules run over every candidate, then the later passes re-run only on the groups
+the change reaches and their entities replace those of the previous table (splice.py); a
+change whose reach cannot be bounded takes the full passes. Either way the table equals a
+build from scratch (tests.bench.incremental part 3 checks it over chained random changes).
 Every mention's offsets index `Article.body` (body[start:end] == text), or, for a mention
 in the headline (`Mention.field` "title"), `Article.title`. The word lists the
 rules read are resources/entity_lexicon.toml (reader.extraction.lexicon).

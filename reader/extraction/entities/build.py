@@ -13,8 +13,10 @@ from reader.domain import Article, ArticleInfo, Entity
 from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.channels import Trace
 from reader.extraction.entities.grouping import Corpus, entities
-from reader.extraction.entities.matching import find_more, forms_of
-from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record
+from reader.extraction.entities.links import Fallback, first_of_units, links, unit_keys
+from reader.extraction.entities.matching import find_more
+from reader.extraction.entities.splice import splice
+from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record, unpack
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import CACHE_FORMAT, EntityTable
 from reader.extraction.names import Lexicon
@@ -55,8 +57,10 @@ def build_entities(articles: Iterable[Article | ArticleInfo], analyses: Mapping[
             article whose text is unchanged, under the same rules and resources, takes its
             own results from there instead of being read and analysed again, and the
             corpus-wide scans re-scan only the articles whose answers could differ
-            (state.Memo). The corpus-wide passes always run, so the table equals a build
-            from scratch.
+            (state.Memo). The corpus rules always run over every candidate; the passes
+            after them re-run on the groups the changes reach and the previous table
+            keeps the rest (splice.py), else on every group: the table equals a build from
+            scratch either way.
         load: article id -> Article; with it, `articles` may be catalogue entries
             (ArticleInfo: `.id` and `.text_hash` are read) and only the articles whose
             results are not reusable are loaded.
@@ -113,28 +117,45 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
     for result in results:
         corpus.add(result, words=False)
     corpus.lower_words = memo.lower_words(results, reused, reuse.docs)
-    extracted = _run(corpus)
+    corpus.rules()
+    units = unit_keys(results, corpus.cands)
+    done = None
+    if reuse.links and previous and memo.exact:
+        try:
+            done = splice(corpus, results, units, reused, reuse.docs, reuse.links,
+                          unpack(previous["table"])[0])
+            log.debug("entities: spliced")
+        except Fallback as exc:
+            log.debug("entities: full passes (%s)", exc)
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+            log.info("entities: previous links not usable (%r); full passes", exc)
+    if done is None:
+        done = (*_run(corpus, results, units), None)
+    extracted, kept, rows = done
     state = {"docs": {d: (rec, *memo.of_doc(d)) for d, rec in own.items()},
-             "memo": memo.to_state()}
+             "memo": memo.to_state(), "links": kept}
     return EntityTable(extracted, sentences, edits, fingerprint(keys, resources_dir), rules,
-                       state)
+                       state, rows)
 
 
-def _run(corpus: Corpus, trace: Trace | None = None) -> list[Entity]:
-    """Steps 2-4: corpus rules, grouping and merging, mentions found again, entities."""
-    corpus.trace = trace
-    groups = corpus.grouped()
+def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],
+         trace: Trace | None = None) -> tuple[list[Entity], dict]:
+    """Steps 3-4 on every group (the corpus rules run): grouping and merging, mentions found
+    again, entities; and what the next build's splice reads of them (links.links)."""
+    for c in corpus.cands:  # keys as the corpus rules named them (a splice tried moves them)
+        if c.unit:
+            c.key = c.unit
+    first_cands = first_of_units(corpus.cands)
+    corpus.trace = trace = trace or Trace(corpus.lex, corpus.acronym_defs, corpus.memo)
+    groups = corpus.merged(corpus.cands)
     never = corpus.lower_words | {w.lower() for w in corpus.groupish}  # never looked for
-    if trace:
-        trace.forms_of = forms_of(corpus.lex, never, Memo())
-        trace.grouped(groups)
-    find_more(groups, corpus.docs, corpus.lex, never, corpus.memo)
-    if trace:
-        trace.matched(groups)
-    resolve_surnames(corpus, groups)
-    if trace:
-        trace.surnamed(groups)
-    return entities(groups, corpus.lex.words, corpus.memo)
+    scan = find_more(groups, corpus.docs, corpus.lex, never, corpus.memo, trace)
+    trace.matched(groups)
+    firsts = resolve_surnames(corpus, groups)
+    trace.surnamed(groups)
+    corpus.trace = None
+    out = entities(groups, corpus.lex.words, corpus.memo)
+    return out, links(corpus, results, keys, trace, groups, scan, firsts, first_cands)
 
 
 def _rules(lex: Lexicon) -> str:

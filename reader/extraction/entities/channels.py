@@ -9,8 +9,9 @@ the acronyms its initials spell, its head noun, its spelling form, the forms it 
 by, its surname, its entity id), and a group holding several units emits a membership token.
 Two units that never share a token, directly or through other units, never read each other:
 re-running a set closed under shared tokens gives those units exactly what a full build
-gives them. Corpus-wide inputs (the lower-case word set, common phrases, `groupish`, the
-first names' title classes, the scans) are checked apart by splice.py.
+gives them. Reads of corpus-wide inputs are tokens that couple nothing ("W<" a word looked
+up among the lower-case ones, "F<" a full name's first name): they say which units a move
+of that input reaches. The scans' matches are checked apart by splice.py.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from reader.extraction.names import DATE, MONEY, ORGANISATION, PERSON, Lexicon, 
 class Trace:
     """Tokens per unit, collected pass by pass (`passed`)."""
 
-    def __init__(self, lex: Lexicon, acronym_defs: dict[str, set[str]]):
+    def __init__(self, lex: Lexicon, acronym_defs: dict[str, set[str]],
+                 memo: Memo | None = None):
         self.lex = lex
-        memo = Memo()  # its own answers: the build's memo (its state) is left as it was
+        memo = memo if memo is not None else Memo()  # the build's: the same functions
         self.units: dict[str, set[str]] = defaultdict(set)
         lw = lex.words
         self._spelled = memo.cached("spelled", lambda name: _spelled(name, lw))
@@ -48,11 +50,11 @@ class Trace:
         for acr, expansions in acronym_defs.items():
             for x in expansions:
                 self._defined[resolved(x)].append(acr)
-        self.forms_of: Callable | None = None  # matching.forms_of(...), set by the caller
         # for `same_entities`: each group's match candidates after the scan, and each
         # entity id's units
         self.matches: list[tuple[str, list]] = []
         self.ids: dict[str, set[str]] = defaultdict(set)
+        self.id_of: dict[str, str] = {}  # group key -> its entity id
 
     def _emit(self, groups: Iterable[Group], tokens: Callable[[Group], list[str]]) -> None:
         units = self.units
@@ -60,13 +62,14 @@ class Trace:
             if not g.cands:
                 continue
             toks = tokens(g)
-            first = g.cands[0].unit
-            if any(c.unit != first for c in g.cands):
+            cands = g.cands
+            several = {c.unit for c in cands} if len(cands) > 1 else ()
+            if len(several) > 1:
                 toks.append("m:" + g.key)
-                for u in {c.unit for c in g.cands}:
+                for u in several:
                     units[u].update(toks)
             elif toks:
-                units[first].update(toks)
+                units[cands[0].unit].update(toks)
 
     def voted(self, groups: dict[str, Group]) -> None:
         """After `_group` (before any merge): the acronym merge's reads."""
@@ -129,19 +132,37 @@ class Trace:
 
         self._emit(groups.values(), tokens)
 
-    def grouped(self, groups: dict[str, Group]) -> None:
-        """Before the scan: the forms each group is looked for by (ambiguous forms couple
-        their groups), and every key (a surname's match group joins one of that key)."""
-        of = self.forms_of
+    def headlines(self, groups: dict[str, Group]) -> None:
+        """Before the headline-only names are dropped (matching._drop_headline_phrases):
+        the words they look up among the lower-case ones."""
 
         def tokens(g: Group) -> list[str]:
-            forms, surnames = of(g.key, g)
-            return ["k:" + g.key, *("f:" + f for f in forms), *("f:" + f for f in surnames)]
+            if not all(c.in_title for c in g.cands):
+                return []
+            return ["W<" + c.text.split()[0].lower() for c in g.cands
+                    if " " in c.text and c.label not in (DATE, MONEY)]
+
+        self._emit(groups.values(), tokens)
+
+    def grouped(self, groups: dict[str, Group], per_key: dict[str, tuple],
+                reads: dict[str, list[str]]) -> None:
+        """Before the scan: the forms each group is looked for by (ambiguous forms couple
+        their groups), and every key (a surname's match group joins one of that key).
+        `per_key`, `reads`: matching.group_forms(groups). "W<": a word looked up among the
+        lower-case ones (no group emits "W>": the token couples nothing, it says which
+        units a change of the lower-case words reaches)."""
+
+        def tokens(g: Group) -> list[str]:
+            _, forms, surnames = per_key[g.key]
+            return ["k:" + g.key, *("f:" + f for f in forms), *("f:" + f for f in surnames),
+                    *("W<" + w for w in reads.get(g.key, ()))]
 
         self._emit(groups.values(), tokens)
 
     def matched(self, groups: dict[str, Group]) -> None:
-        """Before surnames: surname keys, full names' surnames, match forms."""
+        """Before surnames: surname keys, full names' surnames, match forms; "F<": a full
+        name's first name, whose title classes among all full names it may read (no
+        group emits "F>": the token says which units a change of them reaches)."""
         lw = self.lex.words
         self.matches = [(k, [c for c in g.cands if c.source == "match"])
                         for k, g in groups.items()]
@@ -153,6 +174,7 @@ class Trace:
                 name = display(g, lw)
                 if len(name.split()) > 1:
                     out.append("s:" + self._slug(self._surname(name)))
+                    out.append("F<" + name.split()[0])
             return out
 
         self._emit(groups.values(), tokens)
@@ -162,8 +184,8 @@ class Trace:
         lw = self.lex.words
 
         def tokens(g: Group) -> list[str]:
-            id_ = f"{g.type.lower()}:{self._slug(canonical(g, lw))}"
-            self.ids[id_].update(c.unit for c in g.cands)
+            id_ = self.id_of[g.key] = f"{g.type.lower()}:{self._slug(canonical(g, lw))}"
+            self.ids[id_].update({c.unit for c in g.cands})
             return ["i:" + id_]
 
         self._emit(groups.values(), tokens)

@@ -100,9 +100,13 @@ class Corpus:
     def grouped(self) -> dict[str, Group]:
         """Steps 2 and 3 up to the mentions found again (reader...entities.matching):
         candidates filtered, named, grouped, typed, acronyms and short names merged."""
+        self.rules()
+        return self.merged(self.cands)
+
+    def rules(self) -> None:
+        """Step 2: the candidates that are no names dropped, the others named (`key`)."""
         self._filter_common()
         self._resolve_names()
-        return self.merged(self.cands)
 
     def merged(self, cands: list[Cand]) -> dict[str, Group]:
         """`cands` (filtered and named) grouped, typed, and merged: the part of `grouped`

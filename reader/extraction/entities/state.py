@@ -79,6 +79,7 @@ class Reuse:
     def __init__(self, previous: Mapping | None, rules: str, cache_format: int):
         self.docs: Mapping = {}
         self.memo: dict = {}
+        self.links: dict = {}  # what couples the previous build's groups (splice.py)
         try:
             if (not previous or previous.get("format") != cache_format
                     or previous.get("rules") != rules):
@@ -87,6 +88,8 @@ class Reuse:
             docs, memo = state["docs"], state["memo"]
             if isinstance(docs, dict) and isinstance(memo, dict):
                 self.docs, self.memo = docs, memo
+                links = state.get("links")
+                self.links = links if isinstance(links, dict) else {}
         except (AttributeError, *_BAD) as exc:
             log.info("earlier entity results not reusable (%r); reading every article", exc)
 
@@ -253,7 +256,7 @@ class Memo:
         if changed:
             if callable(text):
                 text = text()
-            if text is None or any(f in text for f in changed):
+            if text is None or any(holds(text, f) for f in changed):
                 return None  # a form whose entry changed may occur here: scan again
         return old[1]
 
@@ -286,6 +289,18 @@ class Memo:
 
     def of_doc(self, doc_id: str) -> tuple:
         return self.hits.get(doc_id), self.matches.get(doc_id)
+
+
+def holds(text: str, form: str) -> bool:
+    """Whether `form` is written in `text` where the scan (matching._take) could take it:
+    not followed by a letter or digit ("Gove" in "Government" is not)."""
+    n, end = len(form), len(text)
+    i = text.find(form)
+    while i >= 0:
+        if i + n >= end or not text[i + n].isalnum():
+            return True
+        i = text.find(form, i + 1)
+    return False
 
 
 def full_text_of(doc: Doc) -> str:

@@ -10,7 +10,8 @@ from reader.extraction.names import PERSON, NameWords, slug
 
 
 def resolve_surnames(corpus: Corpus, groups: dict[str, Group],
-                     first_names: dict[str, Counter] | None = None) -> None:
+                     first_names: dict[str, Counter] | None = None
+                     ) -> dict[str, tuple[str, str]]:
     """Per mention, the one full name it can be in its article, else in the corpus.
 
     "Gove" -> "Michael Gove": the one full name with that surname in the same article, else
@@ -22,7 +23,8 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group],
 
     `first_names` (for a re-run on some groups only: channels.py): the title classes each
     first name has among all full names, as the run over every group found them (it sets
-    `corpus.first_names`)."""
+    `corpus.first_names`). Returns what each full name with a title class of its own gives
+    its first name's classes: {group key: (first name, class's first letter)}."""
     lw = corpus.lex.words
     full: dict[str, list[str]] = defaultdict(list)  # surname slug -> group keys
     for key, g in groups.items():
@@ -32,9 +34,9 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group],
             full[slug(N.surname(name, lw))].append(key)
     if not full:
         corpus.first_names = {}
-        return
+        return {}
     docs_of = {k: groups[k].docs() for keys in full.values() for k in keys}
-    classes, corpus.first_names = _classes(groups, full, docs_of, lw, first_names)
+    classes, corpus.first_names, firsts = _classes(groups, full, docs_of, lw, first_names)
     groupish = {slug(w) for w in corpus.groupish}
     for key, g in list(groups.items()):
         base, _, cls = key.partition("~")
@@ -62,16 +64,18 @@ def resolve_surnames(corpus: Corpus, groups: dict[str, Group],
             elif not here and len(targets) == 1 and g.type == PERSON:
                 moved.append((c, targets[0]))
         Corpus._move(groups, key, moved)
+    return firsts
 
 
 def _classes(groups: dict[str, Group], full: dict[str, list[str]],
              docs_of: dict[str, set[str]], lw: NameWords,
              first_names: dict[str, Counter] | None = None
-             ) -> tuple[dict[str, str], dict[str, Counter]]:
+             ) -> tuple[dict[str, str], dict[str, Counter], dict[str, tuple[str, str]]]:
     """{full name's group key: its title class}, "" left out: from the titles written
     before the full name, else from the titled surname mentions of the articles where it
     is the only full name with that surname, else from its first name's other bearers
-    (`first_names` when given, else those among `full`); and those first names' classes."""
+    (`first_names` when given, else those among `full`); those first names' classes; and
+    each voted full name's part in them {key: (first name, class's first letter)}."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for keys in full.values():
         for k in keys:
@@ -90,10 +94,12 @@ def _classes(groups: dict[str, Group], full: dict[str, list[str]],
                 votes[here[0]][cls] += 1
     by_first: dict[str, Counter] = defaultdict(Counter)
     out = {}
+    firsts = {}
     for k, v in votes.items():
         cls = max(sorted(v), key=lambda x: v[x])
         out[k] = cls
-        by_first[display(groups[k], lw).split()[0]][cls[0]] += 1
+        firsts[k] = (display(groups[k], lw).split()[0], cls[0])
+        by_first[firsts[k][0]][cls[0]] += 1
     if first_names is not None:
         by_first = first_names
     for keys in full.values():
@@ -102,7 +108,7 @@ def _classes(groups: dict[str, Group], full: dict[str, list[str]],
                 first = by_first.get(display(groups[k], lw).split()[0])
                 if first and len(first) == 1:
                     out[k] = next(iter(first))
-    return out, by_first
+    return out, by_first, firsts
 
 
 __all__ = ["resolve_surnames", "titled_class"]

@@ -27,8 +27,9 @@ class EntityTable:
 
     def __init__(self, extracted: Sequence[Entity], sentences: dict[str, list[tuple[int, int]]],
                  edits: Sequence[dict] = (), fingerprint: str = "", rules: str = "",
-                 state: Mapping | None = None):
+                 state: Mapping | None = None, rows: Sequence[tuple] | None = None):
         self._extracted = list(extracted)
+        self._rows = rows  # `extracted` as `row` gives them, when the builder has them
         self._sentences = sentences
         self.fingerprint = fingerprint
         # What `build_entities(previous=...)` reuses: the rules' digest, each article's own
@@ -51,7 +52,7 @@ class EntityTable:
         """The same extraction under another edit list (cheap: no NLP, no rules re-run).
         Undo is `with_edits(edits[:-1])`."""
         return EntityTable(self._extracted, self._sentences, edits, self.fingerprint,
-                           self.rules, self._state)
+                           self.rules, self._state, self._rows)
 
     @property
     def extracted(self) -> list[Entity]:
@@ -143,11 +144,9 @@ class EntityTable:
         """JSON-able extraction (edits are not included: they live in the user's store).
         "table" is what `from_cache` reads; "state" only what the next build reuses, so
         neither start-up nor an incremental build decodes the other's part."""
-        fields = attrgetter("doc", "start", "end", "text", "form")
-        packed = lambda m: fields(m) if m.field == "body" else (*fields(m), m.field)  # noqa: E731
         with gc_paused():
-            table = (tuple((e.id, e.name, e.type, tuple(e.aliases),
-                            tuple(map(packed, e.mentions))) for e in self._extracted),
+            rows = self._rows if self._rows is not None else map(row, self._extracted)
+            table = (tuple(rows),
                      {doc: tuple(spans) for doc, spans in self._sentences.items()})
             state = self._state if isinstance(self._state, str) else pack(self._state)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
@@ -179,3 +178,13 @@ class EntityTable:
                        str(data.get("rules", "")), state)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"entity cache is unreadable: {exc!r}") from exc
+
+
+_FIELDS = attrgetter("doc", "start", "end", "text", "form")
+
+
+def row(e: Entity) -> tuple:
+    """An extracted entity as the cache keeps it (`to_cache`, `from_cache`)."""
+    return (e.id, e.name, e.type, tuple(e.aliases),
+            tuple(_FIELDS(m) if m.field == "body" else (*_FIELDS(m), m.field)
+                  for m in e.mentions))

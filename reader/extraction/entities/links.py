@@ -1,0 +1,145 @@
+"""What a build keeps for the next one's splice (splice.py): the links between its groups
+(channels.py: each unit's tokens, each token's units), each article's candidates' units after
+the corpus rules, the groups' forms (what the scan's lookups are made of), the first names'
+title classes, and each entity's units and place in the table's order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
+
+from reader.extraction.entities.candidates import ArticleResult, Cand
+from reader.extraction.entities.channels import Trace
+from reader.extraction.entities.grouping import Corpus, Group
+
+
+class Fallback(Exception):
+    """The splice cannot be proven exact here: take the full path."""
+
+
+def unit_keys(results: Sequence[ArticleResult], cands: Iterable[Cand]) -> dict[str, tuple]:
+    """{article id: each of its candidates' group key after the corpus rules, "" for one
+    they dropped} (`cands`: the candidates kept, keys set, before any grouping)."""
+    kept = {id(c): c.key for c in cands}
+    get = kept.get
+    return {r.doc.id: tuple([get(id(c), "") for c in r.cands]) for r in results}
+
+
+def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tuple],
+          trace: Trace, groups: dict[str, Group], scan, firsts: dict, first_cands: dict
+          ) -> dict:
+    """What a full build keeps for the next one's splice."""
+    forms_by, surnames_by = scan.inverse()
+    index = {id(c): i for r in results for i, c in enumerate(r.cands)}
+    return {
+        "units": _joined_all({u: sorted(t) for u, t in trace.units.items()}),
+        "holders": _holders(trace.units),
+        "keys": keys,
+        "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
+        "forms": scan.per_key, "forms_by": forms_by, "surnames_by": surnames_by,
+        "firsts": firsts,
+        "ids": _ids(corpus, groups, trace, scan.created, first_cands, index),
+        "groupish": tuple(sorted(corpus.groupish)),
+    }
+
+
+def first_of_units(cands: Iterable[Cand]) -> dict[str, Cand]:
+    """{unit: its first candidate} (`cands` before any grouping: their keys are units)."""
+    out: dict[str, Cand] = {}
+    for c in cands:
+        if c.key not in out:
+            out[c.key] = c
+    return out
+
+
+def _holders(units: Mapping[str, Iterable[str]]) -> dict[str, tuple]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for u, toks in units.items():
+        for t in toks:
+            out[t].append(u)
+    for us in out.values():
+        us.sort()
+    return _joined_all(out)
+
+
+_SEP = "\0"
+
+
+def _joined(items: Sequence[str]) -> str | tuple:
+    """Strings as one (a unit's tokens, a token's units: one object to pack and read, not
+    one each), or as a tuple when one of them holds the separator."""
+    out = _SEP.join(items)
+    return out if items and out.count(_SEP) == len(items) - 1 else tuple(items)
+
+
+def _joined_all(lists: dict[str, list[str]]) -> dict[str, str | tuple]:
+    """{key: `_joined`(strings)}: every list joined when no string holds the separator
+    (checked once for all: a unit or token never does in practice)."""
+    if _SEP in "".join(lists) or _SEP in "".join(chain.from_iterable(lists.values())):
+        return {k: tuple(v) for k, v in lists.items()}
+    join = _SEP.join
+    return {k: join(v) if v else () for k, v in lists.items()}
+
+
+def _items(value: str | tuple) -> Sequence[str]:
+    return value.split(_SEP) if isinstance(value, str) else value
+
+
+class _Joined:
+    """A {key: `_joined` strings} read as {key: strings} (`closure` reads `get` only)."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw
+
+    def get(self, key: str, default=()) -> Sequence[str]:
+        value = self.raw.get(key)
+        return default if value is None else _items(value)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
+         first_cands: dict[str, Cand], index) -> dict[str, tuple]:
+    """{entity id: its place}: the place of its first group in the groups' order, (0,
+    article id, index of the candidate) for a group `_group` made (its unit's first
+    candidate), (1, article id, index of the match) for one a match made. (Its units are
+    those holding its "i:" token.)"""
+    out = {}
+    id_of = trace.id_of
+    for key, g in groups.items():
+        if not g.cands:
+            continue
+        id_ = id_of[key]
+        if id_ in out:
+            continue
+        place = created.get(key)
+        if place is None:
+            c = first_cands[key]
+            place = (0, c.doc.id, index(c) if callable(index) else index[id(c)])
+        out[id_] = place
+    return out
+
+
+class _Old:
+    """The previous build's links and the records the splice reads of them."""
+
+    def __init__(self, state: Mapping):
+        try:
+            self.units = _Joined(state["units"])
+            self.holders = _Joined(state["holders"])
+            self.keys: dict = state["keys"]
+            self.dropped: tuple = state["dropped"]
+            self.forms: dict = state["forms"]
+            self.forms_by: dict = state["forms_by"]
+            self.surnames_by: dict = state["surnames_by"]
+            self.firsts: dict = state["firsts"]
+            self.ids: dict = state["ids"]
+            self.groupish = set(state["groupish"])
+            if not all(isinstance(x, dict) for x in (
+                    self.units.raw, self.holders.raw, self.keys, self.forms, self.forms_by,
+                    self.surnames_by, self.firsts, self.ids)):
+                raise TypeError("links of the wrong shape")
+        except (KeyError, TypeError) as exc:
+            raise Fallback(f"no links: {exc!r}") from exc
