@@ -31,6 +31,7 @@ from reader.extraction.policies.table import (
     POLICY_VERSION,
     PolicyTable,
     ResolveActor,
+    cached_facts,
     mention_from_row,
     proposal_from_row,
     resolved,
@@ -234,7 +235,7 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
-            self.facts = dict(previous["facts"])
+            self.facts = cached_facts(previous)
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
             groups = previous.get("groups")
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
