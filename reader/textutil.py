@@ -28,20 +28,15 @@ def slug(text: str, limit: int | None = None) -> str:
     return s
 
 
-def atomic_write(path: Path, data: str | bytes | list[bytes]) -> None:
-    """Write `data` (text, bytes, or bytes in parts written one after the other) to `path`
-    through a temporary file and a rename: a reader of `path` sees the old content or the
-    new, never half of it. Raises OSError."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: a reader of `path`
+    sees the old content or the new, never half of it. Raises OSError."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
         if isinstance(data, bytes):
             tmp.write_bytes(data)
-        elif isinstance(data, list):
-            with tmp.open("wb") as fh:
-                for part in data:
-                    fh.write(part)
         else:
             tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, path)
