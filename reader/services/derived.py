@@ -7,6 +7,7 @@ import gc
 import json
 import logging
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -314,21 +315,23 @@ class DerivedTables:
             return self._doc_entities.get(doc_id, ()), self._doc_policies.get(doc_id, ())
 
     def _doc_values(self) -> None:
-        """The per-article entity names and policy ids, from both tables."""
+        """The per-article entity names and policy ids, from both tables (each article's
+        in the order `_stamp` hashes them: sorted)."""
         if self._doc_entities is None:
-            names: dict[str, set[str]] = {}
+            names: dict[str, set[str]] = defaultdict(set)
             table = self.entities()
             for e in table.entities if table is not None else ():
                 if not e.hidden:
-                    for doc in e.docs:
-                        names.setdefault(doc, set()).add(e.name)
+                    name = e.name
+                    for doc in {m.doc for m in e.mentions}:
+                        names[doc].add(name)
             self._doc_entities = {d: tuple(sorted(n)) for d, n in names.items()}
         if self._doc_policies is None:
-            ids: dict[str, set[str]] = {}
+            ids: dict[str, set[str]] = defaultdict(set)
             table = self.policies()
             for p in table.policies if table is not None else ():
-                if p.hidden:
-                    continue
-                for doc in p.docs:
-                    ids.setdefault(doc, set()).add(p.id)
+                if not p.hidden:
+                    pid = p.id
+                    for doc in {m.doc for m in p.mentions}:
+                        ids[doc].add(pid)
             self._doc_policies = {d: tuple(sorted(i)) for d, i in ids.items()}

@@ -23,6 +23,7 @@ from reader.extraction.policies.discovery import (
     discover,
     doc_facts,
     resolve_roles,
+    unpack_facts,
 )
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
@@ -31,7 +32,6 @@ from reader.extraction.policies.table import (
     POLICY_VERSION,
     PolicyTable,
     ResolveActor,
-    cached_facts,
     mention_from_row,
     proposal_from_row,
     resolved,
@@ -221,7 +221,7 @@ class _Reuse:
         self.keys: dict[str, str] = {}
         self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
         self.proposals: dict[str, list[list]] = defaultdict(list)
-        self.facts: dict[str, list] = {}
+        self.facts: dict[str, DocFacts] = {}
         self.taken: set[str] = set()  # the articles whose results were reused
         self.groups: dict[str, list] | None = None  # discovery's variant groups
         if not previous:
@@ -235,7 +235,7 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
-            self.facts = cached_facts(previous)
+            self.facts = unpack_facts(previous.get("facts") or {})
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
             groups = previous.get("groups")
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
@@ -253,7 +253,7 @@ class _Reuse:
         try:
             mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
             props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
-            facts[doc_id] = DocFacts.from_row(self.facts[doc_id])
+            facts[doc_id] = self.facts[doc_id]
         except (TypeError, ValueError, KeyError) as exc:
             log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
             return False
@@ -272,9 +272,9 @@ class _Reuse:
         try:
             for doc in (self.facts.keys() | facts.keys()) - self.taken:
                 if doc in self.facts:
-                    changed.update(self.facts[doc][1])
+                    changed.update(self.facts[doc].names)
                 if doc in facts:
-                    changed.update(facts[doc].keys)
+                    changed.update(facts[doc].names)
         except (TypeError, IndexError, KeyError, AttributeError):
             return None
         return changed

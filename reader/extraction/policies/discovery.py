@@ -3,7 +3,10 @@ them, and role phrases ("the Home Secretary") resolved to the person the corpus 
 
 from __future__ import annotations
 
+import binascii
+import marshal
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -62,6 +65,90 @@ class DocFacts:
                 and isinstance(acted, list) and isinstance(texts, dict)):
             raise TypeError("malformed discovery facts")
         return cls(units, keys, roles, acted, {int(u): t for u, t in texts.items()})
+
+    @property
+    def names(self):
+        """The noun-phrase keys it names (`keys` without their sentences)."""
+        return self.keys
+
+    def packed(self) -> list:
+        """The policy cache's form: [key names, roles, acted, the sentences, the keys'
+        sentences and the texts marshalled], read back by `PackedFacts`."""
+        return [list(self.keys), self.roles, self.acted,
+                marshal.dumps([self.units, list(self.keys.values()), self.texts], 2)]
+
+
+class PackedFacts(DocFacts):
+    """DocFacts read from the policy cache, its sentences, keys' sentences and texts
+    decoded when first read: discovery reads them for its candidates' articles only (the
+    key names of every article), and an unchanged article's are written back as they
+    came."""
+
+    def __init__(self, row):
+        """Raises TypeError/ValueError for a malformed row."""
+        names, roles, acted, detail = row
+        if not (isinstance(names, list) and isinstance(roles, list) and isinstance(acted, list)
+                and isinstance(detail, bytes)):
+            raise TypeError("malformed discovery facts")
+        self._names, self.roles, self.acted = names, roles, acted
+        self._detail = detail
+        self._opened: tuple[list, dict, dict] | None = None
+
+    def _open(self) -> tuple[list, dict, dict]:
+        if self._opened is None:
+            units, spans, texts = marshal.loads(self._detail)
+            if not (isinstance(units, list) and isinstance(spans, list)
+                    and len(spans) == len(self._names) and isinstance(texts, dict)):
+                raise ValueError("malformed discovery facts")
+            self._opened = (units, dict(zip(self._names, spans, strict=True)), texts)
+        return self._opened
+
+    @property
+    def units(self) -> list[list]:
+        return self._open()[0]
+
+    @property
+    def keys(self) -> dict[str, list[int]]:
+        return self._open()[1]
+
+    @property
+    def texts(self) -> dict[int, str]:
+        return self._open()[2]
+
+    @property
+    def names(self):
+        return self._names
+
+    def packed(self) -> list:
+        return [self._names, self.roles, self.acted, self._detail]
+
+
+def pack_facts(facts: Mapping[str, DocFacts]) -> str:
+    """{doc: DocFacts} as one JSON-able text: a CRC of the data, then the data (marshal,
+    version 2: no shared references, so equal facts pack the same) in base64. Some ten
+    times quicker to write and read back than JSON, and an unchanged article's sentences
+    are neither decoded nor encoded again."""
+    data = marshal.dumps({doc: f.packed() for doc, f in facts.items()}, 2)
+    return f"{zlib.crc32(data):08x}" + binascii.b2a_base64(data, newline=False).decode("ascii")
+
+
+def unpack_facts(text) -> dict[str, DocFacts]:
+    """`pack_facts`'s inverse; rows of the plain JSON form written before it also read.
+    Raises ValueError (or TypeError) for anything else: a changed byte included."""
+    if isinstance(text, dict):
+        return {str(doc): DocFacts.from_row(row) for doc, row in text.items()}
+    if not isinstance(text, str):
+        raise ValueError("policy cache facts are not packed")
+    try:
+        data = binascii.a2b_base64(text[8:], strict_mode=True)
+        if int(text[:8], 16) != zlib.crc32(data):
+            raise ValueError("policy cache facts damaged (CRC)")
+        rows = marshal.loads(data)
+    except (EOFError, binascii.Error) as exc:
+        raise ValueError(f"policy cache facts unreadable: {exc!r}") from exc
+    if not isinstance(rows, dict):
+        raise ValueError("policy cache facts are not a mapping")
+    return {doc: PackedFacts(row) for doc, row in rows.items()}
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
@@ -273,7 +360,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     docs_of: dict[str, set[str]] = defaultdict(set)
     acting: dict[str, set[str]] = defaultdict(set)
     for doc, f in facts.items():
-        for k in f.keys:
+        for k in f.names:
             docs_of[k].add(doc)
         for k in f.acted:
             acting[k].add(doc)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import binascii
 import logging
-import marshal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
@@ -31,7 +29,7 @@ class PolicyTable:
                  groups: Mapping | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
-        # {doc: discovery.DocFacts or its cache row}: what reuse of earlier results needs
+        # {doc: discovery.DocFacts}: what reuse of earlier results needs
         self.facts = dict(facts or {})
         self.proposals = list(proposals)
         self.problems = list(problems)  # user policies that were skipped, one line each
@@ -89,6 +87,8 @@ class PolicyTable:
 
     def to_cache(self) -> dict:
         """JSON-ready dict; `from_cache` reads it back."""
+        from reader.extraction.policies.discovery import pack_facts
+
         return {
             "version": POLICY_VERSION,
             "policies": [
@@ -102,8 +102,7 @@ class PolicyTable:
                  "variants": c.variants, "mentions": [mention_row(m) for m in c.mentions]}
                 for c in self.candidates
             ],
-            "facts": pack_facts({doc: f if isinstance(f, list) else f.to_row()
-                           for doc, f in self.facts.items()}),
+            "facts": pack_facts(self.facts),
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
@@ -117,6 +116,8 @@ class PolicyTable:
         again (an entity edit then needs no re-matching).
 
         Raises ValueError when the data is not a current policy cache (rebuild it)."""
+        from reader.extraction.policies.discovery import unpack_facts
+
         try:
             if data["version"] != POLICY_VERSION:
                 raise ValueError(f"policy cache version {data['version']!r}")
@@ -142,7 +143,7 @@ class PolicyTable:
                     replace(m, actor=resolved(m.actor_name, resolve_actor))
                     for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
-            facts = cached_facts(data)
+            facts = unpack_facts(data.get("facts") or {})
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
@@ -152,27 +153,6 @@ class PolicyTable:
 
 
 # -- cache rows (shared with build.py's reuse of earlier results) ------------------------
-
-
-def pack_facts(facts: dict) -> str:
-    """The discovery facts as one JSON-able text: marshal (version 2: no shared references,
-    so equal facts pack the same), base64. A fifth of the time json.dumps takes for them,
-    half that of json.loads to read back."""
-    return binascii.b2a_base64(marshal.dumps(facts, 2), newline=False).decode("ascii")
-
-
-def cached_facts(data: Mapping) -> dict:
-    """The discovery facts {doc: row} of a `to_cache()` (packed, or a plain object as
-    written before). Raises ValueError for anything else."""
-    facts = data.get("facts") or {}
-    if isinstance(facts, str):
-        try:
-            facts = marshal.loads(binascii.a2b_base64(facts, strict_mode=True))
-        except (TypeError, ValueError, EOFError, binascii.Error) as exc:
-            raise ValueError(f"policy cache facts unreadable: {exc!r}") from exc
-    if not isinstance(facts, dict):
-        raise ValueError("policy cache facts are not a mapping")
-    return facts
 
 
 def mention_row(m: PolicyMention) -> list:
