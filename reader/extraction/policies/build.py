@@ -168,11 +168,12 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
         policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
-    proposals = resolve_roles(proposals, RoleResolver(facts), lambda n: resolved(n, resolve))
+    roles = RoleResolver(facts)
+    proposals = resolve_roles(proposals, roles, lambda n: resolved(n, resolve))
     texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
     memo = GroupMemo(reuse.groups, reuse.changed_keys(facts))
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
-                          lexicon, memo)
+                          lexicon, memo, roles)
     return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts,
                        groups=memo.groups)
 
