@@ -57,7 +57,7 @@ _ESCAPED = bytes(range(0x20)) + b'"\\\x7f'  # the ASCII bytes json.dumps escapes
 def json_parts(data: dict) -> list[bytes]:
     """`json.dumps(data, separators=(",", ":"))` encoded, in parts (the same bytes once
     joined), each top-level text written as it is when JSON would escape no character of
-    it (packed caches: 16 MB of base64 checked in a fifth of the time json.dumps takes)."""
+    it (packed caches: 16 MB of base64 checked in a third of the time json.dumps takes)."""
     parts = [b"{"]
     for key, value in data.items():
         if len(parts) > 1:
@@ -98,20 +98,27 @@ def load_or_build(path: Path, fingerprint: str, load: Callable[[dict], Any],
 @contextmanager
 def bulk() -> Iterator[None]:
     """For loading or building a table: the cyclic collector paused (many objects, no
-    cycles: see entities.state.gc_paused), then every object it tracks moved to its oldest
-    generation before it runs again (`gc.freeze` + `gc.unfreeze`: list splices). The
-    objects made while it was paused are young to the collector: its next young collection
-    would walk every one of them (0.1-0.15 s after an entity table is built or read) only
-    to promote them. Garbage cycles among them are still collected, by the next full
-    collection."""
+    cycles: see entities.state.gc_paused). The objects made meanwhile are young to the
+    collector: its next young collection would walk every one of them (0.1-0.15 s after an
+    entity table is built or read) only to promote them. So when this is the process's
+    only thread, the young garbage is collected first and the objects made are moved to the
+    oldest generation at the end (`gc.freeze` + `gc.unfreeze`: list splices); garbage
+    cycles among them are collected by the next full collection. Not with other threads:
+    what they make meanwhile would wait for a full collection too, and PySide6 frees a
+    widget's wrapper collected after the widget ("free(): invalid pointer"). (Nothing in the
+    reader freezes objects for good: `unfreeze` would release them.)"""
     outer = gc.isenabled()
+    alone = outer and threading.active_count() == 1
+    if alone:
+        gc.collect(1)
     gc.disable()
     try:
         yield
     finally:
-        if outer:
+        if alone and threading.active_count() == 1:
             gc.freeze()
             gc.unfreeze()
+        if outer:
             gc.enable()
 
 

@@ -58,9 +58,10 @@ def test_cache_json_is_what_json_dumps_writes(data):
     assert b"".join(derived.json_parts(data)) == json.dumps(data, separators=(",", ":")).encode()
 
 
-def test_a_table_build_leaves_no_young_objects_to_the_collector():
+def test_a_table_build_leaves_no_young_objects_to_the_collector(monkeypatch):
     import gc
 
+    monkeypatch.setattr(derived.threading, "active_count", lambda: 1)  # this thread alone
     assert gc.isenabled()
     with derived.bulk():
         assert not gc.isenabled()
@@ -76,3 +77,14 @@ def test_a_table_build_leaves_no_young_objects_to_the_collector():
     except KeyError:
         pass
     assert gc.isenabled()
+
+
+def test_with_other_threads_a_table_build_leaves_the_collector_as_it_was(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(derived.threading, "active_count", lambda: 2)
+    with derived.bulk():
+        assert not gc.isenabled()
+        made = [[n] for n in range(1000)]
+    assert gc.isenabled()
+    assert not any(o is made for o in gc.get_objects(generation=2))  # young, as it was made
