@@ -200,3 +200,14 @@ def test_pieces_find_what_one_pass_finds(nlp, tmp_path, monkeypatch):
     assert len(longtext.cut_points(nlp_mod.full_text(art))) > 5
     assert pieces.ents == whole.ents
     assert [t[:2] for t in pieces.tokens] == [t[:2] for t in whole.tokens]
+
+
+def test_the_presence_check_looks_where_entries_are_written(tmp_path):
+    from reader.extraction.nlpcache import _cache_path, _store, is_cached_hash
+
+    h = "ab" + "0" * 62
+    assert not is_cached_hash(tmp_path, h)
+    _store(tmp_path, Analysis(h, 0, [(0, 2)], [], [(0, 2, "hi", "INTJ", "ROOT", 0)]))
+    assert _cache_path(tmp_path, h).exists()
+    assert is_cached_hash(tmp_path, h) and is_cached_hash(str(tmp_path), h)
+    assert not is_cached_hash(tmp_path, "ab" + "1" * 62)

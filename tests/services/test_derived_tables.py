@@ -45,3 +45,46 @@ def test_an_update_reuses_the_entity_cache_in_memory(indexed_data, monkeypatch):
     assert [e.id for e in lib.entities.list()] == [e.id for e in before]
     assert "entities.json" not in reads
     lib.close()
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"format": 4, "fingerprint": "ab12", "state": "QUJD+/==" * 1000, "none": None},
+    {"quote": 'a"b', "backslash": "a\\b", "control": "a\x01b", "tab": "\t", "del": "a\x7fb",
+     "accent": "café", "astral": "\U0001f600", "empty": "", 1: "int key", "list": [1, "x"],
+     "nested": {"k": "v"}, 'key"': "plain", "é": "plain"},
+])
+def test_cache_json_is_what_json_dumps_writes(data):
+    assert b"".join(derived.json_parts(data)) == json.dumps(data, separators=(",", ":")).encode()
+
+
+def test_a_table_build_leaves_no_young_objects_to_the_collector(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(derived.threading, "active_count", lambda: 1)  # this thread alone
+    assert gc.isenabled()
+    with derived.bulk():
+        assert not gc.isenabled()
+        with derived.bulk():  # nested: the outer one settles
+            made = [[n] for n in range(50_000)]
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 100  # promoted, not left for a young collection
+    assert any(o is made for o in gc.get_objects(generation=2))  # in the oldest generation
+    try:
+        with derived.bulk():
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.isenabled()
+
+
+def test_with_other_threads_a_table_build_leaves_the_collector_as_it_was(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(derived.threading, "active_count", lambda: 2)
+    with derived.bulk():
+        assert not gc.isenabled()
+        made = [[n] for n in range(1000)]
+    assert gc.isenabled()
+    assert not any(o is made for o in gc.get_objects(generation=2))  # young, as it was made

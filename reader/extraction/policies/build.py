@@ -23,6 +23,7 @@ from reader.extraction.policies.discovery import (
     discover,
     doc_facts,
     resolve_roles,
+    unpack_facts,
 )
 from reader.extraction.policies.document import Document
 from reader.extraction.policies.lexicon import PolicyLexicon
@@ -167,11 +168,12 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
         mentions = sorted(found[pol.id], key=lambda m: (not m.date, m.date, m.doc, m.start))
         policies.append(Policy(pol.id, pol.label, pol.description, mentions, pol.user))
     proposals.sort(key=lambda p: (not dates.get(p.doc), dates.get(p.doc, ""), p.doc, p.start))
-    proposals = resolve_roles(proposals, RoleResolver(facts), lambda n: resolved(n, resolve))
+    roles = RoleResolver(facts)
+    proposals = resolve_roles(proposals, roles, lambda n: resolved(n, resolve))
     texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
     memo = GroupMemo(reuse.groups, reuse.changed_keys(facts))
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
-                          lexicon, memo)
+                          lexicon, memo, roles)
     return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts,
                        groups=memo.groups)
 
@@ -220,7 +222,7 @@ class _Reuse:
         self.keys: dict[str, str] = {}
         self.mentions: dict[str, list[tuple[str, list]]] = defaultdict(list)
         self.proposals: dict[str, list[list]] = defaultdict(list)
-        self.facts: dict[str, list] = {}
+        self.facts: dict[str, DocFacts] = {}
         self.taken: set[str] = set()  # the articles whose results were reused
         self.groups: dict[str, list] | None = None  # discovery's variant groups
         if not previous:
@@ -234,7 +236,7 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
-            self.facts = dict(previous["facts"])
+            self.facts = unpack_facts(previous.get("facts") or {})
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
             groups = previous.get("groups")
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
@@ -252,7 +254,7 @@ class _Reuse:
         try:
             mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
             props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
-            facts[doc_id] = DocFacts.from_row(self.facts[doc_id])
+            facts[doc_id] = self.facts[doc_id]
         except (TypeError, ValueError, KeyError) as exc:
             log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
             return False
@@ -271,9 +273,9 @@ class _Reuse:
         try:
             for doc in (self.facts.keys() | facts.keys()) - self.taken:
                 if doc in self.facts:
-                    changed.update(self.facts[doc][1])
+                    changed.update(self.facts[doc].names)
                 if doc in facts:
-                    changed.update(facts[doc].keys)
+                    changed.update(facts[doc].names)
         except (TypeError, IndexError, KeyError, AttributeError):
             return None
         return changed

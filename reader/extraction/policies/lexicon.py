@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tomllib
 from collections.abc import Mapping
@@ -67,15 +68,14 @@ class PolicyLexicon:
         path = Path(resources_dir or default_resources_dir()) / FILE_NAME
         try:
             raw = path.read_bytes()
-            data = tomllib.loads(raw.decode("utf-8"))
         except OSError as exc:
             raise BadInput(f"{path}: cannot read ({exc.strerror or exc})") from None
+        try:
+            return _parsed(raw)
         except UnicodeDecodeError:
             raise BadInput(f"{path}: not UTF-8 text") from None
         except tomllib.TOMLDecodeError as exc:
             raise BadInput(f"{path}: not valid TOML ({exc})") from None
-        try:
-            return cls._parse(data, hashlib.sha256(raw).hexdigest()[:16])
         except BadInput as exc:
             raise BadInput(f"{path}: {exc}") from None
 
@@ -129,3 +129,11 @@ def _words(value, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise BadInput(f"{where} must be a list of non-empty strings")
     return value
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(raw: bytes) -> PolicyLexicon:
+    """The lexicon a file's bytes give (read for each fingerprint and build; parsed once
+    while the file is unchanged: the lexicon is frozen)."""
+    return PolicyLexicon._parse(tomllib.loads(raw.decode("utf-8")),
+                                hashlib.sha256(raw).hexdigest()[:16])

@@ -29,7 +29,7 @@ class PolicyTable:
                  groups: Mapping | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
-        # {doc: discovery.DocFacts or its cache row}: what reuse of earlier results needs
+        # {doc: discovery.DocFacts}: what reuse of earlier results needs
         self.facts = dict(facts or {})
         self.proposals = list(proposals)
         self.problems = list(problems)  # user policies that were skipped, one line each
@@ -87,6 +87,8 @@ class PolicyTable:
 
     def to_cache(self) -> dict:
         """JSON-ready dict; `from_cache` reads it back."""
+        from reader.extraction.policies.discovery import pack_facts
+
         return {
             "version": POLICY_VERSION,
             "policies": [
@@ -100,8 +102,7 @@ class PolicyTable:
                  "variants": c.variants, "mentions": [mention_row(m) for m in c.mentions]}
                 for c in self.candidates
             ],
-            "facts": {doc: f if isinstance(f, list) else f.to_row()
-                      for doc, f in self.facts.items()},
+            "facts": pack_facts(self.facts),
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
@@ -115,6 +116,8 @@ class PolicyTable:
         again (an entity edit then needs no re-matching).
 
         Raises ValueError when the data is not a current policy cache (rebuild it)."""
+        from reader.extraction.policies.discovery import unpack_facts
+
         try:
             if data["version"] != POLICY_VERSION:
                 raise ValueError(f"policy cache version {data['version']!r}")
@@ -140,11 +143,12 @@ class PolicyTable:
                     replace(m, actor=resolved(m.actor_name, resolve_actor))
                     for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
+            facts = unpack_facts(data.get("facts") or {})
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
                    {str(k): str(v) for k, v in dict(data.get("docs", {})).items()},
-                   candidates, dict(data.get("facts") or {}),
+                   candidates, facts,
                    groups=dict(data.get("groups") or {}))
 
 
