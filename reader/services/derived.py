@@ -7,6 +7,7 @@ import gc
 import json
 import logging
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 def read_cache(path: Path) -> dict | None:
     """A cache file's JSON object, or None when it is missing, unreadable or not an object
-    (derived data: the caller rebuilds it)."""
+    (derived data: the caller rebuilds it). Values kept beside it as bytes (`dump_cache`)
+    are read back; one missing or damaged is left out with a log line (an entity table
+    without its state: the next build reads every article)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -31,24 +34,71 @@ def read_cache(path: Path) -> dict | None:
     except (OSError, ValueError) as exc:
         log.warning("Cache %s unreadable (%s); rebuilding it", path.name, exc)
         return None
-    return raw if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        return None
+    for key, value in list(raw.items()):
+        if isinstance(value, dict) and _BYTES in value:
+            blob = _read_beside(path, key, value)
+            if blob is None:
+                del raw[key]
+            else:
+                raw[key] = blob
+    return raw
+
+
+_BYTES = "$bytes"  # a JSON value naming a file beside the cache: {"$bytes": name, "size", "crc32"}
+
+
+def _beside(path: Path, key: str) -> Path:
+    return path.with_name(f"{path.stem}.{key}.bin")
+
+
+def _read_beside(path: Path, key: str, ref: dict) -> bytes | None:
+    side = _beside(path, key)
+    try:
+        blob = side.read_bytes()
+    except OSError as exc:
+        log.warning("Cache %s: %s unreadable (%s); rebuilding it", path.name, side.name, exc)
+        return None
+    if len(blob) != ref.get("size") or zlib.crc32(blob) != ref.get("crc32"):
+        log.warning("Cache %s: %s is not the one it names (damaged or replaced); "
+                    "rebuilding it", path.name, side.name)
+        return None
+    return blob
 
 
 def write_cache(path: Path, data: dict) -> None:
-    """Write a table cache (`<data dir>/cache/NAME.json`) under the index's inter-process
-    write lock, taken without waiting: when another process holds it (it is updating the
-    derived data itself) or the file cannot be written, the cache is left as it is — derived
-    data, recomputed by whoever needs it next."""
+    """Write a table cache (`<data dir>/cache/NAME.json`, `dump_cache`) under the index's
+    inter-process write lock, taken without waiting: when another process holds it (it is
+    updating the derived data itself) or the file cannot be written, the cache is left as
+    it is — derived data, recomputed by whoever needs it next."""
     from reader.errors import IndexBusy
     from reader.search.lock import WriteLock
 
     try:
         with WriteLock.of(path.parent.parent).hold(timeout=0):
-            atomic_write(path, b"".join(json_parts(data)))
+            dump_cache(path, data)
     except IndexBusy:
         log.info("Not writing %s: another process is updating the derived data", path)
     except OSError as exc:  # derived data: a read-only data dir just recomputes it
         log.info("Could not write %s: %s", path, exc)
+
+
+def dump_cache(path: Path, data: dict) -> None:
+    """`data` as JSON in `path`, each top-level bytes value in a file beside it
+    (`NAME.KEY.bin`, written first) named in the JSON with its size and CRC-32: packed
+    tables are read and written as they are, never as base64 text inside JSON. Each file
+    is replaced atomically; a reader that finds a file beside the JSON that is not the one
+    the JSON names (a writer stopped between the two) drops that value (`read_cache`).
+    Raises OSError."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, bytes):
+            atomic_write(_beside(path, key), value)
+            value = {_BYTES: _beside(path, key).name, "size": len(value),
+                     "crc32": zlib.crc32(value)}
+        out[key] = value
+    atomic_write(path, b"".join(json_parts(out)))
 
 
 _ESCAPED = bytes(range(0x20)) + b'"\\\x7f'  # the ASCII bytes json.dumps escapes

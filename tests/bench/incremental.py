@@ -29,7 +29,6 @@ from the full run), timed: what a splice would re-run.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import random
@@ -88,6 +87,7 @@ def _tables(data: Path, repeat: int) -> None:
     from reader.extraction import entities as ent
     from reader.extraction import nlp
     from reader.library import Library
+    from reader.services.derived import dump_cache, read_cache
 
     lib = Library.open(data_dir=data)
     infos = lib.articles.list()
@@ -99,12 +99,11 @@ def _tables(data: Path, repeat: int) -> None:
         lambda: ent.build_entities(infos, analyses, res, (), load=lib.articles.get), repeat)
     cache_file = Path(tempfile.mkdtemp(dir=data)) / "entities.json"
     t0 = time.perf_counter()
-    cache_file.write_text(json.dumps(table.to_cache(), separators=(",", ":")),
-                          encoding="utf-8")
+    dump_cache(cache_file, table.to_cache())
     write_s = time.perf_counter() - t0
     print(f"entity table, full build: {full_w:.3f} s wall, {full_c:.3f} s CPU "
           f"({len(table.entities)} entities); to_cache + write: {write_s:.3f} s; cache file: "
-          f"{cache_file.stat().st_size / 1e6:.1f} MB")
+          f"{sum(p.stat().st_size for p in cache_file.parent.iterdir()) / 1e6:.1f} MB")
 
     # One article changed: a sentence appended, analysed here (not timed: that is NLP).
     victim = infos[len(infos) // 2]
@@ -118,7 +117,7 @@ def _tables(data: Path, repeat: int) -> None:
         return new if doc_id == new.id else lib.articles.get(doc_id)
 
     def incremental():
-        previous = json.loads(cache_file.read_text(encoding="utf-8"))
+        previous = read_cache(cache_file)
         return ent.build_entities(changed, lazy, res, (), previous=previous, load=load)
 
     paths = _Paths()
@@ -192,10 +191,20 @@ def _unpacked(table) -> dict:
     along with its own: a full build keeps its own only)."""
     from reader.extraction.entities.state import unpack
 
-    data = json.loads(json.dumps(table.to_cache()))
+    data = table.to_cache()
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
     return {**data, "table": unpack(data["table"]), "state": state}
+
+
+def _through_file(data: dict) -> dict:
+    """A table cache written and read back as the reader does (JSON, bytes beside it)."""
+    from reader.services.derived import dump_cache, read_cache
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "entities.json"
+        dump_cache(path, data)
+        return read_cache(path)
 
 
 class _Paths(logging.Handler):
@@ -249,7 +258,7 @@ def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
     paths = _Paths()
     present = list(order)
     removed: list[str] = []
-    previous = json.loads(json.dumps(build([entries[d] for d in present]).to_cache()))
+    previous = _through_file(build([entries[d] for d in present]).to_cache())
     for step in range(1, steps + 1):
         kind = rng.choice(kinds)
         doc = rng.choice(present)
@@ -285,7 +294,7 @@ def _random_changes(data: Path, steps: int, seed: int, kinds=KINDS) -> None:
               f"{same} ({spent:.3f} s CPU; {path})")
         if not same:
             raise SystemExit(1)
-        previous = json.loads(json.dumps(inc.to_cache()))
+        previous = _through_file(inc.to_cache())
     lib.close()
 
 

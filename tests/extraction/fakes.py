@@ -43,3 +43,16 @@ def corpus(*docs: tuple[str, str, list[tuple[str, str]]] | tuple[str, str, list,
         arts.append(art)
         analyses[art.id] = analysis(art, d[2])
     return arts, analyses
+
+
+def through_file(data: dict) -> dict:
+    """A table cache written and read back as the reader does (JSON, bytes beside it)."""
+    import tempfile
+    from pathlib import Path
+
+    from reader.services.derived import dump_cache, read_cache
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.json"
+        dump_cache(path, data)
+        return read_cache(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ import pytest
 from reader.extraction.entities import EntityTable, build_entities
 from reader.extraction.names import Lexicon
 
-from .fakes import article
+from .fakes import article, through_file
 
 pytestmark = pytest.mark.spacy
 
@@ -118,7 +117,7 @@ def test_related_and_cache(table):
     rel = table.related("person:michael-gove", limit=5)
     assert rel and all(r.score > 0 for r in rel)
     assert rel == sorted(rel, key=lambda r: -r.score)
-    data = json.loads(json.dumps(table.to_cache()))
+    data = through_file(table.to_cache())
     again = EntityTable.from_cache(data)
     assert [e.to_json() for e in again.entities] == [e.to_json() for e in table.entities]
 

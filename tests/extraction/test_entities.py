@@ -11,7 +11,7 @@ from reader.errors import NotFound
 from reader.extraction.entities import EntityTable, build_entities
 from reader.extraction.nlp import Analysis
 
-from .fakes import corpus
+from .fakes import corpus, through_file
 
 
 @pytest.fixture
@@ -370,7 +370,7 @@ def test_evidence_sentences_contain_both_entities(build):
 
 
 def test_cache_round_trip_without_nlp(table):
-    data = json.loads(json.dumps(table.to_cache()))
+    data = through_file(table.to_cache())
     again = EntityTable.from_cache(data)
     assert [e.to_json() for e in again.entities] == [e.to_json() for e in table.entities]
     assert again.fingerprint == table.fingerprint

@@ -3,7 +3,6 @@ and incremental builds (an unchanged article's results reused from the previous 
 
 from __future__ import annotations
 
-import json
 import marshal
 
 import pytest
@@ -15,14 +14,14 @@ from reader.extraction.entities import EntityTable, build_entities, fingerprint
 from reader.extraction.entities.state import pack, unpack
 from reader.extraction.nlp import Analysis, full_text
 
-from .fakes import article, corpus
+from .fakes import article, corpus, through_file
 
 
 def _cache(table):
     """A table's cache with its packed parts unpacked (the same values may pack to other
     bytes: marshal shares equal objects by identity), the memoised answers of pure
     functions left out (a splice keeps the previous build's along with its own)."""
-    data = json.loads(json.dumps(table.to_cache()))
+    data = through_file(table.to_cache())
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
     return {**data, "table": unpack(data["table"]), "state": state}
@@ -158,7 +157,7 @@ def _incremental(arts, analyses, previous, resources_dir):
 
 def _previous(resources_dir, docs=_DOCS):
     arts, analyses = corpus(*docs)
-    return json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    return through_file(build_entities(arts, analyses, resources_dir).to_cache())
 
 
 @pytest.mark.parametrize("change", ["text", "removed", "added", "reordered"])
@@ -200,18 +199,18 @@ def test_an_unchanged_corpus_loads_no_article_and_no_analysis(resources_dir):
 
 
 @pytest.mark.parametrize("garbage", [
-    None, {}, [], "x", {"format": 4}, {"format": 4, "rules": "x", "state": ""},
+    None, {}, [], "x", {"format": 5}, {"format": 5, "rules": "x", "state": b""},
     "rules-but-broken-docs", "not-packed", "broken-record", "broken-memo",
 ])
 def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_dir):
     arts, analyses = corpus(*_DOCS)
     full = build_entities(arts, analyses, resources_dir)
-    good = json.loads(json.dumps(full.to_cache()))
+    good = through_file(full.to_cache())
     state = unpack(good["state"])
     if garbage == "rules-but-broken-docs":
         garbage = {**good, "state": pack({"docs": [1, 2], "memo": None})}
     elif garbage == "not-packed":
-        garbage = {**good, "state": "not base64!"}
+        garbage = {**good, "state": b"not marshal!"}
     elif garbage == "broken-record":
         docs = dict(state["docs"])
         (text_hash, blob), hits, matches = docs["a"]
@@ -227,6 +226,38 @@ def test_a_stale_or_broken_previous_cache_means_a_full_build(garbage, resources_
         garbage = {**good, "state": pack({"docs": docs,
                                           "memo": {"phrases": 3, "lookups": [1]}})}
     again, _ = _incremental(arts, analyses, garbage, resources_dir)
+    assert _cache(again) == _cache(full)
+
+
+@pytest.mark.parametrize("harm", ["missing", "damaged", "stale", "table-missing"])
+def test_a_missing_or_damaged_file_beside_the_cache_means_a_full_build(harm, resources_dir,
+                                                                      tmp_path, caplog):
+    from reader.services.derived import dump_cache, read_cache
+
+    arts, analyses = corpus(*_DOCS)
+    full = build_entities(arts, analyses, resources_dir)
+    path = tmp_path / "entities.json"
+    dump_cache(path, full.to_cache())
+    side = tmp_path / ("entities.table.bin" if harm == "table-missing" else "entities.state.bin")
+    good = side.read_bytes()
+    if harm in ("missing", "table-missing"):
+        side.unlink()
+    elif harm == "damaged":
+        side.write_bytes(good[:100] + bytes([good[100] ^ 1]) + good[101:])
+    else:  # another write's file (a writer stopped between it and the JSON): same size
+        side.write_bytes(pack({"docs": {}, "memo": {}}).ljust(len(good), b"N"))
+    caplog.set_level("INFO")
+    previous = read_cache(path)
+    assert previous is not None and ("state" if harm != "table-missing" else "table") \
+        not in previous
+    assert "rebuilding it" in caplog.text and "Traceback" not in caplog.text
+    if harm == "table-missing":  # the table itself is gone: rebuilt, with the state's help
+        with pytest.raises(ValueError):
+            EntityTable.from_cache(previous)
+    else:  # the table loads; the next build reads every article
+        assert EntityTable.from_cache(previous).entities == full.entities
+    again, loaded = _incremental(arts, analyses, previous, resources_dir)
+    assert sorted(loaded) == ([] if harm == "table-missing" else ["a", "b", "c", "d"])
     assert _cache(again) == _cache(full)
 
 
@@ -276,7 +307,7 @@ def test_chained_incremental_builds_equal_full_builds(resources_dir):
         again, loaded = _incremental(arts, analyses, previous, resources_dir)
         assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
         assert loaded == ["d"]
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
 
 
 @pytest.mark.parametrize("doc", [
@@ -308,7 +339,7 @@ def test_a_change_of_corpus_wide_inputs_equals_a_full_build(doc, resources_dir):
         assert _cache(again) == _cache(full)
         assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
         assert loaded == ["d"]
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
 
 
 def test_an_edit_to_the_rules_code_means_a_full_build(resources_dir, monkeypatch):
@@ -349,7 +380,7 @@ def test_a_sequence_of_changes_equals_full_builds(resources_dir):
         full = build_entities(arts, analyses, resources_dir)
         assert _cache(again) == _cache(full)
         assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
 
 
 @pytest.mark.parametrize("memo", [

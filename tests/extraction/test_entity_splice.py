@@ -4,7 +4,6 @@ random changes; a guard that fails takes the full path."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 
@@ -13,7 +12,7 @@ import pytest
 from reader.extraction.entities import build_entities
 from reader.extraction.entities.state import pack, unpack
 
-from .fakes import corpus
+from .fakes import corpus, through_file
 from .test_entity_build import _cache, _incremental
 
 # Every lower-case word the sentences write is in "z", which never changes: the corpus's
@@ -97,7 +96,7 @@ def test_chained_random_changes_splice_as_a_full_build(seed, resources_dir, path
         return [_WORDS if d == "z" else _doc(d, texts[d]) for d in present]
 
     arts, analyses = corpus(*docs())
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     for _ in range(14):
         doc = rng.choice(present[1:])
         step = rng.randrange(6)
@@ -116,7 +115,7 @@ def test_chained_random_changes_splice_as_a_full_build(seed, resources_dir, path
         full = build_entities(arts, analyses, resources_dir)
         assert _cache(again) == _cache(full)
         assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
     spliced = [p for p in paths if p == "entities: spliced"]
     assert len(spliced) >= 7, paths
 
@@ -134,20 +133,20 @@ def test_lower_case_words_that_move_splice_as_a_full_build(extra, resources_dir,
     docs = _base()
     docs.append(("e", "Ofsted met Ofsted in Leeds.", [("Ofsted", "ORG"), ("Leeds", "GPE")]))
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     for text in (docs[2][1] + extra, docs[2][1]):  # and back
         docs[2] = (docs[2][0], text, docs[2][2])
         arts, analyses = corpus(*docs)
         again, _ = _incremental(arts, analyses, previous, resources_dir)
         assert paths[-1] == "entities: spliced"
         assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
 
 
 def test_articles_in_another_order_take_the_full_path(resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     docs = [docs[0], *reversed(docs[1:])]
     arts, analyses = corpus(*docs)
     again, loaded = _incremental(arts, analyses, previous, resources_dir)
@@ -162,7 +161,7 @@ def test_a_closure_too_large_takes_the_full_path(resources_dir, paths, monkeypat
     monkeypatch.setattr(splice, "SHARE", 0.0)
     docs = _base()
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
                [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
     arts, analyses = corpus(*docs)
@@ -176,7 +175,7 @@ def test_a_closure_too_large_takes_the_full_path(resources_dir, paths, monkeypat
 def test_missing_or_damaged_links_take_the_full_path(links, resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     state = unpack(previous["state"])
     if links is None:
         del state["links"]
@@ -194,7 +193,7 @@ def test_missing_or_damaged_links_take_the_full_path(links, resources_dir, paths
 def test_an_unchanged_sentence_added_splices(resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
                [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
     arts, analyses = corpus(*docs)
@@ -221,7 +220,7 @@ def test_corpus_wide_reads_of_the_surname_pass_splice_as_a_full_build(
             ("c", "The Blues won.", [("Blues", "NORP")]),
             ("d", before, ents)]
     arts, analyses = corpus(*docs)
-    previous = json.loads(json.dumps(build_entities(arts, analyses, resources_dir).to_cache()))
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
     tables = []
     for text in (after, before):
         docs[-1] = ("d", text, ents)
@@ -230,6 +229,6 @@ def test_corpus_wide_reads_of_the_surname_pass_splice_as_a_full_build(
         full = build_entities(arts, analyses, resources_dir)
         assert _cache(again) == _cache(full)
         tables.append({e.id: e.count for e in again.entities})
-        previous = json.loads(json.dumps(again.to_cache()))
+        previous = through_file(again.to_cache())
     assert tables[0] != tables[1]  # the change reaches other articles' entities
     assert paths[-2:] == ["entities: spliced"] * 2

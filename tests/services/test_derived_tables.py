@@ -26,6 +26,40 @@ def test_kept_cache_is_handed_on_until_its_file_changes(tmp_path):
     assert kept.get() is None
 
 
+def test_bytes_are_kept_beside_the_cache_json(tmp_path, caplog):
+    path = tmp_path / "t.json"
+    data = {"format": 1, "table": b"\x00tab\xff", "state": b"st" * 1000, "n": [1]}
+    derived.dump_cache(path, data)
+    assert (tmp_path / "t.table.bin").read_bytes() == data["table"]
+    assert (tmp_path / "t.state.bin").read_bytes() == data["state"]
+    assert len(path.read_bytes()) < 200  # the JSON names the files
+    assert derived.read_cache(path) == data
+    (tmp_path / "t.state.bin").write_bytes(b"ts" * 1000)  # same size, other content
+    assert derived.read_cache(path) == {k: v for k, v in data.items() if k != "state"}
+    (tmp_path / "t.table.bin").unlink()
+    assert derived.read_cache(path) == {"format": 1, "n": [1]}
+    assert caplog.text.count("rebuilding it") == 3
+
+
+@pytest.mark.spacy
+@pytest.mark.parametrize("harm", ["state", "table"])
+def test_a_damaged_file_beside_the_entity_cache_is_survived(harm, indexed_data, caplog):
+    from reader.library import Library
+
+    lib = Library.open(data_dir=indexed_data)
+    before = [e.to_json() for e in lib.entities.list()]
+    lib.close()
+    side = indexed_data / "cache" / f"entities.{harm}.bin"
+    blob = side.read_bytes()
+    side.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+    lib = Library.open(data_dir=indexed_data)
+    assert [e.to_json() for e in lib.entities.list()] == before
+    lib.close()
+    assert "rebuilding it" in caplog.text
+    if harm == "table":  # rebuilt and written again
+        assert "table" in derived.read_cache(indexed_data / "cache" / "entities.json")
+
+
 @pytest.mark.spacy
 def test_an_update_reuses_the_entity_cache_in_memory(indexed_data, monkeypatch):
     from reader.library import Library

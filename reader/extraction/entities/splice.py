@@ -193,6 +193,8 @@ class _Run:
         reads: dict[str, list[str]] = {}
         self.per_key = per_key = group_forms(groups, lex, never, memo, reads)
         trace.grouped(groups, per_key, reads)
+        if self._coupled():  # void already: the scan, the costly part, is not run
+            return
         changed = self._lookups(per_key)
         self.created: dict = {}
         self._matches(groups, changed, present, reused, previous_docs, removed)
@@ -216,14 +218,21 @@ class _Run:
             return
         self.all_firsts = firsts
         trace.surnamed(groups)
-        for toks in trace.units.values():
-            for tok in toks:
-                for t in _partners(tok):
-                    self.widen.update(v for v in old.holders.get(t, ()) if v not in reach)
-        if self.widen:
+        if self._coupled():
             return
         self.groups = groups
         self.entities = entities(groups, lex.words, memo)
+
+    def _coupled(self) -> bool:
+        """Whether a token the run's groups emitted so far couples them to a unit outside
+        the closure (added to `widen`). Checked after the grouping too: a void run stops
+        before the scan (the run that settles checks every token at the end either way)."""
+        old, reach, widen = self.old, self.reach, self.widen
+        for toks in self.trace.units.values():
+            for tok in toks:
+                for t in _partners(tok):
+                    widen.update(v for v in old.holders.get(t, ()) if v not in reach)
+        return bool(widen)
 
     def _lookups(self, per_key: dict) -> set[str]:
         """The lookups patched with the closure's groups' forms (memo.lookups); returns

@@ -1,5 +1,5 @@
 """What an entity build keeps for the next one: each article's own results and what the
-corpus-wide scans found in it, packed (marshal, base64) into the table's cache.
+corpus-wide scans found in it, packed (marshal) into the table's cache.
 
 A record is a tuple (see `record`); the scans' memo (`Memo`) says, per article, which
 common phrases its body holds and which known names were found again in it, and what those
@@ -10,8 +10,6 @@ memo only for answers that are provably the same.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gc
 import logging
 import marshal
@@ -25,7 +23,7 @@ log = logging.getLogger(__name__)
 
 MARSHAL_VERSION = 4
 _MISS = object()
-_BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, binascii.Error, zlib.error)
+_BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
 DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
 
@@ -44,18 +42,19 @@ def gc_paused():
             gc.enable()
 
 
-def pack(obj) -> str:
-    """Plain tuples, lists, dicts, str, bytes and ints as one JSON-able string."""
-    return base64.b64encode(marshal.dumps(obj, MARSHAL_VERSION)).decode("ascii")
+def pack(obj) -> bytes:
+    """Plain tuples, lists, dicts, str, bytes and ints as bytes (the cache keeps them in a
+    file of their own: services.derived.dump_cache)."""
+    return marshal.dumps(obj, MARSHAL_VERSION)
 
 
-def unpack(text: str):
+def unpack(blob: bytes):
     """`pack`'s inverse. Raises ValueError on anything else."""
+    if not isinstance(blob, bytes):
+        raise ValueError(f"not a packed value: {type(blob).__name__}")
     try:
-        # strict_mode: the alphabet checked in C (b64decode's validate=True runs a regex
-        # over the whole string first: a third of the decoding of a 16 MB state)
-        return marshal.loads(binascii.a2b_base64(text, strict_mode=True))
-    except (TypeError, ValueError, EOFError, binascii.Error) as exc:
+        return marshal.loads(blob)
+    except (TypeError, ValueError, EOFError) as exc:
         raise ValueError(f"not a packed value: {exc!r}") from exc
 
 

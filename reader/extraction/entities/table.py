@@ -1,5 +1,6 @@
 """The entity table: extracted entities with the user's edits on top, its lookups and its
-cache (JSON holding two packed strings: the table, and the state the next build reuses)."""
+cache (two packed blobs, the table and the state the next build reuses, which
+services.derived keeps in files beside the cache's JSON)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from reader.extraction.entities.state import gc_paused, pack, unpack
 from reader.extraction.names import slug, strip_titles
 from reader.extraction.overlay import apply_edits
 
-CACHE_FORMAT = 4  # 2: per-article results for incremental builds; 3: packed, scans' memo;
-# 4: each article's results marshalled apart (reused ones are not packed again)
+CACHE_FORMAT = 5  # 2: per-article results for incremental builds; 3: packed, scans' memo;
+# 4: each article's results marshalled apart (reused ones are not packed again); 5: bytes
+# (marshal, no base64), kept beside the JSON
 
 
 class EntityTable:
@@ -34,7 +36,7 @@ class EntityTable:
         self.fingerprint = fingerprint
         # What `build_entities(previous=...)` reuses: the rules' digest, each article's own
         # results and the scans' memo (opaque here; reader.extraction.entities.state owns
-        # them), or the packed string as read from a cache.
+        # them), or the packed bytes as read from a cache.
         self.rules = rules
         self._state = state if state is not None else {}
         self.edits = [dict(e) for e in edits]
@@ -141,14 +143,15 @@ class EntityTable:
 
     # -- cache --------------------------------------------------------------------------------
     def to_cache(self) -> dict:
-        """JSON-able extraction (edits are not included: they live in the user's store).
-        "table" is what `from_cache` reads; "state" only what the next build reuses, so
-        neither start-up nor an incremental build decodes the other's part."""
+        """The extraction as a cache (edits are not included: they live in the user's
+        store): JSON-able but for two bytes values (services.derived.dump_cache). "table" is
+        what `from_cache` reads; "state" only what the next build reuses, so neither
+        start-up nor an incremental build decodes the other's part."""
         with gc_paused():
             rows = self._rows if self._rows is not None else map(row, self._extracted)
             table = (tuple(rows),
                      {doc: tuple(spans) for doc, spans in self._sentences.items()})
-            state = self._state if isinstance(self._state, str) else pack(self._state)
+            state = self._state if isinstance(self._state, bytes) else pack(self._state)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
                 "table": pack(table), "state": state}
 
@@ -171,9 +174,9 @@ class EntityTable:
                 ]
                 sentences = {doc: [tuple(s) for s in spans]
                              for doc, spans in sentences.items()}
-            state = data.get("state", "")
-            if not isinstance(state, str):
-                raise TypeError("state is not a packed string")
+            state = data.get("state", b"")  # left out when its file was damaged: no state
+            if not isinstance(state, bytes):
+                raise TypeError("state is not packed bytes")
             return cls(entities, sentences, edits, str(data.get("fingerprint", "")),
                        str(data.get("rules", "")), state)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
