@@ -263,7 +263,7 @@ def variant_groups(keys: Iterable[str], known: Iterable[str],
     before it ("quota on asylum" / "asylum quota"), or with one more modifier than a
     phrase of two words or more ("back tax bill" / "tax bill", "golden economic rule" /
     "golden rule": see `_same_thing`; `together` maps a key to the articles naming it)."""
-    known = set(known)
+    known = known if isinstance(known, set) else set(known)
     keys = list(keys)
     by_tail: dict[str, list[list[str]]] = defaultdict(list)
     longer: dict[str, set[str]] = defaultdict(set)  # "tax bill" -> {"back tax bill", ...}
@@ -325,6 +325,23 @@ def _containing(known: set[str], words: set[str]) -> Iterable[str]:
     return found
 
 
+def _reachable(known: set[str], seeds: Iterable[str]) -> set[str]:
+    """The keys of `known` a seed's variant group can hold or `variant_groups` can ask the
+    articles of: those ending with a seed's head or its turned form's head, or turned into
+    a phrase ending so (every key `variant_groups` reads for the seed)."""
+    heads = {_head(k) for k in seeds}
+    heads |= {_head(t) for t in map(_turned, seeds) if t}
+    out = set()
+    for k in known:
+        if k[k.rfind(" ") + 1:] in heads:
+            out.add(k)
+        elif " o" in k or " f" in k:
+            turned = _turned(k)
+            if turned is not None and _head(turned) in heads:
+                out.add(k)
+    return out
+
+
 @dataclass
 class GroupMemo:
     """An earlier build's variant groups, for the next build to reuse: `previous` {seed:
@@ -336,16 +353,18 @@ class GroupMemo:
     changed: set[str] | None = None
     groups: dict[str, set[str]] = field(default_factory=dict)
 
-    def regroup(self, seeds: Iterable[str], known: Mapping[str, Iterable[str]]
-                ) -> dict[str, set[str]]:
-        """`variant_groups(seeds, known, known)`, only the seeds a changed key can reach
-        grouped again. Exact: a seed's group reads only known keys ending with its head or
-        its turned form's head, or turned into a phrase ending so (see `variant_groups`),
-        and only their membership and articles; a key whose articles did not change is
-        known, or not, with the same articles as before."""
+    def regroup(self, seeds: Iterable[str], known: Iterable[str],
+                together: Mapping[str, Iterable[str]] | None = None) -> dict[str, set[str]]:
+        """`variant_groups(seeds, known, together)` (`together` None: `known`, a mapping),
+        only the seeds a changed key can reach grouped again. Exact: a seed's group reads
+        only known keys ending with its head or its turned form's head, or turned into a
+        phrase ending so (see `variant_groups`), and only their membership and articles; a
+        key whose articles did not change is known, or not, with the same articles as
+        before."""
         seeds = list(seeds)
+        together = known if together is None else together
         if self.previous is None or self.changed is None:
-            self.groups = variant_groups(seeds, known, known)
+            self.groups = variant_groups(seeds, known, together)
             return self.groups
         moved = {_head(k) for k in self.changed}
         moved |= {_head(t) for t in map(_turned, self.changed) if t}
@@ -358,7 +377,7 @@ class GroupMemo:
             else:
                 out[key] = set(was)
         if redo:
-            out.update(variant_groups(redo, known, known))
+            out.update(variant_groups(redo, known, together))
         self.groups = out
         return out
 
@@ -382,19 +401,22 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     for p in proposals:
         if p.key:
             by_key[p.key].append(p)
-    # key -> the articles naming it, each once (an article's keys are distinct): lists,
-    # quicker to build than sets
-    docs_of: dict[str, list[str]] = defaultdict(list)
     acting: dict[str, set[str]] = defaultdict(set)
     for doc, f in facts.items():
-        for k in f.names:
-            docs_of[k].append(doc)
         for k in f.acted:
             acting[k].add(doc)
     # a one-word measure acted on only when it names an enactment itself ("privatisation",
     # not "tax", "rise" or "charges")
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
-    groups = (memo or GroupMemo()).regroup(seeds, docs_of)
+    known = set().union(*(f.names for f in facts.values()))
+    # key -> the articles naming it, each once (an article's keys are distinct), for the
+    # keys a seed's group can read only (see `_reachable`): a tenth of all keys
+    reach = _reachable(known, seeds)
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for doc, f in facts.items():
+        for k in reach.intersection(f.names):
+            docs_of[k].append(doc)
+    groups = (memo or GroupMemo()).regroup(seeds, known, docs_of)
     taken: set[str] = set()
     candidates = []
     order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
