@@ -410,7 +410,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
     known = set().union(*(f.names for f in facts.values()))
     # key -> the articles naming it, each once (an article's keys are distinct), for the
-    # keys a seed's group can read only (see `_reachable`): a tenth of all keys
+    # keys a seed's group can read only (see `_reachable`): 14 % of them on 1,725 articles
     reach = _reachable(known, seeds)
     docs_of: dict[str, list[str]] = defaultdict(list)
     for doc, f in facts.items():
