@@ -155,6 +155,12 @@ def test_articles_in_another_order_take_the_full_path(resources_dir, paths):
     assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
 
 
+def _add_a_sentence(docs) -> None:
+    """The third article gains a sentence naming two organisations."""
+    docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
+               [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
+
+
 def test_a_closure_too_large_takes_the_full_path(resources_dir, paths, monkeypatch):
     from reader.extraction.entities import splice
 
@@ -162,8 +168,7 @@ def test_a_closure_too_large_takes_the_full_path(resources_dir, paths, monkeypat
     docs = _base()
     arts, analyses = corpus(*docs)
     previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
-    docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
-               [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
+    _add_a_sentence(docs)
     arts, analyses = corpus(*docs)
     again, _ = _incremental(arts, analyses, previous, resources_dir)
     assert paths[-1] == "entities: full passes (the closure is too large)"
@@ -182,8 +187,7 @@ def test_missing_or_damaged_links_take_the_full_path(links, resources_dir, paths
     else:
         state["links"] = {**state["links"], **links} if links else {}
     previous = {**previous, "state": pack(state)}
-    docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
-               [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
+    _add_a_sentence(docs)
     arts, analyses = corpus(*docs)
     again, _ = _incremental(arts, analyses, previous, resources_dir)
     assert "entities: spliced" not in paths
@@ -194,8 +198,7 @@ def test_an_unchanged_sentence_added_splices(resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)
     previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
-    docs[2] = (docs[2][0], docs[2][1] + " Ofsted met the Home Office.",
-               [("Home Office", "ORG"), ("Ofsted", "ORG"), *docs[2][2]])
+    _add_a_sentence(docs)
     arts, analyses = corpus(*docs)
     again, loaded = _incremental(arts, analyses, previous, resources_dir)
     assert paths[-1] == "entities: spliced"
