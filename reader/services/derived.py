@@ -157,19 +157,18 @@ def bulk() -> Iterator[None]:
     what they make meanwhile would wait for a full collection too, and PySide6 frees a
     widget's wrapper collected after the widget ("free(): invalid pointer"). (Nothing in the
     reader freezes objects for good: `unfreeze` would release them.)"""
-    outer = gc.isenabled()
-    alone = outer and threading.active_count() == 1
+    from reader.extraction.entities.state import gc_paused
+
+    alone = gc.isenabled() and threading.active_count() == 1
     if alone:
         gc.collect(1)
-    gc.disable()
-    try:
-        yield
-    finally:
-        if alone and threading.active_count() == 1:
-            gc.freeze()
-            gc.unfreeze()
-        if outer:
-            gc.enable()
+    with gc_paused():
+        try:
+            yield
+        finally:
+            if alone and threading.active_count() == 1:
+                gc.freeze()
+                gc.unfreeze()
 
 
 class KeptCache:
