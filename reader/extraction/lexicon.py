@@ -178,68 +178,84 @@ class Lexicon:
         treated as empty, a missing or broken word list replaced by the bundled one, so a
         bad edit to a resource never stops the app. Without a folder: the bundled word
         lists only."""
-        h = hashlib.sha256()
         if resources_dir is None:
+            h = hashlib.sha256()
             h.update(bundled_words()[1])
             return cls(digest=h.hexdigest()[:16])
-        lex = cls()
-        aliases = _read_toml(Path(resources_dir) / "aliases.toml", h)
-        for name in aliases.get("ignore", []):
-            if isinstance(name, str):
-                lex.ignore.add(slug(name))
-        for entry in aliases.get("entity", []):
-            name, type_ = entry.get("name"), entry.get("type")
-            if not isinstance(name, str) or type_ not in TYPES:
-                log.warning("aliases.toml: skipping entry %r (needs name and a type in %s)",
-                            entry, ", ".join(TYPES))
-                continue
-            for alias in [name, *entry.get("aliases", [])]:
-                if isinstance(alias, str) and slug(alias):
-                    lex.canonical[slug(alias)] = (name, type_)
-        gazetteer = _read_toml(Path(resources_dir) / "gazetteer.toml", h)
-        for key, groups in gazetteer.items():
-            type_ = key.capitalize()
-            if type_ not in TYPES or not isinstance(groups, dict):
-                log.warning("gazetteer.toml: unknown table [%s] (use one of %s)", key,
-                            ", ".join(t.lower() for t in TYPES))
-                continue
-            for names in groups.values():
-                for name in names if isinstance(names, list) else []:
-                    if isinstance(name, str) and slug(name):
-                        lex.types[slug(name)] = type_
-        lex.words = _read_words(Path(resources_dir) / WORDS_FILE, h)
-        lex.digest = h.hexdigest()[:16]
-        return lex
+        folder = Path(resources_dir)
+        return _parsed(_read(folder / "aliases.toml", "continuing without it"),
+                       _read(folder / "gazetteer.toml", "continuing without it"),
+                       _read(folder / WORDS_FILE, "using the bundled one"))
 
 
-def _read_words(path: Path, h) -> NameWords:
-    words = raw = None
+def _read(path: Path, otherwise: str) -> tuple[str, bytes | None]:
+    """(file name, its bytes or None when it cannot be read: logged)."""
     try:
-        raw = path.read_bytes()
-        words = NameWords.from_toml(tomllib.loads(raw.decode("utf-8")))
+        return path.name, path.read_bytes()
     except FileNotFoundError:
-        log.info("No %s; using the bundled one", path.name)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
-            ValueError, re.error) as exc:
-        log.warning("Ignoring %s (%r); using the bundled one", path, exc)
+        log.info("No %s; %s", path.name, otherwise)
+    except OSError as exc:
+        log.warning("Cannot read %s: %s; %s", path, exc, otherwise)
+    return path.name, None
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(aliases: tuple[str, bytes | None], gazetteer: tuple[str, bytes | None],
+            words: tuple[str, bytes | None]) -> Lexicon:
+    """The lexicon the three files' bytes give, parsed once per content (every build and
+    fingerprint asks for it; nothing changes a Lexicon once made)."""
+    h = hashlib.sha256()
+    lex = Lexicon()
+    table = _toml(aliases, h)
+    for name in table.get("ignore", []):
+        if isinstance(name, str):
+            lex.ignore.add(slug(name))
+    for entry in table.get("entity", []):
+        name, type_ = entry.get("name"), entry.get("type")
+        if not isinstance(name, str) or type_ not in TYPES:
+            log.warning("aliases.toml: skipping entry %r (needs name and a type in %s)",
+                        entry, ", ".join(TYPES))
+            continue
+        for alias in [name, *entry.get("aliases", [])]:
+            if isinstance(alias, str) and slug(alias):
+                lex.canonical[slug(alias)] = (name, type_)
+    for key, groups in _toml(gazetteer, h).items():
+        type_ = key.capitalize()
+        if type_ not in TYPES or not isinstance(groups, dict):
+            log.warning("gazetteer.toml: unknown table [%s] (use one of %s)", key,
+                        ", ".join(t.lower() for t in TYPES))
+            continue
+        for names in groups.values():
+            for name in names if isinstance(names, list) else []:
+                if isinstance(name, str) and slug(name):
+                    lex.types[slug(name)] = type_
+    lex.words = _words(words, h)
+    lex.digest = h.hexdigest()[:16]
+    return lex
+
+
+def _words(file: tuple[str, bytes | None], h) -> NameWords:
+    name, raw = file
+    words = None
+    if raw is not None:
+        try:
+            words = NameWords.from_toml(tomllib.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+                ValueError, re.error) as exc:
+            log.warning("Ignoring %s (%r); using the bundled one", name, exc)
     if words is None:
         words, raw = bundled_words()
     h.update(raw)
     return words
 
 
-def _read_toml(path: Path, h) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        log.info("No %s; continuing without it", path.name)
-        return {}
-    except OSError as exc:
-        log.warning("Cannot read %s: %s", path, exc)
+def _toml(file: tuple[str, bytes | None], h) -> dict:
+    name, raw = file
+    if raw is None:
         return {}
     h.update(raw)
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("Ignoring %s: %s", path.name, exc)
+        log.warning("Ignoring %s: %s", name, exc)
         return {}

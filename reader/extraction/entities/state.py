@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 MARSHAL_VERSION = 4
 _MISS = object()
+_PASSES = {"slug", "usable", "spelled", "acronym", "org-words", "person-forms", "initials",
+           "resolved-slug"}
 _BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
 DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
@@ -153,6 +155,7 @@ class Memo:
         pure = prev.get("pure")
         self.old_pure: dict = pure if isinstance(pure, dict) else {}
         self.pure: dict[str, dict] = {}
+        self.local: dict[str, dict] = {}  # memoised in this build only
         self.exact = True  # False: one answer per article id would not do
         self.phrases: tuple = ()
         self.lookups: dict = {}
@@ -266,9 +269,10 @@ class Memo:
         build and answered from the previous build's answers: only new arguments are
         computed. The next build gets the answers of this one's arguments only. `keep=False`:
         memoised in this build only (for answers cheaper to compute than to unpack)."""
+        keep = keep and name not in _PASSES
         old = self.old_pure.get(name) if keep else None
         old = old if isinstance(old, dict) else {}
-        new = self.pure.setdefault(name, {}) if keep else {}
+        new = (self.pure if keep else self.local).setdefault(name, {})
         get, old_get = new.get, old.get
 
         def call(arg):
