@@ -189,11 +189,14 @@ def _unpacked(table) -> dict:
     """A table's cache with its packed parts unpacked (equal values may pack differently),
     the memoised answers of pure functions left out (a splice keeps the previous build's
     along with its own: a full build keeps its own only)."""
+    from reader.extraction.entities.links import unbucketed
     from reader.extraction.entities.state import unpack
 
     data = table.to_cache()
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
+    if "holders" in state.get("links", {}):  # packed apart, by token (links.bucketed)
+        state["links"]["holders"] = unbucketed(state["links"]["holders"])
     return {**data, "table": unpack(data["table"]), "state": state}
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from reader.domain import ArticleInfo
 from reader.extraction.entities import EntityTable, build_entities, fingerprint
+from reader.extraction.entities.links import unbucketed
 from reader.extraction.entities.state import pack, unpack
 from reader.extraction.nlp import Analysis, full_text
 
@@ -24,6 +25,8 @@ def _cache(table):
     data = through_file(table.to_cache())
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
+    if "holders" in state.get("links", {}):  # packed apart, by token (links.bucketed)
+        state["links"]["holders"] = unbucketed(state["links"]["holders"])
     return {**data, "table": unpack(data["table"]), "state": state}
 
 

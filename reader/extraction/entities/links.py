@@ -5,6 +5,8 @@ title classes, and each entity's units and place in the table's order."""
 
 from __future__ import annotations
 
+import marshal
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
@@ -34,7 +36,7 @@ def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tupl
     index = {id(c): i for r in results for i, c in enumerate(r.cands)}
     return {
         "units": _joined_all({u: sorted(t) for u, t in trace.units.items()}),
-        "holders": _holders(trace.units),
+        "holders": bucketed(_holders(trace.units)),
         "keys": keys,
         "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
         "forms": scan.per_key, "forms_by": forms_by, "surnames_by": surnames_by,
@@ -86,6 +88,78 @@ def _items(value: str | tuple) -> Sequence[str]:
     return value.split(_SEP) if isinstance(value, str) else value
 
 
+BUCKETS = 8192  # the token -> units index is kept in this many parts (`bucketed`)
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % BUCKETS
+
+
+def _packed_part(part: Mapping) -> bytes:
+    return marshal.dumps({k: part[k] for k in sorted(part)}, 4)
+
+
+def bucketed(index: Mapping[str, object]) -> tuple[bytes, ...]:
+    """A large {token: value} as BUCKETS packed parts by a stable hash of the token: the
+    next splice reads the parts its closure touches and writes the others back as they
+    were (91k tokens at 1.7k articles: a fifth of the state's unpacking otherwise)."""
+    parts: list[dict] = [{} for _ in range(BUCKETS)]
+    for k, v in index.items():
+        parts[_bucket(k)][k] = v
+    return tuple(map(_packed_part, parts))
+
+
+def unbucketed(parts: Sequence[bytes]) -> dict:
+    """`bucketed`'s inverse, sorted by token (to compare two builds' links)."""
+    out: dict = {}
+    for part in parts:
+        out.update(marshal.loads(part))
+    return dict(sorted(out.items()))
+
+
+class _Buckets:
+    """`bucketed` parts read as {token: strings}, each part unpacked when first asked."""
+
+    def __init__(self, raw):
+        if not isinstance(raw, tuple) or len(raw) != BUCKETS:
+            raise TypeError("token index of the wrong shape")
+        self.raw = raw
+        self._open: dict[int, dict] = {}
+
+    def _part(self, i: int) -> dict:
+        part = self._open.get(i)
+        if part is None:
+            try:
+                part = marshal.loads(self.raw[i])
+            except (EOFError, ValueError, TypeError) as exc:
+                raise Fallback(f"token index damaged: {exc!r}") from exc
+            if not isinstance(part, dict):
+                raise Fallback("token index damaged")
+            self._open[i] = part
+        return part
+
+    def get(self, key: str, default=()) -> Sequence[str]:
+        value = self._part(_bucket(key)).get(key)
+        return default if value is None else _items(value)
+
+    def updated(self, changes: Mapping[str, object]) -> tuple[bytes, ...]:
+        """The parts with `changes` ({token: joined units, or None to drop it}) made."""
+        touched: dict[int, dict] = {}
+        for k, v in changes.items():
+            i = _bucket(k)
+            part = touched.get(i)
+            if part is None:
+                part = touched[i] = dict(self._part(i))
+            if v is None:
+                part.pop(k, None)
+            else:
+                part[k] = v
+        raw = list(self.raw)
+        for i, part in touched.items():
+            raw[i] = _packed_part(part)
+        return tuple(raw)
+
+
 class _Joined:
     """A {key: `_joined` strings} read as {key: strings} (`closure` reads `get` only)."""
 
@@ -128,7 +202,7 @@ class _Old:
     def __init__(self, state: Mapping):
         try:
             self.units = _Joined(state["units"])
-            self.holders = _Joined(state["holders"])
+            self.holders = _Buckets(state["holders"])
             self.keys: dict = state["keys"]
             self.dropped: tuple = state["dropped"]
             self.forms: dict = state["forms"]
@@ -138,7 +212,7 @@ class _Old:
             self.ids: dict = state["ids"]
             self.groupish = set(state["groupish"])
             if not all(isinstance(x, dict) for x in (
-                    self.units.raw, self.holders.raw, self.keys, self.forms, self.forms_by,
+                    self.units.raw, self.keys, self.forms, self.forms_by,
                     self.surnames_by, self.firsts, self.ids)):
                 raise TypeError("links of the wrong shape")
         except (KeyError, TypeError) as exc:

@@ -410,18 +410,16 @@ class _Run:
         old, reach = self.old, self.reach
         units = {u: t for u, t in old.units.raw.items() if u not in reach}
         units.update((u, _joined(sorted(t))) for u, t in self.trace.units.items())
-        holders = dict(old.holders.raw)
         touched = {t for u in reach for t in old.units.get(u, ())}
         fresh: dict[str, list] = defaultdict(list)
         for u, toks in self.trace.units.items():
             for t in toks:
                 fresh[t].append(u)
+        changes = {}
         for t in touched | fresh.keys():
             us = [u for u in old.holders.get(t) if u not in reach] + fresh.get(t, [])
-            if us:
-                holders[t] = _joined(sorted(us))
-            else:
-                holders.pop(t, None)
+            changes[t] = _joined(sorted(us)) if us else None
+        holders = old.holders.updated(changes)
         forms = {k: v for k, v in old.forms.items() if k not in reach}
         forms.update(self.per_key)
         ids = {k: v for k, v in old.ids.items() if k not in self.gone}
