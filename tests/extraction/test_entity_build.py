@@ -3,6 +3,7 @@ and incremental builds (an unchanged article's results reused from the previous 
 
 from __future__ import annotations
 
+import logging
 import marshal
 
 import pytest
@@ -401,6 +402,25 @@ def test_a_damaged_memo_means_a_full_build(memo, resources_dir):
     arts, analyses = corpus(*docs)
     again, _ = _incremental(arts, analyses, damaged, resources_dir)
     assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+
+
+@pytest.mark.parametrize("rules", [
+    None, 5, {"plain": 5}, {"common": 3}, {"groupish": None},
+    {"plain": {}, "surnames": {}},  # counts that do not hold the changed article's
+])
+def test_damaged_rule_counts_mean_every_article_is_ruled(rules, resources_dir, caplog):
+    caplog.set_level(logging.INFO, logger="reader.extraction.entities.rules")
+    previous = _previous(resources_dir)
+    state = unpack(previous["state"])
+    damaged = rules if not isinstance(rules, dict) else {**state["rules"], **rules}
+    previous = {**previous, "state": pack({**state, "rules": damaged})}
+    docs = [_DOCS[0], ("b", "Gove said the Tories were wrong.", [("Gove", "PERSON")]),
+            *_DOCS[2:]]
+    arts, analyses = corpus(*docs)
+    again, _ = _incremental(arts, analyses, previous, resources_dir)
+    assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+    if isinstance(rules, dict):
+        assert "earlier rule counts not usable" in caplog.text
 
 
 def test_only_articles_holding_a_changed_name_are_scanned_again(resources_dir, monkeypatch):

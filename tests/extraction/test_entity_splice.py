@@ -143,6 +143,36 @@ def test_lower_case_words_that_move_splice_as_a_full_build(extra, resources_dir,
         previous = through_file(again.to_cache())
 
 
+@pytest.mark.parametrize("kept, extra, ents, name", [
+    # "Case Reviews" written in lower case elsewhere: a common phrase, no name
+    (("e", "Case Reviews met Case Reviews in Leeds.", [("Case Reviews", "ORG")]),
+     " They read the case reviews.", [], "Case Reviews"),
+    # "Zorblan" tagged a group twice elsewhere: a group word, no person
+    (("e", "Zorblan said so in Leeds.", [("Zorblan", "PERSON")]),
+     " The Zorblan team and the Zorblan fans met.", [("Zorblan", "NORP")], "Zorblan"),
+])
+def test_rules_that_move_for_an_unchanged_article_splice_as_a_full_build(
+        kept, extra, ents, name, resources_dir, paths):
+    """The corpus rules' sets (common texts, group words) move with another article: the
+    unchanged article holding the text is ruled again, not given its earlier keys."""
+    docs = [*_base(), kept]
+    arts, analyses = corpus(*docs)
+    first = build_entities(arts, analyses, resources_dir)
+    assert name in {e.name for e in first.entities}
+    previous = through_file(first.to_cache())
+    base = docs[2]
+    for text, more in ((base[1] + extra, ents), (base[1], [])):  # and back
+        docs[2] = (base[0], text, [*more, *base[2]])
+        arts, analyses = corpus(*docs)
+        again, _ = _incremental(arts, analyses, previous, resources_dir)
+        full = build_entities(arts, analyses, resources_dir)
+        assert paths[-1] == "entities: spliced"
+        assert _cache(again) == _cache(full)
+        assert (name in {e.name for e in again.entities}) == (not more and not extra
+                                                                 or text == base[1])
+        previous = through_file(again.to_cache())
+
+
 def test_articles_in_another_order_take_the_full_path(resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)

@@ -13,8 +13,10 @@ from reader.domain import Article, ArticleInfo, Entity
 from reader.extraction.entities.candidates import ArticleResult, read_article
 from reader.extraction.entities.channels import Trace
 from reader.extraction.entities.grouping import Corpus, entities
-from reader.extraction.entities.links import Fallback, first_of_units, links, unit_keys
+from reader.extraction.entities.links import Fallback, first_of_units, links
 from reader.extraction.entities.matching import find_more
+from reader.extraction.entities.rules import apply as apply_rules
+from reader.extraction.entities.rules import fill_names
 from reader.extraction.entities.splice import splice
 from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record, unpack
 from reader.extraction.entities.surnames import resolve_surnames
@@ -117,8 +119,9 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
     for result in results:
         corpus.add(result, words=False)
     corpus.lower_words = memo.lower_words(results, reused, reuse.docs)
-    corpus.rules()
-    units = unit_keys(results, corpus.cands)
+    old_keys = reuse.links.get("keys") if memo.exact else None
+    units, ruled = apply_rules(corpus, results, reuse.rules, old_keys if isinstance(
+        old_keys, dict) else None, reused, reuse.docs)
     done = None
     if reuse.links and previous and memo.exact:
         try:
@@ -133,7 +136,7 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
         done = (*_run(corpus, results, units), None)
     extracted, kept, rows = done
     state = {"docs": {d: (rec, *memo.of_doc(d)) for d, rec in own.items()},
-             "memo": memo.to_state(), "links": kept}
+             "memo": memo.to_state(), "links": kept, "rules": ruled}
     return EntityTable(extracted, sentences, edits, fingerprint(keys, resources_dir), rules,
                        state, rows)
 
@@ -145,6 +148,7 @@ def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],
     for c in corpus.cands:  # keys as the corpus rules named them (a splice tried moves them)
         if c.unit:
             c.key = c.unit
+    fill_names(corpus, corpus.cands)
     first_cands = first_of_units(corpus.cands)
     corpus.trace = trace = trace or Trace(corpus.lex, corpus.acronym_defs, corpus.memo)
     groups = corpus.merged(corpus.cands)

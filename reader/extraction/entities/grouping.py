@@ -104,9 +104,11 @@ class Corpus:
         return self.merged(self.cands)
 
     def rules(self) -> None:
-        """Step 2: the candidates that are no names dropped, the others named (`key`)."""
-        self._filter_common()
-        self._resolve_names()
+        """Step 2: the candidates that are no names dropped, the others named (`key`)
+        (rules.py)."""
+        from reader.extraction.entities.rules import apply
+
+        apply(self, None)
 
     def merged(self, cands: list[Cand]) -> dict[str, Group]:
         """`cands` (filtered and named) grouped, typed, and merged: the part of `grouped`
@@ -144,55 +146,6 @@ class Corpus:
         for ws in self.memo.phrase_hits(phrases, self._lower_parts):
             out.update(phrases[ws])
         return out
-
-    def _filter_common(self) -> None:
-        lw, lex = self.lex.words, self.lex
-        surname = self.memo.cached("surname", lambda text: N.surname(text, lw))
-        surnames = {surname(c.text) for c in self.cands
-                    if c.label == PERSON and len(c.text.split()) > 1}
-        known = self.memo.cached("known", lambda text: lex.known(text) or N.is_acronym(text))
-        named: dict[str, bool] = {}  # text -> a name whatever the corpus writes
-
-        def exempt(c: Cand) -> bool:
-            if c.label in (DATE, MONEY) or c.strong:
-                return True
-            text = c.text
-            found = named.get(text)
-            if found is None:
-                found = named[text] = known(text) or text in surnames
-            return found
-
-        flags = [exempt(c) for c in self.cands]
-        common = self._common({c.text for c, ex in zip(self.cands, flags, strict=True)
-                               if not ex})
-        kept = []
-        for c, ex in zip(self.cands, flags, strict=True):
-            if ex or c.text not in common:
-                kept.append(c)
-            else:
-                log.debug("not a name (the corpus writes it in lower case): %r", c.text)
-        self.cands = kept
-
-    def _resolve_names(self) -> None:
-        lw, lex = self.lex.words, self.lex
-        labels: dict[str, Counter] = defaultdict(Counter)
-        for c in self.cands:
-            if " " not in c.text and not c.form:
-                labels[c.text][c.label == "NORP"] += 1
-        self.groupish = groupish = set(lw.nationalities) | {
-            t for t, n in labels.items() if n[True] >= max(2, n[False])}
-        known = self.memo.cached("lexicon", lex.known)
-        named = self.memo.cached("named", lambda c: _named(*c, lex))
-        kept = []
-        for c in self.cands:
-            if (c.text in groupish and not c.form and c.label != "NORP"
-                    and not known(c.text)):
-                continue  # "German" tagged a person once, a group everywhere else
-            found = named((c.text, c.label, c.form))
-            if found:
-                c.name, c.key = found
-                kept.append(c)
-        self.cands = kept
 
     # -- 3. grouping and merging ---------------------------------------------------------------
     def _group(self, cands: list[Cand]) -> dict[str, Group]:
@@ -386,24 +339,6 @@ def titled_class(c: Cand, lw: NameWords) -> str:
     """The title class ("m", "fp", ...; names.title_class) of a person named by a title and
     one surname ("Mr Kennedy", "Tory leader Mr Howard"), else ""."""
     return _titled_class(c.text, c.label, c.form, lw)
-
-
-def _named(text: str, label: str, form: str, lex: Lexicon) -> tuple[str, str] | None:
-    """(name, group key) of a candidate by its text, label and titled form (the aliases
-    file's name, the title class of "Mr Kennedy"), or None when it is not an entity."""
-    res = lex.resolve(text)
-    if label == "NORP":
-        if res is None or res[1] != ORGANISATION:
-            return None  # "British", "Parliamentarians": not an entity to browse
-    name = res[0] if res else text
-    if label in (DATE, MONEY):
-        key = f"{label}|{slug(name)}"
-    else:
-        key = slug(name)
-        cls = _titled_class(text, label, form, lex.words) if key and not res else ""
-        if cls:  # "Mr Kennedy" is not "Baroness Kennedy" (surnames.py)
-            key = f"{key}~{cls}"
-    return (name, key) if key else None
 
 
 # -- 4. entities -------------------------------------------------------------------------------

@@ -20,14 +20,6 @@ class Fallback(Exception):
     """The splice cannot be proven exact here: take the full path."""
 
 
-def unit_keys(results: Sequence[ArticleResult], cands: Iterable[Cand]) -> dict[str, tuple]:
-    """{article id: each of its candidates' group key after the corpus rules, "" for one
-    they dropped} (`cands`: the candidates kept, keys set, before any grouping)."""
-    kept = {id(c): c.key for c in cands}
-    get = kept.get
-    return {r.doc.id: tuple([get(id(c), "") for c in r.cands]) for r in results}
-
-
 def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tuple],
           trace: Trace, groups: dict[str, Group], scan, firsts: dict, first_cands: dict
           ) -> dict:

@@ -48,6 +48,7 @@ from reader.extraction.entities.matching import (
     group_forms,
 )
 from reader.extraction.entities.nameforms import _resolved_slug
+from reader.extraction.entities.rules import fill_names
 from reader.extraction.entities.state import full_text_of, holds
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import row
@@ -180,6 +181,7 @@ class _Run:
             if k in reach:
                 c.key = k
                 cands.append(c)
+        fill_names(corpus, cands)
         self.first_cands = first_of_units(cands)
         self.trace = trace = Trace(lex, corpus.acronym_defs, memo)
         corpus.trace = trace

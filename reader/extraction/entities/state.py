@@ -81,6 +81,7 @@ class Reuse:
         self.docs: Mapping = {}
         self.memo: dict = {}
         self.links: dict = {}  # what couples the previous build's groups (splice.py)
+        self.rules: dict | None = None  # the corpus rules' counts (rules.py)
         try:
             if (not previous or previous.get("format") != cache_format
                     or previous.get("rules") != rules):
@@ -91,6 +92,8 @@ class Reuse:
                 self.docs, self.memo = docs, memo
                 links = state.get("links")
                 self.links = links if isinstance(links, dict) else {}
+                rules = state.get("rules")
+                self.rules = rules if isinstance(rules, dict) else None
         except (AttributeError, *_BAD) as exc:
             log.info("earlier entity results not reusable (%r); reading every article", exc)
 

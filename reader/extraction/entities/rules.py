@@ -1,0 +1,211 @@
+"""Step 2 of the pipeline, the corpus rules: the candidates that are no names dropped (the
+corpus writes them in lower case; a group word such as "German" tagged a person once), the
+others named (`Cand.name`, `Cand.key`).
+
+What the rules read of the corpus is kept as counts over every candidate (`Counts`): the
+surnames of full person names (a surname is a name, whatever the corpus writes), the texts
+that only the corpus can exempt, and the labels of one-word texts (which make `groupish`).
+A candidate's fate then depends on its own fields and on whether its text is in two sets,
+the common texts and `groupish`, both made from the counts alone. So the next build brings
+the counts up to date from the changed articles only, makes the two sets again, and runs
+the rules only on the articles that changed or hold a text whose membership moved; every
+other article keeps the group keys it had (`apply` with `old_keys`). Its candidates' names
+are filled in only when a pass needs them (`fill_names`).
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
+
+from reader.extraction import names as N
+from reader.extraction.entities.candidates import ArticleResult, Cand
+from reader.extraction.names import DATE, MONEY, ORGANISATION, Lexicon, slug
+
+log = logging.getLogger(__name__)
+
+_TABLES = ("surnames", "plain", "own_norp", "own_other", "plain_norp", "plain_other")
+_BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, AttributeError)
+
+
+class Counts:
+    """Over every candidate of the corpus: `surnames` {surname of a multi-word person name:
+    n}, `plain` {text not exempt by itself (a date or amount, a rule's label, a lexicon
+    name or an acronym): n}; of one-word texts without a title, the labels, NORP or other,
+    of those exempt by themselves (`own_*`) and of the others (`plain_*`)."""
+
+    def __init__(self, tables: Mapping[str, dict] | None = None):
+        for name in _TABLES:
+            setattr(self, name, dict(tables[name]) if tables else {})
+
+    def to_state(self) -> dict:
+        return {name: getattr(self, name) for name in _TABLES}
+
+    def add(self, items: Iterable[tuple[str, str, bool, str]], sign: int, rules: _Rules
+            ) -> None:
+        """Count (`sign` 1) or uncount (-1) candidates given as (text, label, strong,
+        form)."""
+        for text, label, strong, form in items:
+            if label == N.PERSON and len(text.split()) > 1:
+                _bump(self.surnames, rules.surname(text), sign)
+            own = rules.exempt(text, label, strong)
+            if not own:
+                _bump(self.plain, text, sign)
+            if " " not in text and not form:
+                norp = label == "NORP"
+                if own:
+                    _bump(self.own_norp if norp else self.own_other, text, sign)
+                else:
+                    _bump(self.plain_norp if norp else self.plain_other, text, sign)
+
+
+def _bump(table: dict, key: str, sign: int) -> None:
+    n = table.get(key, 0) + sign
+    if n > 0:
+        table[key] = n
+    elif n == 0:
+        table.pop(key, None)
+    else:
+        raise ValueError(f"count of {key!r} below zero")
+
+
+class _Rules:
+    """The rules' pure functions, memoised in the build's memo."""
+
+    def __init__(self, corpus):
+        lex, lw, memo = corpus.lex, corpus.lex.words, corpus.memo
+        self.surname = memo.cached("surname", lambda text: N.surname(text, lw))
+        self._known = memo.cached("known", lambda text: lex.known(text) or N.is_acronym(text))
+        self.lexicon = memo.cached("lexicon", lex.known)
+        self.named = memo.cached("named", lambda c: named(*c, lex))
+
+    def exempt(self, text: str, label: str, strong: bool) -> bool:
+        """A name whatever the corpus writes, by the candidate alone."""
+        return label in (DATE, MONEY) or strong or self._known(text)
+
+
+def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | None = None,
+          old_keys: Mapping[str, tuple] | None = None, reused: Iterable[str] = (),
+          previous_docs: Mapping | None = None) -> tuple[dict[str, tuple], dict]:
+    """Run the corpus rules over `corpus` (its candidates: every article's, in order):
+    `corpus.cands` becomes those kept, each named (`key`; `name` too unless an earlier
+    build's keys were kept: `fill_names`), `corpus.groupish` is set. Returns ({article id:
+    each candidate's group key, "" for one dropped}, what the next build reads).
+
+    `results` None: the candidates as one article (keys under "").
+    `previous` (the previous build's returned state), `old_keys` (its keys), `reused`
+    (the articles whose results it kept) and `previous_docs` (its per-article records):
+    the counts are brought up to date from the other articles, and only the articles
+    that changed or hold a text whose place moved are ruled again. Anything unusable
+    among them: every article is ruled, as with none."""
+    rules = _Rules(corpus)
+    counts = None
+    if previous is not None and old_keys is not None and previous_docs is not None:
+        try:
+            counts = _updated(previous, results, set(reused), previous_docs, rules)
+            old_common = set(previous["common"])
+            old_groupish = set(previous["groupish"])
+        except _BAD as exc:
+            log.info("earlier rule counts not usable (%r); ruling every article", exc)
+            counts = None
+    if counts is None:
+        counts = Counts()
+        counts.add(((c.text, c.label, c.strong, c.form) for c in corpus.cands), 1, rules)
+        old_keys = None
+    surnames = set(counts.surnames)
+    common = corpus._common({t for t in counts.plain if t not in surnames})
+    groupish = set(corpus.lex.words.nationalities)
+    for t in counts.own_norp.keys() | counts.plain_norp.keys():
+        plain = t not in common
+        yes = counts.own_norp.get(t, 0) + (counts.plain_norp.get(t, 0) if plain else 0)
+        no = counts.own_other.get(t, 0) + (counts.plain_other.get(t, 0) if plain else 0)
+        if yes >= max(2, no):
+            groupish.add(t)
+    corpus.groupish = groupish
+    moved = (common ^ old_common) | (groupish ^ old_groupish) if old_keys is not None else None
+    reused = set(reused)
+    kept: list[Cand] = []
+    keys: dict[str, tuple] = {}
+    articles = ([(r.doc.id, r.cands) for r in results] if results is not None
+                else [("", corpus.cands)])
+    for d, cands in articles:
+        was = old_keys.get(d) if moved is not None and d in reused else None
+        if (was is not None and len(was) == len(cands)
+                and (not moved or all(c.text not in moved for c in cands))):
+            for c, k in zip(cands, was, strict=True):
+                if k:
+                    c.key = k
+                    kept.append(c)
+            keys[d] = was
+            continue
+        mine = []
+        for c in cands:
+            found = _fate(c, common, groupish, rules)
+            if found:
+                c.name, c.key = found
+                kept.append(c)
+                mine.append(found[1])
+            else:
+                mine.append("")
+        keys[d] = tuple(mine)
+    corpus.cands = kept
+    return keys, {**counts.to_state(), "common": tuple(sorted(common)),
+                  "groupish": tuple(sorted(groupish))}
+
+
+def _fate(c: Cand, common: set[str], groupish: set[str], rules: _Rules
+          ) -> tuple[str, str] | None:
+    """(name, key) of a candidate, None when the rules drop it."""
+    text = c.text
+    if text in common and not rules.exempt(text, c.label, c.strong):
+        log.debug("not a name (the corpus writes it in lower case): %r", text)
+        return None
+    if text in groupish and not c.form and c.label != "NORP" and not rules.lexicon(text):
+        return None  # "German" tagged a person once, a group everywhere else
+    return rules.named((text, c.label, c.form))
+
+
+def _updated(previous: Mapping, results: Sequence[ArticleResult], reused: set[str],
+             previous_docs: Mapping, rules: _Rules) -> Counts:
+    """The previous build's counts less the articles it had that are not reused, plus the
+    articles read again."""
+    counts = Counts(previous)
+    for d, rec in previous_docs.items():
+        if d not in reused:
+            cands = marshal.loads(rec[0][1])[4]
+            counts.add(((t, label, strong, form)
+                        for _s, _e, t, label, _src, strong, form, _also in cands), -1, rules)
+    for r in results:
+        if r.doc.id not in reused:
+            counts.add(((c.text, c.label, c.strong, c.form) for c in r.cands), 1, rules)
+    return counts
+
+
+def fill_names(corpus, cands: Iterable[Cand]) -> None:
+    """Name the candidates whose keys an earlier build's rules gave (`apply`)."""
+    name_of = _Rules(corpus).named
+    for c in cands:
+        if not c.name:
+            c.name = name_of((c.text, c.label, c.form))[0]
+
+
+def named(text: str, label: str, form: str, lex: Lexicon) -> tuple[str, str] | None:
+    """(name, group key) of a candidate by its text, label and titled form (the aliases
+    file's name, the title class of "Mr Kennedy"), or None when it is not an entity."""
+    from reader.extraction.entities.nameforms import _titled_class
+
+    res = lex.resolve(text)
+    if label == "NORP":
+        if res is None or res[1] != ORGANISATION:
+            return None  # "British", "Parliamentarians": not an entity to browse
+    name = res[0] if res else text
+    if label in (DATE, MONEY):
+        key = f"{label}|{slug(name)}"
+    else:
+        key = slug(name)
+        cls = _titled_class(text, label, form, lex.words) if key and not res else ""
+        if cls:  # "Mr Kennedy" is not "Baroness Kennedy" (surnames.py)
+            key = f"{key}~{cls}"
+    return (name, key) if key else None
+
