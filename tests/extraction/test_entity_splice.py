@@ -173,6 +173,27 @@ def test_rules_that_move_for_an_unchanged_article_splice_as_a_full_build(
         previous = through_file(again.to_cache())
 
 
+def test_a_name_the_corpus_already_writes_in_lower_case_is_dropped_when_it_comes(
+        resources_dir, paths):
+    """The lower-case words stay put ("case reviews" is written from the start): the
+    names that come and go are the ones looked at, and the result is a full build's."""
+    docs = [*_base(), ("e", "They read the case reviews.", [])]
+    arts, analyses = corpus(*docs)
+    previous = through_file(build_entities(arts, analyses, resources_dir).to_cache())
+    base = docs[2]
+    for text, ents in ((base[1] + " Case Reviews met Ofsted.", [("Case Reviews", "ORG")]),
+                       (base[1], [])):
+        docs[2] = (base[0], text, [*ents, *base[2]])
+        arts, analyses = corpus(*docs)
+        again, _ = _incremental(arts, analyses, previous, resources_dir)
+        assert paths[-1] == "entities: spliced"
+        assert _cache(again) == _cache(build_entities(arts, analyses, resources_dir))
+        assert "Case Reviews" not in {e.name for e in again.entities}
+        assert ("Case Reviews" in unpack(again.to_cache()["state"])["rules"]["common"]) == (
+            bool(ents))
+        previous = through_file(again.to_cache())
+
+
 def test_articles_in_another_order_take_the_full_path(resources_dir, paths):
     docs = _base()
     arts, analyses = corpus(*docs)

@@ -20,7 +20,6 @@ from reader.extraction.entities.nameforms import (
     _acronym,
     _org_words,
     _overwhelming,
-    _phrase,
     _resolved_slug,
     _spelled,
     _titled_class,
@@ -80,7 +79,7 @@ class Corpus:
         self.acronym_defs: dict[str, set[str]] = defaultdict(set)  # acronym key -> names
         self.lower_words: set[str] = set()
         self.groupish: set[str] = set()  # nationality and group words ("German", "Nazis")
-        self._lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
+        self.lower_parts: list[tuple[str, bytes]] = []  # (id, lower-case words, "|" else)
         self.trace = None  # a channels.Trace told about each pass, when set
         self.first_names: dict[str, Counter] = {}  # surnames.py: title classes by first name
 
@@ -95,7 +94,7 @@ class Corpus:
         if words:
             self.lower_words.update(
                 zlib.decompress(result.words).decode("utf-8", "surrogatepass").split())
-        self._lower_parts.append((result.doc.id, result.lower))
+        self.lower_parts.append((result.doc.id, result.lower))
 
     def grouped(self) -> dict[str, Group]:
         """Steps 2 and 3 up to the mentions found again (reader...entities.matching):
@@ -127,26 +126,6 @@ class Corpus:
         return groups
 
     # -- 2. corpus rules ---------------------------------------------------------------------
-    def _common(self, names: set[str]) -> set[str]:
-        """The names the corpus writes in lower case ("case reviews", "main"): capitalised
-        common phrases, not names. A phrase counts when its words follow each other, all
-        in lower case, in one body."""
-        out: set[str] = set()
-        phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        lower = self.lower_words
-        words_of = self.memo.cached("phrase", _phrase, keep=False)
-        for name in names:
-            ws = words_of(name)
-            if not ws or not all(w in lower for w in ws):
-                continue
-            if len(ws) == 1:
-                out.add(name)
-            else:
-                phrases[ws].append(name)
-        for ws in self.memo.phrase_hits(phrases, self._lower_parts):
-            out.update(phrases[ws])
-        return out
-
     # -- 3. grouping and merging ---------------------------------------------------------------
     def _group(self, cands: list[Cand]) -> dict[str, Group]:
         groups: dict[str, Group] = {}

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 import marshal
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from reader.extraction import names as N
 from reader.extraction.entities.candidates import ArticleResult, Cand
+from reader.extraction.entities.nameforms import _phrase
 from reader.extraction.names import DATE, MONEY, ORGANISATION, Lexicon, slug
 
 log = logging.getLogger(__name__)
@@ -100,21 +102,27 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
     that changed or hold a text whose place moved are ruled again. Anything unusable
     among them: every article is ruled, as with none."""
     rules = _Rules(corpus)
-    counts = None
+    counts = earlier = None
     if previous is not None and old_keys is not None and previous_docs is not None:
         try:
+            old_names = _names(previous["plain"], previous["surnames"])
             counts = _updated(previous, results, set(reused), previous_docs, rules)
             old_common = set(previous["common"])
             old_groupish = set(previous["groupish"])
+            lowered = previous["lowered"]
+            if not isinstance(lowered, dict):
+                raise TypeError("lowered names of the wrong shape")
+            words = corpus.memo.old_words
+            if words is not None and corpus.lower_words == words.keys():
+                earlier = (old_names, lowered)
         except _BAD as exc:
             log.info("earlier rule counts not usable (%r); ruling every article", exc)
-            counts = None
+            counts = earlier = None
     if counts is None:
         counts = Counts()
         counts.add(((c.text, c.label, c.strong, c.form) for c in corpus.cands), 1, rules)
         old_keys = None
-    surnames = set(counts.surnames)
-    common = corpus._common({t for t in counts.plain if t not in surnames})
+    common, lowered = _common(corpus, _names(counts.plain, counts.surnames), earlier)
     groupish = set(corpus.lex.words.nationalities)
     for t in counts.own_norp.keys() | counts.plain_norp.keys():
         plain = t not in common
@@ -151,7 +159,49 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
         keys[d] = tuple(mine)
     corpus.cands = kept
     return keys, {**counts.to_state(), "common": tuple(sorted(common)),
-                  "groupish": tuple(sorted(groupish))}
+                  "groupish": tuple(sorted(groupish)), "lowered": lowered}
+
+
+def _names(plain: Mapping[str, int], surnames: Mapping[str, int]) -> set[str]:
+    """The texts the corpus may make common: those not exempt by themselves, surnames
+    aside (a surname is a name, whatever the corpus writes)."""
+    return {t for t in plain if t not in surnames}
+
+
+def _common(corpus, names: set[str], earlier: tuple | None) -> tuple[set[str], dict]:
+    """The names the corpus writes in lower case ("case reviews", "main"): capitalised
+    common phrases, not names. A phrase counts when its words follow each other, all in
+    lower case, in one body. Returns (them, {name: its words} of the names whose words are
+    all written in lower case somewhere: what the next build reads as `earlier`).
+
+    `earlier`: (the previous build's names, its {name: words}) when the corpus's lower-case
+    words are the same: only the names that came or went are looked at (the phrases are
+    still looked for in every body, as the memo says: state.Memo.phrase_hits)."""
+    lower = corpus.lower_words
+    if earlier is None:
+        lowered: dict[str, tuple] = {}
+        todo = names
+    else:
+        old_names, lowered = earlier
+        lowered = dict(lowered)
+        for name in old_names - names:
+            lowered.pop(name, None)
+        todo = names - old_names
+    words_of = corpus.memo.cached("phrase", _phrase, keep=False)
+    for name in todo:
+        ws = words_of(name)
+        if ws and all(w in lower for w in ws):
+            lowered[name] = ws
+    out: set[str] = set()
+    phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for name, ws in lowered.items():
+        if len(ws) == 1:
+            out.add(name)
+        else:
+            phrases[ws].append(name)
+    for ws in corpus.memo.phrase_hits(phrases, corpus.lower_parts):
+        out.update(phrases[ws])
+    return out, lowered
 
 
 def _fate(c: Cand, common: set[str], groupish: set[str], rules: _Rules

@@ -132,7 +132,7 @@ class Reuse:
 class Memo:
     """The corpus-wide scans' answers per article, the previous build's and this one's.
 
-    Phrases (grouping.Corpus._common): per article, which capitalised-but-common phrases
+    Phrases (rules._common): per article, which capitalised-but-common phrases
     (tuples of lower-case words) occur in its body. An unchanged article's answer for a
     phrase the previous build also asked about is the same; only new phrases are scanned.
     Matches (matching.find_more): per article, the names found again; the same when the
