@@ -16,7 +16,7 @@ from reader.extraction.entities.grouping import Corpus, entities
 from reader.extraction.entities.links import Fallback, first_of_units, links
 from reader.extraction.entities.matching import find_more
 from reader.extraction.entities.rules import apply as apply_rules
-from reader.extraction.entities.rules import fill_names
+from reader.extraction.entities.rules import corpus_cands, fill_names
 from reader.extraction.entities.splice import splice
 from reader.extraction.entities.state import DAMAGED, Memo, Reuse, gc_paused, record, unpack
 from reader.extraction.entities.surnames import resolve_surnames
@@ -117,7 +117,7 @@ def _build(articles: Iterable[Article | ArticleInfo], analyses: Mapping[str, Ana
         memo.forget()  # two articles share an id: one answer per id would not do
     corpus = Corpus(lex, memo)
     for result in results:
-        corpus.add(result, words=False)
+        corpus.add(result, words=False, cands=False)
     corpus.lower_words = memo.lower_words(results, reused, reuse.docs)
     old_keys = reuse.links.get("keys") if memo.exact else None
     units, ruled = apply_rules(corpus, results, reuse.rules, old_keys if isinstance(
@@ -145,6 +145,8 @@ def _run(corpus: Corpus, results: list[ArticleResult], keys: dict[str, tuple],
          trace: Trace | None = None) -> tuple[list[Entity], dict]:
     """Steps 3-4 on every group (the corpus rules run): grouping and merging, mentions found
     again, entities; and what the next build's splice reads of them (links.links)."""
+    if corpus.cands is None:
+        corpus.cands = corpus_cands(results, keys)
     for c in corpus.cands:  # keys as the corpus rules named them (a splice tried moves them)
         if c.unit:
             c.key = c.unit

@@ -12,6 +12,7 @@ import re
 import zlib
 from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -127,16 +128,38 @@ class Cand:
         return self.start < self.doc.off
 
 
-@dataclass
 class ArticleResult:
-    """What the corpus-wide passes need of one article (its Article and Analysis dropped)."""
+    """What the corpus-wide passes need of one article (its Article and Analysis dropped).
 
-    doc: Doc  # packed
-    cands: list[Cand]
-    acronyms: list[tuple[str, str]]  # (acronym key, expansion defined in the text)
-    lower: bytes  # zlib: the body's words, lower-case ones as written, "|" for the others
-    sentences: list[tuple[int, int]]
-    words: bytes  # zlib: the body's lower-case words, each once, space-separated
+    `cands` are made when first asked for from the rows a cache kept (`raw`: Cand's first
+    eight fields each): an article whose group keys an earlier build gave is never asked
+    (rules.apply)."""
+
+    __slots__ = ("doc", "_cands", "_raw", "acronyms", "lower", "sentences", "words")
+
+    def __init__(self, doc: Doc, cands: list[Cand] | None,
+                 acronyms: list[tuple[str, str]], lower: bytes,
+                 sentences: list[tuple[int, int]], words: bytes, raw: Sequence = ()):
+        self.doc = doc  # packed
+        self._cands, self._raw = cands, raw
+        self.acronyms = acronyms  # (acronym key, expansion defined in the text)
+        self.lower = lower  # zlib: the body's words, lower-case ones as written, "|" else
+        self.sentences = sentences
+        self.words = words  # zlib: the body's lower-case words, each once, space-separated
+
+    @property
+    def cands(self) -> list[Cand]:
+        if self._cands is None:
+            doc = self.doc
+            self._cands = [Cand(doc, s, e, t, label, source, strong, form, also)
+                           for s, e, t, label, source, strong, form, also in self._raw]
+        return self._cands
+
+    def texts(self) -> list[str]:
+        """The candidates' texts, in order (without making them)."""
+        if self._cands is None:
+            return [row[2] for row in self._raw]
+        return [c.text for c in self._cands]
 
 
 def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:

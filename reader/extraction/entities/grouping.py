@@ -83,12 +83,14 @@ class Corpus:
         self.trace = None  # a channels.Trace told about each pass, when set
         self.first_names: dict[str, Counter] = {}  # surnames.py: title classes by first name
 
-    def add(self, result: ArticleResult, words: bool = True) -> None:
+    def add(self, result: ArticleResult, words: bool = True, cands: bool = True) -> None:
         """Take one article in (its order in the run matters: keep the articles' order).
         `words=False` leaves its lower-case words out of `lower_words` (the caller sets
-        `lower_words` itself)."""
+        `lower_words` itself); `cands=False` its candidates out of `cands` (the caller
+        runs the rules on the articles: rules.apply)."""
         self.docs.append(result.doc)
-        self.cands.extend(result.cands)
+        if cands:
+            self.cands.extend(result.cands)
         for key, expansion in result.acronyms:
             self.acronym_defs[key].add(expansion)
         if words:

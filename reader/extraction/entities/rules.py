@@ -90,12 +90,12 @@ class _Rules:
 def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | None = None,
           old_keys: Mapping[str, tuple] | None = None, reused: Iterable[str] = (),
           previous_docs: Mapping | None = None) -> tuple[dict[str, tuple], dict]:
-    """Run the corpus rules over `corpus` (its candidates: every article's, in order):
-    `corpus.cands` becomes those kept, each named (`key`; `name` too unless an earlier
-    build's keys were kept: `fill_names`), `corpus.groupish` is set. Returns ({article id:
+    """Run the corpus rules over `results` (the articles, in order; None: `corpus.cands`
+    as one article): `corpus.cands` becomes the candidates kept, each named (`key`, `name`),
+    or None when an article kept an earlier build's keys (`corpus_cands` makes them, and
+    `fill_names` names them); `corpus.groupish` is set. Returns ({article id:
     each candidate's group key, "" for one dropped}, what the next build reads).
 
-    `results` None: the candidates as one article (keys under "").
     `previous` (the previous build's returned state), `old_keys` (its keys), `reused`
     (the articles whose results it kept) and `previous_docs` (its per-article records):
     the counts are brought up to date from the other articles, and only the articles
@@ -120,7 +120,8 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
             counts = earlier = None
     if counts is None:
         counts = Counts()
-        counts.add(((c.text, c.label, c.strong, c.form) for c in corpus.cands), 1, rules)
+        for cands in ([r.cands for r in results] if results is not None else [corpus.cands]):
+            counts.add(((c.text, c.label, c.strong, c.form) for c in cands), 1, rules)
         old_keys = None
     common, lowered = _common(corpus, _names(counts.plain, counts.surnames), earlier)
     groupish = set(corpus.lex.words.nationalities)
@@ -135,20 +136,18 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
     reused = set(reused)
     kept: list[Cand] = []
     keys: dict[str, tuple] = {}
-    articles = ([(r.doc.id, r.cands) for r in results] if results is not None
-                else [("", corpus.cands)])
-    for d, cands in articles:
+    lazy = False
+    for r in results if results is not None else [None]:
+        d = r.doc.id if r is not None else ""
         was = old_keys.get(d) if moved is not None and d in reused else None
-        if (was is not None and len(was) == len(cands)
-                and (not moved or all(c.text not in moved for c in cands))):
-            for c, k in zip(cands, was, strict=True):
-                if k:
-                    c.key = k
-                    kept.append(c)
-            keys[d] = was
-            continue
+        if was is not None:
+            texts = r.texts()
+            if len(was) == len(texts) and (not moved or moved.isdisjoint(texts)):
+                keys[d] = was  # its candidates are made when a pass needs them
+                lazy = True
+                continue
         mine = []
-        for c in cands:
+        for c in r.cands if r is not None else corpus.cands:
             found = _fate(c, common, groupish, rules)
             if found:
                 c.name, c.key = found
@@ -157,7 +156,7 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
             else:
                 mine.append("")
         keys[d] = tuple(mine)
-    corpus.cands = kept
+    corpus.cands = None if lazy else kept
     return keys, {**counts.to_state(), "common": tuple(sorted(common)),
                   "groupish": tuple(sorted(groupish)), "lowered": lowered}
 
@@ -230,6 +229,17 @@ def _updated(previous: Mapping, results: Sequence[ArticleResult], reused: set[st
         if r.doc.id not in reused:
             counts.add(((c.text, c.label, c.strong, c.form) for c in r.cands), 1, rules)
     return counts
+
+
+def corpus_cands(results: Sequence[ArticleResult], keys: Mapping[str, tuple]) -> list[Cand]:
+    """The candidates the rules kept (`apply`'s keys), in order, each with its key."""
+    out = []
+    for r in results:
+        for c, k in zip(r.cands, keys[r.doc.id], strict=True):
+            if k:
+                c.key = k
+                out.append(c)
+    return out
 
 
 def fill_names(corpus, cands: Iterable[Cand]) -> None:

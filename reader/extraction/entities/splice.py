@@ -105,13 +105,12 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
     seeds.discard("")
     limit = int(SHARE * len(old.units)) + 1
     reach = closure(seeds, old.units, old.holders, limit)
-    base = [c.key for c in corpus.cands]
     shared = _Shared(corpus.docs, memo.old_matches)
     guess = None
     for _ in range(64):
         if reach is None:
             raise Fallback("the closure is too large")
-        run = _Run(corpus, old, reach, base, present, reused, previous_docs, removed, shared,
+        run = _Run(corpus, old, reach, keys, present, reused, previous_docs, removed, shared,
                    guess)
         wider = run.widen
         if run.again:
@@ -168,7 +167,7 @@ class _Run:
     """The passes from the grouping to the entities on the closure `reach` alone;
     `widen`: units outside it that it turned out to couple with (the run is void then)."""
 
-    def __init__(self, corpus: Corpus, old: _Old, reach: set[str], base: list[str],
+    def __init__(self, corpus: Corpus, old: _Old, reach: set[str], keys: dict[str, tuple],
                  present: dict, reused: Mapping, previous_docs: Mapping, removed: list,
                  shared: _Shared, guess: dict | None):
         self.corpus, self.old, self.reach, self.present = corpus, old, reach, present
@@ -177,10 +176,13 @@ class _Run:
         self.widen: set[str] = set()
         memo, lex = corpus.memo, corpus.lex
         cands = []
-        for c, k in zip(corpus.cands, base, strict=True):
-            if k in reach:
-                c.key = k
-                cands.append(c)
+        for d, r in present.items():  # the articles in order, made only where needed
+            ks = keys[d]
+            if not reach.isdisjoint(ks):
+                for c, k in zip(r.cands, ks, strict=True):
+                    if k in reach:
+                        c.key = k
+                        cands.append(c)
         fill_names(corpus, cands)
         self.first_cands = first_of_units(cands)
         self.trace = trace = Trace(lex, corpus.acronym_defs, memo)

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 
-from reader.extraction.entities.candidates import ArticleResult, Cand, Doc
+from reader.extraction.entities.candidates import ArticleResult, Doc
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +114,14 @@ class Reuse:
             # Blobs (text, spans, lower-case words) that do not decompress fail the build
             # when used, which then starts over without this state (build.build_entities):
             # checking them here would cost ~0.1 s a build.
+            if not isinstance(cands, tuple):
+                raise TypeError("candidates are not a tuple")
             doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
-            cand_list = [Cand(doc, s, e, t, label, source, strong, form, also)
-                         for s, e, t, label, source, strong, form, also in cands]
-            result = ArticleResult(doc, cand_list, [(str(k), str(x)) for k, x in acronyms],
-                                   lower, [(int(s), int(e)) for s, e in sentences], words)
+            # Candidates are made when asked for (rows that do not unpack fail the build
+            # then, as the blobs do).
+            result = ArticleResult(doc, None, [(str(k), str(x)) for k, x in acronyms],
+                                   lower, [(int(s), int(e)) for s, e in sentences], words,
+                                   raw=cands)
         except _BAD as exc:
             log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
             return None
