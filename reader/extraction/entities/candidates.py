@@ -139,7 +139,7 @@ class ArticleResult:
 
     def __init__(self, doc: Doc, cands: list[Cand] | None,
                  acronyms: list[tuple[str, str]], lower: bytes,
-                 sentences: list[tuple[int, int]], words: bytes, raw: Sequence = ()):
+                 sentences: Sequence[tuple[int, int]], words: bytes, raw: Sequence = ()):
         self.doc = doc  # packed
         self._cands, self._raw = cands, raw
         self.acronyms = acronyms  # (acronym key, expansion defined in the text)

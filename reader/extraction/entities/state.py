@@ -114,13 +114,13 @@ class Reuse:
             # Blobs (text, spans, lower-case words) that do not decompress fail the build
             # when used, which then starts over without this state (build.build_entities):
             # checking them here would cost ~0.1 s a build.
-            if not isinstance(cands, tuple):
-                raise TypeError("candidates are not a tuple")
+            if not isinstance(cands, tuple) or not isinstance(sentences, tuple):
+                raise TypeError("candidates or sentences are not a tuple")
             doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
             # Candidates are made when asked for (rows that do not unpack fail the build
             # then, as the blobs do).
             result = ArticleResult(doc, None, [(str(k), str(x)) for k, x in acronyms],
-                                   lower, [(int(s), int(e)) for s, e in sentences], words,
+                                   lower, sentences, words,
                                    raw=cands)
         except _BAD as exc:
             log.info("earlier entity results of %s not reusable (%r)", doc_id, exc)
