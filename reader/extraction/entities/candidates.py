@@ -155,6 +155,12 @@ class ArticleResult:
                            for s, e, t, label, source, strong, form, also in self._raw]
         return self._cands
 
+    def spans(self) -> list[tuple[int, int]]:
+        """The candidates' (start, end), in order (without making them)."""
+        if self._cands is None:
+            return [(row[0], row[1]) for row in self._raw]
+        return [(c.start, c.end) for c in self._cands]
+
     def texts(self) -> list[str]:
         """The candidates' texts, in order (without making them)."""
         if self._cands is None:

@@ -242,7 +242,7 @@ class _Run:
         """The lookups patched with the closure's groups' forms (memo.lookups); returns
         the forms whose entry changed."""
         old, reach, memo = self.old, self.reach, self.corpus.memo
-        gone = {k: v for k, v in old.forms.items() if k in reach}
+        gone = {k: old.forms[k] for k in reach if k in old.forms}
         touched = set()
         for pk in (gone, per_key):
             for _, forms, surnames in pk.values():
@@ -318,7 +318,7 @@ class _Run:
                 if d not in visit:
                     memo.matches[d] = prev
                     continue
-                own = self._own(d, prev[0], present[d].cands, mine.get(d, ()), dropped)
+                own = self._own(d, prev[0], present[d], mine.get(d, ()), dropped)
             else:
                 own = tuple(sorted(mine.get(d, ())))
                 prev = previous_docs.get(d)
@@ -335,22 +335,24 @@ class _Run:
             if prev is not None and isinstance(prev[2], tuple):
                 self._differ(prev[2][1], ())
 
-    def _own(self, d: str, sig: tuple, cands: list, mine, dropped: Counter) -> tuple:
+    def _own(self, d: str, sig: tuple, result: ArticleResult, mine, dropped: Counter
+             ) -> tuple:
         """The spans an unchanged article's groups hold before the scan: the previous
         build's (`sig`), less its candidates of the closure's units then (those the
         headline pass dropped aside), plus the closure's now (`mine`)."""
         units = self.old.keys[d]
-        if len(units) != len(cands):
+        spans = result.spans()
+        if len(units) != len(spans):
             raise Fallback(f"the kept units of {d} do not add up")
         was = []
         reach = self.reach
         if not reach.isdisjoint(units):
-            for c, k in zip(cands, units, strict=True):
+            for span, k in zip(spans, units, strict=True):
                 if k in reach:
-                    if dropped[(d, c.start, c.end)] > 0:
-                        dropped[(d, c.start, c.end)] -= 1
+                    if dropped[(d, *span)] > 0:
+                        dropped[(d, *span)] -= 1
                     else:
-                        was.append((c.start, c.end))
+                        was.append(span)
         if not was and not mine:
             return sig
         count = Counter(sig)
@@ -412,7 +414,7 @@ class _Run:
 
     def links(self, keys: dict) -> dict:
         old, reach = self.old, self.reach
-        units = {u: t for u, t in old.units.raw.items() if u not in reach}
+        units = _without(old.units.raw, reach)
         units.update((u, _joined(sorted(t))) for u, t in self.trace.units.items())
         touched = {t for u in reach for t in old.units.get(u, ())}
         fresh: dict[str, list] = defaultdict(list)
@@ -424,9 +426,9 @@ class _Run:
             us = [u for u in old.holders.get(t) if u not in reach] + fresh.get(t, [])
             changes[t] = _joined(sorted(us)) if us else None
         holders = old.holders.updated(changes)
-        forms = {k: v for k, v in old.forms.items() if k not in reach}
+        forms = _without(old.forms, reach)
         forms.update(self.per_key)
-        ids = {k: v for k, v in old.ids.items() if k not in self.gone}
+        ids = _without(old.ids, self.gone)
         ids.update(self._new_ids())
         dropped = [x for x in old.dropped if x[3] not in reach]
         dropped += [(c.doc.id, c.start, c.end, c.unit) for c in self.dropped]
@@ -435,6 +437,14 @@ class _Run:
                 "forms_by": self.forms_by, "surnames_by": self.surnames_by,
                 "firsts": self.all_firsts, "ids": ids,
                 "groupish": tuple(sorted(self.corpus.groupish))}
+
+
+def _without(table: dict, keys) -> dict:
+    """A copy of `table` without `keys` (a few of many: cheaper than a filtered copy)."""
+    out = dict(table)
+    for k in keys:
+        out.pop(k, None)
+    return out
 
 
 def _first_word(form: str) -> str:
