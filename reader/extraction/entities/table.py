@@ -152,6 +152,7 @@ class EntityTable:
             table = (tuple(rows),
                      {doc: tuple(spans) for doc, spans in self._sentences.items()})
             state = self._state if isinstance(self._state, bytes) else pack(self._state)
+            self._state = state  # packed from now on: its objects freed (the app keeps tables)
         return {"format": CACHE_FORMAT, "fingerprint": self.fingerprint, "rules": self.rules,
                 "table": pack(table), "state": state}
 
