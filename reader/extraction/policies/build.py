@@ -236,7 +236,7 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
-            self.facts = unpack_facts(previous.get("facts") or {})
+            self.facts = unpack_facts(previous["facts"])
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
             groups = previous.get("groups")
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):

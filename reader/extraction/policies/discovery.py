@@ -123,28 +123,38 @@ class PackedFacts(DocFacts):
         return [self._names, self.roles, self.acted, self._detail]
 
 
-def pack_facts(facts: Mapping[str, DocFacts]) -> str:
+def pack_facts(facts: Mapping[str, DocFacts], raw: bool = False) -> str | bytes:
     """{doc: DocFacts} as one JSON-able text: a CRC of the data, then the data (marshal,
     version 2: no shared references, so equal facts pack the same) in base64. Some ten
     times quicker to write and read back than JSON, and an unchanged article's sentences
-    are neither decoded nor encoded again."""
+    are neither decoded nor encoded again. `raw`: the data alone, as bytes (for a cache
+    that keeps bytes beside its JSON with their own CRC: `derived.dump_cache`)."""
     data = marshal.dumps({doc: f.packed() for doc, f in facts.items()}, 2)
+    if raw:
+        return data
     return f"{zlib.crc32(data):08x}" + binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
 def unpack_facts(text) -> dict[str, DocFacts]:
-    """`pack_facts`'s inverse; rows of the plain JSON form written before it also read.
-    Raises ValueError (or TypeError) for anything else: a changed byte included."""
+    """`pack_facts`'s inverse (either form; bytes are taken as checked by whoever read
+    them); rows of the plain JSON form written before it also read. Raises ValueError (or
+    TypeError) for anything else: a changed byte included."""
     if isinstance(text, dict):
         return {str(doc): DocFacts.from_row(row) for doc, row in text.items()}
-    if not isinstance(text, str):
+    if isinstance(text, bytes):
+        data = text
+    elif isinstance(text, str):
+        try:
+            data = binascii.a2b_base64(text[8:], strict_mode=True)
+            if int(text[:8], 16) != zlib.crc32(data):
+                raise ValueError("policy cache facts damaged (CRC)")
+        except binascii.Error as exc:
+            raise ValueError(f"policy cache facts unreadable: {exc!r}") from exc
+    else:
         raise ValueError("policy cache facts are not packed")
     try:
-        data = binascii.a2b_base64(text[8:], strict_mode=True)
-        if int(text[:8], 16) != zlib.crc32(data):
-            raise ValueError("policy cache facts damaged (CRC)")
         rows = marshal.loads(data)
-    except (EOFError, binascii.Error) as exc:
+    except EOFError as exc:
         raise ValueError(f"policy cache facts unreadable: {exc!r}") from exc
     if not isinstance(rows, dict):
         raise ValueError("policy cache facts are not a mapping")
@@ -361,11 +371,19 @@ class GroupMemo:
         phrase ending so (see `variant_groups`), and only their membership and articles; a
         key whose articles did not change is known, or not, with the same articles as
         before."""
-        seeds = list(seeds)
         together = known if together is None else together
+        out, redo = self.split(seeds)
+        if redo:
+            out.update(variant_groups(redo, known, together))
+        self.groups = out
+        return out
+
+    def split(self, seeds: Iterable[str]) -> tuple[dict[str, set[str]], list[str]]:
+        """({seed: its earlier group} of the seeds no changed key reaches, the seeds to
+        group again): every seed to group again without an earlier build."""
+        seeds = list(seeds)
         if self.previous is None or self.changed is None:
-            self.groups = variant_groups(seeds, known, together)
-            return self.groups
+            return {}, seeds
         moved = {_head(k) for k in self.changed}
         moved |= {_head(t) for t in map(_turned, self.changed) if t}
         redo, out = [], {}
@@ -376,10 +394,7 @@ class GroupMemo:
                 redo.append(key)
             else:
                 out[key] = set(was)
-        if redo:
-            out.update(variant_groups(redo, known, together))
-        self.groups = out
-        return out
+        return out, redo
 
 
 def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
@@ -408,19 +423,36 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     # a one-word measure acted on only when it names an enactment itself ("privatisation",
     # not "tax", "rise" or "charges")
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
-    known = set().union(*(f.names for f in facts.values()))
+    known = everything = set().union(*(f.names for f in facts.values()))
     # key -> the articles naming it, each once (an article's keys are distinct), for the
-    # keys a seed's group can read only (see `_reachable`): 14 % of them on 1,725 articles
-    reach = _reachable(known, seeds)
+    # keys a seed's group can read only (see `_reachable`): 14 % of them on 1,725 articles.
+    # With an earlier build's groups, only those a seed grouped again can read, and the
+    # members of the others' earlier groups (found in the keys' text: `_containing`).
+    memo = memo or GroupMemo()
+    kept, redo = memo.split(seeds)
+    if kept and len(redo) <= 64:
+        # the known keys a seed grouped again can read: grouped against these alone, the
+        # same groups (each key `variant_groups` looks up ends with one of these words)
+        heads = {_head(k) for k in redo} | {_head(t) for t in map(_turned, redo) if t}
+        known = set(_containing(known, heads)) if redo else set()
+        reach = _reachable(known.union(*kept.values()).intersection(everything), seeds)
+    else:
+        reach = _reachable(known, seeds)
     docs_of: dict[str, list[str]] = defaultdict(list)
     for doc, f in facts.items():
         for k in reach.intersection(f.names):
             docs_of[k].append(doc)
-    groups = (memo or GroupMemo()).regroup(seeds, known, docs_of)
+    groups = memo.regroup(seeds, known, docs_of)
     taken: set[str] = set()
     candidates = []
-    order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
-                                         k))
+
+    def size(key: str) -> int:  # the articles naming a seed's group
+        group = groups[key]
+        if len(group) == 1:  # an article's keys are distinct: each article once
+            return len(docs_of[next(iter(group))])
+        return len(set().union(*(docs_of[v] for v in group)))
+
+    order = sorted(seeds, key=lambda k: (-size(k), k))
     for key in order:
         variants = groups[key] - taken
         if key in taken:

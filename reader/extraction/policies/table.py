@@ -85,8 +85,10 @@ class PolicyTable:
         undated = sorted((m for m in mentions if not m.date), key=lambda m: (m.doc, m.start))
         return dated, undated
 
-    def to_cache(self) -> dict:
-        """JSON-ready dict; `from_cache` reads it back."""
+    def to_cache(self, raw_facts: bool = False) -> dict:
+        """JSON-ready dict; `from_cache` reads it back. `raw_facts`: the discovery facts as
+        bytes (`discovery.pack_facts`), for a cache that keeps bytes beside its JSON
+        (`derived.dump_cache`): not JSON-ready then."""
         from reader.extraction.policies.discovery import pack_facts
 
         return {
@@ -102,7 +104,7 @@ class PolicyTable:
                  "variants": c.variants, "mentions": [mention_row(m) for m in c.mentions]}
                 for c in self.candidates
             ],
-            "facts": pack_facts(self.facts),
+            "facts": pack_facts(self.facts, raw_facts),
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
@@ -143,7 +145,7 @@ class PolicyTable:
                     replace(m, actor=resolved(m.actor_name, resolve_actor))
                     for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
-            facts = unpack_facts(data.get("facts") or {})
+            facts = unpack_facts(data["facts"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
