@@ -454,17 +454,21 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
 
     order = sorted(seeds, key=lambda k: (-size(k), k))
     for key in order:
-        variants = groups[key] - taken
         if key in taken:
             continue
+        variants = groups[key] - taken
         props = [p for v in variants for p in by_key.get(v, ())]
+        if sum(len(docs_of.get(v, ())) for v in variants) + len(props) < MIN_ARTICLES:
+            continue  # named in too few articles (most seeds: the sets below not made)
         docs = set().union(*(docs_of.get(v, ()) for v in variants)) | {p.doc for p in props}
+        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts):
+            continue
         proposing = {p.doc for p in props}
         single = len(key.split()) == 1
         acted = set().union(*(acting.get(v, set()) for v in variants))
         if single and not nominal_action(key, lex):
             acted = set()  # "increase", "law": too vague when only acted on
-        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts) or (single and (
+        if (single and (
                 len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)) \
                 or (not props and len(acted) < MIN_ACTED):
             continue
