@@ -5,22 +5,23 @@ built from the earlier cache equals one built from nothing."""
 from __future__ import annotations
 
 import logging
-import marshal
 
 import pytest
 
+from reader.extraction.policies.facts import unpack_facts
+from reader.extraction.policies.keyindex import KeyIndex
 from reader.services import derived
 
 
 def _content(table) -> dict:
-    """The table's cache, its discovery facts as their content (an article's keys in any
-    order: the order a set gave them)."""
+    """The table's cache as the file holds it, its discovery facts and key index as their
+    content (an article's keys in any order: the order a set gave them)."""
     data = table.to_cache(raw_facts=True)
-    facts = {}
-    for doc, (names, roles, acted, detail) in marshal.loads(data.pop("facts")).items():
-        units, spans, texts = marshal.loads(detail)
-        facts[doc] = (dict(zip(names, spans, strict=True)), roles, acted, units, texts)
-    return {**data, "facts": facts}
+    facts = {d: (dict(f.keys), f.roles, f.acted, f.units, f.texts)
+             for d, f in unpack_facts(data.pop("facts")).items()}
+    index = KeyIndex.unpacked(data.pop("index"))
+    assert isinstance(data, dict) and index is not None
+    return {**data, "facts": facts, "index": index.content()}
 
 
 def _fresh(data_dir):
