@@ -74,10 +74,10 @@ class RoleResolver:
     the person the corpus most often names in that role."""
 
     def __init__(self, facts: Mapping[str, DocFacts]):
-        self.by_doc: dict[str, dict[str, str]] = {}
+        self._facts = facts
+        self.by_doc: dict[str, dict[str, str]] = {}  # an article's roles, when first asked
         self.corpus: dict[str, Counter] = defaultdict(Counter)
-        for doc, f in facts.items():
-            self.by_doc[doc] = {r: p for r, p in f.roles}
+        for f in facts.values():
             for r, p in f.roles:
                 self.corpus[r][p] += 1
 
@@ -85,7 +85,11 @@ class RoleResolver:
         if not name:
             return name
         role = " ".join(w for w in name.lower().split() if w != "the")
-        person = self.by_doc.get(doc, {}).get(role)
+        mine = self.by_doc.get(doc)
+        if mine is None:
+            f = self._facts.get(doc)
+            mine = self.by_doc[doc] = {r: p for r, p in f.roles} if f is not None else {}
+        person = mine.get(role)
         if person is None and self.corpus.get(role):
             person = self.corpus[role].most_common(1)[0][0]
         return person or name

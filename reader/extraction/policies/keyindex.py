@@ -36,8 +36,10 @@ class KeyIndex:
     article's words and the seeds' are read; not the other nine tenths), and written back
     as it was read unless it changed."""
 
-    def __init__(self, buckets: dict[str, bytes | dict[str, str]]):
-        self._buckets = buckets
+    def __init__(self, raw: dict[str, bytes], buckets: dict[str, dict[str, str]]):
+        self._raw = raw  # word -> its bucket as read
+        self._buckets = buckets  # word -> its bucket decoded (an empty one: gone)
+        self._dirty: set[str] = set(buckets)  # the buckets changed since read
 
     @classmethod
     def of(cls, facts: Mapping) -> KeyIndex | None:
@@ -54,7 +56,7 @@ class KeyIndex:
             text = "\n".join(sorted(named))
             for h in _heads(k):
                 buckets.setdefault(h, {})[k] = text
-        return cls(buckets)
+        return cls({}, buckets)
 
     @classmethod
     def unpacked(cls, value) -> KeyIndex | None:
@@ -67,25 +69,28 @@ class KeyIndex:
                 return None
             if not isinstance(value, dict):
                 return None
-            return cls(value)
+            index = cls(value, {})
+            return index
         if isinstance(value, dict) and all(isinstance(b, dict) for b in value.values()):
-            return cls({h: dict(b) for h, b in value.items()})
+            return cls({}, {h: dict(b) for h, b in value.items()})
         return None
 
     def bucket(self, word: str) -> dict[str, str]:
         """{key: its articles' text} of the keys ending with `word`, or turned into a
         phrase ending with it. Raises ValueError for a damaged bucket."""
         b = self._buckets.get(word)
-        if b is None:
+        if b is not None:
+            return b
+        raw = self._raw.get(word)
+        if raw is None:
             return {}
-        if isinstance(b, bytes):
-            try:
-                b = marshal.loads(b)
-            except (EOFError, TypeError) as exc:
-                raise ValueError(f"policy key index unreadable: {exc!r}") from exc
-            if not isinstance(b, dict):
-                raise ValueError("policy key index unreadable")
-            self._buckets[word] = b
+        try:
+            b = marshal.loads(raw)
+        except (EOFError, TypeError, ValueError) as exc:
+            raise ValueError(f"policy key index unreadable: {exc!r}") from exc
+        if not isinstance(b, dict):
+            raise ValueError("policy key index unreadable")
+        self._buckets[word] = b
         return b
 
     def near(self, words: Iterable[str]) -> set[str]:
@@ -97,7 +102,7 @@ class KeyIndex:
 
     def keys(self) -> set[str]:
         """Every key (every bucket decoded)."""
-        return self.near(list(self._buckets))
+        return self.near(self._raw.keys() | self._buckets.keys())
 
     def __contains__(self, key: str) -> bool:
         return key in self.bucket(head(key))
@@ -124,22 +129,27 @@ class KeyIndex:
             named = set(self.docs(k))
             named = (named - drop.get(k, set())) | add.get(k, set())
             for h in _heads(k):
-                b = self.bucket(h)
+                b = self._buckets[h] = self.bucket(h)
+                self._dirty.add(h)
                 if named:
-                    self._buckets[h] = b
                     b[k] = "\n".join(sorted(named))
-                elif k in b:
-                    del b[k]
-                    if not b:
-                        del self._buckets[h]
+                else:
+                    b.pop(k, None)
         return True
 
     def packed(self) -> bytes:
-        """The cache's form: marshalled {word: marshalled bucket}, an unread bucket as it
+        """The cache's form: marshalled {word: marshalled bucket}, a bucket unchanged as it
         was read."""
-        return marshal.dumps({h: b if isinstance(b, bytes) else marshal.dumps(b, 2)
-                              for h, b in self._buckets.items()}, 2)
+        out = dict(self._raw)
+        for h in self._dirty:
+            b = self._buckets[h]
+            if b:
+                out[h] = marshal.dumps(b, 2)
+            else:
+                out.pop(h, None)
+        return marshal.dumps(out, 2)
 
     def content(self) -> dict[str, dict[str, str]]:
         """{word: its bucket}, every bucket decoded (JSON-ready; equal indexes, equal)."""
-        return {h: dict(self.bucket(h)) for h in list(self._buckets)}
+        out = {h: dict(self.bucket(h)) for h in self._raw.keys() | self._buckets.keys()}
+        return {h: b for h, b in out.items() if b}
