@@ -4,6 +4,7 @@ article's keys, kept in the policy cache and updated for the changed articles on
 from __future__ import annotations
 
 import marshal
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 PREPS = ("of", "on", "for")
@@ -45,18 +46,21 @@ class KeyIndex:
     def of(cls, facts: Mapping) -> KeyIndex | None:
         """The index of {doc: DocFacts}; None when an article's id is empty or holds a line
         break."""
-        docs: dict[str, list[str]] = {}
+        docs: defaultdict[str, list[str]] = defaultdict(list)
         for doc, f in facts.items():
             if "\n" in doc or not doc:
                 return None
             for k in f.names:
-                docs.setdefault(k, []).append(doc)
-        buckets: dict[str, dict[str, str]] = {}
+                docs[k].append(doc)
+        buckets: defaultdict[str, dict[str, str]] = defaultdict(dict)
         for k, named in docs.items():
-            text = "\n".join(sorted(named))
-            for h in _heads(k):
-                buckets.setdefault(h, {})[k] = text
-        return cls({}, buckets)
+            text = "\n".join(sorted(named)) if len(named) > 1 else named[0]
+            buckets[k[k.rfind(" ") + 1:]][k] = text  # head(k)
+            if " o" in k or " f" in k:
+                t = turned(k)
+                if t is not None:
+                    buckets[head(t)][k] = text
+        return cls({}, dict(buckets))
 
     @classmethod
     def unpacked(cls, value) -> KeyIndex | None:
