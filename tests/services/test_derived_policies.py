@@ -42,7 +42,7 @@ def _no_traceback(caplog) -> None:
 
 
 @pytest.mark.spacy
-@pytest.mark.parametrize("harm", ["damaged", "missing", "json"])
+@pytest.mark.parametrize("harm", ["damaged", "missing", "json", "index"])
 def test_a_damaged_or_missing_policy_cache_is_rebuilt(harm, indexed_data, caplog):
     from reader.library import Library
 
@@ -57,6 +57,8 @@ def test_a_damaged_or_missing_policy_cache_is_rebuilt(harm, indexed_data, caplog
         side.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
     elif harm == "missing":
         side.unlink()
+    elif harm == "index":  # the table is still read from the cache; the index made again
+        (cache / "policies.index.bin").write_bytes(b"\x00")
     else:
         (cache / "policies.json").write_text('{"version": 3, "polic')
     caplog.set_level(logging.INFO)
@@ -84,7 +86,8 @@ def test_after_a_change_the_policy_table_equals_one_built_from_nothing(indexed_d
     incremental = _content(lib._tables.policies())
     lib.close()
     assert incremental == _fresh(indexed_data)
-    # ... and edited again: a paragraph cut.
+    # ... and edited again: a paragraph cut, the key index lost (made again from the facts).
+    (indexed_data / "cache" / "policies.index.bin").unlink()
     lib = Library.open(data_dir=indexed_data)
     path = next((indexed_data / "imports").rglob("*added*"))
     path.write_text(path.read_text(encoding="utf-8").rsplit("\n\n", 2)[0] + "\n",
