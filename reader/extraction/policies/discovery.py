@@ -321,7 +321,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
         for doc, f in facts.items():
             for k in reach.intersection(f.names):
                 docs_of[k].append(doc)
-    groups = memo.regroup(seeds, known, docs_of)
+    groups = memo.groups = {**kept, **(variant_groups(redo, known, docs_of) if redo else {})}
     taken: set[str] = set()
     candidates = []
 
