@@ -298,7 +298,7 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     # `_containing`; with it, its buckets of the seeds' words alone are read).
     memo = memo or GroupMemo()
     kept, redo = memo.split(seeds)
-    if kept and len(redo) <= 64:
+    if kept and (index is not None or len(redo) <= 64):
         # the known keys a seed grouped again can read: grouped against these alone, the
         # same groups (each key `variant_groups` looks up ends with one of these words,
         # or is turned into a phrase ending so)
