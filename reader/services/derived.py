@@ -352,7 +352,8 @@ class DerivedTables:
                                        previous=previous, load=self.catalog.load,
                                        resources_dir=self.paths.resources_dir)
             complete = len(analyses) == len(infos)
-            return table, {**table.to_cache(), "fingerprint": fp} if complete else None
+            return table, ({**table.to_cache(raw_facts=True), "fingerprint": fp} if complete
+                           else None)
 
         table, _ = load_or_build(self.paths.cache_dir / "policies.json", fp,
                                  lambda raw: pol.PolicyTable.from_cache(raw, resolve),

@@ -119,3 +119,34 @@ def test_a_changed_article_is_matched_again_from_packed_facts(corpus_articles,
     fresh = build_policies(moved, corpus_analyses, book)
     assert again.to_cache() == fresh.to_cache()
     assert again.to_cache()["docs"] != previous["docs"]
+
+
+@pytest.mark.spacy
+def test_a_cache_written_before_the_key_index_is_reused(corpus_articles, corpus_analyses,
+                                                        corpus_table):
+    import marshal
+
+    from reader.domain import ArticleInfo
+
+    book = load_codebook(CODEBOOK)
+    data = corpus_table.to_cache(raw_facts=True)
+    # the form written before: each article's key names beside its detail; no key index
+    rows = {doc: [list(f.keys), f.roles, f.acted,
+                  marshal.dumps([f.units, list(f.keys.values()), f.texts], 2)]
+            for doc, f in unpack_facts(data.pop("facts")).items()}
+    del data["index"]
+    old = {**data, "facts": marshal.dumps(rows, 2)}
+    assert PolicyTable.from_cache(old).to_cache() == corpus_table.to_cache()
+    moved = [replace(corpus_articles[0], date="2001-01-01")] + corpus_articles[1:]
+    by_id = {a.id: a for a in moved}
+    infos = [ArticleInfo(id=a.id, title=a.title, author=a.author, date=a.date,
+                         text_hash=a.text_hash) for a in moved]
+    loaded = []
+
+    def load(doc_id):
+        loaded.append(doc_id)
+        return by_id[doc_id]
+
+    again = build_policies(infos, corpus_analyses, book, previous=old, load=load)
+    assert loaded == [moved[0].id]  # the others' results reused
+    assert again.to_cache() == build_policies(moved, corpus_analyses, book).to_cache()

@@ -14,6 +14,8 @@ whole sentence (the sentence text is the evidence), one mention per policy per s
     proposals    unfiled proposals as records: object, proposer, stance, date
     objects      what a proposal proposes; noun-phrase keys; roles named beside people
     discovery    candidate policies grouped from proposals' objects; role resolution
+    facts        what discovery keeps of each article, packed for the cache
+    keyindex     the articles naming each noun-phrase key, by head word (cached, updated)
     table        PolicyTable, its JSON cache, timelines
     build        build_policies, fingerprint, reuse of unchanged articles' results
 """

@@ -26,6 +26,7 @@ from reader.extraction.policies.discovery import (
     unpack_facts,
 )
 from reader.extraction.policies.document import Document
+from reader.extraction.policies.keyindex import KeyIndex
 from reader.extraction.policies.lexicon import PolicyLexicon
 from reader.extraction.policies.proposals import unfiled_proposals
 from reader.extraction.policies.table import (
@@ -53,10 +54,10 @@ def fingerprint(articles: Sequence[Article | ArticleInfo], codebook: Sequence[di
     lexicon = PolicyLexicon.load(resources_dir)
     h = hashlib.sha256(f"{_VERSION_TAG}-lexicon{lexicon.digest}".encode())
     h.update(json.dumps([list(codebook), list(user_policies)], sort_keys=True).encode())
-    for art in sorted(articles, key=lambda a: a.id):
-        for part in (art.id, art.text_hash, art.date, art.author):
-            h.update(part.encode())
-            h.update(b"\x1f")
+    # each article's id, text hash, date and author, each part followed by \x1f (one text:
+    # the same digest as hashing the parts one by one)
+    h.update("".join(f"{a.id}\x1f{a.text_hash}\x1f{a.date}\x1f{a.author}\x1f"
+                     for a in sorted(articles, key=lambda a: a.id)).encode())
     return h.hexdigest()[:24]
 
 
@@ -172,10 +173,13 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
     proposals = resolve_roles(proposals, roles, lambda n: resolved(n, resolve))
     texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
     memo = GroupMemo(reuse.groups, reuse.changed_keys(facts))
+    index = reuse.index_after(facts)
+    if index is None:
+        index = KeyIndex.of(facts)
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
-                          lexicon, memo, roles)
+                          lexicon, memo, roles, index)
     return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts,
-                       groups=memo.groups)
+                       groups=memo.groups, index=index)
 
 
 def _memo(resolve: ResolveActor) -> ResolveActor:
@@ -225,6 +229,7 @@ class _Reuse:
         self.facts: dict[str, DocFacts] = {}
         self.taken: set[str] = set()  # the articles whose results were reused
         self.groups: dict[str, list] | None = None  # discovery's variant groups
+        self.index: KeyIndex | None = None  # the key index of `facts`
         if not previous:
             return
         try:
@@ -236,11 +241,12 @@ class _Reuse:
                     self.mentions[str(m[0])].append((raw["id"], m))
             for p in previous["proposals"]:
                 self.proposals[str(p[0])].append(p)
-            self.facts = unpack_facts(previous.get("facts") or {})
+            self.facts = unpack_facts(previous["facts"])
             self.keys = {str(k): str(v) for k, v in previous["docs"].items()}
             groups = previous.get("groups")
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
                 self.groups = groups
+            self.index = KeyIndex.unpacked(previous.get("index"))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             log.info("earlier policy results not reusable (%r); matching every article", exc)
             self.keys = {}
@@ -264,6 +270,22 @@ class _Reuse:
         self.taken.add(doc_id)
         return True
 
+    def _changed_docs(self, facts: Mapping[str, DocFacts]) -> set[str]:
+        """The articles not reused: matched again, added or removed."""
+        return (self.facts.keys() | facts.keys()) - self.taken
+
+    def index_after(self, facts: Mapping[str, DocFacts]) -> KeyIndex | None:
+        """The earlier table's key index made that of `facts` (`KeyIndex.update`: only the
+        articles not reused read); None without one."""
+        if not self.keys or self.index is None:
+            return None
+        try:
+            if self.index.update(self.facts, facts, self._changed_docs(facts)):
+                return self.index
+        except (TypeError, AttributeError, ValueError) as exc:
+            log.info("earlier policy key index not reusable (%r); made again", exc)
+        return None
+
     def changed_keys(self, facts: Mapping[str, DocFacts]) -> set[str] | None:
         """The noun-phrase keys of every article not reused (matched again, added or
         removed), as before and as now; None when there was no earlier table."""
@@ -271,7 +293,7 @@ class _Reuse:
             return None
         changed: set[str] = set()
         try:
-            for doc in (self.facts.keys() | facts.keys()) - self.taken:
+            for doc in self._changed_docs(facts):
                 if doc in self.facts:
                     changed.update(self.facts[doc].names)
                 if doc in facts:

@@ -3,17 +3,21 @@ them, and role phrases ("the Home Secretary") resolved to the person the corpus 
 
 from __future__ import annotations
 
-import binascii
-import marshal
 import re
-import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from reader.domain import Policy, PolicyMention, Proposal
 from reader.extraction.policies.attribution import Attributor
 from reader.extraction.policies.document import Document
+from reader.extraction.policies.facts import (  # noqa: F401 (re-exported)
+    DocFacts,
+    PackedFacts,
+    pack_facts,
+    unpack_facts,
+)
+from reader.extraction.policies.keyindex import PREPS, KeyIndex, head, turned
 from reader.extraction.policies.lexicon import PolicyLexicon
 from reader.extraction.policies.objects import (
     acted_keys,
@@ -28,127 +32,9 @@ MIN_ACTED = 2  # a measure acted on (not proposed) grows a candidate from this m
 # a phrase named in more than this share of the articles is what the corpus is about ("child
 # protection" in five articles on child protection), not one measure among others
 MAX_SHARE = 0.8
-_PREPS = ("of", "on", "for")
+_PREPS = PREPS
+_turned, _head = turned, head  # (named so here before)
 ID_PREFIX = "discovered-"
-
-
-@dataclass
-class DocFacts:
-    """What discovery keeps of one article: its sentences (body offsets, actor as written,
-    stance), which sentences name which noun-phrase keys, the roles it names and the keys
-    of the measures it reports acted on (`objects.acted_keys`), and the text of each
-    sentence naming a policy noun (a candidate's evidence, so that building candidates
-    does not load unchanged articles again)."""
-
-    units: list[list] = field(default_factory=list)  # [start, end, actor name, stance]
-    keys: dict[str, list[int]] = field(default_factory=dict)  # key -> unit indices
-    roles: list[list[str]] = field(default_factory=list)  # [role, person]
-    acted: list[str] = field(default_factory=list)
-    texts: dict[int, str] = field(default_factory=dict)  # unit index -> its text
-
-    def to_row(self) -> list:
-        return [self.units, self.keys, self.roles, self.acted,
-                {str(u): t for u, t in self.texts.items()}]
-
-    @classmethod
-    def from_row(cls, row) -> DocFacts:
-        """Raises TypeError/ValueError for a malformed row (a shorter row, from before
-        `acted` and `texts`, reads as acting on nothing and quoting nothing).
-
-        The row's parts are taken as JSON gave them (a row comes from `to_row` through the
-        table's cache; converting every unit index again cost a third of reusing an
-        unchanged corpus); only their shapes are checked."""
-        units, keys, roles, *rest = row
-        acted = rest[0] if rest else []
-        texts = rest[1] if len(rest) > 1 else {}
-        if not (isinstance(units, list) and isinstance(keys, dict) and isinstance(roles, list)
-                and isinstance(acted, list) and isinstance(texts, dict)):
-            raise TypeError("malformed discovery facts")
-        return cls(units, keys, roles, acted, {int(u): t for u, t in texts.items()})
-
-    @property
-    def names(self):
-        """The noun-phrase keys it names (`keys` without their sentences)."""
-        return self.keys
-
-    def packed(self) -> list:
-        """The policy cache's form: [key names, roles, acted, the sentences, the keys'
-        sentences and the texts marshalled], read back by `PackedFacts`."""
-        return [list(self.keys), self.roles, self.acted,
-                marshal.dumps([self.units, list(self.keys.values()), self.texts], 2)]
-
-
-class PackedFacts(DocFacts):
-    """DocFacts read from the policy cache, its sentences, keys' sentences and texts
-    decoded when first read: discovery reads them for its candidates' articles only (the
-    key names of every article), and an unchanged article's are written back as they
-    came."""
-
-    def __init__(self, row):
-        """Raises TypeError/ValueError for a malformed row."""
-        names, roles, acted, detail = row
-        if not (isinstance(names, list) and isinstance(roles, list) and isinstance(acted, list)
-                and isinstance(detail, bytes)):
-            raise TypeError("malformed discovery facts")
-        self._names, self.roles, self.acted = names, roles, acted
-        self._detail = detail
-        self._opened: tuple[list, dict, dict] | None = None
-
-    def _open(self) -> tuple[list, dict, dict]:
-        if self._opened is None:
-            units, spans, texts = marshal.loads(self._detail)
-            if not (isinstance(units, list) and isinstance(spans, list)
-                    and len(spans) == len(self._names) and isinstance(texts, dict)):
-                raise ValueError("malformed discovery facts")
-            self._opened = (units, dict(zip(self._names, spans, strict=True)), texts)
-        return self._opened
-
-    @property
-    def units(self) -> list[list]:
-        return self._open()[0]
-
-    @property
-    def keys(self) -> dict[str, list[int]]:
-        return self._open()[1]
-
-    @property
-    def texts(self) -> dict[int, str]:
-        return self._open()[2]
-
-    @property
-    def names(self):
-        return self._names
-
-    def packed(self) -> list:
-        return [self._names, self.roles, self.acted, self._detail]
-
-
-def pack_facts(facts: Mapping[str, DocFacts]) -> str:
-    """{doc: DocFacts} as one JSON-able text: a CRC of the data, then the data (marshal,
-    version 2: no shared references, so equal facts pack the same) in base64. Some ten
-    times quicker to write and read back than JSON, and an unchanged article's sentences
-    are neither decoded nor encoded again."""
-    data = marshal.dumps({doc: f.packed() for doc, f in facts.items()}, 2)
-    return f"{zlib.crc32(data):08x}" + binascii.b2a_base64(data, newline=False).decode("ascii")
-
-
-def unpack_facts(text) -> dict[str, DocFacts]:
-    """`pack_facts`'s inverse; rows of the plain JSON form written before it also read.
-    Raises ValueError (or TypeError) for anything else: a changed byte included."""
-    if isinstance(text, dict):
-        return {str(doc): DocFacts.from_row(row) for doc, row in text.items()}
-    if not isinstance(text, str):
-        raise ValueError("policy cache facts are not packed")
-    try:
-        data = binascii.a2b_base64(text[8:], strict_mode=True)
-        if int(text[:8], 16) != zlib.crc32(data):
-            raise ValueError("policy cache facts damaged (CRC)")
-        rows = marshal.loads(data)
-    except (EOFError, binascii.Error) as exc:
-        raise ValueError(f"policy cache facts unreadable: {exc!r}") from exc
-    if not isinstance(rows, dict):
-        raise ValueError("policy cache facts are not a mapping")
-    return {doc: PackedFacts(row) for doc, row in rows.items()}
 
 
 def doc_facts(doc: Document, lex: PolicyLexicon, attributor: Attributor) -> DocFacts:
@@ -188,10 +74,10 @@ class RoleResolver:
     the person the corpus most often names in that role."""
 
     def __init__(self, facts: Mapping[str, DocFacts]):
-        self.by_doc: dict[str, dict[str, str]] = {}
+        self._facts = facts
+        self.by_doc: dict[str, dict[str, str]] = {}  # an article's roles, when first asked
         self.corpus: dict[str, Counter] = defaultdict(Counter)
-        for doc, f in facts.items():
-            self.by_doc[doc] = {r: p for r, p in f.roles}
+        for f in facts.values():
             for r, p in f.roles:
                 self.corpus[r][p] += 1
 
@@ -199,7 +85,11 @@ class RoleResolver:
         if not name:
             return name
         role = " ".join(w for w in name.lower().split() if w != "the")
-        person = self.by_doc.get(doc, {}).get(role)
+        mine = self.by_doc.get(doc)
+        if mine is None:
+            f = self._facts.get(doc)
+            mine = self.by_doc[doc] = {r: p for r, p in f.roles} if f is not None else {}
+        person = mine.get(role)
         if person is None and self.corpus.get(role):
             person = self.corpus[role].most_common(1)[0][0]
         return person or name
@@ -221,19 +111,6 @@ def _abbreviates(short: str, words: list[str]) -> bool:
     if len(words) == 1:
         return words[0].startswith(short) and len(words[0]) >= len(short) + 3
     return short == "".join(w[0] for w in words)
-
-
-def _turned(key: str) -> str | None:
-    """"quota on asylum" -> "asylum quota", "overhaul of pension" -> "pension overhaul"."""
-    words = key.split()
-    for n, w in enumerate(words):
-        if w in _PREPS and 0 < n < len(words) - 1:
-            return " ".join(words[n + 1:] + words[:n])
-    return None
-
-
-def _head(key: str) -> str:
-    return key.rsplit(" ", 1)[-1]
 
 
 def _one_modifier_less(words: list[str]) -> list[str]:
@@ -361,11 +238,19 @@ class GroupMemo:
         phrase ending so (see `variant_groups`), and only their membership and articles; a
         key whose articles did not change is known, or not, with the same articles as
         before."""
-        seeds = list(seeds)
         together = known if together is None else together
+        out, redo = self.split(seeds)
+        if redo:
+            out.update(variant_groups(redo, known, together))
+        self.groups = out
+        return out
+
+    def split(self, seeds: Iterable[str]) -> tuple[dict[str, set[str]], list[str]]:
+        """({seed: its earlier group} of the seeds no changed key reaches, the seeds to
+        group again): every seed to group again without an earlier build."""
+        seeds = list(seeds)
         if self.previous is None or self.changed is None:
-            self.groups = variant_groups(seeds, known, together)
-            return self.groups
+            return {}, seeds
         moved = {_head(k) for k in self.changed}
         moved |= {_head(t) for t in map(_turned, self.changed) if t}
         redo, out = [], {}
@@ -376,17 +261,14 @@ class GroupMemo:
                 redo.append(key)
             else:
                 out[key] = set(was)
-        if redo:
-            out.update(variant_groups(redo, known, together))
-        self.groups = out
-        return out
+        return out, redo
 
 
 def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
              dates: Mapping[str, str], resolve: Callable[[str | None], str | None],
              texts: Callable[[str], str], lex: PolicyLexicon,
-             memo: GroupMemo | None = None, roles: RoleResolver | None = None
-             ) -> list[Policy]:
+             memo: GroupMemo | None = None, roles: RoleResolver | None = None,
+             index: KeyIndex | None = None) -> list[Policy]:
     """Candidate policies ranked by articles then actors: each proposed object (and its
     variants) named in at least MIN_ARTICLES articles, proposed in two articles unless
     its key has several words (a one-word key must be a policy noun: "tax", not "music");
@@ -395,7 +277,8 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     MAX_SHARE of the articles.
     `texts(doc)` gives an article's body (for the evidence); `memo` reuses an earlier
     build's variant groups (`GroupMemo`) and keeps this build's; `roles`, the
-    RoleResolver of `facts` when the caller has it."""
+    RoleResolver of `facts` when the caller has it; `index`, the KeyIndex of `facts`
+    when the caller has it (else every article's keys are read)."""
     roles = roles or RoleResolver(facts)
     by_key: dict[str, list[Proposal]] = defaultdict(list)
     for p in proposals:
@@ -408,31 +291,63 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
     # a one-word measure acted on only when it names an enactment itself ("privatisation",
     # not "tax", "rise" or "charges")
     seeds = set(by_key) | {k for k in acting if " " in k or nominal_action(k, lex)}
-    known = set().union(*(f.names for f in facts.values()))
     # key -> the articles naming it, each once (an article's keys are distinct), for the
-    # keys a seed's group can read only (see `_reachable`): 14 % of them on 1,725 articles
-    reach = _reachable(known, seeds)
+    # keys a seed's group can read only (see `_reachable`): 14 % of them on 1,725 articles.
+    # With an earlier build's groups, only those a seed grouped again can read, and the
+    # members of the others' earlier groups (without `index`: found in the keys' text,
+    # `_containing`; with it, its buckets of the seeds' words alone are read).
+    memo = memo or GroupMemo()
+    kept, redo = memo.split(seeds)
+    if kept and (index is not None or len(redo) <= 64):
+        # the known keys a seed grouped again can read: grouped against these alone, the
+        # same groups (each key `variant_groups` looks up ends with one of these words,
+        # or is turned into a phrase ending so)
+        heads = {_head(k) for k in redo} | {_head(t) for t in map(_turned, redo) if t}
+        if index is not None:  # exactly those keys
+            known = index.near(heads)
+            named: Container[str] = index
+        else:
+            named = set().union(*(f.names for f in facts.values()))
+            known = set(_containing(named, heads)) if redo else set()
+        reach = _reachable({k for k in known.union(*kept.values()) if k in named}, seeds)
+    else:
+        known = index.keys() if index is not None else set().union(
+            *(f.names for f in facts.values()))
+        reach = _reachable(known, seeds)
     docs_of: dict[str, list[str]] = defaultdict(list)
-    for doc, f in facts.items():
-        for k in reach.intersection(f.names):
-            docs_of[k].append(doc)
-    groups = (memo or GroupMemo()).regroup(seeds, known, docs_of)
+    if index is not None:
+        docs_of.update((k, index.docs(k)) for k in reach)
+    else:
+        for doc, f in facts.items():
+            for k in reach.intersection(f.names):
+                docs_of[k].append(doc)
+    groups = memo.groups = {**kept, **(variant_groups(redo, known, docs_of) if redo else {})}
     taken: set[str] = set()
     candidates = []
-    order = sorted(seeds, key=lambda k: (-len(set().union(*(docs_of[v] for v in groups[k]))),
-                                         k))
+
+    def size(key: str) -> int:  # the articles naming a seed's group
+        group = groups[key]
+        if len(group) == 1:  # an article's keys are distinct: each article once
+            return len(docs_of[next(iter(group))])
+        return len(set().union(*(docs_of[v] for v in group)))
+
+    order = sorted(seeds, key=lambda k: (-size(k), k))
     for key in order:
-        variants = groups[key] - taken
         if key in taken:
             continue
+        variants = groups[key] - taken
         props = [p for v in variants for p in by_key.get(v, ())]
+        if sum(len(docs_of.get(v, ())) for v in variants) + len(props) < MIN_ARTICLES:
+            continue  # named in too few articles (most seeds: the sets below not made)
         docs = set().union(*(docs_of.get(v, ()) for v in variants)) | {p.doc for p in props}
+        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts):
+            continue
         proposing = {p.doc for p in props}
         single = len(key.split()) == 1
         acted = set().union(*(acting.get(v, set()) for v in variants))
         if single and not nominal_action(key, lex):
             acted = set()  # "increase", "law": too vague when only acted on
-        if len(docs) < MIN_ARTICLES or len(docs) > MAX_SHARE * len(facts) or (single and (
+        if (single and (
                 len(proposing) < 2 and len(acted) <= MIN_ACTED or key not in lex.policy_nouns)) \
                 or (not props and len(acted) < MIN_ACTED):
             continue

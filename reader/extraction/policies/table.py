@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from reader.domain import Policy, PolicyMention, Proposal
 from reader.errors import NotFound
+
+if TYPE_CHECKING:
+    from reader.extraction.policies.keyindex import KeyIndex
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +30,7 @@ class PolicyTable:
                  candidates: Sequence[Policy] = (), facts: Mapping | None = None,
                  redirects: Mapping[str, str] | None = None,
                  merged: Mapping[str, list[Policy]] | None = None,
-                 groups: Mapping | None = None):
+                 groups: Mapping | None = None, index: KeyIndex | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
         # {doc: discovery.DocFacts}: what reuse of earlier results needs
@@ -43,6 +47,8 @@ class PolicyTable:
         self.merged = {k: list(v) for k, v in (merged or {}).items()}
         # discovery's variant groups {seed: variants}, for the next build (GroupMemo)
         self.groups = dict(groups or {})
+        # the KeyIndex of `facts`, for the next build (None: made from `facts`)
+        self.index = index
 
     def overlaid(self, edits: Sequence[dict], promoted: Mapping[str, str] | None = None,
                  skipped: Sequence[str] = ()) -> PolicyTable:
@@ -55,7 +61,7 @@ class PolicyTable:
         return PolicyTable(shown.policies, self.proposals,
                            [*self.problems, *skipped, *shown.skipped], self.rules,
                            self.doc_keys, shown.candidates, self.facts, shown.redirects,
-                           shown.merged, self.groups)
+                           shown.merged, self.groups, self.index)
 
     def __len__(self) -> int:
         return len(self.policies)
@@ -85,9 +91,14 @@ class PolicyTable:
         undated = sorted((m for m in mentions if not m.date), key=lambda m: (m.doc, m.start))
         return dated, undated
 
-    def to_cache(self) -> dict:
-        """JSON-ready dict; `from_cache` reads it back."""
-        from reader.extraction.policies.discovery import pack_facts
+    def to_cache(self, raw_facts: bool = False) -> dict:
+        """JSON-ready dict; `from_cache` reads it back. `raw_facts`: the discovery facts and
+        key index as bytes (`facts.pack_facts`, `KeyIndex.packed`), for a cache that keeps
+        bytes beside its JSON (`derived.dump_cache`): not JSON-ready then."""
+        from reader.extraction.policies.facts import pack_facts
+        from reader.extraction.policies.keyindex import KeyIndex
+
+        index = KeyIndex.of(self.facts) if self.index is None else self.index
 
         return {
             "version": POLICY_VERSION,
@@ -102,11 +113,13 @@ class PolicyTable:
                  "variants": c.variants, "mentions": [mention_row(m) for m in c.mentions]}
                 for c in self.candidates
             ],
-            "facts": pack_facts(self.facts),
+            "facts": pack_facts(self.facts, raw_facts),
             "problems": self.problems,
             "rules": self.rules,
             "docs": self.doc_keys,
             "groups": {k: sorted(v) for k, v in self.groups.items()},
+            "index": (None if index is None
+                      else index.packed() if raw_facts else index.content()),
         }
 
     @classmethod
@@ -116,7 +129,7 @@ class PolicyTable:
         again (an entity edit then needs no re-matching).
 
         Raises ValueError when the data is not a current policy cache (rebuild it)."""
-        from reader.extraction.policies.discovery import unpack_facts
+        from reader.extraction.policies.facts import unpack_facts
 
         try:
             if data["version"] != POLICY_VERSION:
@@ -143,7 +156,7 @@ class PolicyTable:
                     replace(m, actor=resolved(m.actor_name, resolve_actor))
                     for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
-            facts = unpack_facts(data.get("facts") or {})
+            facts = unpack_facts(data["facts"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"unreadable policy cache: {exc}") from exc
         return cls(policies, proposals, problems, str(data.get("rules", "")),
