@@ -195,8 +195,9 @@ def _unpacked(table) -> dict:
     data = table.to_cache()
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
-    if "holders" in state.get("links", {}):  # packed apart, by token (links.bucketed)
-        state["links"]["holders"] = unbucketed(state["links"]["holders"])
+    for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
+        if name in state.get("links", {}):
+            state["links"][name] = unbucketed(state["links"][name])
     return {**data, "table": unpack(data["table"]), "state": state}
 
 

@@ -26,8 +26,9 @@ def _cache(table):
     data = through_file(table.to_cache())
     state = unpack(data["state"])
     state["memo"].pop("pure", None)
-    if "holders" in state.get("links", {}):  # packed apart, by token (links.bucketed)
-        state["links"]["holders"] = unbucketed(state["links"]["holders"])
+    for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
+        if name in state.get("links", {}):
+            state["links"][name] = unbucketed(state["links"][name])
     return {**data, "table": unpack(data["table"]), "state": state}
 
 

@@ -27,11 +27,13 @@ def links(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tupl
     forms_by, surnames_by = scan.inverse()
     index = {id(c): i for r in results for i, c in enumerate(r.cands)}
     return {
-        "units": _joined_all({u: sorted(t) for u, t in trace.units.items()}),
+        "units": bucketed(_joined_all({u: sorted(t) for u, t in trace.units.items()})),
+        "unit_count": len(trace.units),
         "holders": bucketed(_holders(trace.units)),
         "keys": keys,
         "dropped": tuple(sorted((c.doc.id, c.start, c.end, c.unit) for c in scan.dropped)),
-        "forms": scan.per_key, "forms_by": forms_by, "surnames_by": surnames_by,
+        "forms": bucketed(scan.per_key), "forms_by": bucketed(forms_by),
+        "surnames_by": surnames_by,
         "firsts": firsts,
         "ids": _ids(corpus, groups, trace, scan.created, first_cands, index),
         "groupish": tuple(sorted(corpus.groupish)),
@@ -80,7 +82,7 @@ def _items(value: str | tuple) -> Sequence[str]:
     return value.split(_SEP) if isinstance(value, str) else value
 
 
-BUCKETS = 8192  # the token -> units index is kept in this many parts (`bucketed`)
+BUCKETS = 8192  # the large indexes of the links are kept in this many parts (`bucketed`)
 
 
 def _bucket(key: str) -> int:
@@ -92,9 +94,10 @@ def _packed_part(part: Mapping) -> bytes:
 
 
 def bucketed(index: Mapping[str, object]) -> tuple[bytes, ...]:
-    """A large {token: value} as BUCKETS packed parts by a stable hash of the token: the
-    next splice reads the parts its closure touches and writes the others back as they
-    were (91k tokens at 1.7k articles: a fifth of the state's unpacking otherwise)."""
+    """A large {key: value} (a token's units, a unit's tokens, a group's forms...) as
+    BUCKETS packed parts by a stable hash of the key: the next splice reads the parts its
+    closure touches and writes the others back as they were (91k tokens at 1.7k articles:
+    a fifth of the state's unpacking otherwise)."""
     parts: list[dict] = [{} for _ in range(BUCKETS)]
     for k, v in index.items():
         parts[_bucket(k)][k] = v
@@ -102,7 +105,7 @@ def bucketed(index: Mapping[str, object]) -> tuple[bytes, ...]:
 
 
 def unbucketed(parts: Sequence[bytes]) -> dict:
-    """`bucketed`'s inverse, sorted by token (to compare two builds' links)."""
+    """`bucketed`'s inverse, sorted by key (to compare two builds' links)."""
     out: dict = {}
     for part in parts:
         out.update(marshal.loads(part))
@@ -110,12 +113,14 @@ def unbucketed(parts: Sequence[bytes]) -> dict:
 
 
 class _Buckets:
-    """`bucketed` parts read as {token: strings}, each part unpacked when first asked."""
+    """`bucketed` parts read as a mapping, each part unpacked when first asked; `joined`:
+    its values are `_joined` strings, read as sequences of strings."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, joined: bool = False):
         if not isinstance(raw, tuple) or len(raw) != BUCKETS:
-            raise TypeError("token index of the wrong shape")
+            raise TypeError("index of the wrong shape")
         self.raw = raw
+        self.joined = joined
         self._open: dict[int, dict] = {}
 
     def _part(self, i: int) -> dict:
@@ -124,18 +129,29 @@ class _Buckets:
             try:
                 part = marshal.loads(self.raw[i])
             except (EOFError, ValueError, TypeError) as exc:
-                raise Fallback(f"token index damaged: {exc!r}") from exc
+                raise Fallback(f"index damaged: {exc!r}") from exc
             if not isinstance(part, dict):
-                raise Fallback("token index damaged")
+                raise Fallback("index damaged")
             self._open[i] = part
         return part
 
-    def get(self, key: str, default=()) -> Sequence[str]:
+    def get(self, key: str, default=()):
         value = self._part(_bucket(key)).get(key)
-        return default if value is None else _items(value)
+        if value is None:
+            return default
+        return _items(value) if self.joined else value
+
+    def __getitem__(self, key: str):
+        value = self.get(key, None)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._part(_bucket(key))
 
     def updated(self, changes: Mapping[str, object]) -> tuple[bytes, ...]:
-        """The parts with `changes` ({token: joined units, or None to drop it}) made."""
+        """The parts with `changes` ({key: value as stored, or None to drop it}) made."""
         touched: dict[int, dict] = {}
         for k, v in changes.items():
             i = _bucket(k)
@@ -150,20 +166,6 @@ class _Buckets:
         for i, part in touched.items():
             raw[i] = _packed_part(part)
         return tuple(raw)
-
-
-class _Joined:
-    """A {key: `_joined` strings} read as {key: strings} (`closure` reads `get` only)."""
-
-    def __init__(self, raw: dict):
-        self.raw = raw
-
-    def get(self, key: str, default=()) -> Sequence[str]:
-        value = self.raw.get(key)
-        return default if value is None else _items(value)
-
-    def __len__(self) -> int:
-        return len(self.raw)
 
 
 def _ids(corpus: Corpus, groups: dict[str, Group], trace: Trace, created: dict,
@@ -193,19 +195,19 @@ class _Old:
 
     def __init__(self, state: Mapping):
         try:
-            self.units = _Joined(state["units"])
-            self.holders = _Buckets(state["holders"])
+            self.units = _Buckets(state["units"], joined=True)
+            self.unit_count = int(state["unit_count"])
+            self.holders = _Buckets(state["holders"], joined=True)
             self.keys: dict = state["keys"]
             self.dropped: tuple = state["dropped"]
-            self.forms: dict = state["forms"]
-            self.forms_by: dict = state["forms_by"]
+            self.forms = _Buckets(state["forms"])
+            self.forms_by = _Buckets(state["forms_by"])
             self.surnames_by: dict = state["surnames_by"]
             self.firsts: dict = state["firsts"]
             self.ids: dict = state["ids"]
             self.groupish = set(state["groupish"])
             if not all(isinstance(x, dict) for x in (
-                    self.units.raw, self.keys, self.forms, self.forms_by,
-                    self.surnames_by, self.firsts, self.ids)):
+                    self.keys, self.surnames_by, self.firsts, self.ids)):
                 raise TypeError("links of the wrong shape")
         except (KeyError, TypeError) as exc:
             raise Fallback(f"no links: {exc!r}") from exc

@@ -103,7 +103,7 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
         seeds.update(old.holders.get("A<" + k, ()))
         seeds.update(resolved(x) for x in corpus.acronym_defs.get(k, ()))
     seeds.discard("")
-    limit = int(SHARE * len(old.units)) + 1
+    limit = int(SHARE * old.unit_count) + 1
     reach = closure(seeds, old.units, old.holders, limit)
     shared = _Shared(corpus.docs, memo.old_matches)
     guess = None
@@ -248,19 +248,26 @@ class _Run:
             for _, forms, surnames in pk.values():
                 touched.update(forms)
                 touched.update(surnames)
-        forms_by, surnames_by = dict(old.forms_by), dict(old.surnames_by)
-        for table, i in ((forms_by, 1), (surnames_by, 2)):
+        # {form: the keys looked for by it} of the touched forms (None: none now)
+        by: list[dict] = []
+        for table, i in ((old.forms_by, 1), (old.surnames_by, 2)):
             new: dict[str, set] = defaultdict(set)
             for k, v in per_key.items():
                 for f in v[i]:
                     new[f].add(k)
+            now = {}
             for f in touched:
                 ks = {k for k in table.get(f, ()) if k not in reach} | new.get(f, set())
-                if ks:
-                    table[f] = tuple(sorted(ks))
-                else:
-                    table.pop(f, None)
-        self.forms_by, self.surnames_by = forms_by, surnames_by
+                now[f] = tuple(sorted(ks)) if ks else None
+            by.append(now)
+        forms_by = {f: ks for f, ks in by[0].items() if ks}
+        self.forms_by = old.forms_by.updated(by[0])
+        self.surnames_by = surnames_by = dict(old.surnames_by)
+        for f, ks in by[1].items():
+            if ks:
+                surnames_by[f] = ks
+            else:
+                surnames_by.pop(f, None)
 
         def type_of(k: str) -> str:
             return per_key[k][0] if k in reach else old.forms[k][0]
@@ -414,8 +421,8 @@ class _Run:
 
     def links(self, keys: dict) -> dict:
         old, reach = self.old, self.reach
-        units = _without(old.units.raw, reach)
-        units.update((u, _joined(sorted(t))) for u, t in self.trace.units.items())
+        units = old.units.updated({**dict.fromkeys(reach), **{
+            u: _joined(sorted(t)) for u, t in self.trace.units.items()}})
         touched = {t for u in reach for t in old.units.get(u, ())}
         fresh: dict[str, list] = defaultdict(list)
         for u, toks in self.trace.units.items():
@@ -426,13 +433,15 @@ class _Run:
             us = [u for u in old.holders.get(t) if u not in reach] + fresh.get(t, [])
             changes[t] = _joined(sorted(us)) if us else None
         holders = old.holders.updated(changes)
-        forms = _without(old.forms, reach)
-        forms.update(self.per_key)
+        forms = old.forms.updated({**dict.fromkeys(reach), **self.per_key})
         ids = _without(old.ids, self.gone)
         ids.update(self._new_ids())
         dropped = [x for x in old.dropped if x[3] not in reach]
         dropped += [(c.doc.id, c.start, c.end, c.unit) for c in self.dropped]
-        return {"units": units, "holders": holders, "keys": keys,
+        # (the previous units outside the closure, and the run's)
+        count = old.unit_count - sum(1 for u in reach if u in old.units) + sum(
+            1 for u in self.trace.units if u in reach or u not in old.units)
+        return {"units": units, "unit_count": count, "holders": holders, "keys": keys,
                 "dropped": tuple(sorted(dropped)), "forms": forms,
                 "forms_by": self.forms_by, "surnames_by": self.surnames_by,
                 "firsts": self.all_firsts, "ids": ids,
