@@ -32,9 +32,8 @@ import logging
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import starmap
 
-from reader.domain import Entity, Mention
+from reader.domain import Entity
 from reader.extraction.entities.candidates import ArticleResult, Cand
 from reader.extraction.entities.channels import Trace, _partners, closure
 from reader.extraction.entities.grouping import Corpus, entities
@@ -50,7 +49,7 @@ from reader.extraction.entities.matching import (
 from reader.extraction.entities.nameforms import _resolved_slug
 from reader.extraction.entities.state import full_text_of, holds
 from reader.extraction.entities.surnames import resolve_surnames
-from reader.extraction.entities.table import row
+from reader.extraction.entities.table import row, unrow
 from reader.extraction.names import slug
 
 log = logging.getLogger(__name__)
@@ -385,9 +384,7 @@ class _Run:
                 out.append(x)
                 packed.append(row(x))
             else:
-                id_, name, type_, aliases, mentions = x
-                out.append(Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                                  mentions=tuple(starmap(Mention, mentions))))
+                out.append(unrow(x))
                 packed.append(x)
         self.gone = gone
         return out, packed
