@@ -12,9 +12,13 @@ from pathlib import Path
 def fold(text: str) -> str:
     """Curly quotes straightened, accents removed, spaces collapsed (for comparisons)."""
     text = text.replace("’", "'").replace("‘", "'").replace("&", " and ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.split())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -22,7 +26,7 @@ def slug(text: str, limit: int | None = None) -> str:
     """"The Department for Education's" -> "the-department-for-education-s": ids and keys.
 
     `limit` cuts it short (never ending in "-")."""
-    s = re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
+    s = _NOT_ALNUM.sub("-", fold(text).lower()).strip("-")
     if limit is not None and len(s) > limit:
         s = s[:limit].rstrip("-")
     return s

@@ -5,6 +5,7 @@ types in `charts.py`, importable from here."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
@@ -211,6 +212,40 @@ class Entity:
         return {"id": self.id, "name": self.name, "type": self.type,
                 "aliases": list(self.aliases), "count": self.count, "docs": self.docs,
                 "mentions": [m.to_json() for m in self.mentions], "hidden": self.hidden}
+
+
+# Quick construction for tables of thousands (entity caches' rows): the constructors' very
+# objects without a frozen class's `object.__setattr__` per field (tests/test_domain_fast.py).
+
+
+class _FastMention:
+    """Called like `Mention` (~4x faster), returns a Mention: Mention's slots, set unfrozen,
+    then `__class__` assigned (CPython checks the layouts; the test, the parameters)."""
+
+    __slots__ = Mention.__slots__
+
+    def __init__(self, doc: str, start: int, end: int, text: str, form: str = "",
+                 field: str = "body") -> None:
+        self.doc = doc  # one statement each: quicker than tuple assignment
+        self.start = start
+        self.end = end
+        self.text = text
+        self.form = form
+        self.field = field
+        self.__class__ = Mention
+
+
+fast_mention: Callable[..., Mention] = _FastMention  # type: ignore[assignment]
+_new = object.__new__
+
+
+def fast_entity(id: str, name: str, type: str, aliases: tuple[str, ...] = (),
+                mentions: tuple[Mention, ...] = (), hidden: bool = False) -> Entity:
+    """`Entity(id, name, type, aliases, mentions, hidden)`, ~2x faster."""
+    e = _new(Entity)
+    e.__dict__.update(id=id, name=name, type=type, aliases=aliases, mentions=mentions,
+                      hidden=hidden)
+    return e
 
 
 @dataclass(frozen=True)

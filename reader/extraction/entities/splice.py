@@ -32,9 +32,8 @@ import logging
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import starmap
 
-from reader.domain import Entity, Mention
+from reader.domain import Entity
 from reader.extraction.entities.candidates import ArticleResult, Cand
 from reader.extraction.entities.channels import Trace, _partners, closure
 from reader.extraction.entities.grouping import Corpus, entities
@@ -51,7 +50,7 @@ from reader.extraction.entities.nameforms import _resolved_slug
 from reader.extraction.entities.rules import fill_names
 from reader.extraction.entities.state import full_text_of, holds
 from reader.extraction.entities.surnames import resolve_surnames
-from reader.extraction.entities.table import row
+from reader.extraction.entities.table import row, unrow
 from reader.extraction.names import slug
 
 log = logging.getLogger(__name__)
@@ -383,27 +382,15 @@ class _Run:
         # an entity's units hold its "i:" token (channels.Trace.surnamed)
         gone = {t[2:] for u in reach for t in old.units.get(u, ()) if t.startswith("i:")}
         new_ids = self._new_ids()
-        rows = []
-        for i, kept in enumerate(previous):
-            if kept[0] not in gone:
-                place = old.ids[kept[0]]
-                rows.append(((place[0], order[place[1]], place[2]), 0, i, kept))
-        for i, e in enumerate(self.entities):
-            place = new_ids[e.id]
-            rows.append(((place[0], order[place[1]], place[2]), 1, i, e))
-        rows.sort(key=lambda r: r[0])
-        out, packed = [], []
-        for _, new, _, x in rows:
-            if new:
-                out.append(x)
-                packed.append(row(x))
-            else:
-                id_, name, type_, aliases, mentions = x
-                out.append(Entity(id=id_, name=name, type=type_, aliases=tuple(aliases),
-                                  mentions=tuple(starmap(Mention, mentions))))
-                packed.append(x)
+        kept = [r for r in previous if r[0] not in gone]
+        places = [*map(old.ids.__getitem__, [r[0] for r in kept]),
+                  *[new_ids[e.id] for e in self.entities]]
+        keys = [(p[0], order[p[1]], p[2]) for p in places]
+        ranked = sorted(range(len(keys)), key=keys.__getitem__)  # stable: the kept first
+        objects = [*map(unrow, kept), *self.entities]
+        rows = [*kept, *map(row, self.entities)]
         self.gone = gone
-        return out, packed
+        return [objects[i] for i in ranked], [rows[i] for i in ranked]
 
     def _new_ids(self) -> dict:
         if not hasattr(self, "ids"):
