@@ -38,11 +38,15 @@ class Counts:
     of those exempt by themselves (`own_*`) and of the others (`plain_*`)."""
 
     def __init__(self, tables: Mapping[str, dict] | None = None):
-        for name in _TABLES:
-            setattr(self, name, dict(tables[name]) if tables else {})
+        t = {name: dict(tables[name]) if tables else {} for name in _TABLES}
+        self.surnames, self.plain = t["surnames"], t["plain"]
+        self.own_norp, self.own_other = t["own_norp"], t["own_other"]
+        self.plain_norp, self.plain_other = t["plain_norp"], t["plain_other"]
 
     def to_state(self) -> dict:
-        return {name: getattr(self, name) for name in _TABLES}
+        return {"surnames": self.surnames, "plain": self.plain, "own_norp": self.own_norp,
+                "own_other": self.own_other, "plain_norp": self.plain_norp,
+                "plain_other": self.plain_other}
 
     def add(self, items: Iterable[tuple[str, str, bool, str]], sign: int, rules: _Rules
             ) -> None:
