@@ -6,8 +6,7 @@ DATA_DIR is an indexed library (`reader import ... --data-dir DATA_DIR`, NLP inc
 copied to a temporary folder first and never written. (1) changes one article in memory (a
 sentence appended, analysed with spaCy outside the timings), times the incremental build from
 reading the previous entities cache to the finished table, and checks it equal to a full
-build of the changed corpus (the table and everything the next build reads; the memoised
-answers of pure functions aside: a splice keeps the previous build's along). The path each
+build of the changed corpus (the table and everything the next build reads). The path each
 incremental build took (splice.py: "spliced" with its closure, or the full passes and why)
 is printed with it. (2) appends the sentence to the article's file and times
 `update()` in a fresh Library, against the same `update()` with the table caches deleted.
@@ -186,15 +185,12 @@ def _reindex(data: Path, repeat: int) -> None:
 
 
 def _unpacked(table) -> dict:
-    """A table's cache with its packed parts unpacked (equal values may pack differently),
-    the memoised answers of pure functions left out (a splice keeps the previous build's
-    along with its own: a full build keeps its own only)."""
+    """A table's cache with its packed parts unpacked (equal values may pack differently)."""
     from reader.extraction.entities.links import unbucketed
     from reader.extraction.entities.state import unpack
 
     data = table.to_cache()
     state = unpack(data["state"])
-    state["memo"].pop("pure", None)
     for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
         if name in state.get("links", {}):
             state["links"][name] = unbucketed(state["links"][name])

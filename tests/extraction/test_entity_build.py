@@ -21,11 +21,9 @@ from .fakes import article, corpus, through_file
 
 def _cache(table):
     """A table's cache with its packed parts unpacked (the same values may pack to other
-    bytes: marshal shares equal objects by identity), the memoised answers of pure
-    functions left out (a splice keeps the previous build's along with its own)."""
+    bytes: marshal shares equal objects by identity)."""
     data = through_file(table.to_cache())
     state = unpack(data["state"])
-    state["memo"].pop("pure", None)
     for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
         if name in state.get("links", {}):
             state["links"][name] = unbucketed(state["links"][name])
@@ -348,7 +346,7 @@ def test_a_change_of_corpus_wide_inputs_equals_a_full_build(doc, resources_dir):
 
 
 def test_an_edit_to_the_rules_code_means_a_full_build(resources_dir, monkeypatch):
-    """The memoised answers (state.Memo.cached) are only as good as the code that gave
+    """Each article's results and the scans' memo are only as good as the code that gave
     them: the rules digest covers the rules' source, so new code reads every article."""
     from reader.extraction.entities import build
 
@@ -389,8 +387,6 @@ def test_a_sequence_of_changes_equals_full_builds(resources_dir):
 
 
 @pytest.mark.parametrize("memo", [
-    {"pure": {"usable": {"Gove": 7}}},  # an answer of the wrong shape
-    {"pure": {"usable": 5, "known": [1]}},
     {"words": {"gove": "x"}},
     {"words": {}},  # counts that do not hold the articles' words
 ])

@@ -1,4 +1,4 @@
-"""Pure answers about one name, memoised across builds by the grouping passes: the
+"""Pure answers about one name, memoised within a build by the grouping passes: the
 acronyms its initials spell, its acronym key, its slug once resolved, its words, an
 organisation's content words and head noun, a titled surname's title class; and the
 vote's gazetteer override."""

@@ -190,7 +190,7 @@ def _common(corpus, names: set[str], earlier: tuple | None) -> tuple[set[str], d
         for name in old_names - names:
             lowered.pop(name, None)
         todo = names - old_names
-    words_of = corpus.memo.cached("phrase", _phrase, keep=False)
+    words_of = corpus.memo.cached("phrase", _phrase)
     for name in todo:
         ws = words_of(name)
         if ws and all(w in lower for w in ws):

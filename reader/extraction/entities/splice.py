@@ -22,8 +22,8 @@ runs the corpus rules (step 2) over every candidate as always, then (`splice`):
    entity at the place a full build gives it (its first group's: the first candidate of
    its unit, or the match that made it).
 
-Everything kept for the next build equals a full build's, the scans' memoised answers
-aside (they are kept along). `Fallback` means the full path, which is always exact.
+Everything kept for the next build equals a full build's. `Fallback` means the full
+path, which is always exact.
 """
 
 from __future__ import annotations
@@ -119,18 +119,9 @@ def splice(corpus: Corpus, results: Sequence[ArticleResult], keys: dict[str, tup
         reach = closure(reach | wider, old.units, old.holders, limit)
     else:
         raise Fallback("the runs do not settle")
-    _carry_pure(memo)
     log.debug("entities: splice of %d units (%d seeds)", len(reach), len(seeds))
     extracted, rows = run.table(previous_table)
     return extracted, run.links(keys), rows
-
-
-def _carry_pure(memo) -> None:
-    """The previous build's memoised answers kept along with this one's (a splice asks
-    for those of the closure's names only)."""
-    for name, old in memo.old_pure.items():
-        if isinstance(old, dict):
-            memo.pure[name] = {**old, **memo.pure.get(name, {})}
 
 
 class _Shared:

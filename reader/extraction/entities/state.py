@@ -23,8 +23,6 @@ log = logging.getLogger(__name__)
 
 MARSHAL_VERSION = 4
 _MISS = object()
-_PASSES = {"slug", "usable", "spelled", "acronym", "org-words", "person-forms", "initials",
-           "resolved-slug"}
 _BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
 DAMAGED = (zlib.error, UnicodeDecodeError, IndexError, TypeError, ValueError)
@@ -158,10 +156,7 @@ class Memo:
         words = prev.get("words")
         self.old_words: dict | None = words if isinstance(words, dict) else None
         self.words: dict[str, int] | None = None
-        pure = prev.get("pure")
-        self.old_pure: dict = pure if isinstance(pure, dict) else {}
-        self.pure: dict[str, dict] = {}
-        self.local: dict[str, dict] = {}  # memoised in this build only
+        self.pure: dict[str, dict] = {}  # memoised answers, this build's only
         self.exact = True  # False: one answer per article id would not do
         self.phrases: tuple = ()
         self.lookups: dict = {}
@@ -269,32 +264,25 @@ class Memo:
         return old[1]
 
     # -- pure functions ------------------------------------------------------------------
-    def cached(self, name: str, fn: Callable, keep: bool = True):
-        """`fn` (one hashable, marshal-able argument and result; a function of its argument,
-        the lexicon and the code only, which the state's `rules` cover) memoised in this
-        build and answered from the previous build's answers: only new arguments are
-        computed. The next build gets the answers of this one's arguments only. `keep=False`:
-        memoised in this build only (for answers cheaper to compute than to unpack)."""
-        keep = keep and name not in _PASSES
-        old = self.old_pure.get(name) if keep else None
-        old = old if isinstance(old, dict) else {}
-        new = (self.pure if keep else self.local).setdefault(name, {})
-        get, old_get = new.get, old.get
+    def cached(self, name: str, fn: Callable):
+        """`fn` (one hashable argument; a function of its argument, the lexicon and the
+        code only) memoised in this build under `name`, shared by every pass that asks.
+        Not kept for the next build: an incremental build asks for the answers of the
+        changed articles' names only (cheaper to compute than to unpack every earlier
+        answer)."""
+        new = self.pure.setdefault(name, {})
+        get = new.get
 
         def call(arg):
             out = get(arg, _MISS)
             if out is _MISS:
-                out = old_get(arg, _MISS)
-                if out is _MISS:
-                    out = fn(arg)
-                new[arg] = out
+                out = new[arg] = fn(arg)
             return out
 
         return call
 
     def to_state(self) -> dict:
-        return {"phrases": self.phrases, "lookups": self.lookups, "pure": self.pure,
-                "words": self.words}
+        return {"phrases": self.phrases, "lookups": self.lookups, "words": self.words}
 
     def of_doc(self, doc_id: str) -> tuple:
         return self.hits.get(doc_id), self.matches.get(doc_id)
