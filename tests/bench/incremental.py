@@ -187,10 +187,12 @@ def _reindex(data: Path, repeat: int) -> None:
 def _unpacked(table) -> dict:
     """A table's cache with its packed parts unpacked (equal values may pack differently)."""
     from reader.extraction.entities.links import unbucketed
-    from reader.extraction.entities.state import unpack
+    from reader.extraction.entities.state import sig_of, unpack
 
     data = table.to_cache()
     state = unpack(data["state"])
+    state["docs"] = {d: (rec, hits, (sig_of(m), m[1]) if m else m)  # spans packed apart
+                     for d, (rec, hits, m) in state["docs"].items()}
     for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
         if name in state.get("links", {}):
             state["links"][name] = unbucketed(state["links"][name])

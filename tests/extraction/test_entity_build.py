@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reader.domain import ArticleInfo
 from reader.extraction.entities import EntityTable, build_entities, fingerprint
 from reader.extraction.entities.links import unbucketed
-from reader.extraction.entities.state import pack, unpack
+from reader.extraction.entities.state import pack, sig_of, unpack
 from reader.extraction.nlp import Analysis, full_text
 
 from .fakes import article, corpus, through_file
@@ -24,6 +24,8 @@ def _cache(table):
     bytes: marshal shares equal objects by identity)."""
     data = through_file(table.to_cache())
     state = unpack(data["state"])
+    state["docs"] = {d: (rec, hits, (sig_of(m), m[1]) if m else m)  # spans packed apart
+                     for d, (rec, hits, m) in state["docs"].items()}
     for name in ("units", "holders", "forms", "forms_by"):  # packed in parts (links.bucketed)
         if name in state.get("links", {}):
             state["links"][name] = unbucketed(state["links"][name])

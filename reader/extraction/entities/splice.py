@@ -48,7 +48,7 @@ from reader.extraction.entities.matching import (
 )
 from reader.extraction.entities.nameforms import _resolved_slug
 from reader.extraction.entities.rules import fill_names
-from reader.extraction.entities.state import full_text_of, holds
+from reader.extraction.entities.state import full_text_of, holds, sig_of
 from reader.extraction.entities.surnames import resolve_surnames
 from reader.extraction.entities.table import row, unrow
 from reader.extraction.names import slug
@@ -315,7 +315,7 @@ class _Run:
                 if d not in visit:
                     memo.matches[d] = prev
                     continue
-                own = self._own(d, prev[0], present[d], mine.get(d, ()), dropped)
+                own = self._own(d, sig_of(prev), present[d], mine.get(d, ()), dropped)
             else:
                 own = tuple(sorted(mine.get(d, ())))
                 prev = previous_docs.get(d)

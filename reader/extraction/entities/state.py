@@ -254,7 +254,7 @@ class Memo:
         """The previous build's matches in an unchanged article when still valid, else
         None. `text` (or a function giving it) is needed when `changed` is not empty."""
         old = self.old_matches.get(doc_id)
-        if old is None or changed is None or old[0] != taken:
+        if old is None or changed is None or sig_of(old) != taken:
             return None
         if changed:
             if callable(text):
@@ -285,7 +285,24 @@ class Memo:
         return {"phrases": self.phrases, "lookups": self.lookups, "words": self.words}
 
     def of_doc(self, doc_id: str) -> tuple:
-        return self.hits.get(doc_id), self.matches.get(doc_id)
+        """(phrases found, (spans held before the scan, packed: `sig_of`; matches))."""
+        matches = self.matches.get(doc_id)
+        if matches is not None and not isinstance(matches[0], bytes):
+            matches = (marshal.dumps(matches[0], MARSHAL_VERSION), matches[1])
+        return self.hits.get(doc_id), matches
+
+
+def sig_of(matches: tuple) -> tuple:
+    """The spans an article's groups held before the scan (the first of its memoised
+    matches), kept packed apart: ~27 spans an article, read only for the articles a build
+    scans or visits (most are written back as they were read)."""
+    own = matches[0]
+    if isinstance(own, bytes):
+        try:
+            own = marshal.loads(own)
+        except (EOFError, ValueError, TypeError) as exc:
+            raise ValueError(f"damaged spans: {exc!r}") from exc
+    return own
 
 
 def holds(text: str, form: str) -> bool:
