@@ -8,6 +8,7 @@ unchanged (reader.extraction.entities.build).
 from __future__ import annotations
 
 import logging
+import marshal
 import re
 import zlib
 from array import array
@@ -132,8 +133,8 @@ class ArticleResult:
     """What the corpus-wide passes need of one article (its Article and Analysis dropped).
 
     `cands` are made when first asked for from the rows a cache kept (`raw`: Cand's first
-    eight fields each): an article whose group keys an earlier build gave is never asked
-    (rules.apply)."""
+    eight fields each, or those rows marshalled): an article whose group keys an earlier
+    build gave is never asked (rules.apply)."""
 
     __slots__ = ("doc", "_cands", "_raw", "acronyms", "lower", "sentences", "words")
 
@@ -152,20 +153,35 @@ class ArticleResult:
         if self._cands is None:
             doc = self.doc
             self._cands = [Cand(doc, s, e, t, label, source, strong, form, also)
-                           for s, e, t, label, source, strong, form, also in self._raw]
+                           for s, e, t, label, source, strong, form, also in self._rows()]
         return self._cands
+
+    def _rows(self) -> Sequence:
+        self._raw = cand_rows(self._raw)
+        return self._raw
 
     def spans(self) -> list[tuple[int, int]]:
         """The candidates' (start, end), in order (without making them)."""
         if self._cands is None:
-            return [(row[0], row[1]) for row in self._raw]
+            return [(row[0], row[1]) for row in self._rows()]
         return [(c.start, c.end) for c in self._cands]
 
     def texts(self) -> list[str]:
         """The candidates' texts, in order (without making them)."""
         if self._cands is None:
-            return [row[2] for row in self._raw]
+            return [row[2] for row in self._rows()]
         return [c.text for c in self._cands]
+
+
+def cand_rows(packed: bytes | tuple) -> tuple:
+    """A cache record's candidates (state.record) as rows of Cand's first eight fields
+    (a record from before they were packed apart holds the rows)."""
+    if isinstance(packed, tuple):
+        return packed
+    try:
+        return marshal.loads(packed)
+    except (EOFError, ValueError, TypeError) as exc:
+        raise ValueError(f"damaged candidates: {exc!r}") from exc
 
 
 def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:

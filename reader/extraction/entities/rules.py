@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from reader.extraction import names as N
-from reader.extraction.entities.candidates import ArticleResult, Cand
+from reader.extraction.entities.candidates import ArticleResult, Cand, cand_rows
 from reader.extraction.entities.nameforms import _phrase
 from reader.extraction.names import DATE, MONEY, ORGANISATION, Lexicon, slug
 
@@ -226,7 +226,7 @@ def _updated(previous: Mapping, results: Sequence[ArticleResult], reused: set[st
     counts = Counts(previous)
     for d, rec in previous_docs.items():
         if d not in reused:
-            cands = marshal.loads(rec[0][1])[4]
+            cands = cand_rows(marshal.loads(rec[0][1])[4])
             counts.add(((t, label, strong, form)
                         for _s, _e, t, label, _src, strong, form, _also in cands), -1, rules)
     for r in results:

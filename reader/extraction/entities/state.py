@@ -60,13 +60,14 @@ def unpack(blob: bytes):
 
 def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
     """One article's own results: (hash, marshalled (body offset, zlib text, zlib token
-    spans, zlib lower-case words, candidates, acronyms, sentences, zlib distinct lower-case
-    words)). Kept marshalled, so a reused article's record is written back as it was read,
-    not packed again."""
+    spans, zlib lower-case words, marshalled candidates, acronyms, sentences, zlib distinct
+    lower-case words)). Kept marshalled, so a reused article's record is written back as
+    it was read, not packed again; its candidates are unpacked only when a build needs
+    them (candidates.ArticleResult)."""
     text_z, spans_z = res.doc.packed
-    own = (res.doc.off, text_z, spans_z, res.lower,
-           tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
-                 for c in res.cands),
+    cands = tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
+                  for c in res.cands)
+    own = (res.doc.off, text_z, spans_z, res.lower, marshal.dumps(cands, MARSHAL_VERSION),
            tuple(res.acronyms), tuple(res.sentences), res.words)
     return text_hash, marshal.dumps(own, MARSHAL_VERSION)
 
@@ -112,8 +113,8 @@ class Reuse:
             # Blobs (text, spans, lower-case words) that do not decompress fail the build
             # when used, which then starts over without this state (build.build_entities):
             # checking them here would cost ~0.1 s a build.
-            if not isinstance(cands, tuple) or not isinstance(sentences, tuple):
-                raise TypeError("candidates or sentences are not a tuple")
+            if not isinstance(cands, (bytes, tuple)) or not isinstance(sentences, tuple):
+                raise TypeError("candidates or sentences of the wrong type")
             doc = Doc(doc_id, int(off), packed=(text_z, spans_z))
             # Candidates are made when asked for (rows that do not unpack fail the build
             # then, as the blobs do).
