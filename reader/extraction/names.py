@@ -108,6 +108,9 @@ def is_month_or_day(word: str) -> bool:
 
 
 # -- cleaning ----------------------------------------------------------------------------------
+_BRACKETS = (("(", ")"), ("[", "]"))
+
+
 def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim a span to its name: leading articles/punctuation/dashes, trailing possessive,
     punctuation and dashes. Returns new (start, end) with start <= end inside the old span;
@@ -124,6 +127,13 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         m = _POSSESSIVE.search(text[start:end])
         if m and m.start() > 0:
             end = start + m.start()
+        for opening, closing in _BRACKETS:  # "Mike (Ruddock" -> "Mike": half a bracket
+            i = text.find(opening, start, end)
+            if i >= 0 and text.find(closing, i, end) < 0:
+                end = i
+            j = text.find(closing, start, end)
+            if j >= 0 and text.rfind(opening, start, j) < 0:
+                start = j + 1
         if (start, end) == old:
             return start, end
 

@@ -30,6 +30,10 @@ def cleaned(text: str) -> str:
     ("Andrew", "Andrew"),  # "An" inside a word is not an article either
     ("the", "the"),  # an article alone is left for the shape checks to reject
     ("...", ""),
+    ("Mike (Ruddock", "Mike"),  # half a bracket: "Mike (Ruddock) asked me"
+    ("Ruddock) asked", "asked"),
+    ("Tait (Newcastle)", "Tait"),  # the closing one trimmed as trailing punctuation
+    ("Sport [BBC", "Sport"),
 ])
 def test_clean_span_trims_articles_possessives_punctuation_and_dashes(raw, name):
     assert cleaned(raw) == name
