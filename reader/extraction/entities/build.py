@@ -26,7 +26,8 @@ from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 
 log = logging.getLogger(__name__)
 
-ENTITIES_VERSION = 4  # bump when the rules change, so cached tables are rebuilt (4: headlines)
+ENTITIES_VERSION = 5  # bump when the rules change, so cached tables are rebuilt (4: headlines;
+# 5: half a bracket trimmed off a name)
 
 
 def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path | None) -> str:
