@@ -166,3 +166,15 @@ def test_an_entity_hit_shows_the_mention_not_the_opening_lines(qtbot, make_windo
     snippet = win.search_panel.hits.hit(0).snippet
     assert "<b>Eileen Munro</b> spoke." in snippet and snippet.startswith("… ")
 
+
+
+def test_the_first_hit_takes_enter_but_does_not_look_open(qtbot, window):
+    """The reading pane shows what it showed before the search: the first hit is where
+    Enter goes (the list's current row), not highlighted as if it were open."""
+    results = window.search_panel.results
+    search(qtbot, window, '"Munro review"')
+    assert results.currentIndex().row() == 0
+    assert not results.selectionModel().selectedIndexes()
+    with qtbot.waitSignal(window.article_opened, timeout=5000):
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert window.article_view.article.id == window.search_panel.result.hits[0].id

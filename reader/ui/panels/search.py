@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -182,8 +182,9 @@ class SearchPanel(QWidget):
         self.hits.set_hits(result.hits)
         self.facets.set_facets(result.facets or {}, label_of, result.total)
         self._update_header()
-        if result.hits:
-            self.results.setCurrentIndex(self.hits.index(0, 0))
+        if result.hits:  # Enter opens the first hit; nothing looks open that is not
+            self.results.selectionModel().setCurrentIndex(
+                self.hits.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
         self._visible_timer.start()
 
     def set_sort(self, sort: str) -> None:
