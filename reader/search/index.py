@@ -150,21 +150,24 @@ class SearchIndex:
         searched = self._searcher is not None
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
         sample = list(itertools.islice(docs, COMMON_SAMPLE))
-        common = common_stems(sample) if sample else ()
         remove, written = list(remove), {}
         with self.write_lock.hold(), guard(self.dir.parent), warnings.catch_warnings():
             # A Whoosh writer that fails half-way leaves its files to the garbage collector.
             warnings.simplefilter("ignore", ResourceWarning)
             ix = None
             try:
+                # The common stems are worked out only for a new index (an update of one
+                # that has documents keeps the ones it was built with).
                 if rebuild:
-                    ix = self._create(common, where=new)
+                    ix = self._create(common_stems(sample) if sample else (), where=new)
                     before = {}
                 else:
                     ix = self.open()
-                    if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
-                        with self._lock:
-                            ix = self._create(common)
+                    if sample and ix.doc_count_all() == 0:
+                        common = common_stems(sample)
+                        if common != common_of(ix.schema):
+                            with self._lock:
+                                ix = self._create(common)
                     before = self._stamps.current(ix)
                 n, keep = self._write(ix, _recorded(itertools.chain(sample, docs), written),
                                       remove, progress, rebuild, cancelled)
