@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 __all__ = ["Catalog", "NearIndex"]
 
 CATALOG_VERSION = 3  # bump when importer rules change, so every file is parsed again
+# Files parsed again at most whose fingerprints are not worth reading and writing the whole
+# fingerprint file for (a few edited files: the next near-duplicate check works theirs out).
+FEW_PRINTS = 16
 
 
 def _row(article: Article) -> catalog_cache.Row:
@@ -99,6 +102,7 @@ class Catalog:
         self._entries: dict[str, catalog_cache.Entry] = {}  # key -> (size, mtime, rows|error)
         self._fps: dict[str, catalog_cache.Prints] | None = None  # read when first needed
         self._fps_dirty = False  # fingerprints to save
+        self._fps_new: dict[str, catalog_cache.Prints] = {}  # parsed while _fps was unread
         self._fp_refs: list[tuple[str, str, int]] = []  # (id, key, n): listed articles
         self._infos: dict[str, ArticleInfo] = {}
         self._lock = threading.Lock()  # one refresh at a time (the UI lists off its thread)
@@ -144,19 +148,29 @@ class Catalog:
     def _save_cache(self) -> None:
         try:
             catalog_cache.save(self._cache_file, CATALOG_VERSION, self._entries)
-            if self._fps_dirty:
-                fps = self._fingerprint_map()
-                catalog_cache.save_fingerprints(
-                    self._fp_file, CATALOG_VERSION,
-                    {key: fps[key] for key in self._entries if key in fps})
-                self._fps_dirty = False
+            # A few files parsed again while the fingerprint file is unread: it is not read
+            # and written again for them (2 MB at 2k articles); it keeps their stale prints
+            # (each with its file's sha: never used) until a near-duplicate check works them
+            # out again and saves them (`_fingerprints`).
+            if self._fps_dirty and (self._fps is not None or len(self._fps_new) > FEW_PRINTS
+                                    or not self._fp_file.exists()):
+                self._save_fingerprints()
             self._legacy_file.unlink(missing_ok=True)
         except OSError as exc:  # a read-only data dir still lists articles
             log.info("Could not save the catalogue cache: %s", exc)
 
+    def _save_fingerprints(self) -> None:
+        """Raises OSError."""
+        fps = self._fingerprint_map()
+        catalog_cache.save_fingerprints(self._fp_file, CATALOG_VERSION,
+                                        {key: fps[key] for key in self._entries if key in fps})
+        self._fps_dirty = False
+
     def _fingerprint_map(self) -> dict[str, catalog_cache.Prints]:
         if self._fps is None:
             self._fps = catalog_cache.load_fingerprints(self._fp_file, CATALOG_VERSION)
+            self._fps.update(self._fps_new)
+            self._fps_new = {}
         return self._fps
 
     def _parse(self, path: str, key: str, bundled: bool, size: int, mtime: int
@@ -170,7 +184,8 @@ class Catalog:
         except (BadInput, OSError) as exc:
             return (size, mtime, str(exc))
         if arts:
-            self._fingerprint_map()[key] = (arts[0].sha, tuple(fingerprint(a.body) for a in arts))
+            prints = (arts[0].sha, tuple(fingerprint(a.body) for a in arts))
+            (self._fps if self._fps is not None else self._fps_new)[key] = prints
             self._fps_dirty = True
         for art in arts:
             self._keep(art, key)
@@ -241,8 +256,8 @@ class Catalog:
         """{id: text fingerprint} of the listed articles, in catalogue order."""
         with self._lock:  # a refresh in another lane adds to the map
             fps = dict(self._fingerprint_map())
-            refs, infos = self._fp_refs, self._infos
-        out = {}
+            refs, infos, entries = self._fp_refs, self._infos, self._entries
+        out, worked = {}, {}
         for doc_id, key, n in refs:
             info = infos[doc_id]
             sha, kept = fps.get(key) or ("", ())
@@ -250,6 +265,21 @@ class Catalog:
                 out[doc_id] = kept[n]
             else:  # lost or stale: worked out again
                 out[doc_id] = fingerprint(self._load_parsed(info).body)
+                worked.setdefault(key, (info.sha, {}))[1][n] = out[doc_id]
+        if worked or self._fps_dirty:
+            with self._lock:
+                fps = self._fingerprint_map()
+                for key, (sha, parts) in worked.items():
+                    entry = entries.get(key)  # kept when every article of the file was
+                    if (entry is not None and self._entries.get(key) is entry  # not parsed since
+                            and len(entry[2]) == len(parts)):
+                        fps[key] = (sha, tuple(parts[n] for n in range(len(parts))))
+                        self._fps_dirty = True
+                try:
+                    if self._fps_dirty:
+                        self._save_fingerprints()
+                except OSError as exc:  # derived data: worked out again next time
+                    log.info("Could not save the catalogue's fingerprints: %s", exc)
         return out
 
     @property

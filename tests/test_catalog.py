@@ -158,3 +158,30 @@ def test_unlisted_entries_are_reported_like_an_import(place):
     problems = lib.articles.problems
     assert any("pipe.txt" in p and "named pipe" in p for p in problems)
     assert any("out.txt" in p and "outside the imported folder" in p for p in problems)
+
+
+def test_a_file_edited_in_place_leaves_the_fingerprint_file_until_a_check(place, monkeypatch):
+    """A few files parsed again do not cost reading and writing every fingerprint: the file
+    keeps their stale prints (never used: each carries its file's sha) until a near-duplicate
+    check works them out and saves them."""
+    data, corpus = place / "data", place / "corpus"
+    fp_file = data / "cache" / "catalog-fp.bin"
+    before = fp_file.read_bytes()
+    (corpus / "a.txt").write_text(f"Council votes again\n\n{STORY} Still debated.\n")
+    catalog = corpus_mod.Catalog(Library.open(data, corpus).paths)
+    catalog.refresh()
+    assert fp_file.read_bytes() == before
+    ids = {i.title: i.id for i in catalog.infos()}
+    pairs = {(doc, match[0]) for doc, match in catalog.near_duplicates.items()}
+    assert pairs == {(ids["Council votes again"], ids["Council votes"])} or \
+        pairs == {(ids["Council votes"], ids["Council votes again"])}
+    saved = catalog_cache.load_fingerprints(fp_file, corpus_mod.CATALOG_VERSION)
+    assert saved["c:a.txt"][0] == catalog.info(ids["Council votes again"]).sha
+    # A new catalogue reads them as saved (nothing worked out again) and finds the same.
+    worked: list[str] = []
+    real = corpus_mod.fingerprint
+    monkeypatch.setattr(corpus_mod, "fingerprint", lambda body: worked.append(body) or real(body))
+    again = corpus_mod.Catalog(catalog.paths)
+    again.refresh()
+    assert again.near_duplicates == catalog.near_duplicates
+    assert worked == []

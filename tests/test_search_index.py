@@ -57,3 +57,28 @@ def test_stamps_are_those_of_live_documents_only(tmp_path):
     assert stamps["d0"] == "b"  # not the replaced "a"
     assert "d1" not in stamps  # deleted
     assert stamps["d2"] == "a"
+
+
+def test_a_new_document_is_added_and_a_known_one_replaced(tmp_path, monkeypatch):
+    """An id the stamps do not hold is added without Whoosh's look-up of what it replaces;
+    one they hold (or any, when the stamps are not known) is replaced: never two of one id."""
+    import dataclasses
+
+    from whoosh.writing import SegmentWriter
+
+    looked: list[str] = []
+    real = SegmentWriter.update_document
+    monkeypatch.setattr(SegmentWriter, "update_document",
+                        lambda self, **f: looked.append(f["id"]) or real(self, **f))
+    index = SearchIndex(tmp_path / "index")
+    assert index.stamps() == {}  # as IndexingService does: the stamps, then the write
+    index.update(DOCS[:3])
+    index.update([DOCS[3], dataclasses.replace(DOCS[0], body="Edited text.", stamp="b")])
+    assert looked == ["d0"]
+    fresh = SearchIndex(tmp_path / "index")
+    fresh._stamps.known = None  # the stamps not known before the write: every id looked up
+    fresh.update([dataclasses.replace(DOCS[1], body="Edited again.", stamp="c")])
+    assert looked == ["d0", "d1"]
+    assert fresh.doc_count() == 4 and fresh.stamps() == {"d0": "b", "d1": "c", "d2": "",
+                                                          "d3": ""}
+    assert fresh.search("edited").total == 2

@@ -87,10 +87,14 @@ def _positions(reader, field: str, btext: bytes, n: int) -> tuple[np.ndarray, np
 def _terms(reader):
     """(field, btext) of every posting list the side file holds."""
     schema = reader.schema
+    # A segment of fewer documents has no long list (a small update's): whole fields only.
+    short = reader.doc_count_all() < MIN_DOCS
     for field in LONG_FIELDS + WHOLE_FIELDS:
         if field not in schema or field not in reader.indexed_field_names():
             continue
         whole = field in WHOLE_FIELDS
+        if short and not whole:
+            continue
         for btext, info in reader.iter_field(field, b""):
             if whole or info.doc_frequency() >= MIN_DOCS:
                 yield field, btext

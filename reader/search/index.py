@@ -150,24 +150,25 @@ class SearchIndex:
         searched = self._searcher is not None
         docs, new = iter(docs), self.dir.with_name(self.dir.name + ".new")
         sample = list(itertools.islice(docs, COMMON_SAMPLE))
-        common = common_stems(sample) if sample else ()
         remove, written = list(remove), {}
         with self.write_lock.hold(), guard(self.dir.parent), warnings.catch_warnings():
             # A Whoosh writer that fails half-way leaves its files to the garbage collector.
             warnings.simplefilter("ignore", ResourceWarning)
             ix = None
             try:
-                if rebuild:
-                    ix = self._create(common, where=new)
+                if rebuild:  # common stems: only a new index's (an update keeps its own)
+                    ix = self._create(common_stems(sample) if sample else (), where=new)
                     before = {}
                 else:
                     ix = self.open()
-                    if sample and ix.doc_count_all() == 0 and common != common_of(ix.schema):
-                        with self._lock:
-                            ix = self._create(common)
+                    if sample and ix.doc_count_all() == 0:
+                        common = common_stems(sample)
+                        if common != common_of(ix.schema):
+                            with self._lock:
+                                ix = self._create(common)
                     before = self._stamps.current(ix)
                 n, keep = self._write(ix, _recorded(itertools.chain(sample, docs), written),
-                                      remove, progress, rebuild, cancelled)
+                                      remove, progress, rebuild, cancelled, before)
                 if keep:  # the new segments' flat postings, before any searcher opens them
                     where = new if rebuild else self.dir
                     flat.sync(where, ix)
@@ -187,9 +188,11 @@ class SearchIndex:
             self.warm()
         return n
 
-    def _write(self, ix, docs, remove, progress, rebuild, cancelled) -> tuple[int, bool]:
+    def _write(self, ix, docs, remove, progress, rebuild, cancelled,
+               indexed: dict[str, str] | None) -> tuple[int, bool]:
         """(documents written, committed). Whoosh's write lock is held here, not by the
-        writer: one failing half-way (full disk) would keep it while it is referenced."""
+        writer: one failing half-way (full disk) would keep it while it is referenced. An id
+        not in `indexed` (the stamps, when known) is added: no look-up of what it replaces."""
         from whoosh.util.filelock import try_for
 
         from reader.search.schema import DocumentFields
@@ -200,12 +203,15 @@ class SearchIndex:
         try:
             writer = ix.writer(limitmb=128, compound=False, _lk=False)
             fields_of, n = DocumentFields(ix.schema), 0
-            add = writer.add_document if rebuild else writer.update_document  # a new index
+            add, update = writer.add_document, writer.update_document
             try:
                 for doc_id in remove:
                     writer.delete_by_term("id", doc_id)
                 for doc in docs:
-                    add(**fields_of(doc))
+                    if rebuild or (indexed is not None and doc.id not in indexed):
+                        add(**fields_of(doc))
+                    else:
+                        update(**fields_of(doc))
                     n += 1
                     if progress:
                         progress(n)
