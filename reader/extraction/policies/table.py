@@ -30,7 +30,8 @@ class PolicyTable:
                  candidates: Sequence[Policy] = (), facts: Mapping | None = None,
                  redirects: Mapping[str, str] | None = None,
                  merged: Mapping[str, list[Policy]] | None = None,
-                 groups: Mapping | None = None, index: KeyIndex | None = None):
+                 groups: Mapping | None = None, index: KeyIndex | None = None,
+                 sources: Mapping | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
         # {doc: discovery.DocFacts}: what reuse of earlier results needs
@@ -49,6 +50,9 @@ class PolicyTable:
         self.groups = dict(groups or {})
         # the KeyIndex of `facts`, for the next build (None: made from `facts`)
         self.index = index
+        # {seed: [candidate id, variants, articles]}: what each candidate was made of, for
+        # the next build (GroupMemo.sources)
+        self.sources = dict(sources or {})
 
     def overlaid(self, edits: Sequence[dict], promoted: Mapping[str, str] | None = None,
                  skipped: Sequence[str] = ()) -> PolicyTable:
@@ -61,7 +65,7 @@ class PolicyTable:
         return PolicyTable(shown.policies, self.proposals,
                            [*self.problems, *skipped, *shown.skipped], self.rules,
                            self.doc_keys, shown.candidates, self.facts, shown.redirects,
-                           shown.merged, self.groups, self.index)
+                           shown.merged, self.groups, self.index, self.sources)
 
     def __len__(self) -> int:
         return len(self.policies)
@@ -118,6 +122,7 @@ class PolicyTable:
             "rules": self.rules,
             "docs": self.doc_keys,
             "groups": {k: sorted(v) for k, v in self.groups.items()},
+            "sources": self.sources,
             "index": (None if index is None
                       else index.packed() if raw_facts else index.content()),
         }
@@ -162,7 +167,8 @@ class PolicyTable:
         return cls(policies, proposals, problems, str(data.get("rules", "")),
                    {str(k): str(v) for k, v in dict(data.get("docs", {})).items()},
                    candidates, facts,
-                   groups=dict(data.get("groups") or {}))
+                   groups=dict(data.get("groups") or {}),
+                   sources=dict(data.get("sources") or {}))
 
 
 # -- cache rows (shared with build.py's reuse of earlier results) ------------------------
