@@ -8,7 +8,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.domain import Article, ArticleInfo, Policy, PolicyMention, Proposal
@@ -268,14 +268,15 @@ class _Reuse:
         if self.keys.get(doc_id) != key:
             return False
         try:
-            mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
+            mentions = [(pid, mention_from_row(row, resolve))
+                        for pid, row in self.mentions.get(doc_id, ())]
             props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
             facts[doc_id] = self.facts[doc_id]
         except (TypeError, ValueError, KeyError) as exc:
             log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
             return False
         for pid, m in mentions:
-            found[pid].append(replace(m, actor=resolved(m.actor_name, resolve)))
+            found[pid].append(m)
         proposals.extend(props)
         self.taken.add(doc_id)
         return True
@@ -312,13 +313,12 @@ class _Reuse:
             if raw is None or set(was_variants) != variants or set(was_docs) != docs:
                 return None
             try:
-                mentions = [mention_from_row(row) for row in raw["mentions"]]
+                mentions = [mention_from_row(row, resolve) for row in raw["mentions"]]
                 if any(m.date != dates.get(m.doc, "") for m in mentions):
                     return None
                 return Policy(str(raw["id"]), str(raw["label"]), str(raw["description"]),
-                              [replace(m, actor=resolved(m.actor_name, resolve))
-                               for m in mentions],
-                              discovered=True, variants=[str(v) for v in raw["variants"]])
+                              mentions, discovered=True,
+                              variants=[str(v) for v in raw["variants"]])
             except (KeyError, TypeError, ValueError) as exc:
                 log.info("earlier candidate %s not reusable (%r)", pid, exc)
                 return None

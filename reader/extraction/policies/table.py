@@ -141,25 +141,19 @@ class PolicyTable:
                 raise ValueError(f"policy cache version {data['version']!r}")
             policies = []
             for raw in data["policies"]:
-                mentions = [mention_from_row(row) for row in raw["mentions"]]
-                if resolve_actor is not None:
-                    mentions = [replace(m, actor=resolved(m.actor_name, resolve_actor))
-                                for m in mentions]
+                mentions = [mention_from_row(row, resolve_actor) for row in raw["mentions"]]
                 policies.append(Policy(str(raw["id"]), str(raw["label"]),
                                        str(raw["description"]), mentions, bool(raw["user"])))
             proposals = [proposal_from_row(row) for row in data["proposals"]]
             candidates = []
             for raw in data["candidates"]:
-                mentions = [mention_from_row(row) for row in raw["mentions"]]
+                mentions = [mention_from_row(row, resolve_actor) for row in raw["mentions"]]
                 candidates.append(Policy(str(raw["id"]), str(raw["label"]),
                                          str(raw["description"]), mentions, discovered=True,
                                          variants=[str(v) for v in raw["variants"]]))
             if resolve_actor is not None:
                 proposals = [replace(p, proposer=resolved(p.proposer_name, resolve_actor))
                              for p in proposals]
-                candidates = [replace(c, mentions=[
-                    replace(m, actor=resolved(m.actor_name, resolve_actor))
-                    for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
             facts = unpack_facts(data["facts"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -178,9 +172,13 @@ def mention_row(m: PolicyMention) -> list:
     return [m.doc, m.start, m.end, m.text, m.actor_name, m.actor, m.stance, m.date]
 
 
-def mention_from_row(row: Sequence) -> PolicyMention:
-    """Raises TypeError/ValueError for a malformed row."""
+def mention_from_row(row: Sequence, resolve_actor: ResolveActor | None = None
+                     ) -> PolicyMention:
+    """With `resolve_actor`, the actor's name resolved again (`resolved`). Raises
+    TypeError/ValueError for a malformed row."""
     doc, start, end, text, name, actor, stance, date = row
+    if resolve_actor is not None:
+        actor = resolved(name, resolve_actor)
     return PolicyMention(str(doc), int(start), int(end), str(text), actor, str(stance),
                          str(date), name)
 
