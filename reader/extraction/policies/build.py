@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,10 +253,9 @@ class _Reuse:
             self.index = KeyIndex.unpacked(previous.get("index"))
             sources = previous.get("sources")
             if isinstance(sources, dict):
-                ids = [c["id"] for c in previous["candidates"]]
+                ids = Counter(c["id"] for c in previous["candidates"])
                 self.sources = sources
-                self.made = {c["id"]: c for c in previous["candidates"]
-                             if ids.count(c["id"]) == 1}
+                self.made = {c["id"]: c for c in previous["candidates"] if ids[c["id"]] == 1}
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             log.info("earlier policy results not reusable (%r); matching every article", exc)
             self.keys = {}

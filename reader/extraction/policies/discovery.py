@@ -230,7 +230,7 @@ class GroupMemo:
     changed: set[str] | None = None
     groups: dict[str, set[str]] = field(default_factory=dict)
     # an earlier build's candidate of a seed, its variants and articles the same and none
-    # of them changed (`_Reuse.earlier_candidate`), or None: it is made again
+    # of them changed (build.py `_Reuse.candidates`), or None: it is made again
     earlier: Callable[[str, set[str], set[str]], Policy | None] | None = None
     # after `discover`: {seed: [candidate id, its variants, its articles]} (sorted)
     sources: dict[str, list] = field(default_factory=dict)
