@@ -82,3 +82,40 @@ def test_incremental_policy_table_equals_a_full_build(nlp, corpus_articles, corp
         assert again.to_cache() == full.to_cache()
         assert full.groups  # the bundled corpus does name proposed objects
         previous = json.loads(json.dumps(again.to_cache()))
+
+
+def test_an_earlier_candidate_is_taken_only_when_nothing_it_reads_changed():
+    from reader.extraction.policies.build import _Reuse
+    from reader.extraction.policies.discovery import DocFacts
+    from reader.extraction.policies.table import POLICY_VERSION
+
+    def row(roles):
+        return DocFacts(units=[[0, 5, "Ann", "for"]], keys={"tax": [0]}, roles=roles).to_row()
+
+    previous = {"version": POLICY_VERSION, "rules": "r", "policies": [], "proposals": [],
+                "facts": {"a": row([["chancellor", "Ann"]]), "b": row([]), "c": row([])},
+                "docs": {"a": "ka", "b": "kb", "c": "kc"},
+                "sources": {"tax": ["discovered-tax", ["tax"], ["a", "b"]]},
+                "candidates": [{"id": "discovered-tax", "label": "Tax", "description": "d",
+                                "variants": ["taxes"], "mentions": [
+                                    ["a", 0, 5, "Taxes", "Ann", "old", "for", "2020"]]}]}
+
+    def earlier(roles_of_c):  # a and b reused, c matched again naming `roles_of_c`
+        reuse = _Reuse(previous, "r", set())
+        facts: dict = {}
+        for doc in "ab":
+            assert reuse.take(doc, "k" + doc, {}, [], facts, lambda n: n)
+        facts["c"] = DocFacts(roles=roles_of_c)
+        return reuse.candidates(facts, {"a": "2020"}, {"Ann": "person:ann"}.get)
+
+    got = earlier([])("tax", {"tax"}, {"a", "b"})
+    assert (got.id, got.label, got.variants, got.discovered) == (
+        "discovered-tax", "Tax", ["taxes"], True)
+    assert [(m.actor, m.actor_name, m.text) for m in got.mentions] == [
+        ("person:ann", "Ann", "Taxes")]  # actors resolved again
+    assert earlier([])("tax", {"tax"}, {"a", "b", "c"}) is None  # names a changed article
+    assert earlier([])("tax", {"tax", "taxes"}, {"a", "b"}) is None  # other variants
+    assert earlier([])("vat", {"vat"}, {"a", "b"}) is None  # no earlier candidate
+    # the corpus's roles moved: a role's fallback person may have too
+    assert earlier([["chancellor", "Bob"]])("tax", {"tax"}, {"a", "b"}) is None
+    assert _Reuse(None, "r", set()).candidates({}, {}, str)("tax", {"tax"}, {"a"}) is None

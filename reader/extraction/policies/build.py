@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.domain import Article, ArticleInfo, Policy, PolicyMention, Proposal
@@ -172,14 +172,15 @@ def build_policies(articles: Iterable[Article | ArticleInfo],
     roles = RoleResolver(facts)
     proposals = resolve_roles(proposals, roles, lambda n: resolved(n, resolve))
     texts = (lambda d: load(d).body) if load is not None else bodies.__getitem__
-    memo = GroupMemo(reuse.groups, reuse.changed_keys(facts))
+    memo = GroupMemo(reuse.groups, reuse.changed_keys(facts),
+                     earlier=reuse.candidates(facts, dates, resolve))
     index = reuse.index_after(facts)
     if index is None:
         index = KeyIndex.of(facts)
     candidates = discover(proposals, facts, dates, lambda n: resolved(n, resolve), texts,
                           lexicon, memo, roles, index)
     return PolicyTable(policies, proposals, problems, rules, doc_keys, candidates, facts,
-                       groups=memo.groups, index=index)
+                       groups=memo.groups, index=index, sources=memo.sources)
 
 
 def _memo(resolve: ResolveActor) -> ResolveActor:
@@ -230,6 +231,9 @@ class _Reuse:
         self.taken: set[str] = set()  # the articles whose results were reused
         self.groups: dict[str, list] | None = None  # discovery's variant groups
         self.index: KeyIndex | None = None  # the key index of `facts`
+        # discovery's candidates: {seed: [id, variants, articles]}, {id: cache row}
+        self.sources: dict[str, list] = {}
+        self.made: dict[str, Mapping] = {}
         if not previous:
             return
         try:
@@ -247,6 +251,11 @@ class _Reuse:
             if isinstance(groups, dict) and all(isinstance(v, list) for v in groups.values()):
                 self.groups = groups
             self.index = KeyIndex.unpacked(previous.get("index"))
+            sources = previous.get("sources")
+            if isinstance(sources, dict):
+                ids = Counter(c["id"] for c in previous["candidates"])
+                self.sources = sources
+                self.made = {c["id"]: c for c in previous["candidates"] if ids[c["id"]] == 1}
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             log.info("earlier policy results not reusable (%r); matching every article", exc)
             self.keys = {}
@@ -258,17 +267,61 @@ class _Reuse:
         if self.keys.get(doc_id) != key:
             return False
         try:
-            mentions = [(pid, mention_from_row(row)) for pid, row in self.mentions.get(doc_id, ())]
+            mentions = [(pid, mention_from_row(row, resolve))
+                        for pid, row in self.mentions.get(doc_id, ())]
             props = [proposal_from_row(row) for row in self.proposals.get(doc_id, ())]
             facts[doc_id] = self.facts[doc_id]
         except (TypeError, ValueError, KeyError) as exc:
             log.info("earlier policy results of %s not reusable (%r)", doc_id, exc)
             return False
         for pid, m in mentions:
-            found[pid].append(replace(m, actor=resolved(m.actor_name, resolve)))
+            found[pid].append(m)
         proposals.extend(props)
         self.taken.add(doc_id)
         return True
+
+    def candidates(self, facts: Mapping[str, DocFacts], dates: Mapping[str, str],
+                   resolve: ResolveActor) -> Callable[[str, set[str], set[str]], Policy | None]:
+        """The earlier build's candidate of a seed when it is made of the same variants and
+        articles and none of those changed (`GroupMemo.earlier`), its actors resolved
+        again; None otherwise, and for all when the corpus's roles changed. Exact: a
+        candidate reads its articles' facts, dates, texts and roles alone, and the roles'
+        corpus-wide fallback (`RoleResolver`) is the same when every article not reused
+        names the same roles as before (in the same order of articles)."""
+        def none(key, variants, docs):
+            return None
+        if not self.keys or not self.made:
+            return none
+        changed = self._changed_docs(facts)
+        try:
+            for doc in changed:
+                was = self.facts[doc].roles if doc in self.facts else []
+                now = facts[doc].roles if doc in facts else []
+                if [list(r) for r in was] != [list(r) for r in now]:
+                    return none
+        except (TypeError, ValueError, AttributeError):
+            return none
+
+        def earlier(key: str, variants: set[str], docs: set[str]) -> Policy | None:
+            source = self.sources.get(key)
+            if (not isinstance(source, list) or len(source) != 3
+                    or not docs.isdisjoint(changed)):
+                return None
+            pid, was_variants, was_docs = source
+            raw = self.made.get(pid)
+            if raw is None or set(was_variants) != variants or set(was_docs) != docs:
+                return None
+            try:
+                mentions = [mention_from_row(row, resolve) for row in raw["mentions"]]
+                if any(m.date != dates.get(m.doc, "") for m in mentions):
+                    return None
+                return Policy(str(raw["id"]), str(raw["label"]), str(raw["description"]),
+                              mentions, discovered=True,
+                              variants=[str(v) for v in raw["variants"]])
+            except (KeyError, TypeError, ValueError) as exc:
+                log.info("earlier candidate %s not reusable (%r)", pid, exc)
+                return None
+        return earlier
 
     def _changed_docs(self, facts: Mapping[str, DocFacts]) -> set[str]:
         """The articles not reused: matched again, added or removed."""

@@ -229,6 +229,11 @@ class GroupMemo:
     previous: Mapping[str, Iterable[str]] | None = None
     changed: set[str] | None = None
     groups: dict[str, set[str]] = field(default_factory=dict)
+    # an earlier build's candidate of a seed, its variants and articles the same and none
+    # of them changed (build.py `_Reuse.candidates`), or None: it is made again
+    earlier: Callable[[str, set[str], set[str]], Policy | None] | None = None
+    # after `discover`: {seed: [candidate id, its variants, its articles]} (sorted)
+    sources: dict[str, list] = field(default_factory=dict)
 
     def regroup(self, seeds: Iterable[str], known: Iterable[str],
                 together: Mapping[str, Iterable[str]] | None = None) -> dict[str, set[str]]:
@@ -352,8 +357,11 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
                 or (not props and len(acted) < MIN_ACTED):
             continue
         taken |= variants
-        candidates.append(_candidate(key, variants, props, docs, facts, dates, roles,
-                                     resolve, texts))
+        made = memo.earlier(key, variants, docs) if memo.earlier is not None else None
+        if made is None:
+            made = _candidate(key, variants, props, docs, facts, dates, roles, resolve, texts)
+        memo.sources[key] = [made.id, sorted(variants), sorted(docs)]
+        candidates.append(made)
     candidates.sort(key=lambda c: (-len(c.docs), -len({m.actor for m in c.mentions
                                                         if m.actor}), c.label))
     return candidates

@@ -30,7 +30,8 @@ class PolicyTable:
                  candidates: Sequence[Policy] = (), facts: Mapping | None = None,
                  redirects: Mapping[str, str] | None = None,
                  merged: Mapping[str, list[Policy]] | None = None,
-                 groups: Mapping | None = None, index: KeyIndex | None = None):
+                 groups: Mapping | None = None, index: KeyIndex | None = None,
+                 sources: Mapping | None = None):
         self.policies = list(policies)
         self.candidates = list(candidates)  # discovered policies, ranked
         # {doc: discovery.DocFacts}: what reuse of earlier results needs
@@ -49,6 +50,9 @@ class PolicyTable:
         self.groups = dict(groups or {})
         # the KeyIndex of `facts`, for the next build (None: made from `facts`)
         self.index = index
+        # {seed: [candidate id, variants, articles]}: what each candidate was made of, for
+        # the next build (GroupMemo.sources)
+        self.sources = dict(sources or {})
 
     def overlaid(self, edits: Sequence[dict], promoted: Mapping[str, str] | None = None,
                  skipped: Sequence[str] = ()) -> PolicyTable:
@@ -61,7 +65,7 @@ class PolicyTable:
         return PolicyTable(shown.policies, self.proposals,
                            [*self.problems, *skipped, *shown.skipped], self.rules,
                            self.doc_keys, shown.candidates, self.facts, shown.redirects,
-                           shown.merged, self.groups, self.index)
+                           shown.merged, self.groups, self.index, self.sources)
 
     def __len__(self) -> int:
         return len(self.policies)
@@ -118,6 +122,7 @@ class PolicyTable:
             "rules": self.rules,
             "docs": self.doc_keys,
             "groups": {k: sorted(v) for k, v in self.groups.items()},
+            "sources": self.sources,
             "index": (None if index is None
                       else index.packed() if raw_facts else index.content()),
         }
@@ -136,25 +141,19 @@ class PolicyTable:
                 raise ValueError(f"policy cache version {data['version']!r}")
             policies = []
             for raw in data["policies"]:
-                mentions = [mention_from_row(row) for row in raw["mentions"]]
-                if resolve_actor is not None:
-                    mentions = [replace(m, actor=resolved(m.actor_name, resolve_actor))
-                                for m in mentions]
+                mentions = [mention_from_row(row, resolve_actor) for row in raw["mentions"]]
                 policies.append(Policy(str(raw["id"]), str(raw["label"]),
                                        str(raw["description"]), mentions, bool(raw["user"])))
             proposals = [proposal_from_row(row) for row in data["proposals"]]
             candidates = []
             for raw in data["candidates"]:
-                mentions = [mention_from_row(row) for row in raw["mentions"]]
+                mentions = [mention_from_row(row, resolve_actor) for row in raw["mentions"]]
                 candidates.append(Policy(str(raw["id"]), str(raw["label"]),
                                          str(raw["description"]), mentions, discovered=True,
                                          variants=[str(v) for v in raw["variants"]]))
             if resolve_actor is not None:
                 proposals = [replace(p, proposer=resolved(p.proposer_name, resolve_actor))
                              for p in proposals]
-                candidates = [replace(c, mentions=[
-                    replace(m, actor=resolved(m.actor_name, resolve_actor))
-                    for m in c.mentions]) for c in candidates]
             problems = [str(p) for p in data["problems"]]
             facts = unpack_facts(data["facts"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -162,7 +161,8 @@ class PolicyTable:
         return cls(policies, proposals, problems, str(data.get("rules", "")),
                    {str(k): str(v) for k, v in dict(data.get("docs", {})).items()},
                    candidates, facts,
-                   groups=dict(data.get("groups") or {}))
+                   groups=dict(data.get("groups") or {}),
+                   sources=dict(data.get("sources") or {}))
 
 
 # -- cache rows (shared with build.py's reuse of earlier results) ------------------------
@@ -172,9 +172,13 @@ def mention_row(m: PolicyMention) -> list:
     return [m.doc, m.start, m.end, m.text, m.actor_name, m.actor, m.stance, m.date]
 
 
-def mention_from_row(row: Sequence) -> PolicyMention:
-    """Raises TypeError/ValueError for a malformed row."""
+def mention_from_row(row: Sequence, resolve_actor: ResolveActor | None = None
+                     ) -> PolicyMention:
+    """With `resolve_actor`, the actor's name resolved again (`resolved`). Raises
+    TypeError/ValueError for a malformed row."""
     doc, start, end, text, name, actor, stance, date = row
+    if resolve_actor is not None:
+        actor = resolved(name, resolve_actor)
     return PolicyMention(str(doc), int(start), int(end), str(text), actor, str(stance),
                          str(date), name)
 
