@@ -155,6 +155,16 @@ def test_type_is_voted_across_mentions(build):
     assert (e.type, e.count) == ("Organisation", 4)
 
 
+@pytest.mark.parametrize("name, typed", [
+    ("Team GB", "Organisation"), ("Neath RFC", "Organisation"),
+    ("Richard III", "Person"),  # a regnal number
+])
+def test_a_name_ending_in_an_initialism_is_no_person(build, name, typed):
+    t = build(("a", f"{name} won. Later {name} said more.", [(name, "PERSON")]))
+    (e,) = t.entities
+    assert (e.name, e.type) == (name, typed)
+
+
 # -- merging -----------------------------------------------------------------------------------
 def test_surname_merges_into_the_full_name(build):
     t = build(("a", "Michael Gove spoke. Later Gove said more.", [("Michael Gove", "PERSON"),

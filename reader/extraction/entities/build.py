@@ -27,7 +27,7 @@ from reader.extraction.nlp import CACHE_VERSION, MODEL_VERSION, Analysis
 log = logging.getLogger(__name__)
 
 ENTITIES_VERSION = 5  # bump when the rules change, so cached tables are rebuilt (4: headlines;
-# 5: half a bracket trimmed off a name)
+# 5: half a bracket trimmed off a name; a person's name ending in an initialism)
 
 
 def fingerprint(articles: Sequence[Article | ArticleInfo], resources_dir: Path | None) -> str:

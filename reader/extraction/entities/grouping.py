@@ -167,6 +167,9 @@ class Corpus:
                 weight = 4 if c.strong else 1 if lone else 2
                 votes[c.label] = votes.get(c.label, 0) + weight
         voted = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
+        if (voted == PERSON and len(name) > 1 and not titled
+                and _initialism(name[-1], self.lex.words)):
+            voted = ORGANISATION  # "Team GB", "Neath RFC": no person's name ends so
         fixed = self.lex.types.get(folded)
         if fixed and not titled and not _overwhelming(votes, voted, fixed):
             g.type = fixed
@@ -320,6 +323,16 @@ def titled_class(c: Cand, lw: NameWords) -> str:
     """The title class ("m", "fp", ...; names.title_class) of a person named by a title and
     one surname ("Mr Kennedy", "Tory leader Mr Howard"), else ""."""
     return _titled_class(c.text, c.label, c.form, lw)
+
+
+_ROMAN = re.compile(r"[IVXL]+")
+
+
+def _initialism(word: str, lw: NameWords) -> bool:
+    """An all-capitals word of two letters or more that is no post-nominal ("MP", "QC")
+    and no regnal number ("Richard III")."""
+    return (len(word) > 1 and word.isalpha() and word.isupper()
+            and word not in lw.suffix_titles and not _ROMAN.fullmatch(word))
 
 
 # -- 4. entities -------------------------------------------------------------------------------
