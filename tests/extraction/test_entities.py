@@ -156,7 +156,7 @@ def test_type_is_voted_across_mentions(build):
 
 
 @pytest.mark.parametrize("name, typed", [
-    ("Team GB", "Organisation"), ("Neath RFC", "Organisation"),
+    ("Team GB", "Organisation"), ("Neath RFC", "Organisation"), ("GB", "Organisation"),
     ("Richard III", "Person"),  # a regnal number
 ])
 def test_a_name_ending_in_an_initialism_is_no_person(build, name, typed):

@@ -167,9 +167,8 @@ class Corpus:
                 weight = 4 if c.strong else 1 if lone else 2
                 votes[c.label] = votes.get(c.label, 0) + weight
         voted = min(votes, key=lambda t: (-votes[t], _ORDER[t])) if votes else ORGANISATION
-        if (voted == PERSON and len(name) > 1 and not titled
-                and _initialism(name[-1], self.lex.words)):
-            voted = ORGANISATION  # "Team GB", "Neath RFC": no person's name ends so
+        if voted == PERSON and not titled and _initialism(name[-1], self.lex.words):
+            voted = ORGANISATION  # "Team GB", "Neath RFC", "GB": no person's name ends so
         fixed = self.lex.types.get(folded)
         if fixed and not titled and not _overwhelming(votes, voted, fixed):
             g.type = fixed
