@@ -142,6 +142,22 @@ def test_mixed_folder_every_file_gets_a_line(lib, tmp_path):
     assert {"Memo title", "Report title"} <= titles
 
 
+def test_a_folders_readme_is_skipped_unless_imported_on_its_own(lib, tmp_path):
+    src = tmp_path / "bbc"
+    src.mkdir()
+    (src / "README.TXT").write_text("Consists of 2225 documents from the BBC website.\n\n"
+                                    + STORY)
+    (src / "LICENSE").write_text("Free to use.\n\n" + STORY)
+    (src / "001.txt").write_text("Council hands over services\n\n" + STORY)
+    outcomes = lib.articles.import_paths([str(src)]).outcomes
+    by_name = {Path(o.path).name: o for o in outcomes}
+    assert by_name["001.txt"].status == "imported"
+    for name in ("README.TXT", "LICENSE"):
+        assert by_name[name].status == "skipped" and "on its own" in by_name[name].reason
+    again = lib.articles.import_paths([str(src / "README.TXT")]).outcomes
+    assert [o.status for o in again] == ["imported"]
+
+
 def test_export_imports_each_article(lib, tmp_path):
     from tests.importer.exports import NEXIS_UNI
 

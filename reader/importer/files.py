@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -59,9 +60,14 @@ def link_problem(path: Path, root: Path | None) -> tuple[str, os.stat_result | N
     return "", st
 
 
+# A folder's own notes (a data set's README, its licence), not one of its articles.
+_FOLDER_NOTES = re.compile(r"(?i)(read[ _-]?me|licen[cs]e|copying|changelog)(\.[a-z]+)?$")
+
+
 def walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
     """The regular files of a folder given to import (in path order), and one outcome for
-    each entry not read: hidden files and folders (.git, .DS_Store: skipped), FIFOs,
+    each entry not read: hidden files and folders (.git, .DS_Store: skipped), the folder's
+    notes (README, LICENSE: skipped), FIFOs,
     sockets, devices, refused symlinks, unreadable folders and entries (failed)."""
     files: list[Path] = []
     outcomes: list[ImportOutcome] = []
@@ -93,6 +99,10 @@ def walk(folder: Path) -> tuple[list[Path], list[ImportOutcome]]:
                 what = "folder" if stat.S_ISDIR(st.st_mode) else "file"
                 outcomes.append(ImportOutcome(str(path), "skipped",
                                               f"hidden {what}; not imported"))
+            elif stat.S_ISREG(st.st_mode) and _FOLDER_NOTES.match(entry.name):
+                outcomes.append(ImportOutcome(str(path), "skipped", (
+                    "the folder's notes, not an article; import the file on its own to "
+                    "add it")))
             elif stat.S_ISLNK(st.st_mode):
                 problem, _ = link_problem(path, root)
                 if problem:
