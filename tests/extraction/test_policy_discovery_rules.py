@@ -143,3 +143,16 @@ def test_what_nearly_every_article_names_is_the_corpus_subject():
         found[others] = discover([], corpus, {}, lambda n: n, lambda d: "", lex)
     assert found[0] == []  # named in all three articles: what the corpus is about
     assert [c.label for c in found[2]] == ["Tax bill"]  # named in three of five
+
+
+@pytest.mark.parametrize("key, text, label", [
+    ("3 g licence", "Vodafone paid for its 3G licence in 2000.", "3G licence"),
+    ("sarbanes oxley act", "The Sarbanes-Oxley Act took effect.", "Sarbanes-Oxley Act"),
+    ("interest rate", "Interest rates rose again.", "Interest rates"),
+])
+def test_a_key_is_named_as_the_text_writes_it(key, text, label):
+    from reader.domain import PolicyMention
+    from reader.extraction.policies.discovery import _written
+
+    mention = PolicyMention("a", 0, len(text), text, None, "unknown", "", None)
+    assert _written(key, [mention]).most_common(1)[0][0] == label

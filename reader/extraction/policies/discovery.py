@@ -369,9 +369,9 @@ def discover(proposals: list[Proposal], facts: Mapping[str, DocFacts],
 
 def _written(key: str, mentions: list[PolicyMention]) -> Counter:
     """How the evidence writes a key ("interest rate" -> "interest rates", "sarbanes oxley
-    act" -> "Sarbanes-Oxley Act"), counted."""
+    act" -> "Sarbanes-Oxley Act", "3 g licence" -> "3G licence"), counted."""
     words = [re.escape(w) for w in key.split()]
-    pattern = re.compile(r"\b" + r"\w*\W{1,3}".join(words) + r"\w*", re.IGNORECASE)
+    pattern = re.compile(r"\b" + r"\w*\W{0,3}".join(words) + r"\w*", re.IGNORECASE)
     found = Counter(m[0] for men in mentions for m in pattern.finditer(men.text))
     return found or Counter({key: 1})
 

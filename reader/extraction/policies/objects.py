@@ -38,7 +38,11 @@ def phrase_tokens(doc: Document, head: int, lex: PolicyLexicon, prep: bool = Tru
         if c < head and doc.dep[c] in _MODIFIER_DEPS and doc.pos[c] in ("NOUN", "PROPN", "ADJ"):
             if doc.lemma[c].lower() in lex.noise_modifiers or not doc.tok_text[c][:1].isalpha():
                 continue
-            out += [k for k in doc.children[c] if k < c and doc.dep[k] == "compound"] + [c]
+            out += [k for k in doc.children[c] if k < c and doc.dep[k] == "compound"]
+            if c > 0 and doc.tok_text[c - 1][:1].isdigit() and (
+                    doc.an.tokens[c - 1][1] == doc.an.tokens[c][0]) and c - 1 not in out:
+                out.append(c - 1)  # "3G licence": the word's own digits, not "G licence"
+            out.append(c)
     out.append(head)
     if prep and doc.lemma[head].lower() in lex.policy_nouns:
         for p in doc.kids(head, "prep"):

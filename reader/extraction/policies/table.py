@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 3  # bump when matching or attribution rules change (invalidates caches)
+POLICY_VERSION = 4  # bump when matching or attribution rules change (invalidates caches;
+# 4: a proposed object's modifier keeps the digits it is written with: "3G licence")
 STANCES = ("proposes", "supports", "opposes", "sceptical", "unknown")
 
 ResolveActor = Callable[[str], "str | None"]
