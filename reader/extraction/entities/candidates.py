@@ -8,7 +8,6 @@ unchanged (reader.extraction.entities.build).
 from __future__ import annotations
 
 import logging
-import marshal
 import re
 import zlib
 from array import array
@@ -31,6 +30,7 @@ from reader.extraction.names import (
     slug,
 )
 from reader.extraction.nlp import Analysis, full_text
+from reader.extraction.packed import unpack
 
 log = logging.getLogger(__name__)
 
@@ -176,12 +176,7 @@ class ArticleResult:
 def cand_rows(packed: bytes | tuple) -> tuple:
     """A cache record's candidates (state.record) as rows of Cand's first eight fields
     (a record from before they were packed apart holds the rows)."""
-    if isinstance(packed, tuple):
-        return packed
-    try:
-        return marshal.loads(packed)
-    except (EOFError, ValueError, TypeError) as exc:
-        raise ValueError(f"damaged candidates: {exc!r}") from exc
+    return packed if isinstance(packed, tuple) else unpack(packed)
 
 
 def read_article(art: Article, an: Analysis, lex: N.Lexicon) -> ArticleResult:

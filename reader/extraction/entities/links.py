@@ -5,7 +5,6 @@ title classes, and each entity's units and place in the table's order."""
 
 from __future__ import annotations
 
-import marshal
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +13,7 @@ from itertools import chain
 from reader.extraction.entities.candidates import ArticleResult, Cand
 from reader.extraction.entities.channels import Trace
 from reader.extraction.entities.grouping import Corpus, Group
+from reader.extraction.packed import pack, unpack
 
 
 class Fallback(Exception):
@@ -90,7 +90,7 @@ def _bucket(key: str) -> int:
 
 
 def _packed_part(part: Mapping) -> bytes:
-    return marshal.dumps({k: part[k] for k in sorted(part)}, 4)
+    return pack({k: part[k] for k in sorted(part)})
 
 
 def bucketed(index: Mapping[str, object]) -> tuple[bytes, ...]:
@@ -108,7 +108,7 @@ def unbucketed(parts: Sequence[bytes]) -> dict:
     """`bucketed`'s inverse, sorted by key (to compare two builds' links)."""
     out: dict = {}
     for part in parts:
-        out.update(marshal.loads(part))
+        out.update(unpack(part))
     return dict(sorted(out.items()))
 
 
@@ -127,8 +127,8 @@ class _Buckets:
         part = self._open.get(i)
         if part is None:
             try:
-                part = marshal.loads(self.raw[i])
-            except (EOFError, ValueError, TypeError) as exc:
+                part = unpack(self.raw[i])
+            except ValueError as exc:
                 raise Fallback(f"index damaged: {exc!r}") from exc
             if not isinstance(part, dict):
                 raise Fallback("index damaged")

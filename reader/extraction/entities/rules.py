@@ -106,11 +106,12 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
     that changed or hold a text whose place moved are ruled again. Anything unusable
     among them: every article is ruled, as with none."""
     rules = _Rules(corpus)
+    reused = set(reused)
     counts = earlier = None
     if previous is not None and old_keys is not None and previous_docs is not None:
         try:
             old_names = _names(previous["plain"], previous["surnames"])
-            counts = _updated(previous, results, set(reused), previous_docs, rules)
+            counts = _updated(previous, results, reused, previous_docs, rules)
             old_common = set(previous["common"])
             old_groupish = set(previous["groupish"])
             lowered = previous["lowered"]
@@ -137,7 +138,6 @@ def apply(corpus, results: Sequence[ArticleResult] | None, previous: Mapping | N
             groupish.add(t)
     corpus.groupish = groupish
     moved = (common ^ old_common) | (groupish ^ old_groupish) if old_keys is not None else None
-    reused = set(reused)
     kept: list[Cand] = []
     keys: dict[str, tuple] = {}
     lazy = False

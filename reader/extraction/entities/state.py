@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 
 from reader.extraction.entities.candidates import ArticleResult, Doc
+from reader.extraction.packed import pack, unpack
 
 log = logging.getLogger(__name__)
 
-MARSHAL_VERSION = 4
 _MISS = object()
 _BAD = (KeyError, IndexError, TypeError, ValueError, EOFError, zlib.error)
 # What reused state that passed `Reuse`'s checks may still raise when used (bad blobs).
@@ -42,22 +42,6 @@ def gc_paused():
             gc.enable()
 
 
-def pack(obj) -> bytes:
-    """Plain tuples, lists, dicts, str, bytes and ints as bytes (the cache keeps them in a
-    file of their own: services.derived.dump_cache)."""
-    return marshal.dumps(obj, MARSHAL_VERSION)
-
-
-def unpack(blob: bytes):
-    """`pack`'s inverse. Raises ValueError on anything else."""
-    if not isinstance(blob, bytes):
-        raise ValueError(f"not a packed value: {type(blob).__name__}")
-    try:
-        return marshal.loads(blob)
-    except (TypeError, ValueError, EOFError) as exc:
-        raise ValueError(f"not a packed value: {exc!r}") from exc
-
-
 def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
     """One article's own results: (hash, marshalled (body offset, zlib text, zlib token
     spans, zlib lower-case words, marshalled candidates, acronyms, sentences, zlib distinct
@@ -67,9 +51,9 @@ def record(text_hash: str, res: ArticleResult) -> tuple[str, bytes]:
     text_z, spans_z = res.doc.packed
     cands = tuple((c.start, c.end, c.text, c.label, c.source, c.strong, c.form, c.also)
                   for c in res.cands)
-    own = (res.doc.off, text_z, spans_z, res.lower, marshal.dumps(cands, MARSHAL_VERSION),
+    own = (res.doc.off, text_z, spans_z, res.lower, pack(cands),
            tuple(res.acronyms), tuple(res.sentences), res.words)
-    return text_hash, marshal.dumps(own, MARSHAL_VERSION)
+    return text_hash, pack(own)
 
 
 class Reuse:
@@ -289,7 +273,7 @@ class Memo:
         """(phrases found, (spans held before the scan, packed: `sig_of`; matches))."""
         matches = self.matches.get(doc_id)
         if matches is not None and not isinstance(matches[0], bytes):
-            matches = (marshal.dumps(matches[0], MARSHAL_VERSION), matches[1])
+            matches = (pack(matches[0]), matches[1])
         return self.hits.get(doc_id), matches
 
 
@@ -298,12 +282,7 @@ def sig_of(matches: tuple) -> tuple:
     matches), kept packed apart: ~27 spans an article, read only for the articles a build
     scans or visits (most are written back as they were read)."""
     own = matches[0]
-    if isinstance(own, bytes):
-        try:
-            own = marshal.loads(own)
-        except (EOFError, ValueError, TypeError) as exc:
-            raise ValueError(f"damaged spans: {exc!r}") from exc
-    return own
+    return unpack(own) if isinstance(own, bytes) else own
 
 
 def holds(text: str, form: str) -> bool:

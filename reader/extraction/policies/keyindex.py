@@ -7,6 +7,8 @@ import marshal
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from reader.extraction.packed import unpack
+
 PREPS = ("of", "on", "for")
 
 
@@ -68,8 +70,8 @@ class KeyIndex:
         None for anything else (the index is made again)."""
         if isinstance(value, bytes):
             try:
-                value = marshal.loads(value)
-            except (EOFError, ValueError, TypeError):
+                value = unpack(value)
+            except ValueError:
                 return None
             if not isinstance(value, dict):
                 return None
@@ -89,8 +91,8 @@ class KeyIndex:
         if raw is None:
             return {}
         try:
-            b = marshal.loads(raw)
-        except (EOFError, TypeError, ValueError) as exc:
+            b = unpack(raw)
+        except ValueError as exc:
             raise ValueError(f"policy key index unreadable: {exc!r}") from exc
         if not isinstance(b, dict):
             raise ValueError("policy key index unreadable")
